@@ -1,0 +1,1 @@
+"""Generators of the demo agency systems, one module per agency (see examples/README.md)."""

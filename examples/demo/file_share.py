@@ -1,0 +1,91 @@
+"""A file share with metadata beside the files: `<file>.meta.toml` sidecars and a `catalog.csv`.
+
+Shared by the Bình Phước land share and the Cao Bằng transport share (see examples/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .meta import DatasetMeta, GeneratedSource
+from .writers import Row, toml_table, write_csv, write_xlsx
+
+CATALOG_COLUMNS = (
+    "path", "name", "title", "title_en", "description", "tags", "groups", "license",
+    "temporal", "spatial", "update_frequency", "restricted",
+)
+
+
+@dataclass
+class FileShare:
+    """Collects files written under `root` and how each one is described."""
+
+    root: Path
+    source: GeneratedSource
+    catalog: list[tuple[str, DatasetMeta, bool]] = field(default_factory=list)
+
+    def add(
+        self,
+        relpath: str,
+        meta: DatasetMeta,
+        header: list[str],
+        rows: list[Row],
+        *,
+        sidecar: bool = True,
+        restricted: bool = False,
+        fields: list[dict[str, Any]] | None = None,
+        sheet: str = "Dữ liệu",
+        imperfect: bool = False,
+    ) -> None:
+        """Write one data file (CSV or XLSX by extension) and describe it in a sidecar or catalog.csv."""
+        path = self.root / relpath
+        if relpath.endswith(".xlsx"):
+            count = write_xlsx(path, sheet, header, rows, meta.title)
+        else:
+            count = write_csv(path, header, rows)
+        if sidecar:
+            self._sidecar(path, meta, restricted, fields, sheet if relpath.endswith(".xlsx") else None)
+        else:
+            self.catalog.append((relpath, meta, restricted))
+        if restricted:
+            self.source.restricted.append(meta.name)
+        else:
+            self.source.rows[meta.name] = count
+        if imperfect:
+            self.source.imperfect.append(str(path))
+
+    def _sidecar(
+        self, path: Path, meta: DatasetMeta, restricted: bool,
+        fields: list[dict[str, Any]] | None, sheet: str | None,
+    ) -> None:
+        items: dict[str, Any] = {
+            "name": meta.name,
+            "title": meta.title,
+            "title_en": meta.title_en,
+            "description": meta.description,
+            "tags": list(meta.tags),
+            "groups": list(meta.groups),
+            "license": meta.license,
+            "temporal": meta.temporal,
+            "spatial": meta.spatial,
+            "update_frequency": meta.update_frequency,
+            "sheet": sheet,
+        }
+        if restricted:
+            items["restricted"] = True
+        blocks = [toml_table(None, items)]
+        for spec in fields or []:
+            blocks.append(toml_table("[[field]]", spec))
+        path.with_name(path.name + ".meta.toml").write_text("\n".join(blocks), encoding="utf-8")
+
+    def write_catalog(self) -> None:
+        """Write catalog.csv for the files without a sidecar (tags and groups joined by ';')."""
+        rows = [
+            (relpath, meta.name, meta.title, meta.title_en, meta.description, ";".join(meta.tags),
+             ";".join(meta.groups), meta.license or "", meta.temporal, meta.spatial,
+             meta.update_frequency, "true" if restricted else "false")
+            for relpath, meta, restricted in self.catalog
+        ]
+        write_csv(self.root / "catalog.csv", CATALOG_COLUMNS, rows)

@@ -1,0 +1,63 @@
+"""Dataset metadata shared by the demo generators, and the facts every source repeats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LICENSE_URLS = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+    # Vietnam has no official open licence: "other-open" means the statutory terms of
+    # Art. 43 Law on E-Transactions 20/2023/QH15 (free reuse, cite the source).
+    "other-open": "https://dulieumo.vn/giay-phep/du-lieu-mo",
+}
+LICENSE_TITLES = {
+    "CC-BY-4.0": "Creative Commons Attribution 4.0",
+    "CC0-1.0": "Creative Commons CC0 1.0",
+    "ODC-BY-1.0": "Open Data Commons Attribution License 1.0",
+    "other-open": "Dữ liệu mở theo Điều 43 Luật Giao dịch điện tử 2023",
+}
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annual", "irregular")
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """What every demo source says about a dataset, whatever its native format."""
+
+    name: str
+    title: str
+    title_en: str
+    description: str
+    tags: tuple[str, ...]
+    groups: tuple[str, ...]
+    license: str | None
+    temporal: str  # ISO 8601 interval "YYYY-MM-DD/YYYY-MM-DD"
+    spatial: str
+    update_frequency: str
+    extras: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.license is not None and self.license not in LICENSE_URLS:
+            raise ValueError(f"{self.name}: unknown licence {self.license}")
+        if self.update_frequency not in FREQUENCIES:
+            raise ValueError(f"{self.name}: unknown frequency {self.update_frequency}")
+
+    @property
+    def temporal_start(self) -> str:
+        return self.temporal.split("/")[0]
+
+    @property
+    def temporal_end(self) -> str:
+        return self.temporal.split("/")[1]
+
+
+@dataclass
+class GeneratedSource:
+    """One agency system as written: its harvest.toml entry and what a harvest should find."""
+
+    config: dict[str, object]
+    rows: dict[str, int] = field(default_factory=dict)  # public dataset name -> data rows
+    restricted: list[str] = field(default_factory=list)  # dataset names the harvester must skip
+    imperfect: list[str] = field(default_factory=list)  # files with deliberate validation errors
+    subtables: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # [[source.X]]
