@@ -1,0 +1,29 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_HOME ?= demo-home
+
+.PHONY: run test install lint translations clean-demo
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Set up, harvest the demo agencies into ./demo-home and serve http://127.0.0.1:5000
+run: install
+	$(BIN)/dulieumo --home $(DEMO_HOME) demo
+
+## Set up and run the whole test suite
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check catalogue harvesters portal licenses tests bench examples
+
+clean-demo:
+	rm -rf $(DEMO_HOME)

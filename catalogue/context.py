@@ -1,0 +1,83 @@
+"""The catalogue's collaborators and the unit of work every service call runs in.
+
+Service functions change rows through ``uow.session`` and name the datasets they touched;
+``commit()`` commits, then brings the search index up to date, so the index follows the
+catalogue through one explicit path (no ORM signals).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.clock import Clock
+from catalogue.files.store import FileStore
+
+log = logging.getLogger(__name__)
+
+
+class DocumentIndex(Protocol):
+    """The part of a search backend the service layer needs."""
+
+    def index_documents(self, docs: Any) -> None: ...
+
+    def delete_documents(self, ids: Any) -> None: ...
+
+
+@dataclass
+class Catalogue:
+    """Everything a service call needs, made once per app (or per CLI run, test, benchmark)."""
+
+    sessions: sessionmaker[Session]
+    clock: Clock
+    files: FileStore
+    site_url: str
+    search: DocumentIndex | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def unit(self, actor: str = "system") -> UnitOfWork:
+        return UnitOfWork(self, actor)
+
+
+class UnitOfWork:
+    """One transaction: ``with catalogue.unit(actor) as uow: ...; uow.commit()``."""
+
+    def __init__(self, catalogue: Catalogue, actor: str) -> None:
+        self.catalogue = catalogue
+        self.actor = actor
+        self.session: Session = catalogue.sessions()
+        self.clock = catalogue.clock
+        self._touched: set[str] = set()
+
+    def touch(self, dataset_id: str) -> None:
+        """Mark a dataset for reindexing once the transaction commits."""
+        self._touched.add(dataset_id)
+
+    def commit(self) -> None:
+        self.session.commit()
+        touched, self._touched = self._touched, set()
+        if touched and self.catalogue.search is not None:
+            from catalogue.indexing import reindex_datasets
+
+            reindex_datasets(self.catalogue, touched)
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._touched.clear()
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.rollback()
+        self.session.close()

@@ -1,0 +1,1 @@
+"""The file store: uploaded and harvested files kept by their sha256."""

@@ -1,0 +1,1 @@
+"""Sectors / topics (lĩnh vực) that datasets belong to."""

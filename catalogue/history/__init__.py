@@ -1,0 +1,1 @@
+"""Revision history: every change to a dataset keeps the version before it."""

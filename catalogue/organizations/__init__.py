@@ -1,0 +1,1 @@
+"""Publishing agencies (cơ quan chủ quản dữ liệu)."""

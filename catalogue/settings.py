@@ -1,0 +1,116 @@
+"""Every setting, declared once with its name, type, default and help.
+
+Settings come from the defaults, then the home's ``dulieumo.toml``, then ``DULIEUMO_<NAME>``
+environment variables, then explicit overrides (tests). The README documents each one; a test
+fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catalogue.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", str, "",
+            "SQLAlchemy URL of the catalogue database. Empty: SQLite file `dulieumo.sqlite` "
+            "in the home. Production: `postgresql+psycopg://user:pass@host/db`."),
+    Setting("search_backend", str, "whoosh",
+            "Search engine: `whoosh` (index on local disk in the home; one machine) or "
+            "`postgres` (in the catalogue database; several machines).",
+            choices=("whoosh", "postgres")),
+    Setting("site_url", str, "http://127.0.0.1:5000",
+            "Public base URL of the portal, used in citations, feeds, DCAT and e-mails."),
+    Setting("site_title", str, "Cổng dữ liệu mở",
+            "Portal name shown in pages, citations and feeds."),
+    Setting("site_title_en", str, "Open Data Portal", "Portal name in English."),
+    Setting("default_locale", str, "vi", "Language of the portal by default.",
+            choices=("vi", "en")),
+    Setting("secret_key", str, "",
+            "Key signing sessions and CSRF tokens. Empty: a random key is made once and kept "
+            "in the home's `secret_key` file."),
+    Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
+    Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
+    Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+ENV_PREFIX = "DULIEUMO_"
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    """Check a value's type (converting strings from the environment) or raise ConfigError."""
+    expected = setting.type
+    if isinstance(value, str) and expected is not str and origin.startswith("environment"):
+        try:
+            value = int(value) if expected is int else value
+            if expected is bool:
+                value = value.lower() in {"1", "true", "yes", "on"}
+        except ValueError:
+            raise ConfigError(
+                f"{origin}: key '{setting.name}': expected {expected.__name__}, got {value!r}"
+            ) from None
+    if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+        raise ConfigError(
+            f"{origin}: key '{setting.name}': expected {expected.__name__}, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(
+            f"{origin}: key '{setting.name}': expected one of {', '.join(setting.choices)}, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into a ConfigError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_settings(
+    config_file: Path | None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, the TOML file, the environment and overrides into one checked dict."""
+    values = {s.name: s.default for s in SETTINGS}
+    if config_file is not None and config_file.exists():
+        for key, value in read_toml(config_file).items():
+            setting = SETTINGS_BY_NAME.get(key)
+            if setting is None:
+                known = ", ".join(sorted(SETTINGS_BY_NAME))
+                raise ConfigError(f"{config_file}: unknown key '{key}'; known keys: {known}")
+            values[key] = _coerce(setting, value, str(config_file))
+    environ = os.environ if environ is None else environ
+    for setting in SETTINGS:
+        env_name = ENV_PREFIX + setting.name.upper()
+        if env_name in environ:
+            values[setting.name] = _coerce(setting, environ[env_name], f"environment {env_name}")
+    for key, value in (overrides or {}).items():
+        setting = SETTINGS_BY_NAME.get(key)
+        if setting is None:
+            raise ConfigError(f"overrides: unknown key '{key}'")
+        values[key] = _coerce(setting, value, "overrides")
+    return values

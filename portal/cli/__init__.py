@@ -1,0 +1,44 @@
+"""The ``dulieumo`` command: one module per command group, registered here explicitly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo
+
+from catalogue.errors import ConfigError
+from catalogue.home import HOME_ENV
+
+
+def _create_app() -> Flask:
+    from portal import create_app
+
+    info = click.get_current_context().find_object(ScriptInfo)
+    home = info.data.get("home") if info is not None else None
+    try:
+        return create_app(home=home)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False, set_debug_flag=False)
+@click.option("--home", envvar=HOME_ENV, type=click.Path(file_okay=False, path_type=Path),
+              help="Data directory (config, database, index, files, backups). "
+                   "Default: $DULIEUMO_HOME or ./dulieumo-home.")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None) -> None:
+    """dulieumo: the Vietnamese open-data catalogue and portal."""
+    ctx.ensure_object(ScriptInfo).data["home"] = home
+
+
+def _register() -> None:
+    from portal.cli import demo, harvest, home_cmds, index, serve
+
+    for module in (home_cmds, serve, demo, harvest, index):
+        module.register(main)
+
+
+_register()

@@ -1,0 +1,34 @@
+"""``dulieumo init``: create or upgrade a home and its database."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from catalogue.database import upgrade_database
+from catalogue.groups.service import seed_sectors
+from catalogue.home import Home
+from portal.catalogue_ext import catalogue_of
+
+
+def initialise(app: Flask) -> None:
+    """Upgrade the schema to the newest migration and seed the sectors (idempotent)."""
+    home: Home = app.config["DULIEUMO_HOME"]
+    home.ensure()
+    upgrade_database(app.config["DULIEUMO"]["database_url"] or home.default_database_url())
+    with catalogue_of(app).unit("system") as uow:
+        seed_sectors(uow)
+        uow.commit()
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database and seed the sectors."""
+    initialise(current_app)
+    click.echo(f"Home ready at {current_app.config['DULIEUMO_HOME'].root}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init_command)

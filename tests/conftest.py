@@ -1,0 +1,70 @@
+"""Fixtures that build real things: a home under tmp_path, the app, a client, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalogue.clock import FixedClock
+from catalogue.context import Catalogue
+from portal import create_app
+from portal.catalogue_ext import catalogue_of
+from portal.cli.home_cmds import initialise
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 8, 30, 0))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def app(home: Path, clock: FixedClock) -> Iterator[Flask]:
+    app = create_app({"site_url": "http://portal.test"}, home=home, clock=clock)
+    app.config["TESTING"] = True
+    initialise(app)
+    yield app
+    search = catalogue_of(app).search
+    if search is not None and hasattr(search, "close"):
+        search.close()
+
+
+@pytest.fixture
+def catalogue(app: Flask) -> Catalogue:
+    return catalogue_of(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def org(catalogue: Catalogue) -> str:
+    """A publishing agency, returned by name."""
+    from catalogue.organizations.service import create_organization
+
+    with catalogue.unit("test") as uow:
+        create_organization(uow, {"name": "so-tnmt-quang-ninh",
+                                  "title": "Sở Tài nguyên và Môi trường Quảng Ninh",
+                                  "title_en": "Quang Ninh Department of Natural Resources "
+                                              "and Environment"})
+        uow.commit()
+    return "so-tnmt-quang-ninh"
