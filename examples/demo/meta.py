@@ -61,3 +61,23 @@ class GeneratedSource:
     restricted: list[str] = field(default_factory=list)  # dataset names the harvester must skip
     imperfect: list[str] = field(default_factory=list)  # files with deliberate validation errors
     subtables: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # [[source.X]]
+
+
+GROUPS = {
+    "dat-dai": "Đất đai",
+    "tai-nguyen-nuoc": "Tài nguyên nước",
+    "moi-truong": "Môi trường",
+    "dia-chat-khoang-san": "Địa chất và khoáng sản",
+    "do-dac-ban-do": "Đo đạc và bản đồ",
+    "vien-tham": "Viễn thám",
+    "khi-tuong-thuy-van": "Khí tượng thủy văn",
+    "cong-thuong": "Công thương",
+    "van-hoa-the-thao-du-lich": "Văn hóa, thể thao và du lịch",
+    "thong-tin-truyen-thong": "Thông tin và truyền thông",
+    "xay-dung": "Xây dựng",
+    "giao-thong-van-tai": "Giao thông vận tải",
+    "nong-nghiep": "Nông nghiệp",
+    "y-te": "Y tế",
+    "giao-duc": "Giáo dục",
+    "kinh-te": "Kinh tế",
+}
