@@ -227,3 +227,8 @@ def vocabulary_pairs(terms: Iterable[str]) -> set[tuple[str, str]]:
     """(folded, exact) pairs of exact terms: the data for restoring diacritics."""
     return {(fold_term(t)[1:], t) for t in terms
             if not t.startswith((FOLD_PREFIX, ENGLISH_PREFIX))}
+
+
+def folded_words(text: str) -> list[str]:
+    """Folded words of ``text`` without code compounds: the autocomplete view."""
+    return [fold(p) for phrase in phrases(text) for unit in phrase for p in unit.parts]

@@ -1,0 +1,261 @@
+"""CKAN-style ``fq`` filters and sort strings, parsed into backend-neutral trees.
+
+The Solr subset CKAN clients send, ckanext-harvest's CKAN harvester among
+them (``metadata_modified:[2020-01-01T00:00:00Z TO *] +organization:a
+-groups:b +dataset_type:dataset``)::
+
+    expr    := or_expr
+    or_expr := and_expr ("OR" and_expr)*
+    and_expr:= unary (["AND"] unary)*       # juxtaposition means AND, as CKAN's schema
+    unary   := ["+" | "-" | "NOT"] primary
+    primary := "(" expr ")" | "*:*" | field ":" (value | "(" values ")" | range)
+    range   := ("[" | "{") bound "TO" bound ("]" | "}")
+
+Both backends translate the tree: :class:`Match` is the indexed filter term
+``"field=value"``, :class:`Range` compares ISO date strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from catalogue.search.errors import SearchQueryError
+
+# fq field → filter key stored with each document. ``owner_org`` is the
+# organization id, ``capacity`` public/private as in CKAN's Solr schema.
+MATCH_FIELDS = {
+    "organization": "organization", "owner_org": "owner_org", "groups": "groups",
+    "tags": "tags", "res_format": "res_format", "license_id": "license_id",
+    "name": "name", "id": "id", "state": "state", "capacity": "capacity",
+    "year": "year", "spatial": "spatial", "dataset_type": "dataset_type", "type": "dataset_type",
+}
+RANGE_FIELDS = ("metadata_modified", "metadata_created")
+SORT_KEYS = ("score", "metadata_modified", "metadata_created", "name", "title_string", "id",
+             "quality_score")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Documents whose filter key ``field`` has ``value``."""
+
+    field: str
+    value: str
+
+    @property
+    def term(self) -> str:
+        """The indexed filter term, ``field=value``."""
+        return f"{self.field}={self.value}"
+
+
+@dataclass(frozen=True)
+class Range:
+    """Documents whose ISO date ``field`` lies between two bounds (None: open)."""
+
+    field: str
+    low: str | None
+    high: str | None
+    include_low: bool = True
+    include_high: bool = True
+
+
+@dataclass(frozen=True)
+class And:
+    """All of the items."""
+
+    items: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Any of the items."""
+
+    items: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """Everything except the item."""
+
+    item: Filter
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """Every document (``*:*``)."""
+
+
+Filter = Match | Range | And | Or | Not | MatchAll
+
+_TOKEN_RE = re.compile(r'\s*(?:(\()|(\))|("(?:[^"\\]|\\.)*")|((?:[^\s()"\\]|\\.)+))')
+
+
+def _lex(text: str) -> list[str]:
+    tokens: list[str] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if m is None or m.end() == pos:
+            raise SearchQueryError(f"fq: cannot read {text[pos:]!r} (unbalanced quote?)")
+        tokens.append(next(g for g in m.groups() if g is not None))
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return tokens
+
+
+def _unescape(value: str) -> str:
+    if value.startswith('"'):
+        value = value[1:-1]
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _normalise_date(value: str, field: str) -> str | None:
+    """``2020-01-01T00:00:00Z`` → ``2020-01-01T00:00:00``; ``*`` → None."""
+    if value == "*":
+        return None
+    value = value.rstrip("Z")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?", value):
+        raise SearchQueryError(f"fq: {field} bound {value!r} is not an ISO date or *")
+    return value
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _lex(text)
+        self.pos = 0
+        # Inside field:( … ) bare values are matches on that field.
+        self.bare_key: str | None = None
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise SearchQueryError("fq: unexpected end of filter")
+        self.pos += 1
+        return token
+
+    def parse(self) -> Filter:
+        result = self.or_expr()
+        if self.peek() is not None:
+            raise SearchQueryError(f"fq: unexpected {self.peek()!r}")
+        return result
+
+    def or_expr(self) -> Filter:
+        items = [self.and_expr()]
+        while self.peek() == "OR":
+            self.take()
+            items.append(self.and_expr())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_expr(self) -> Filter:
+        items = [self.unary()]
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.take()
+            items.append(self.unary())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def unary(self) -> Filter:
+        token = self.take()
+        if token == "NOT":
+            return Not(self.unary())
+        if token in ("+", "-"):
+            token = token + self.take()
+        if token.startswith("-") and len(token) > 1:
+            return Not(self.primary(token[1:]))
+        if token.startswith("+") and len(token) > 1:
+            return self.primary(token[1:])
+        return self.primary(token)
+
+    def primary(self, token: str) -> Filter:
+        if token == "(":
+            inner = self.or_expr()
+            if self.take() != ")":
+                raise SearchQueryError("fq: missing )")
+            return inner
+        if token == "*:*":
+            return MatchAll()
+        if self.bare_key is not None and (token.startswith('"') or ":" not in token):
+            return Match(self.bare_key, _unescape(token))
+        name, sep, rest = token.partition(":")
+        if not sep:
+            raise SearchQueryError(f"fq: expected field:value, got {token!r}")
+        if name in RANGE_FIELDS:
+            return self.range(name, rest)
+        if name not in MATCH_FIELDS:
+            raise SearchQueryError(f"fq: unknown field {name!r}")
+        key = MATCH_FIELDS[name]
+        if rest == "" and self.peek() == "(":
+            self.take()
+            self.bare_key = key
+            values = self.or_expr()
+            self.bare_key = None
+            if self.take() != ")":
+                raise SearchQueryError("fq: missing )")
+            return values
+        if rest == "":
+            rest = self.take()
+        if rest == "*":
+            return Not(Match(key, ""))  # every document has some value
+        return Match(key, _unescape(rest))
+
+    def range(self, name: str, rest: str) -> Range:
+        text = rest
+        while not text.endswith(("]", "}")):
+            text += " " + self.take()
+        m = re.fullmatch(r"([\[{])\s*(\S+)\s+TO\s+(\S+?)\s*([\]}])", text)
+        if m is None:
+            raise SearchQueryError(f"fq: bad range {text!r}, expected [X TO Y]")
+        return Range(name, _normalise_date(m.group(2), name), _normalise_date(m.group(3), name),
+                     m.group(1) == "[", m.group(4) == "]")
+
+
+def parse_fq(fq: str) -> Filter:
+    """Parse a CKAN ``fq`` string; raises :class:`SearchQueryError` when broken."""
+    if not fq.strip():
+        return MatchAll()
+    return _Parser(fq).parse()
+
+
+def filters_tree(filters: Mapping[str, Sequence[str]]) -> Filter:
+    """``{"tags": ["a", "b"], "year": ["2023"]}`` → tags a OR b, AND year 2023."""
+    items: list[Filter] = []
+    for key, values in filters.items():
+        if key not in MATCH_FIELDS:
+            raise SearchQueryError(f"filters: unknown field {key!r}")
+        if values:
+            items.append(Or(tuple(Match(MATCH_FIELDS[key], v) for v in values)))
+    return And(tuple(items)) if items else MatchAll()
+
+
+def visibility_tree(include_private: bool, include_drafts: bool) -> Filter:
+    """Which states and capacities a request may see; deleted never."""
+    states = ("active", "draft") if include_drafts else ("active",)
+    items: list[Filter] = [Or(tuple(Match("state", s) for s in states))]
+    if not include_private:
+        items.append(Match("capacity", "public"))
+    return And(tuple(items))
+
+
+def parse_sort(sort: str) -> list[tuple[str, bool]]:
+    """CKAN sort string → [(key, descending)]; relevance means score then newest."""
+    text = sort.strip() or "relevance"
+    if text in ("relevance", "rank"):
+        return [("score", True), ("metadata_modified", True)]
+    keys: list[tuple[str, bool]] = []
+    for clause in text.split(","):
+        words = clause.split()
+        if not words or len(words) > 2 or words[0] not in SORT_KEYS:
+            raise SearchQueryError(f"sort: cannot sort by {clause.strip()!r}")
+        direction = words[1].lower() if len(words) == 2 else "asc"
+        if direction not in ("asc", "desc"):
+            raise SearchQueryError(f"sort: direction must be asc or desc, not {words[1]!r}")
+        keys.append((words[0], direction == "desc"))
+    if ("score", True) in keys and not any(k == "metadata_modified" for k, _ in keys):
+        keys.append(("metadata_modified", True))  # newer datasets win ties
+    return keys

@@ -1,0 +1,118 @@
+""""Did you mean": correct typos, then put back the data's diacritics.
+
+The dictionary is the indexed text itself (the backend's vocabulary of
+folded syllables and the exact unigrams and bigrams behind them), so the
+suggestion is a phrase as it appears in the catalogue: "moi truogn" →
+"môi trường", "khoang sna" → "khoáng sản".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from catalogue.search.analyzer import BIGRAM_JOINER, fold, normalize, phrases
+
+MAX_CANDIDATES = 6
+
+
+class Vocabulary(Protocol):
+    """What the speller needs from a backend's index."""
+
+    def unigram_vocabulary(self) -> Mapping[str, int]:
+        """Folded syllable → number of documents containing it."""
+
+    def variants(self, folded: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Folded unigram/bigram (no prefix) → {exact term: document frequency}."""
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau–Levenshtein (optimal string alignment); > ``limit`` means far."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _candidates(word: str, vocab: Mapping[str, int]) -> list[tuple[str, int]]:
+    """(folded word, distance) pairs: the word itself if known, else near ones."""
+    if word in vocab or not word.isalpha():
+        return [(word, 0)]
+    limit = 1 if len(word) <= 4 else 2
+    near = [(w, d) for w in vocab if (d := edit_distance(word, w, limit)) <= limit]
+    near.sort(key=lambda wd: (wd[1], -vocab[wd[0]]))
+    return near[:MAX_CANDIDATES] or [(word, 0)]
+
+
+def _best_path(options: list[list[str]], unigram: Mapping[str, float],
+               pair: Mapping[str, float]) -> list[str]:
+    """Viterbi over the options of each position: adjacent pairs the data
+    contains count most, frequent words next."""
+    best: dict[str, tuple[float, list[str]]] = {
+        o: (unigram.get(o, 0.0), [o]) for o in options[0]}
+    for column in options[1:]:
+        step: dict[str, tuple[float, list[str]]] = {}
+        for o in column:
+            step[o] = max(
+                ((score + unigram.get(o, 0.0) + 3.0 * pair.get(prev + BIGRAM_JOINER + o, 0.0),
+                  path + [o]) for prev, (score, path) in best.items()),
+                key=lambda sp: sp[0])
+        best = step
+    return max(best.values(), key=lambda sp: sp[0])[1]
+
+
+def _log_counts(counts: Mapping[str, int]) -> dict[str, float]:
+    return {k: math.log1p(v) for k, v in counts.items()}
+
+
+def correct(q: str, vocabulary: Vocabulary) -> tuple[str, bool] | None:
+    """The query with typos fixed and diacritics restored, and whether a typo was fixed."""
+    words = [p for phrase in phrases(q) for unit in phrase for p in unit.parts]
+    if not words:
+        return None
+    vocab = vocabulary.unigram_vocabulary()
+    folded = [fold(w) for w in words]
+    candidates = [_candidates(w, vocab) for w in folded]
+    typo = any(c[0][1] > 0 for c in candidates)
+    options = [[w for w, d in c] for c in candidates]
+    pairs = {a + BIGRAM_JOINER + b for x, y in zip(options, options[1:]) for a in x for b in y}
+    pair_df = {k: sum(v.values()) for k, v in vocabulary.variants(pairs).items()}
+    unigram = {w: math.log1p(vocab.get(w, 0)) - 2.0 * d for c in candidates for w, d in c}
+    chosen = _best_path(options, unigram, _log_counts(pair_df))
+    # Diacritics: keep the ones the user typed, choose the data's for the rest.
+    found = vocabulary.variants(set(chosen) | {a + BIGRAM_JOINER + b
+                                               for a, b in zip(chosen, chosen[1:])})
+    exact_options: list[list[str]] = []
+    exact_unigram: dict[str, float] = {}
+    exact_pairs: dict[str, int] = {}
+    for typed, word in zip(words, chosen):
+        forms = found.get(word, {})
+        if typed != fold(typed) and typed in forms:
+            forms = {typed: forms[typed]}
+        ranked = sorted(forms, key=lambda f: -forms[f])[:MAX_CANDIDATES] or [typed]
+        exact_options.append(ranked)
+        exact_unigram.update({f: math.log1p(forms.get(f, 0)) for f in ranked})
+    for a, b in zip(chosen, chosen[1:]):
+        exact_pairs.update(found.get(a + BIGRAM_JOINER + b, {}))
+    restored = _best_path(exact_options, exact_unigram, _log_counts(exact_pairs))
+    return " ".join(restored), typo
+
+
+def suggest(q: str, vocabulary: Vocabulary) -> str | None:
+    """A better spelling of ``q`` with the data's diacritics, or None if ``q`` is fine."""
+    result = correct(q, vocabulary)
+    if result is None or result[0] == " ".join(normalize(q).split()):
+        return None
+    return result[0]
