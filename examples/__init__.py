@@ -1,1 +1,1 @@
-"""Runnable examples for dulieumo: demo agency systems used by `dulieumo demo`, tests and benchmarks."""
+"""Runnable examples: the demo agency systems used by `dulieumo demo`, tests and benchmarks."""

@@ -23,8 +23,8 @@ ORGANIZATIONS = [
         "name": "so-tnmt-quang-ninh",
         "title": "Sở Tài nguyên và Môi trường tỉnh Quảng Ninh",
         "title_en": "Quang Ninh Department of Natural Resources and Environment",
-        "description": "Cơ quan chuyên môn thuộc UBND tỉnh Quảng Ninh, quản lý đất đai, tài nguyên nước, "
-        "khoáng sản, môi trường, khí tượng thủy văn.",
+        "description": "Cơ quan chuyên môn thuộc UBND tỉnh Quảng Ninh, quản lý đất đai, "
+        "tài nguyên nước, khoáng sản, môi trường, khí tượng thủy văn.",
         "email": "stnmt@quangninh.gov.vn",
         "website": "https://stnmt.quangninh.gov.vn",
         "parent": None,
@@ -33,7 +33,8 @@ ORGANIZATIONS = [
         "name": "trung-tam-quan-trac-tnmt-quang-ninh",
         "title": "Trung tâm Quan trắc Tài nguyên và Môi trường tỉnh Quảng Ninh",
         "title_en": "Quang Ninh Centre for Natural Resources and Environment Monitoring",
-        "description": "Đơn vị sự nghiệp trực thuộc Sở TN&MT, vận hành mạng lưới quan trắc môi trường tự động và định kỳ.",
+        "description": "Đơn vị sự nghiệp trực thuộc Sở TN&MT, vận hành mạng lưới quan trắc môi "
+        "trường tự động và định kỳ.",
         "email": "ttqt.stnmt@quangninh.gov.vn",
         "website": "https://stnmt.quangninh.gov.vn",
         "parent": "so-tnmt-quang-ninh",
@@ -42,7 +43,8 @@ ORGANIZATIONS = [
         "name": "so-tnmt-binh-phuoc",
         "title": "Sở Tài nguyên và Môi trường tỉnh Bình Phước",
         "title_en": "Binh Phuoc Department of Natural Resources and Environment",
-        "description": "Quản lý thông tin đất đai: bảng giá đất, quy hoạch, kế hoạch sử dụng đất, giao đất, cho thuê đất.",
+        "description": "Quản lý thông tin đất đai: bảng giá đất, quy hoạch, kế hoạch sử dụng "
+        "đất, giao đất, cho thuê đất.",
         "email": "stnmt@binhphuoc.gov.vn",
         "website": "https://stnmt.binhphuoc.gov.vn",
         "parent": None,
@@ -51,7 +53,8 @@ ORGANIZATIONS = [
         "name": "so-vhttdl-cao-bang",
         "title": "Sở Văn hóa, Thể thao và Du lịch tỉnh Cao Bằng",
         "title_en": "Cao Bang Department of Culture, Sports and Tourism",
-        "description": "Quản lý di tích, di sản, Công viên địa chất toàn cầu UNESCO Non nước Cao Bằng, du lịch và thể thao.",
+        "description": "Quản lý di tích, di sản, Công viên địa chất toàn cầu UNESCO Non nước "
+        "Cao Bằng, du lịch và thể thao.",
         "email": "svhttdl@caobang.gov.vn",
         "website": "https://svhttdl.caobang.gov.vn",
         "parent": None,
@@ -60,7 +63,8 @@ ORGANIZATIONS = [
         "name": "so-cong-thuong-ca-mau",
         "title": "Sở Công Thương tỉnh Cà Mau",
         "title_en": "Ca Mau Department of Industry and Trade",
-        "description": "Quản lý điện lực (nhiệt điện khí, điện gió), công nghiệp, thương mại, chợ và kinh doanh xăng dầu.",
+        "description": "Quản lý điện lực (nhiệt điện khí, điện gió), công nghiệp, thương mại, "
+        "chợ và kinh doanh xăng dầu.",
         "email": "soct@camau.gov.vn",
         "website": "https://soct.camau.gov.vn",
         "parent": None,
@@ -69,7 +73,8 @@ ORGANIZATIONS = [
         "name": "so-gtvt-cao-bang",
         "title": "Sở Giao thông Vận tải tỉnh Cao Bằng",
         "title_en": "Cao Bang Department of Transport",
-        "description": "Quản lý kết cấu hạ tầng đường bộ, vận tải hành khách và phương tiện giao thông.",
+        "description": "Quản lý kết cấu hạ tầng đường bộ, vận tải hành khách và phương tiện "
+        "giao thông.",
         "email": "sgtvt@caobang.gov.vn",
         "website": "https://sgtvt.caobang.gov.vn",
         "parent": None,
@@ -91,7 +96,7 @@ HEADER = """\
 
 
 def generate_demo_sources(target: Path, seed: int = 2024) -> Path:
-    """Write the five demo agency systems into `target` and return the path of `target/harvest.toml`.
+    """Write the five demo agency systems into `target`; return the path of `target/harvest.toml`.
 
     Output depends only on `seed` (plus the absolute `target` path written into harvest.toml
     and the DCAT download IRIs). Also writes `organizations.json` and `expected.json`.
@@ -104,19 +109,22 @@ def generate_demo_sources(target: Path, seed: int = 2024) -> Path:
         sources.append(generate(target, random.Random(f"{seed}:{key}")))
 
     write_json(target / "organizations.json", ORGANIZATIONS)
-    write_json(target / "expected.json", {
-        "seed": seed,
-        "sources": {
-            str(s.config["name"]): {
-                "type": s.config["type"],
-                "organization": s.config["organization"],
-                "datasets": s.rows,
-                "restricted": s.restricted,
-                "imperfect": [str(Path(p).relative_to(target)) for p in s.imperfect],
-            }
-            for s in sources
+    write_json(
+        target / "expected.json",
+        {
+            "seed": seed,
+            "sources": {
+                str(s.config["name"]): {
+                    "type": s.config["type"],
+                    "organization": s.config["organization"],
+                    "datasets": s.rows,
+                    "restricted": s.restricted,
+                    "imperfect": [str(Path(p).relative_to(target)) for p in s.imperfect],
+                }
+                for s in sources
+            },
         },
-    })
+    )
     blocks = [HEADER]
     for source in sources:
         blocks.append(toml_table("[[source]]", source.config))

@@ -18,8 +18,12 @@ PREFIXES = """\
 """
 EU = "http://publications.europa.eu/resource/authority"
 FREQUENCY_IRIS = {
-    "daily": f"{EU}/frequency/DAILY", "weekly": f"{EU}/frequency/WEEKLY", "monthly": f"{EU}/frequency/MONTHLY",
-    "quarterly": f"{EU}/frequency/QUARTERLY", "annual": f"{EU}/frequency/ANNUAL", "irregular": f"{EU}/frequency/IRREG",
+    "daily": f"{EU}/frequency/DAILY",
+    "weekly": f"{EU}/frequency/WEEKLY",
+    "monthly": f"{EU}/frequency/MONTHLY",
+    "quarterly": f"{EU}/frequency/QUARTERLY",
+    "annual": f"{EU}/frequency/ANNUAL",
+    "irregular": f"{EU}/frequency/IRREG",
 }
 FORMATS = {  # extension -> (EU file-type IRI, IANA media type)
     "csv": (f"{EU}/file-type/CSV", "text/csv"),
@@ -32,7 +36,9 @@ NON_PUBLIC = f"{EU}/access-right/NON_PUBLIC"
 
 def lit(text: str, lang: str | None = None) -> str:
     """A Turtle string literal, escaped, with an optional language tag."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
     return f'"{escaped}"' + (f"@{lang}" if lang else "")
 
 
@@ -76,7 +82,7 @@ class Catalogue:
             f"    dct:title {lit(self.title, 'vi')}, {lit(self.title_en, 'en')} ;\n"
             f"    dct:publisher {org} ;\n"
             f"    dct:language <{EU}/language/VIE> ;\n"
-            f"    dct:modified \"2024-12-31\"^^xsd:date ;\n"
+            f'    dct:modified "2024-12-31"^^xsd:date ;\n'
             f"    foaf:homepage <{self.homepage}> ;\n"
             f"    dcat:themeTaxonomy <{self.base}/chu-de> ;\n"
             f"    dcat:dataset {datasets} .\n"
@@ -94,7 +100,10 @@ class Catalogue:
             f"    dcat:bbox {lit(self.spatial_bbox)}^^gsp:wktLiteral .\n"
         )
         used_groups = sorted({g for e in self.entries for g in e.meta.groups})
-        parts.append(f"<{self.base}/chu-de> a skos:ConceptScheme ;\n    dct:title {lit('Lĩnh vực dữ liệu', 'vi')} .\n")
+        parts.append(
+            f"<{self.base}/chu-de> a skos:ConceptScheme ;\n"
+            f"    dct:title {lit('Lĩnh vực dữ liệu', 'vi')} .\n"
+        )
         for slug in used_groups:
             parts.append(
                 f"<{self.base}/chu-de/{slug}> a skos:Concept ;\n"
@@ -126,20 +135,24 @@ class Catalogue:
             "dcat:keyword " + ", ".join(lit(tag, "vi") for tag in meta.tags),
             "dcat:theme " + ", ".join(f"<{self.base}/chu-de/{g}>" for g in meta.groups),
             f"dct:publisher {org}",
-            f"dcat:contactPoint [ a vcard:Organization ; vcard:fn {lit(self.publisher_name, 'vi')} ; "
+            "dcat:contactPoint [ a vcard:Organization ; "
+            f"vcard:fn {lit(self.publisher_name, 'vi')} ; "
             f"vcard:hasEmail <mailto:{self.email}> ]",
             f"dct:accessRights <{PUBLIC if entry.public else NON_PUBLIC}>",
             f"dct:accrualPeriodicity <{FREQUENCY_IRIS[meta.update_frequency]}>",
-            f"dct:temporal [ a dct:PeriodOfTime ; dcat:startDate \"{meta.temporal_start}\"^^xsd:date ; "
-            f"dcat:endDate \"{meta.temporal_end}\"^^xsd:date ]",
+            "dct:temporal [ a dct:PeriodOfTime ; "
+            f'dcat:startDate "{meta.temporal_start}"^^xsd:date ; '
+            f'dcat:endDate "{meta.temporal_end}"^^xsd:date ]',
             f"dct:spatial {spatial}",
-            "dct:issued \"2024-03-15\"^^xsd:date",
-            "dct:modified \"2024-12-31\"^^xsd:date",
+            'dct:issued "2024-03-15"^^xsd:date',
+            'dct:modified "2024-12-31"^^xsd:date',
             f"dcat:landingPage <{self.homepage}/du-lieu/{meta.name}>",
         ]
         if meta.license:
             lines.append(f"dct:license <{LICENSE_URLS[meta.license]}>")
-        lines.append("dcat:distribution " + ", ".join(f"<{iri}/{d.extension}>" for d in entry.distributions))
+        lines.append(
+            "dcat:distribution " + ", ".join(f"<{iri}/{d.extension}>" for d in entry.distributions)
+        )
         out = [" ;\n    ".join(lines) + " .\n"]
         for dist in entry.distributions:
             format_iri, media = FORMATS[dist.extension]
@@ -150,7 +163,7 @@ class Catalogue:
                 f"dcat:accessURL <{dist.file.as_uri()}>",
                 f"dct:format <{format_iri}>",
                 f"dcat:mediaType <http://www.iana.org/assignments/media-types/{media}>",
-                f"dcat:byteSize \"{dist.file.stat().st_size}\"^^xsd:nonNegativeInteger",
+                f'dcat:byteSize "{dist.file.stat().st_size}"^^xsd:nonNegativeInteger',
             ]
             if meta.license:
                 dist_lines.append(f"dct:license <{LICENSE_URLS[meta.license]}>")

@@ -13,8 +13,18 @@ from .meta import DatasetMeta, GeneratedSource
 from .writers import Row, toml_table, write_csv, write_xlsx
 
 CATALOG_COLUMNS = (
-    "path", "name", "title", "title_en", "description", "tags", "groups", "license",
-    "temporal", "spatial", "update_frequency", "restricted",
+    "path",
+    "name",
+    "title",
+    "title_en",
+    "description",
+    "tags",
+    "groups",
+    "license",
+    "temporal",
+    "spatial",
+    "update_frequency",
+    "restricted",
 )
 
 
@@ -39,14 +49,16 @@ class FileShare:
         sheet: str = "Dữ liệu",
         imperfect: bool = False,
     ) -> None:
-        """Write one data file (CSV or XLSX by extension) and describe it in a sidecar or catalog.csv."""
+        """Write a CSV or XLSX file (by extension) and describe it in a sidecar or catalog.csv."""
         path = self.root / relpath
         if relpath.endswith(".xlsx"):
             count = write_xlsx(path, sheet, header, rows, meta.title)
         else:
             count = write_csv(path, header, rows)
         if sidecar:
-            self._sidecar(path, meta, restricted, fields, sheet if relpath.endswith(".xlsx") else None)
+            self._sidecar(
+                path, meta, restricted, fields, sheet if relpath.endswith(".xlsx") else None
+            )
         else:
             self.catalog.append((relpath, meta, restricted))
         if restricted:
@@ -57,8 +69,12 @@ class FileShare:
             self.source.imperfect.append(str(path))
 
     def _sidecar(
-        self, path: Path, meta: DatasetMeta, restricted: bool,
-        fields: list[dict[str, Any]] | None, sheet: str | None,
+        self,
+        path: Path,
+        meta: DatasetMeta,
+        restricted: bool,
+        fields: list[dict[str, Any]] | None,
+        sheet: str | None,
     ) -> None:
         items: dict[str, Any] = {
             "name": meta.name,
@@ -83,9 +99,20 @@ class FileShare:
     def write_catalog(self) -> None:
         """Write catalog.csv for the files without a sidecar (tags and groups joined by ';')."""
         rows = [
-            (relpath, meta.name, meta.title, meta.title_en, meta.description, ";".join(meta.tags),
-             ";".join(meta.groups), meta.license or "", meta.temporal, meta.spatial,
-             meta.update_frequency, "true" if restricted else "false")
+            (
+                relpath,
+                meta.name,
+                meta.title,
+                meta.title_en,
+                meta.description,
+                ";".join(meta.tags),
+                ";".join(meta.groups),
+                meta.license or "",
+                meta.temporal,
+                meta.spatial,
+                meta.update_frequency,
+                "true" if restricted else "false",
+            )
             for relpath, meta, restricted in self.catalog
         ]
         write_csv(self.root / "catalog.csv", CATALOG_COLUMNS, rows)

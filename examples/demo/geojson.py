@@ -19,7 +19,9 @@ def point(lat: float, lon: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def blob(rng: random.Random, lat: float, lon: float, radius: float, vertices: int = 10) -> dict[str, Any]:
+def blob(
+    rng: random.Random, lat: float, lon: float, radius: float, vertices: int = 10
+) -> dict[str, Any]:
     """A simple star-shaped polygon around (lat, lon), exterior ring counterclockwise and closed."""
     ring = []
     for i in range(vertices):
@@ -30,7 +32,9 @@ def blob(rng: random.Random, lat: float, lon: float, radius: float, vertices: in
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def line(rng: random.Random, start: tuple[float, float], end: tuple[float, float], steps: int = 8) -> dict[str, Any]:
+def line(
+    rng: random.Random, start: tuple[float, float], end: tuple[float, float], steps: int = 8
+) -> dict[str, Any]:
     """A wiggly LineString from start to end, (lat, lon) in, [lon, lat] out."""
     coords = []
     for i in range(steps + 1):

@@ -49,7 +49,9 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Row]) -> int:
     return count
 
 
-def write_xlsx(path: Path, sheet: str, header: Sequence[str], rows: Iterable[Row], title: str) -> int:
+def write_xlsx(
+    path: Path, sheet: str, header: Sequence[str], rows: Iterable[Row], title: str
+) -> int:
     """Write a one-sheet XLSX with byte-identical output across runs; return the data row count."""
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
