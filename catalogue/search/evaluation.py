@@ -61,8 +61,8 @@ def package_from_catalog(entry: dict[str, Any], position: int) -> dict[str, Any]
         "notes": entry.get("notes", ""),
         "notes_en": entry.get("notes_en", ""),
         "tags": [{"name": t} for t in entry.get("tags", [])],
-        "organization": {"name": org, "title": org} if isinstance(org, str) else org,
-        "groups": [{"name": g, "title": g} if isinstance(g, str) else g
+        "organization": {"name": org, "title": ""} if isinstance(org, str) else org,
+        "groups": [{"name": g, "title": ""} if isinstance(g, str) else g
                    for g in entry.get("groups", [])],
         "resources": entry.get("resources", []),
         "license_id": entry.get("license_id"),

@@ -87,7 +87,23 @@ class TextQuery:
         return not self.typed
 
 
-_CHUNK_RE = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+# A quoted phrase (maybe negated) or a negated word; the rest is free text.
+_SPECIAL_RE = re.compile(r'(-?)"([^"]*)"?|(?<!\S)-(\S+)')
+
+
+def _pieces(q: str) -> list[tuple[str, bool, bool]]:
+    """(text, quoted, negated) pieces of the query, in order."""
+    pieces = []
+    pos = 0
+    for m in _SPECIAL_RE.finditer(q):
+        pieces.append((q[pos:m.start()], False, False))
+        if m.group(2) is not None:
+            pieces.append((m.group(2), True, bool(m.group(1))))
+        else:
+            pieces.append((m.group(3), False, True))
+        pos = m.end()
+    pieces.append((q[pos:], False, False))
+    return [p for p in pieces if p[0].strip()]
 
 
 def idf(doc_count: int, doc_frequency: int) -> float:
@@ -127,10 +143,7 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
     masks: dict[str, int] = {}
     query = TextQuery()
     restore: list[tuple[str, float, int]] = []
-    for m in _CHUNK_RE.finditer(q):
-        negated = bool(m.group(1) or m.group(3))
-        quoted = m.group(2) is not None
-        text = m.group(2) if quoted else m.group(4)
+    for text, quoted, negated in _pieces(q):
         for chain, compounds in _chains(text):
             exact = accented or (quoted and has_diacritics(normalize(text)))
             view = (lambda t: t) if exact else fold_term

@@ -1,0 +1,301 @@
+"""Search in PostgreSQL, for deployments with several app servers sharing a database.
+
+The terms come from our Python analyzer (so ``đ`` folds, which PostgreSQL's
+parsers and ``unaccent`` rules alone get wrong for syllables) and are stored
+as a tsvector (GIN-indexed, for matching) and a jsonb of weights (for
+scoring). ``search_lexicon`` keeps each term's document frequency and the
+exact forms behind each folded one, for idf, diacritic restoration and "did
+you mean"; ``pg_trgm`` indexes titles for autocomplete. Scores follow
+:mod:`catalogue.search.ranking`, the same formula as the Whoosh backend.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import Connection
+
+from catalogue.search import collect
+from catalogue.search.analyzer import ENGLISH_PREFIX, FOLD_PREFIX, fold_term, folded_words
+from catalogue.search.backend import SearchQuery, SearchResult
+from catalogue.search.documents import search_fields
+from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
+from catalogue.search.ranking import TextQuery, plan_query
+from catalogue.search.spelling import correct, suggest
+
+# Serialises writers across processes: the lexicon's counts are
+# read-modify-write. Any constant unique to this table set will do.
+_LOCK_KEY = 4_001_004
+
+_SCHEMA = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """CREATE TABLE IF NOT EXISTS search_documents (
+        id text PRIMARY KEY, lexemes tsvector NOT NULL, terms jsonb NOT NULL,
+        filters text[] NOT NULL, state text NOT NULL, private boolean NOT NULL,
+        metadata_modified text NOT NULL, metadata_created text NOT NULL,
+        autocomplete text NOT NULL, meta jsonb NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_documents_lexemes ON search_documents USING gin (lexemes)",
+    "CREATE INDEX IF NOT EXISTS search_documents_filters ON search_documents USING gin (filters)",
+    """CREATE INDEX IF NOT EXISTS search_documents_autocomplete
+        ON search_documents USING gin (autocomplete gin_trgm_ops)""",
+    """CREATE TABLE IF NOT EXISTS search_lexicon (
+        term text PRIMARY KEY, folded text, ngram smallint NOT NULL, ndoc integer NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS search_lexicon_folded ON search_lexicon (folded)",
+    """CREATE TABLE IF NOT EXISTS search_meta (
+        singleton boolean PRIMARY KEY DEFAULT true, generation bigint NOT NULL,
+        doc_count integer NOT NULL)""",
+    """INSERT INTO search_meta (singleton, generation, doc_count) VALUES (true, 0, 0)
+        ON CONFLICT DO NOTHING""",
+]
+
+
+def _tsquery_term(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _lexicon_row(term: str, delta: int) -> tuple[str, str | None, int, int]:
+    if term.startswith((FOLD_PREFIX, ENGLISH_PREFIX)):
+        return term, None, 0, delta
+    return term, fold_term(term)[1:], 2 if "_" in term else 1, delta
+
+
+class _Sql:
+    """Collects bind parameters while SQL text is built."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return ":" + name
+
+    def tsquery(self, terms: Iterable[str], op: str) -> str:
+        return "CAST(" + self.bind(f" {op} ".join(map(_tsquery_term, terms))) + " AS tsquery)"
+
+    def filter(self, tree: Filter) -> str:
+        if isinstance(tree, MatchAll):
+            return "TRUE"
+        if isinstance(tree, Match):
+            return f"filters @> ARRAY[{self.bind(tree.term)}]::text[]"
+        if isinstance(tree, Range):
+            col = tree.field
+            parts = [f"{col} <> ''"]
+            if tree.low is not None:
+                parts.append(f"{col} {'>=' if tree.include_low else '>'} {self.bind(tree.low)}")
+            if tree.high is not None:
+                # A bare date as upper bound covers that whole day, as in Whoosh.
+                cut = f"substr({col}, 1, {len(tree.high)})"
+                parts.append(f"{cut} {'<=' if tree.include_high else '<'} "
+                             f"{self.bind(tree.high)}")
+            return "(" + " AND ".join(parts) + ")"
+        if isinstance(tree, And):
+            return "(" + " AND ".join(self.filter(i) for i in tree.items) + ")" \
+                if tree.items else "TRUE"
+        if isinstance(tree, Or):
+            return "(" + " OR ".join(self.filter(i) for i in tree.items) + ")" \
+                if tree.items else "FALSE"
+        if isinstance(tree, Not):
+            return f"NOT {self.filter(tree.item)}"
+        raise TypeError(f"unknown filter {tree!r}")
+
+
+class _Lexicon:
+    """Index statistics from ``search_lexicon``, on one connection."""
+
+    def __init__(self, backend: PostgresBackend, conn: Connection) -> None:
+        self.backend = backend
+        self.conn = conn
+
+    def doc_count(self) -> int:
+        return int(self.conn.execute(text("SELECT doc_count FROM search_meta")).scalar_one())
+
+    def doc_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        rows = self.conn.execute(text("SELECT term, ndoc FROM search_lexicon WHERE term = ANY(:t)"),
+                                 {"t": list(terms)})
+        return {t: int(n) for t, n in rows}
+
+    def variants(self, folded: Iterable[str]) -> dict[str, dict[str, int]]:
+        wanted = list(folded)
+        found: dict[str, dict[str, int]] = {f: {} for f in wanted}
+        rows = self.conn.execute(text(
+            "SELECT folded, term, ndoc FROM search_lexicon WHERE folded = ANY(:f)"), {"f": wanted})
+        for f, term, n in rows:
+            found[f][term] = int(n)
+        return found
+
+    def unigram_vocabulary(self) -> Mapping[str, int]:
+        return self.backend._vocabulary(self.conn)
+
+
+class PostgresBackend:
+    """Search backend storing its tables in a PostgreSQL database."""
+
+    def __init__(self, url_or_engine: str | Engine) -> None:
+        if isinstance(url_or_engine, str):
+            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+            url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url_or_engine)
+            self.engine = create_engine(url, pool_pre_ping=True)
+            self._owns_engine = True
+        else:
+            self.engine = url_or_engine
+            self._owns_engine = False
+        self._vocab: tuple[int, dict[str, int]] | None = None
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            for statement in _SCHEMA:
+                conn.execute(text(statement))
+
+    # -- writing --------------------------------------------------------------
+
+    def _remove(self, conn: Connection, ids: list[str], delta: Counter[str]) -> int:
+        rows = conn.execute(text(
+            "DELETE FROM search_documents WHERE id = ANY(:ids) RETURNING terms"), {"ids": ids})
+        removed = 0
+        for (terms,) in rows:
+            delta.subtract(terms.keys())
+            removed += 1
+        return removed
+
+    def _apply(self, conn: Connection, delta: Counter[str], docs: int) -> None:
+        rows = [_lexicon_row(t, n) for t, n in delta.items() if n]
+        if rows:
+            conn.execute(text(
+                """INSERT INTO search_lexicon (term, folded, ngram, ndoc)
+                   SELECT * FROM unnest(CAST(:t AS text[]), CAST(:f AS text[]),
+                                        CAST(:g AS smallint[]), CAST(:n AS integer[]))
+                   ON CONFLICT (term) DO UPDATE SET ndoc = search_lexicon.ndoc + EXCLUDED.ndoc"""),
+                {"t": [r[0] for r in rows], "f": [r[1] for r in rows],
+                 "g": [r[2] for r in rows], "n": [r[3] for r in rows]})
+            conn.execute(text("DELETE FROM search_lexicon WHERE ndoc <= 0"))
+        conn.execute(text("UPDATE search_meta SET generation = generation + 1, "
+                          "doc_count = doc_count + :d"), {"d": docs})
+
+    def index_documents(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Add or replace packages in one transaction."""
+        rows = {r["id"]: r for r in map(search_fields, docs)}
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            delta: Counter[str] = Counter()
+            removed = self._remove(conn, list(rows), delta)
+            params = []
+            for r in rows.values():
+                delta.update(r["terms"].keys())
+                meta = {k: r[k] for k in ("id", "name", "title", "notes", "metadata_modified",
+                                          "metadata_created", "title_string", "quality_score",
+                                          "facets", "autocomplete")}
+                params.append({
+                    "id": r["id"], "lex": list(r["terms"]), "terms": json.dumps(r["terms"]),
+                    "filters": r["filters"], "state": r["facets"]["state"][0],
+                    "private": r["facets"]["capacity"] == ["private"],
+                    "mod": r["metadata_modified"], "cre": r["metadata_created"],
+                    "ac": r["autocomplete"], "meta": json.dumps(meta, ensure_ascii=False)})
+            conn.execute(text(
+                """INSERT INTO search_documents (id, lexemes, terms, filters, state, private,
+                       metadata_modified, metadata_created, autocomplete, meta)
+                   VALUES (:id, array_to_tsvector(CAST(:lex AS text[])), CAST(:terms AS jsonb),
+                           :filters, :state, :private, :mod, :cre, :ac, CAST(:meta AS jsonb))"""),
+                params)
+            self._apply(conn, delta, len(rows) - removed)
+
+    def delete_documents(self, ids: Iterable[str]) -> None:
+        """Remove these dataset ids."""
+        wanted = [str(i) for i in ids]
+        if not wanted:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            delta: Counter[str] = Counter()
+            removed = self._remove(conn, wanted, delta)
+            self._apply(conn, delta, -removed)
+
+    def clear(self) -> None:
+        """Remove every document and the lexicon."""
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            conn.execute(text("TRUNCATE search_documents, search_lexicon"))
+            conn.execute(text("UPDATE search_meta SET generation = generation + 1, doc_count = 0"))
+
+    # -- reading --------------------------------------------------------------
+
+    def _vocabulary(self, conn: Connection) -> dict[str, int]:
+        generation = int(conn.execute(text("SELECT generation FROM search_meta")).scalar_one())
+        if self._vocab is None or self._vocab[0] != generation:
+            rows = conn.execute(text("SELECT folded, sum(ndoc) FROM search_lexicon "
+                                     "WHERE ngram = 1 GROUP BY folded"))
+            self._vocab = (generation, {f: int(n) for f, n in rows})
+        return self._vocab[1]
+
+    def _select(self, sq: SearchQuery, tree: Filter, textq: TextQuery) -> tuple[str, _Sql]:
+        sql = _Sql()
+        states = ["active", "draft"] if sq.include_drafts else ["active"]
+        where = [f"state = ANY({sql.bind(states)})", sql.filter(tree)]
+        if not sq.include_private:
+            where.append("NOT private")
+        if textq.required:
+            where.append(f"lexemes @@ {sql.tsquery(textq.required, '&')}")
+        if textq.excluded:
+            where.append(f"NOT (lexemes @@ {sql.tsquery(textq.excluded, '|')})")
+        score, mask = "0.0", "0"
+        if not textq.empty:
+            if not textq.weights:
+                return "", sql
+            where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
+            score = " + ".join(f"{sql.bind(w)} * coalesce((terms->>{sql.bind(t)})::float8, 0)"
+                               for t, w in textq.weights.items())
+            words = [[t for t, m in textq.masks.items() if m >> i & 1]
+                     for i in range(textq.nwords)]
+            mask = " + ".join(f"(CASE WHEN terms ?| {sql.bind(ts)} THEN {1 << i} ELSE 0 END)"
+                              for i, ts in enumerate(words) if ts) or "0"
+        return (f"SELECT {score} AS score, {mask} AS mask, meta FROM search_documents "
+                f"WHERE {' AND '.join(where)}"), sql
+
+    def search(self, sq: SearchQuery) -> SearchResult:
+        """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`."""
+        tree, sort_keys = collect.prepare(sq)
+        with self.engine.connect() as conn:
+            lexicon = _Lexicon(self, conn)
+            textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
+            statement, sql = self._select(sq, tree, textq)
+            rows = conn.execute(text(statement), sql.params).all() if statement else []
+            hits = [(textq.combine(float(score), int(mask)), collect.doc_data(meta))
+                    for score, mask, meta in rows]
+            result = collect.result(hits, sq, sort_keys, textq)
+            if sq.q.strip():
+                corrected = correct(sq.q, lexicon)
+                result.suggestion = corrected[0] if corrected and corrected[1] else None
+        return result
+
+    def suggest(self, q: str) -> str | None:
+        """"Did you mean": typos fixed, diacritics as in the data."""
+        with self.engine.connect() as conn:
+            return suggest(q, _Lexicon(self, conn))
+
+    def autocomplete(self, prefix: str, limit: int = 10) -> list[dict[str, str]]:
+        """Public active datasets whose title words start like ``prefix``."""
+        words = folded_words(prefix)
+        if not words:
+            return []
+        sql = _Sql()
+        patterns = [f"(^| ){re.escape(w)}( |$)" for w in words[:-1]]
+        patterns.append(f"(^| ){re.escape(words[-1])}")
+        where = " AND ".join(f"autocomplete ~ {sql.bind(p)}" for p in patterns)
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(
+                f"SELECT meta FROM search_documents WHERE state = 'active' AND NOT private "
+                f"AND {where}"), sql.params)
+            docs = [collect.doc_data(meta) for (meta,) in rows]
+        return collect.autocomplete(docs, words, limit)
+
+    def close(self) -> None:
+        """Dispose of the engine if this backend created it."""
+        if self._owns_engine:
+            self.engine.dispose()
