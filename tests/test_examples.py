@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 import rdflib
-from frictionless import validate
+from frictionless import Resource, validate
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from examples.demo_sources import generate_demo_sources, main
@@ -143,6 +143,20 @@ def test_every_data_package_validates(demo: Path) -> None:
     for relative in index["packages"]:
         report = validate(demo / "quang-ninh" / relative)
         assert report.valid, (relative, report.flatten(["type", "note"])[:5])
+
+
+def test_planted_defects_show_in_validation_reports(demo: Path) -> None:
+    found = {}
+    for relative in (
+        "binh-phuoc/gia-dat/he-so-dieu-chinh-gia-dat-2020-2024.csv",
+        "binh-phuoc/thong-ke/bien-dong-su-dung-dat-2020-2024.csv",
+    ):
+        report = Resource(path=relative, basepath=str(demo)).validate()
+        found[relative.rsplit("/", 1)[1]] = report.flatten(["rowNumber", "type"])
+    assert found == {
+        "he-so-dieu-chinh-gia-dat-2020-2024.csv": [[122, "type-error"]],
+        "bien-dong-su-dung-dat-2020-2024.csv": [[54, "extra-cell"]],
+    }
 
 
 def test_some_daily_air_values_exceed_qcvn(demo: Path) -> None:

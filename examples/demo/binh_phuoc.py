@@ -281,7 +281,7 @@ def _prices(share: FileShare, rng: random.Random, growth: dict[int, float]) -> N
             for year in YEARS:
                 factors.append((district, group, year, round(rng.uniform(1.0, 1.6), 2)))
     # Deliberate defect for validation reports: text in the numeric column.
-    factors[37] = (*factors[37][:3], "đang cập nhật")
+    factors[120] = (*factors[120][:3], "đang cập nhật")
     share.add(
         "gia-dat/he-so-dieu-chinh-gia-dat-2020-2024.csv",
         _meta(
