@@ -174,6 +174,8 @@ class WhooshBackend:
         result = []
         live = set()
         for reader, offset in searcher.reader().leaf_readers():
+            if reader.segment() is None:
+                continue  # an empty index
             seg_id = reader.segment().segment_id()
             live.add(seg_id)
             if seg_id not in self._segments:
@@ -319,7 +321,9 @@ def _score(reader: Any, text: TextQuery) -> dict[int, float]:
 def _range_docs(reader: Any, tree: Range) -> set[int]:
     name = "modified" if tree.field == "metadata_modified" else "created"
     docs: set[int] = set()
-    for raw, _ in reader.iter_from(name, tree.low or ""):
+    for (fieldname, raw), _ in reader.iter_from(name, tree.low or ""):
+        if fieldname != name:
+            break
         value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         if value == " ":
             continue  # no date recorded

@@ -1,0 +1,220 @@
+"""One suite for both search backends: Whoosh and PostgreSQL (issue 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalogue.search.backend import SearchBackend, SearchQuery
+from catalogue.search.errors import SearchQueryError
+from catalogue.search.postgres_backend import PostgresBackend
+from catalogue.search.whoosh_backend import WhooshBackend
+
+pytest_plugins = ["pg_cluster"]
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    if request.param == "whoosh":
+        engine: SearchBackend = WhooshBackend(tmp_path / "index")
+    else:
+        engine = PostgresBackend(request.getfixturevalue("pg_url"))
+        engine.clear()
+    yield engine
+    engine.close()
+
+
+def package(name: str, title: str, day: int = 1, **extra: Any) -> dict[str, Any]:
+    doc = {"id": "id-" + name, "name": name, "title": title, "notes": "", "tags": [],
+           "organization": {"name": "so-tnmt", "title": "Sở Tài nguyên và Môi trường"},
+           "groups": [], "resources": [], "state": "active", "private": False,
+           "metadata_created": f"2024-01-{day:02d}T00:00:00",
+           "metadata_modified": f"2024-01-{day:02d}T00:00:00"}
+    doc.update(extra)
+    return doc
+
+
+def names(backend: SearchBackend, q: str = "", **kwargs: Any) -> list[str]:
+    return [i.removeprefix("id-") for i in backend.search(SearchQuery(q=q, **kwargs)).ids]
+
+
+def test_finds_title_with_diacritics(backend):
+    backend.index_documents([package("duong-bo", "Mạng lưới đường bộ")])
+    assert names(backend, "đường bộ") == ["duong-bo"]
+
+
+def test_query_without_diacritics_folds_d_stroke(backend):
+    backend.index_documents([package("duong-bo", "Mạng lưới đường bộ")])
+    assert names(backend, "duong bo") == ["duong-bo"]
+
+
+def test_exact_diacritics_rank_first(backend):
+    backend.index_documents([package("lua-gao", "Sản lượng lúa", day=9),
+                             package("to-lua", "Hộ sản xuất tơ lụa", day=1)])
+    assert names(backend, "lụa") == ["to-lua", "lua-gao"]
+
+
+def test_adjacent_syllables_outrank_scattered(backend):
+    backend.index_documents([package("ban-do", "Bản đồ địa chính", day=1),
+                             package("van-ban", "Văn bản về quản lý đô thị", day=5)])
+    assert names(backend, "ban do")[0] == "ban-do"
+
+
+def test_title_outranks_description(backend):
+    backend.index_documents([package("a", "Danh mục", day=9, notes="Số liệu dân số"),
+                             package("b", "Dân số trung bình", day=1)])
+    assert names(backend, "dân số") == ["b", "a"]
+
+
+def test_newer_dataset_wins_tie(backend):
+    backend.index_documents([package("old", "Dân số", day=1), package("new", "Dân số", day=2)])
+    assert names(backend, "dân số") == ["new", "old"]
+
+
+def test_nfd_and_old_tone_query_matches(backend):
+    backend.index_documents([package("thuy-van", "Trạm thủy văn")])
+    assert names(backend, "THU\u0309Y VĂN".replace("U\u0309Y", "UY\u0309")) == ["thuy-van"]
+
+
+def test_regulation_code_is_findable(backend):
+    backend.index_documents([package("xa-thai", "Giấy phép xả thải",
+                                     notes="Đạt QCVN 40:2011/BTNMT cột A")])
+    assert names(backend, "QCVN 40") == ["xa-thai"]
+
+
+def test_pm25_is_findable(backend):
+    backend.index_documents([package("bui", "Quan trắc bụi PM2.5")])
+    assert names(backend, "pm2.5") == ["bui"]
+
+
+def test_english_title_is_stemmed(backend):
+    backend.index_documents([package("gp", "Giấy phép", title_en="Groundwater permits")])
+    assert names(backend, "permit") == ["gp"]
+
+
+def test_quoted_phrase_requires_adjacent_syllables(backend):
+    backend.index_documents([package("a", "Bản đồ rừng"), package("b", "Đồ chơi bản làng")])
+    assert names(backend, '"bản đồ"') == ["a"]
+
+
+def test_negated_word_excludes(backend):
+    backend.index_documents([package("a", "Bản đồ rừng"), package("b", "Bản đồ đất")])
+    assert names(backend, "bản đồ -rừng") == ["b"]
+
+
+def test_private_dataset_hidden_by_default(backend):
+    backend.index_documents([package("p", "Dân số", private=True)])
+    assert names(backend, "dân số") == []
+
+
+def test_private_dataset_shown_when_asked(backend):
+    backend.index_documents([package("p", "Dân số", private=True)])
+    assert names(backend, "dân số", include_private=True) == ["p"]
+
+
+def test_draft_shown_only_when_asked(backend):
+    backend.index_documents([package("d", "Dân số", state="draft")])
+    assert (names(backend, "dân số"), names(backend, "dân số", include_drafts=True)) == ([], ["d"])
+
+
+def test_deleted_never_returned(backend):
+    backend.index_documents([package("x", "Dân số", state="deleted")])
+    assert names(backend, "dân số", include_drafts=True, include_private=True) == []
+
+
+def test_reindexing_replaces_document(backend):
+    backend.index_documents([package("a", "Nông nghiệp")])
+    backend.index_documents([package("a", "Khí tượng")])
+    assert (names(backend, "nông nghiệp"), names(backend, "khí tượng")) == ([], ["a"])
+
+
+def test_delete_documents_removes(backend):
+    backend.index_documents([package("a", "Dân số"), package("b", "Dân số")])
+    backend.delete_documents(["id-a"])
+    assert names(backend, "dân số") == ["b"]
+
+
+def test_clear_empties_index(backend):
+    backend.index_documents([package("a", "Dân số")])
+    backend.clear()
+    assert backend.search(SearchQuery()).count == 0
+
+
+def test_filters_or_within_and_across_keys(backend):
+    backend.index_documents([
+        package("a", "A", tags=[{"name": "x"}], license_id="cc-by"),
+        package("b", "B", tags=[{"name": "y"}], license_id="cc-by"),
+        package("c", "C", tags=[{"name": "x"}], license_id="odc"),
+    ])
+    assert sorted(names(backend, filters={"tags": ["x", "y"], "license_id": ["cc-by"]})) == [
+        "a", "b"]
+
+
+def test_fq_from_ckan_harvester(backend):
+    backend.index_documents([package("old", "A", day=1), package("new", "B", day=20),
+                             package("other", "C", day=20, organization={"name": "khac"})])
+    fq = "metadata_modified:[2024-01-10T00:00:00Z TO *] +organization:so-tnmt"
+    assert names(backend, fq=fq) == ["new"]
+
+
+def test_broken_fq_raises_query_error(backend):
+    with pytest.raises(SearchQueryError):
+        backend.search(SearchQuery(fq="tags:(x"))
+
+
+def test_year_filter_uses_temporal_coverage(backend):
+    backend.index_documents([package("a", "A", temporal_start="2020-01-01",
+                                     temporal_end="2022-12-31"), package("b", "B")])
+    assert names(backend, filters={"year": ["2021"]}) == ["a"]
+
+
+def test_facet_counts(backend):
+    backend.index_documents([package("a", "A", tags=[{"name": "x"}, {"name": "y"}]),
+                             package("b", "B", tags=[{"name": "x"}])])
+    facets = backend.search(SearchQuery(facet_fields=["tags"])).facets
+    assert facets == {"tags": {"x": 2, "y": 1}}
+
+
+def test_sort_by_name(backend):
+    backend.index_documents([package("b", "B", day=2), package("a", "A", day=1)])
+    assert names(backend, sort="name asc") == ["a", "b"]
+
+
+def test_empty_query_lists_newest_first(backend):
+    backend.index_documents([package("a", "A", day=1), package("b", "B", day=2)])
+    assert names(backend) == ["b", "a"]
+
+
+def test_paging_with_rows_and_start(backend):
+    backend.index_documents([package(f"d{i}", "Dân số", day=i) for i in range(1, 6)])
+    result = backend.search(SearchQuery(q="dân số", rows=2, start=2))
+    assert (result.count, result.ids) == (5, ["id-d3", "id-d2"])
+
+
+def test_highlight_marks_matching_words(backend):
+    backend.index_documents([package("a", "Bản đồ địa chính")])
+    result = backend.search(SearchQuery(q="ban do", highlight=True))
+    assert result.highlights["id-a"]["title"] == "<mark>Bản</mark> <mark>đồ</mark> địa chính"
+
+
+def test_suggest_restores_diacritics_of_data(backend):
+    backend.index_documents([package("mt", "Bảo vệ môi trường", tags=[{"name": "môi trường"}])])
+    assert backend.suggest("moi truogn") == "môi trường"
+
+
+def test_search_offers_suggestion_for_typo(backend):
+    backend.index_documents([package("ks", "Mỏ khoáng sản", tags=[{"name": "khoáng sản"}])])
+    assert backend.search(SearchQuery(q="khoang sna")).suggestion == "khoáng sản"
+
+
+def test_autocomplete_matches_title_word_prefix(backend):
+    backend.index_documents([package("a", "Bản đồ địa chính"), package("b", "Dân số")])
+    assert backend.autocomplete("ban d") == [{"name": "a", "title": "Bản đồ địa chính"}]
+
+
+def test_autocomplete_hides_private(backend):
+    backend.index_documents([package("a", "Bản đồ", private=True)])
+    assert backend.autocomplete("ban") == []
