@@ -6,3 +6,8 @@ from catalogue.history.model import Revision
 from catalogue.organizations.model import Organization
 
 __all__ = ["Dataset", "DatasetExtra", "Group", "Organization", "Resource", "Revision", "Tag"]
+from catalogue.accounts.model import ApiToken, Membership, User  # noqa: E402,I001  (issue 7)
+from catalogue.audit.model import AuditEntry  # noqa: E402,I001
+from catalogue.review.model import ReviewItem  # noqa: E402,I001
+
+__all__ += ["ApiToken", "AuditEntry", "Membership", "ReviewItem", "User"]

@@ -47,6 +47,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
+    # Accounts (issue 7; Sơn La 20/2023 Điều 13.1).
+    Setting("account_password_change_days", int, 7,
+            "A new account (or a reset password) must get a password of its own within this "
+            "many days, or the account locks."),
+    Setting("account_inactive_lock_days", int, 30,
+            "An account not used (log-in or API token) for this many days locks."),
+    Setting("account_max_failed_logins", int, 5,
+            "Failed log-ins in a row that lock an account for `account_lock_minutes`."),
+    Setting("account_lock_minutes", int, 15, "How long a failed-log-in lock lasts."),
+    Setting("account_ip_max_failures", int, 20,
+            "Failed log-ins from one IP address within `account_ip_window_minutes` after which "
+            "that address is refused without checking passwords (brute-force throttle)."),
+    Setting("account_ip_window_minutes", int, 15, "Window of the per-address throttle."),
+    Setting("account_session_hours", int, 12, "A log-in session ends after this many hours."),
+    Setting("account_token_default_days", int, 90, "Lifetime of a new API token by default."),
+    Setting("account_token_max_days", int, 365, "Longest lifetime an API token may be given."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

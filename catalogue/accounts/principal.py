@@ -1,16 +1,20 @@
 """Who is acting, and what they may do. The contract the API and the pages code against.
 
-Issue 7 fills in users, roles and tokens behind ``principal_from_token``; until then only
-anonymous (public) principals exist.
+Accounts, roles and tokens live beside this module (``model``, ``roles``, ``tokens``);
+``principal_from_token`` is the API's way in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from catalogue.clock import Clock
+
+if TYPE_CHECKING:
+    from catalogue.accounts.policy import AccountPolicy
 
 ROLE_ORDER = ("viewer", "editor", "admin")
 
@@ -62,6 +66,14 @@ class Principal:
 ANONYMOUS = Principal(user_id=None, name="anonymous")
 
 
-def principal_from_token(session: Session, token: str, clock: Clock) -> Principal | None:
-    """The principal an API token stands for, or None if it is unknown, expired or locked."""
-    return None
+def principal_from_token(session: Session, token: str, clock: Clock, *,
+                         policy: AccountPolicy | None = None) -> Principal | None:
+    """The principal an API token stands for, or None if it is unknown, expired or locked.
+
+    Pass ``policy=AccountPolicy.from_settings(catalogue.settings)`` so configured lock days
+    apply; without it the defaults do. May commit ``session`` (a lock falling due, last use).
+    """
+    from catalogue.accounts.policy import DEFAULT_POLICY
+    from catalogue.accounts.tokens import lookup_token
+
+    return lookup_token(session, token, clock, policy or DEFAULT_POLICY)
