@@ -39,6 +39,9 @@ def _register() -> None:
 
     for module in (home_cmds, serve, demo, harvest, index):
         module.register(main)
+    from portal.cli import accounts  # users, tokens, audit (issue 7)
+
+    accounts.register(main)
 
 
 _register()
