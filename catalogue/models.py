@@ -11,3 +11,6 @@ from catalogue.audit.model import AuditEntry  # noqa: E402,I001
 from catalogue.review.model import ReviewItem  # noqa: E402,I001
 
 __all__ += ["ApiToken", "AuditEntry", "Membership", "ReviewItem", "User"]
+from catalogue.subscriptions.model import Notification, Subscription  # noqa: E402,I001  (issue 9)
+
+__all__ += ["Notification", "Subscription"]

@@ -63,6 +63,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("account_session_hours", int, 12, "A log-in session ends after this many hours."),
     Setting("account_token_default_days", int, 90, "Lifetime of a new API token by default."),
     Setting("account_token_max_days", int, 365, "Longest lifetime an API token may be given."),
+    # Trust and reuse (issue 9): default licence, e-mail notifications.
+    Setting("default_license", str, "vn-open-data-terms",
+            "Licence given to datasets whose agency names none: the statutory open-data terms "
+            "(Law on E-Transactions 2023 Art. 43, Decree 194/2025). Harvest sources without "
+            "their own `default_license` use it."),
+    Setting("smtp_host", str, "",
+            "SMTP server that sends subscription e-mails (confirmations, digests). Empty: "
+            "no e-mail is sent; notifications wait in the database."),
+    Setting("smtp_port", int, 25, "Port of `smtp_host`."),
+    Setting("mail_from", str, "noreply@localhost",
+            "Sender address of subscription e-mails."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -64,6 +64,10 @@ class Dataset(Base):
     temporal_end: Mapped[date | None] = mapped_column(default=None)
     spatial: Mapped[str] = mapped_column(String(500), default="")  # province / district names
     update_frequency: Mapped[str] = mapped_column(String(50), default="")
+    # Law on Data 60/2024/QH15 Art. 13 classification (issue 9): only "open" is ever public.
+    access_class: Mapped[str] = mapped_column(String(20), default="open", server_default="open",
+                                              index=True)
+    importance: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
 
     # Provenance: where a harvested dataset came from, when, and what it contained.
     harvest_source: Mapped[str] = mapped_column(String(100), default="", index=True)

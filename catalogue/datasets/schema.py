@@ -10,6 +10,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from catalogue.classification import (
+    DEFAULT_ACCESS_CLASS,
+    DEFAULT_IMPORTANCE,
+    check_access_class,
+    check_importance,
+)
 from catalogue.errors import ValidationError
 from licenses import get_license
 
@@ -153,6 +159,14 @@ def clean_dataset(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         if freq not in FREQUENCIES:
             errors.add("update_frequency", f"Must be one of {', '.join(f for f in FREQUENCIES if f)}")
         out["update_frequency"] = freq
+    # Law on Data 2024 Art. 13 classes (issue 9); absent on update means "keep".
+    for field, check, default in (("access_class", check_access_class, DEFAULT_ACCESS_CLASS),
+                                  ("importance", check_importance, DEFAULT_IMPORTANCE)):
+        if field in data:
+            value = _text(data[field], field, 20, errors) or default
+            if (problem := check(value)) is not None:
+                errors.add(field, problem)
+            out[field] = value
     for field in ("temporal_start", "temporal_end"):
         if field in data:
             try:

@@ -141,6 +141,8 @@ def package_dict(ds: Dataset, site_url: str) -> dict[str, Any]:
         "temporal_end": ds.temporal_end.isoformat() if ds.temporal_end else None,
         "spatial": ds.spatial,
         "update_frequency": ds.update_frequency,
+        "access_class": ds.access_class,
+        "importance": ds.importance,
         "provenance": {
             "harvest_source": ds.harvest_source,
             "source_identifier": ds.source_identifier,

@@ -29,6 +29,7 @@ SIMPLE_FIELDS = (
     "maintainer", "maintainer_email", "license_id", "state", "private", "type",
     "temporal_start", "temporal_end", "spatial", "update_frequency", "harvest_source",
     "source_identifier", "source_url", "retrieved_at", "content_hash",
+    "access_class", "importance",  # not in DEFAULTS: a replace without them keeps the class
 )
 RESOURCE_FIELDS = ("url", "name", "description", "format", "mimetype", "size", "sha256",
                    "schema", "last_modified")
