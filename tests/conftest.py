@@ -68,3 +68,14 @@ def org(catalogue: Catalogue) -> str:
                                               "and Environment"})
         uow.commit()
     return "so-tnmt-quang-ninh"
+
+
+@pytest.fixture
+def searchable(catalogue: Catalogue, home: Path) -> Catalogue:
+    """The catalogue with a search backend: the app's, or a Whoosh index in the home until
+    ``catalogue.search.open_backend`` wires one (issue 4)."""
+    if catalogue.search is None:
+        from catalogue.search.whoosh_backend import WhooshBackend
+
+        catalogue.search = WhooshBackend(home / "index-api-tests")
+    return catalogue

@@ -1,23 +1,44 @@
-"""The CKAN-compatible Action API: ``/api/3/action/<name>`` and ``/api/action/<name>``."""
+"""The CKAN-compatible Action API: ``/api/3/action/<name>`` and ``/api/action/<name>``.
+
+One dispatcher: read the parameters (GET query, POST JSON, form or multipart), find who is
+calling, run the action from the table, and answer in CKAN's envelope. Domain errors map
+to CKAN's error types and HTTP codes here, once.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalogue.errors import CatalogueError, NotAuthorized, NotFound, ValidationError
-from portal.api import read_actions  # noqa: F401  (fills the action table)
+from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
+from portal.api import (  # noqa: F401  (each module fills the action table)
+    organization_actions,
+    package_actions,
+    resource_actions,
+    site_actions,
+    write_actions,
+)
+from portal.api.auth import principal_for
 from portal.api.registry import ACTIONS, ActionContext, ParamError
 from portal.catalogue_ext import catalogue_of
 
 blueprint = Blueprint("api", __name__)
 
+# CKAN's error types and HTTP status codes (ckan/views/api.py).
 ERROR_TYPES: tuple[tuple[type[CatalogueError], str, int], ...] = (
     (NotFound, "Not Found Error", 404),
     (NotAuthorized, "Authorization Error", 403),
     (ValidationError, "Validation Error", 409),
+    (Conflict, "Validation Error", 409),
 )
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, X-CKAN-API-Key, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
 
 
 def _envelope(name: str, success: bool, payload: Any, status: int) -> Response:
@@ -28,52 +49,108 @@ def _envelope(name: str, success: bool, payload: Any, status: int) -> Response:
     body["result" if success else "error"] = payload
     response = jsonify(body)
     response.status_code = status
+    # Answers depend on the caller's token: shared caches must keep them apart.
+    response.vary.add("Authorization")
     return response
 
 
-def _error(name: str, exc: CatalogueError | ParamError) -> Response:
+def error_payload(exc: CatalogueError | ParamError) -> tuple[dict[str, Any], int]:
+    """CKAN's ``error`` object and HTTP status for an exception."""
     if isinstance(exc, ParamError):
-        return _envelope(name, False, {"__type": exc.error_type, "message": exc.message},
-                         exc.status)
+        payload: dict[str, Any] = {"__type": exc.error_type, "message": exc.message}
+        if exc.field and exc.error_type == "Validation Error":
+            payload[exc.field] = [exc.message]
+        return payload, exc.status
     for exc_type, label, status in ERROR_TYPES:
         if isinstance(exc, exc_type):
-            payload: dict[str, Any] = {"__type": label, "message": exc.message}
+            payload = {"__type": label, "message": exc.message}
             if isinstance(exc, ValidationError):
                 payload.update(exc.errors)
                 payload["message"] = str(exc)
-            return _envelope(name, False, payload, status)
-    return _envelope(name, False, {"__type": "Conflict", "message": exc.message}, 409)
+            return payload, status
+    return {"__type": "Validation Error", "message": exc.message}, 409
+
+
+def _form_params() -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key in request.form:
+        values = request.form.getlist(key)
+        params[key] = values[0] if len(values) == 1 else values
+    for key, storage in request.files.items():
+        if storage.filename:
+            params[key] = storage
+    return params
 
 
 def _params() -> dict[str, Any]:
-    """GET query parameters and POST JSON (or form) bodies alike, as CKAN accepts them."""
+    """GET query parameters and POST JSON, form or multipart bodies alike, as CKAN accepts."""
     if request.method == "POST":
-        if request.mimetype == "application/json" or (request.data and not request.form):
-            data = request.get_json(silent=True)
-            if data is None and request.data:
-                raise ParamError("Bad request - JSON Error: could not decode the request body")
-            if data is not None and not isinstance(data, dict):
-                raise ParamError("Bad request - JSON Error: the body must be a JSON object")
-            return dict(data or {})
-        params = {k: v for k, v in request.form.items()}
-        return params
-    return {k: (v if len(vs := request.args.getlist(k)) == 1 else vs)
-            for k, v in request.args.items()}
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            try:
+                return _form_params()
+            except RequestEntityTooLarge:
+                raise ParamError("Bad request - the upload is larger than the limit",
+                                 field="upload", status=413) from None
+        raw = request.get_data(cache=True)
+        if not raw.strip():
+            return {}
+        data = request.get_json(force=True, silent=True)
+        if data is None:
+            raise ParamError("Bad request - JSON Error: could not decode the request body")
+        if not isinstance(data, dict):
+            raise ParamError("Bad request - JSON Error: the body must be a JSON object")
+        return dict(data)
+    params: dict[str, Any] = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        params[key] = values[0] if len(values) == 1 else values
+    return params
 
 
-@blueprint.route("/api/3/action/<name>", methods=["GET", "POST"])
-@blueprint.route("/api/action/<name>", methods=["GET", "POST"], endpoint="action_unversioned")
-def action(name: str) -> Response:
+def _run(name: str) -> Response:
     found = ACTIONS.get(name)
     if found is None:
-        return _envelope(name, False, {"__type": "Not Found Error",
-                                       "message": f"Action name not known: {name}"}, 400)
+        return _envelope(name, False, {"__type": "Bad Request",
+                                       "message": f"Bad request - Action name not known: {name}"},
+                         400)
+    if found.writes and request.method != "POST":
+        return _envelope(name, False, {
+            "__type": "Bad Request",
+            "message": f"Bad request - {name} changes data: use POST"}, 400)
+    catalogue = catalogue_of()
     try:
-        params = _params()
-        result = found.run(ActionContext(catalogue_of(), request), params)
+        ctx = ActionContext(catalogue, request, principal_for(catalogue, request.headers))
+        result = found.run(ctx, _params())
     except (CatalogueError, ParamError) as exc:
-        return _error(name, exc)
+        payload, status = error_payload(exc)
+        return _envelope(name, False, payload, status)
     response = _envelope(name, True, result, 200)
-    if request.method == "GET":
-        response.headers["Access-Control-Allow-Origin"] = "*"
+    if ctx.last_modified is not None:
+        response.last_modified = ctx.last_modified
+        response.add_etag()
+        response.make_conditional(request)
     return response
+
+
+@blueprint.route("/api/3/action/<name>", methods=["GET", "POST", "OPTIONS"])
+@blueprint.route("/api/action/<name>", methods=["GET", "POST", "OPTIONS"],
+                 endpoint="action_unversioned")
+def action(name: str) -> Response:
+    """Run one action; GET answers carry CORS headers so browsers may call the API."""
+    if request.method == "OPTIONS":
+        response = Response(status=204)
+    else:
+        response = _run(name)
+    if request.method in ("GET", "OPTIONS"):
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@blueprint.route("/api/3")
+@blueprint.route("/api/3/action", endpoint="version_actions")
+def version() -> Response:
+    """The API version, as CKAN answers ``/api/3``."""
+    response = jsonify({"version": 3})
+    response.headers.update(CORS_HEADERS)
+    return response
+

@@ -1,0 +1,104 @@
+"""Who is calling the API, and what they may see and change: the one place the API checks.
+
+CKAN clients send the token as ``Authorization: <token>`` and ``X-CKAN-API-Key: <token>``
+(ckanapi sends both); ``Authorization: Bearer <token>`` works too.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from catalogue.accounts.principal import ANONYMOUS, Principal, principal_from_token
+from catalogue.context import Catalogue
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.service import get_dataset
+from catalogue.errors import NotAuthorized, NotFound
+
+
+class HeaderSource(Protocol):
+    """Anything with ``get(name)`` for request headers (werkzeug ``Headers``, a dict)."""
+
+    def get(self, key: str) -> str | None: ...
+
+
+# Roles per organization that let a principal see private datasets or drafts.
+READ_PRIVATE = "dataset.read_private"
+EDIT = "dataset.update"
+
+
+def token_from_headers(headers: HeaderSource) -> str:
+    """The API token a request carries, or "" for none."""
+    raw = (headers.get("Authorization") or headers.get("X-CKAN-API-Key") or "").strip()
+    scheme, _, rest = raw.partition(" ")
+    if scheme.lower() == "bearer" and rest:
+        return rest.strip()
+    return raw
+
+
+def principal_for(catalogue: Catalogue, headers: HeaderSource) -> Principal:
+    """The principal behind the request's token; anonymous without one.
+
+    A token that is given but unknown, expired or locked is refused (403) rather than
+    silently treated as anonymous: a script would otherwise get public results only and
+    never learn its token stopped working.
+    """
+    token = token_from_headers(headers)
+    if not token:
+        return ANONYMOUS
+    with catalogue.sessions() as session:
+        principal = principal_from_token(session, token, catalogue.clock)
+    if principal is None:
+        raise NotAuthorized("Invalid, expired or revoked API token")
+    return principal
+
+
+def require(principal: Principal, permission: str, org_id: str | None = None) -> None:
+    """Raise NotAuthorized unless ``principal`` holds ``permission`` in ``org_id``."""
+    if not principal.can(permission, org_id):
+        who = "anonymous users" if principal.is_anonymous else f"user {principal.name}"
+        raise NotAuthorized(f"Access denied: {who} may not {permission}")
+
+
+def require_sysadmin(principal: Principal, what: str) -> None:
+    """Raise NotAuthorized unless ``principal`` is a sysadmin with a write token."""
+    if not (principal.sysadmin and principal.can("organization.manage")):
+        raise NotAuthorized(f"Access denied: only sysadmins may {what}")
+
+
+def can_read(principal: Principal, ds: Dataset) -> bool:
+    """Whether the dataset may be shown: public active to all, the rest by org role."""
+    if ds.state == "active" and not ds.private:
+        return True
+    if ds.state == "active":
+        return principal.can(READ_PRIVATE, ds.owner_org_id)
+    # Drafts and withdrawn datasets: only those who may edit them (CKAN shows deleted
+    # datasets to their editors, so a delete can be checked and undone).
+    return principal.can(EDIT, ds.owner_org_id)
+
+
+def orgs_with(principal: Principal, permission: str) -> list[str] | None:
+    """Organization ids where ``principal`` holds ``permission``; None means every one."""
+    if principal.is_anonymous:
+        return []
+    if principal.sysadmin:
+        return None if principal.can(permission) else []
+    return sorted(org for org in principal.roles if principal.can(permission, org))
+
+
+def public_datasets() -> tuple[ColumnElement[bool], ...]:
+    """SQL conditions for datasets everyone may see: active and not private."""
+    return (Dataset.state == "active", Dataset.private.is_(False))
+
+
+def readable_dataset(session: Session, principal: Principal, name_or_id: str) -> Dataset:
+    """The dataset by name or id if ``principal`` may see it; NotFound otherwise.
+
+    Hidden datasets answer "not found", not "forbidden", so their names do not leak.
+    """
+    ds = get_dataset(session, name_or_id)
+    if not can_read(principal, ds):
+        raise NotFound(f"Dataset not found: {name_or_id}")
+    return ds
