@@ -34,7 +34,8 @@ SIMPLE_FIELDS = (
 RESOURCE_FIELDS = ("url", "name", "description", "format", "mimetype", "size", "sha256",
                    "schema", "last_modified")
 # Set by harvesters and validation, never by API callers.
-TRUSTED_RESOURCE_FIELDS = ("validation_status", "validation_report", "extras")
+# ``url_type`` lets a harvester attach a file it already put in the file store ("upload").
+TRUSTED_RESOURCE_FIELDS = ("validation_status", "validation_report", "extras", "url_type")
 DEFAULTS: dict[str, Any] = {
     "title": "", "title_en": "", "notes": "", "notes_en": "", "url": "", "version": "",
     "author": "", "author_email": "", "maintainer": "", "maintainer_email": "",

@@ -1,15 +1,95 @@
-"""``dulieumo demo``: a home with the demo agencies harvested, then serve it."""
+"""``dulieumo demo``: generate the demo agencies' systems, harvest them, serve the portal.
+
+Idempotent: a second run regenerates the same sources, finds the organizations already there
+and harvests again (every record unchanged).
+"""
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from catalogue.context import Catalogue
+from catalogue.errors import NotFound
+from catalogue.home import Home
+from catalogue.organizations.service import create_organization, get_organization
+from harvesters.jobs import load_setup, run_many
+from portal.catalogue_ext import catalogue_of
+from portal.cli.harvest import checked_setup, lock_dir, summary_line
+from portal.cli.home_cmds import initialise
+
+
+def ensure_organizations(catalogue: Catalogue, entries: list[dict[str, Any]]) -> int:
+    """Create the organizations that do not exist yet (parents first); returns how many."""
+    created = 0
+    pending = list(entries)
+    while pending:
+        progressed = False
+        for entry in list(pending):
+            with catalogue.unit("demo") as uow:
+                try:
+                    get_organization(uow.session, entry["name"])
+                    pending.remove(entry)
+                    continue
+                except NotFound:
+                    pass
+                parent = entry.get("parent")
+                if parent and any(p["name"] == parent for p in pending):
+                    continue
+                create_organization(uow, {k: v for k, v in entry.items() if v is not None})
+                uow.commit()
+            pending.remove(entry)
+            created += 1
+            progressed = True
+        if pending and not progressed:
+            raise click.ClickException(f"organizations.json: parents missing for "
+                                       f"{', '.join(e['name'] for e in pending)}")
+    return created
+
+
+def prepare_demo(app_home: Home) -> Path:
+    """Generate the demo sources into ``<home>/demo-sources``; install their harvest.toml."""
+    from examples.demo_sources import generate_demo_sources
+
+    target = app_home.root / "demo-sources"
+    generated = generate_demo_sources(target)
+    shutil.copyfile(generated, app_home.harvest_config)
+    return target
 
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Stop after harvesting.")
-def demo_command(no_serve: bool) -> None:
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo_command(no_serve: bool, port: int) -> None:
     """Create the demo home, harvest the demo agencies and serve the portal."""
-    raise click.ClickException("The demo needs the harvesters (issue 3)")
+    home: Home = current_app.config["DULIEUMO_HOME"]
+    initialise(current_app)
+    target = prepare_demo(home)
+    click.echo(f"Demo agency systems written to {target}")
+    catalogue = catalogue_of(current_app)
+    organizations = json.loads((target / "organizations.json").read_text(encoding="utf-8"))
+    created = ensure_organizations(catalogue, organizations)
+    click.echo(f"Organizations: {created} created, {len(organizations) - created} already there")
+    if load_setup(home.root).problems:
+        checked_setup()  # prints every problem and stops
+    setup = checked_setup()
+    summaries = run_many(catalogue, setup, setup.sources, lock_dir(home),
+                         on_done=lambda s: click.echo(summary_line(s)))
+    total = sum(s.counts["new"] + s.counts["updated"] + s.counts["unchanged"] for s in summaries)
+    click.echo(f"Harvested {len(summaries)} sources: {total} datasets published. "
+               f"Details: dulieumo --home {home.root} harvest list")
+    if any(s.status == "failed" for s in summaries):
+        raise click.ClickException("some demo sources failed (see above)")
+    if not no_serve:
+        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        current_app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
 
 
 def register(group: click.Group) -> None:

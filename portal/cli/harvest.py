@@ -1,13 +1,184 @@
-"""``dulieumo harvest ...``: check config, run and list harvest jobs (issue 3 fills this in)."""
+"""``dulieumo harvest check|run|list|report|schedule``: the harvest jobs from the command line."""
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from catalogue.errors import NotFound
+from catalogue.harvest.service import get_job, job_dict, list_jobs
+from catalogue.home import Home
+from harvesters.jobs import HarvestSetup, catalogue_problems, due_sources, load_setup, run_many
+from harvesters.lock import SourceBusy
+from harvesters.runner import JobSummary
+from portal.catalogue_ext import catalogue_of
+
+
+def _home() -> Home:
+    home: Home = current_app.config["DULIEUMO_HOME"]
+    return home
+
+
+def lock_dir(home: Home) -> Path:
+    return home.root / "harvest-locks"
+
+
+def checked_setup(*, with_catalogue: bool = True) -> HarvestSetup:
+    """The home's harvest config, or exit non-zero listing every problem (nothing written)."""
+    setup = load_setup(_home().root)
+    problems = list(setup.problems)
+    if with_catalogue:
+        problems += catalogue_problems(catalogue_of(current_app), setup.sources)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"harvest config has {len(problems)} problem(s); "
+                                   f"nothing was harvested")
+    return setup
+
+
+def summary_line(summary: JobSummary) -> str:
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    line = f"{summary.source}: {summary.status} (job {summary.job_id[:8]}): {counts}"
+    if summary.message:
+        line += f"\n  {summary.message}"
+    if summary.attention:
+        line += f"\n  ATTENTION: {summary.attention}"
+    return line
 
 
 @click.group("harvest")
 def harvest_group() -> None:
-    """Harvest datasets from agency systems."""
+    """Harvest datasets from agency systems (config: harvest.toml, harvest.d/*.toml)."""
+
+
+@harvest_group.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check the harvest config; print every problem with file, source and key."""
+    setup = load_setup(_home().root)
+    problems = list(setup.problems)
+    try:
+        problems += catalogue_problems(catalogue_of(current_app), setup.sources)
+    except Exception as exc:  # noqa: BLE001 - an uninitialised home: config checks still count
+        click.echo(f"(organizations and groups not checked: {type(exc).__name__})", err=True)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in "
+                                   f"{', '.join(map(str, setup.files)) or 'no config files'}")
+    if not setup.files:
+        click.echo(f"No harvest config in {_home().root} (harvest.toml or harvest.d/*.toml).")
+        return
+    click.echo(f"OK: {len(setup.sources)} source(s) in {len(setup.files)} file(s): "
+               f"{', '.join(s.name for s in setup.sources)}")
+
+
+@harvest_group.command("run")
+@click.argument("names", nargs=-1)
+@click.option("--all", "run_all", is_flag=True, help="Run every configured source.")
+@click.option("--due", is_flag=True, help="Run the sources due by their schedule (for cron).")
+@with_appcontext
+def run_command(names: tuple[str, ...], run_all: bool, due: bool) -> None:
+    """Harvest SOURCE... now (or --all, or --due)."""
+    if bool(names) + run_all + due != 1:
+        raise click.UsageError("give source names, or --all, or --due")
+    setup = checked_setup()
+    catalogue = catalogue_of(current_app)
+    by_name = {s.name: s for s in setup.sources}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise click.ClickException(f"unknown source(s): {', '.join(unknown)}; configured: "
+                                   f"{', '.join(by_name) or 'none'}")
+    chosen = [by_name[n] for n in names] if names else setup.sources
+    if due:
+        chosen = due_sources(catalogue, chosen)
+        if not chosen:
+            click.echo("No source is due.")
+            return
+    try:
+        summaries = run_many(catalogue, setup, chosen, lock_dir(_home()),
+                             on_done=lambda s: click.echo(summary_line(s)))
+    except SourceBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    if any(s.status == "failed" for s in summaries):
+        raise click.ClickException("some sources could not be harvested (see above)")
+
+
+@harvest_group.command("list")
+@click.option("--source", default=None, help="Only this source's jobs.")
+@click.option("--limit", default=30, show_default=True)
+@with_appcontext
+def list_command(source: str | None, limit: int) -> None:
+    """Recent harvest jobs, newest first."""
+    with catalogue_of(current_app).unit("cli") as uow:
+        jobs = list_jobs(uow.session, source, limit)
+        if not jobs:
+            click.echo("No harvest jobs yet.")
+        for job in jobs:
+            counts = " ".join(f"{k}={v}" for k, v in job.counts.items())
+            flag = "  ATTENTION" if job.attention else ""
+            click.echo(f"{job.id[:8]}  {job.started:%Y-%m-%d %H:%M}  {job.source:<32} "
+                       f"{job.status:<9} {counts}{flag}")
+
+
+@harvest_group.command("report")
+@click.argument("job_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--all-records", is_flag=True, help="Include every record, not only problems.")
+@with_appcontext
+def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
+    """What one job did: counts, and every failure with record, stage and reason."""
+    with catalogue_of(current_app).unit("cli") as uow:
+        try:
+            report = job_dict(get_job(uow.session, job_id), with_objects=all_records)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Job {report['id']}  source {report['source']} ({report['source_type']})")
+    click.echo(f"Status {report['status']}: {report['started']} → {report['finished'] or '…'}")
+    click.echo("Counts: " + ", ".join(f"{k} {v}" for k, v in report["counts"].items()))
+    if report["attention"]:
+        click.echo(f"ATTENTION: {report['attention']}")
+    if report["message"]:
+        click.echo(f"Message: {report['message']}")
+    for title, key in (("Failed", "failures"), ("Skipped", "skipped"),
+                       ("Withdrawn", "withdrawn")):
+        if report.get(key):
+            click.echo(f"{title}:")
+            for item in report[key]:
+                stage = f" [{item['stage']}]" if item["stage"] else ""
+                click.echo(f"  {item['identifier']}{stage}: {item['reason']}")
+    stats = report.get("stats") or {}
+    if stats:
+        click.echo("Stats: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+
+
+@harvest_group.command("schedule")
+@click.option("--interval", default=60, show_default=True, help="Seconds between checks.")
+@click.option("--once", is_flag=True, help="Check once and exit.")
+@with_appcontext
+def schedule_command(interval: int, once: bool) -> None:
+    """Run due sources forever (a long-running scheduler; or use `harvest run --due` in cron)."""
+    catalogue = catalogue_of(current_app)
+    while True:
+        setup = checked_setup()
+        for source in due_sources(catalogue, setup.sources):
+            try:
+                run_many(catalogue, setup, [source], lock_dir(_home()),
+                         on_done=lambda s: click.echo(summary_line(s)))
+            except SourceBusy as exc:
+                click.echo(f"skipped: {exc}")
+        if once:
+            return
+        time.sleep(interval)
 
 
 def register(group: click.Group) -> None:

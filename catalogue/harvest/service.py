@@ -1,0 +1,67 @@
+"""Reading harvest jobs: the list, the last run of a source, a job's full report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalogue.database import to_iso
+from catalogue.errors import NotFound
+from catalogue.harvest.model import HarvestJob, HarvestObject
+
+
+def list_jobs(session: Session, source: str | None = None, limit: int = 50) -> list[HarvestJob]:
+    """Newest first."""
+    query = select(HarvestJob).order_by(HarvestJob.started.desc(), HarvestJob.id).limit(limit)
+    if source:
+        query = query.where(HarvestJob.source == source)
+    return list(session.scalars(query))
+
+
+def last_started(session: Session) -> dict[str, datetime]:
+    """When each source's latest job started (for the scheduler)."""
+    rows = session.execute(select(HarvestJob.source, func.max(HarvestJob.started)).group_by(
+        HarvestJob.source))
+    return {source: started for source, started in rows}
+
+
+def get_job(session: Session, job_id: str) -> HarvestJob:
+    """A job by id or unique id prefix."""
+    job = session.get(HarvestJob, job_id)
+    if job is None and len(job_id) >= 4:
+        matches = list(session.scalars(select(HarvestJob).where(
+            HarvestJob.id.startswith(job_id)).limit(2)))
+        job = matches[0] if len(matches) == 1 else None
+    if job is None:
+        raise NotFound(f"Harvest job not found: {job_id}")
+    return job
+
+
+def job_dict(job: HarvestJob, *, with_objects: bool = False) -> dict[str, Any]:
+    """A job as JSON: counts, attention, and every failure with its record, stage and reason."""
+    data: dict[str, Any] = {
+        "id": job.id, "source": job.source, "source_type": job.source_type,
+        "status": job.status, "started": to_iso(job.started), "finished": to_iso(job.finished),
+        "counts": job.counts, "attention": job.attention, "message": job.message,
+        "stats": job.stats,
+    }
+    session = Session.object_session(job)
+    if session is not None:
+        failures = session.scalars(select(HarvestObject).where(
+            HarvestObject.job_id == job.id,
+            HarvestObject.outcome.in_(("failed", "skipped", "withdrawn"))).order_by(
+            HarvestObject.position))
+        data["failures"] = [_object_dict(o) for o in failures if o.outcome == "failed"]
+        data["skipped"] = [_object_dict(o) for o in failures if o.outcome == "skipped"]
+        data["withdrawn"] = [_object_dict(o) for o in failures if o.outcome == "withdrawn"]
+    if with_objects:
+        data["objects"] = [_object_dict(o) for o in job.objects]
+    return data
+
+
+def _object_dict(obj: HarvestObject) -> dict[str, Any]:
+    return {"identifier": obj.identifier, "dataset_id": obj.dataset_id, "outcome": obj.outcome,
+            "stage": obj.stage, "reason": obj.reason, "log": obj.log}

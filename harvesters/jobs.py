@@ -1,0 +1,77 @@
+"""Running configured sources: all, some, or those due by their schedule."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from catalogue.context import Catalogue
+from catalogue.groups.model import Group
+from catalogue.harvest.service import last_started
+from catalogue.organizations.model import Organization
+from harvesters.base import Harvester
+from harvesters.config import ConfigProblem, SourceConfig, config_files, read_sources
+from harvesters.registry import harvester_types
+from harvesters.runner import JobSummary, run_source
+from harvesters.schedule import is_due
+
+
+@dataclass
+class HarvestSetup:
+    """The checked configuration of one home."""
+
+    sources: list[SourceConfig]
+    problems: list[ConfigProblem]
+    types: dict[str, type[Harvester]]
+    files: list[Path]
+
+
+def load_setup(home: Path) -> HarvestSetup:
+    types = harvester_types()
+    files = config_files(home)
+    sources, problems = read_sources(files, types)
+    return HarvestSetup(sources, problems, types, files)
+
+
+def catalogue_problems(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[ConfigProblem]:
+    """References the catalogue cannot satisfy: unknown organizations and groups."""
+    with catalogue.unit("harvest") as uow:
+        organizations = set(uow.session.scalars(select(Organization.name)))
+        groups = set(uow.session.scalars(select(Group.name)))
+    problems = []
+    for source in sources:
+        label = f"'{source.name}'"
+        if source.organization not in organizations:
+            problems.append(ConfigProblem(source.file, label, "organization",
+                                          f"no organization {source.organization!r} in the "
+                                          f"catalogue (create it first)"))
+        for group in source.default_groups:
+            if group not in groups:
+                problems.append(ConfigProblem(source.file, label, "default_groups",
+                                              f"no group {group!r} in the catalogue"))
+    return problems
+
+
+def due_sources(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[SourceConfig]:
+    """Sources whose schedule says they should run now (by the catalogue's clock)."""
+    with catalogue.unit("harvest") as uow:
+        started = last_started(uow.session)
+    now = catalogue.clock.now()
+    return [s for s in sources if is_due(s.schedule, started.get(s.name), now)]
+
+
+def run_many(catalogue: Catalogue, setup: HarvestSetup, sources: Iterable[SourceConfig],
+             lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep,
+             on_done: Callable[[JobSummary], None] | None = None) -> list[JobSummary]:
+    """Run each source in turn; a busy source raises SourceBusy to the caller."""
+    summaries = []
+    for source in sources:
+        summary = run_source(catalogue, source, setup.types, lock_dir, sleep=sleep)
+        summaries.append(summary)
+        if on_done is not None:
+            on_done(summary)
+    return summaries

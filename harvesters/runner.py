@@ -1,0 +1,217 @@
+"""Run a harvest job: lock, gather, fetch and import each record, withdraw what vanished.
+
+Each record ends new, updated, unchanged, withdrawn, skipped or failed (with stage and
+reason); one bad record never stops the job. A source that cannot be listed, or that lost
+more than ``max_withdraw_share`` of its datasets at once, withdraws nothing and the job is
+marked for attention.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from sqlalchemy import select
+
+from catalogue.context import Catalogue
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.service import delete_dataset
+from catalogue.errors import ValidationError
+from catalogue.groups.model import Group
+from catalogue.harvest.model import OUTCOMES, HarvestJob
+from catalogue.organizations.model import Organization
+from harvesters.base import Gathered, Harvester, RecordError, SourceError
+from harvesters.config import SourceConfig
+from harvesters.http import FetchError, HttpClient, LimitExceeded
+from harvesters.importer import ImportContext, _object, find_dataset, import_record
+from harvesters.lock import source_lock
+from harvesters.mapping import filtered_out, restriction
+
+log = logging.getLogger(__name__)
+RECORD_ERRORS = (RecordError, FetchError, LimitExceeded, ValidationError, OSError,
+                 UnicodeDecodeError, ValueError)
+
+
+@dataclass
+class JobSummary:
+    job_id: str
+    source: str
+    status: str
+    counts: dict[str, int]
+    attention: str = ""
+    message: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _allowed_roots(source: SourceConfig) -> tuple[Path, ...]:
+    """Folders whose files a source may read through file:// URLs."""
+    where = source.path or (unquote(urlparse(source.url).path)
+                            if source.url.startswith("file:") else "")
+    if not where:
+        return ()
+    path = Path(where).resolve()
+    return (path if path.is_dir() else path.parent,)
+
+
+def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep) -> HttpClient:
+    limits = source.limits
+    return HttpClient(timeout=limits.timeout, retries=limits.retries, backoff=limits.backoff,
+                      allowed_roots=_allowed_roots(source), sleep=sleep)
+
+
+def _start_job(catalogue: Catalogue, source: SourceConfig) -> str:
+    with catalogue.unit(f"harvest:{source.name}") as uow:
+        # We hold the lock, so a job still "running" belongs to a process that died.
+        for stale in uow.session.scalars(select(HarvestJob).where(
+                HarvestJob.source == source.name, HarvestJob.status == "running")):
+            stale.status = "aborted"
+            stale.finished = uow.clock.now()
+            stale.message = "the process running this job stopped before it finished"
+        job = HarvestJob(source=source.name, source_type=source.type, status="running",
+                         started=uow.clock.now(), counts={k: 0 for k in OUTCOMES})
+        uow.session.add(job)
+        uow.commit()
+        return job.id
+
+
+def _record_outcome(ctx: ImportContext, identifier: str, outcome: str, stage: str = "",
+                    reason: str = "", dataset_id: str | None = None) -> None:
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        uow.session.add(_object(ctx, identifier, outcome, dataset_id=dataset_id, stage=stage,
+                                reason=reason))
+        uow.commit()
+
+
+def _withdraw(ctx: ImportContext, identifier: str, reason: str) -> bool:
+    """Withdraw the published dataset of this record (history kept); False if none."""
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        dataset = find_dataset(uow, ctx.source.name, identifier)
+        if dataset is None or dataset.state == "deleted":
+            return False
+        delete_dataset(uow, dataset.id, message=f"harvest job {ctx.job_id}: {reason}")
+        uow.session.add(_object(ctx, identifier, "withdrawn", dataset_id=dataset.id,
+                                stage="withdraw", reason=reason))
+        uow.commit()
+    return True
+
+
+def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
+             counts: dict[str, int]) -> None:
+    stage = "fetch"
+    try:
+        record = harvester.fetch(item)
+        stage = "import"
+        why = restriction(record) or filtered_out(record, ctx.source.filters)
+        if why:
+            if _withdraw(ctx, item.identifier, f"no longer publishable: {why}"):
+                counts["withdrawn"] += 1
+            else:
+                counts["skipped"] += 1
+                _record_outcome(ctx, item.identifier, "skipped", "import", why)
+            return
+        counts[import_record(ctx, record)] += 1
+    except RECORD_ERRORS as exc:
+        if isinstance(exc, LimitExceeded):
+            ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
+        reason = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()) \
+            if isinstance(exc, ValidationError) else str(exc) or type(exc).__name__
+        counts["failed"] += 1
+        _record_outcome(ctx, item.identifier, "failed", stage, reason)
+    except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the job
+        log.exception("harvest %s: record %s", ctx.source.name, item.identifier)
+        counts["failed"] += 1
+        _record_outcome(ctx, item.identifier, "failed", stage,
+                        f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _context(catalogue: Catalogue, source: SourceConfig, http: HttpClient,
+             job_id: str) -> ImportContext:
+    with catalogue.unit("harvest") as uow:
+        organizations = set(uow.session.scalars(select(Organization.name)))
+        groups = set(uow.session.scalars(select(Group.name)))
+    return ImportContext(catalogue, source, http, job_id, organizations, groups)
+
+
+def _vanished(ctx: ImportContext, seen: set[str]) -> list[str]:
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        published = uow.session.scalars(select(Dataset.source_identifier).where(
+            Dataset.harvest_source == ctx.source.name, Dataset.state != "deleted")).all()
+    return [identifier for identifier in published if identifier not in seen]
+
+
+def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
+               lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep) -> JobSummary:
+    """Harvest one source now. Raises SourceBusy if another run holds its lock."""
+    with source_lock(lock_dir, source.name):
+        started = time.perf_counter()
+        job_id = _start_job(catalogue, source)
+        http = make_http(source, sleep)
+        ctx = _context(catalogue, source, http, job_id)
+        counts = {k: 0 for k in OUTCOMES}
+        status, attention, message = "finished", "", ""
+        if source.organization not in ctx.organizations:
+            status = "failed"
+            message = (f"{source.file}: source {source.name}: key 'organization': no "
+                       f"organization {source.organization!r} in the catalogue")
+        else:
+            try:
+                harvester = types[source.type](source, http)
+                gathered: list[Gathered] = []
+                for item in harvester.gather():
+                    gathered.append(item)
+                    if len(gathered) > source.limits.max_records:
+                        raise LimitExceeded("max_records", f"the source lists more than "
+                                                           f"{source.limits.max_records} records")
+            except (SourceError, FetchError, LimitExceeded, RecordError, OSError) as exc:
+                status, message = "failed", f"gather: {exc}"
+                attention = "the source could not be listed: nothing was withdrawn"
+                if isinstance(exc, LimitExceeded):
+                    ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
+            else:
+                seen = {item.identifier for item in gathered}
+                for item in gathered:
+                    _process(ctx, harvester, item, counts)
+                attention = _withdraw_vanished(ctx, seen, counts)
+        summary = _finish(ctx, status, counts, attention, message, started, http)
+    return summary
+
+
+def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int]) -> str:
+    """Withdraw records gone from the source, unless suspiciously many went at once."""
+    vanished = _vanished(ctx, seen)
+    if not vanished:
+        return ""
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        published = len(uow.session.scalars(select(Dataset.id).where(
+            Dataset.harvest_source == ctx.source.name, Dataset.state != "deleted")).all())
+    share = len(vanished) / max(published, 1)
+    if share > ctx.source.limits.max_withdraw_share:
+        return (f"{len(vanished)} of {published} published datasets vanished from the source "
+                f"(more than max_withdraw_share = {ctx.source.limits.max_withdraw_share}): "
+                f"nothing was withdrawn; check the source, then withdraw by hand or raise the limit")
+    for identifier in vanished:
+        if _withdraw(ctx, identifier, "no longer offered by the source"):
+            counts["withdrawn"] += 1
+    return ""
+
+
+def _finish(ctx: ImportContext, status: str, counts: dict[str, int], attention: str,
+            message: str, started: float, http: HttpClient) -> JobSummary:
+    elapsed = time.perf_counter() - started
+    stats = {"seconds": round(elapsed, 3),
+             "validation_seconds": round(ctx.validation_seconds, 3),
+             "download_seconds": round(ctx.download_seconds, 3),
+             "http_retries": http.retried, "limits_hit": dict(ctx.limits_hit)}
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        job = uow.session.get(HarvestJob, ctx.job_id)
+        assert job is not None
+        job.status, job.counts, job.attention, job.message = status, counts, attention, message
+        job.finished = uow.clock.now()
+        job.stats = stats
+        uow.commit()
+    return JobSummary(ctx.job_id, ctx.source.name, status, counts, attention, message, stats)
