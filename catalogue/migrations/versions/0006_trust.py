@@ -1,4 +1,4 @@
-"""trust and reuse: Law on Data classification columns, e-mail subscriptions (issue 9)
+"""trust and reuse: Law on Data classification columns, subscriptions, link checks (issue 9)
 
 Revision ID: 0006_trust
 Revises: 0001_core
@@ -68,8 +68,24 @@ def upgrade() -> None:
         batch_op.create_index("ix_subscription_notification_pending",
                               ["subscription_id", "sent_at"], unique=False)
 
+    op.create_table(
+        "link_check",
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("next_check_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("url", name=op.f("pk_link_check")),
+    )
+    with op.batch_alter_table("link_check", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_link_check_next_check_at"), ["next_check_at"],
+                              unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("link_check")
     op.drop_table("subscription_notification")
     op.drop_table("subscription")
     with op.batch_alter_table("dataset", schema=None) as batch_op:
