@@ -38,4 +38,7 @@ def create_app(
     catalogue_ext.init_app(app, chosen_home, clock or SystemClock())
     errors.init_app(app)
     app.register_blueprint(api_blueprint)
+    from portal import dcat  # DCAT-AP feeds (issue 5)
+
+    dcat.init_app(app)
     return app
