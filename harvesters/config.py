@@ -266,3 +266,10 @@ def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[Sour
             if source is not None:
                 sources.append(source)
     return sources, problems
+
+
+def source_from_table(raw: Mapping[str, Any], file: Path, types: Mapping[str, Any],
+                      label: str = "#1") -> tuple[SourceConfig | None, list[ConfigProblem]]:
+    """One [[source]] table already parsed (tests, tools): the source or its problems."""
+    checker = _Checker(file, label)
+    return _source(checker, raw, types), checker.problems

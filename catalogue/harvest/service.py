@@ -50,10 +50,10 @@ def job_dict(job: HarvestJob, *, with_objects: bool = False) -> dict[str, Any]:
     }
     session = Session.object_session(job)
     if session is not None:
-        failures = session.scalars(select(HarvestObject).where(
+        failures = list(session.scalars(select(HarvestObject).where(
             HarvestObject.job_id == job.id,
             HarvestObject.outcome.in_(("failed", "skipped", "withdrawn"))).order_by(
-            HarvestObject.position))
+            HarvestObject.position)))
         data["failures"] = [_object_dict(o) for o in failures if o.outcome == "failed"]
         data["skipped"] = [_object_dict(o) for o in failures if o.outcome == "skipped"]
         data["withdrawn"] = [_object_dict(o) for o in failures if o.outcome == "withdrawn"]
