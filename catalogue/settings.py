@@ -47,6 +47,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
+    # Operations (issue 8): backups, notices, usage counters.
+    Setting("backup_dir", str, "",
+            "Where `dulieumo backup` and the scheduler write backups. Empty: `backups/` in the "
+            "home. Regulations want it on another disk or server (a mounted path)."),
+    Setting("backup_keep_daily", int, 7, "Backups kept: the newest of each of the last N days."),
+    Setting("backup_keep_weekly", int, 4, "Backups kept: the newest of each of the last N weeks."),
+    Setting("backup_keep_monthly", int, 12,
+            "Backups kept: the newest of each of the last N months."),
+    Setting("backup_hour", int, 2, "Hour (UTC, 0-23) after which the scheduler takes the "
+            "daily backup."),
+    Setting("notice_min_working_days", int, 7,
+            "A maintenance window announced fewer working days ahead than this gets a warning "
+            "(Sơn La 20/2023 Điều 13.4)."),
+    Setting("usage_flush_every", int, 200,
+            "Download and API counters are written to the database after this many requests "
+            "per worker (or `usage_flush_seconds`), never per request."),
+    Setting("usage_flush_seconds", int, 60, "Longest time counted usage waits in memory."),
+    Setting("log_json", bool, True, "Write request logs as JSON lines with request ids."),
     # Accounts (issue 7; Sơn La 20/2023 Điều 13.1).
     Setting("account_password_change_days", int, 7,
             "A new account (or a reset password) must get a password of its own within this "

@@ -41,4 +41,8 @@ def create_app(
     from portal import dcat  # DCAT-AP feeds (issue 5)
 
     dcat.init_app(app)
+
+    from portal import operations
+
+    operations.init_app(app)
     return app

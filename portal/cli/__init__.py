@@ -37,7 +37,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
 def _register() -> None:
     from portal.cli import demo, harvest, home_cmds, index, serve
 
-    for module in (home_cmds, serve, demo, harvest, index):
+    from portal.cli import backup, notice, report, schedule
+
+    for module in (home_cmds, serve, demo, harvest, index, backup, report, notice, schedule):
         module.register(main)
     from portal.cli import accounts  # users, tokens, audit (issue 7)
 

@@ -1,0 +1,1 @@
+"""Backups (consistent snapshots with a manifest), verification, retention and restores."""

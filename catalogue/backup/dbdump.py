@@ -1,0 +1,116 @@
+"""Copying the catalogue database out of and back into SQLite or PostgreSQL.
+
+SQLite: the online backup API copies a consistent snapshot while other connections keep
+writing (https://www.sqlite.org/backup.html). PostgreSQL: ``pg_dump`` runs in one
+repeatable-read transaction, so the dump is one consistent moment; ``pg_restore`` loads it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from catalogue.backup.manifest import BackupError
+
+PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def database_kind(url: str) -> str:
+    """``sqlite`` or ``postgres`` for a SQLAlchemy URL; anything else is refused."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        return "sqlite"
+    if backend == "postgresql":
+        return "postgres"
+    raise BackupError(f"backups support SQLite and PostgreSQL, not {backend}")
+
+
+def sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(database)
+
+
+def pg_tool(name: str) -> str:
+    """The ``pg_dump``/``pg_restore`` binary: on PATH, else the newest Debian cluster's."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for directory in PG_BIN_DIRS:
+        if (directory / name).is_file():
+            return str(directory / name)
+    raise BackupError(f"{name} was not found on PATH or in /usr/lib/postgresql/*/bin")
+
+
+def pg_connection(url: str) -> tuple[list[str], dict[str, str]]:
+    """libpq arguments and environment for a SQLAlchemy URL (password kept out of argv)."""
+    parsed = make_url(url)
+    args = ["--dbname", parsed.database or "", "--no-password"]
+    if parsed.host:
+        args += ["--host", parsed.host]
+    if parsed.port:
+        args += ["--port", str(parsed.port)]
+    if parsed.username:
+        args += ["--username", parsed.username]
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    return args, env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackupError(f"{what} failed (exit {done.returncode}): {done.stderr.strip()}")
+
+
+def dump_database(url: str, folder: Path) -> str:
+    """Write a consistent copy of the database into ``folder``; returns the part's name."""
+    if database_kind(url) == "sqlite":
+        target = folder / "database.sqlite"
+        source = sqlite3.connect(sqlite_path(url), timeout=30)
+        dest = sqlite3.connect(target)
+        try:
+            # pages=-1: one step, so the copy is a single snapshot even while others write.
+            source.backup(dest, pages=-1)
+        except sqlite3.OperationalError as exc:
+            raise BackupError(f"SQLite backup failed: {exc}") from None
+        finally:
+            dest.close()
+            source.close()
+        return target.name
+    args, env = pg_connection(url)
+    target = folder / "database.pgdump"
+    _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+          "--file", str(target), *args], env, "pg_dump")
+    return target.name
+
+
+def load_database(url: str, part: Path) -> None:
+    """Replace the database's contents with the dumped copy at ``part``."""
+    if database_kind(url) == "sqlite":
+        if part.suffix != ".sqlite":
+            raise BackupError(f"{part.name}: a PostgreSQL dump cannot be restored into SQLite")
+        live = sqlite_path(url)
+        live.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
+        dest = sqlite3.connect(live, timeout=30)
+        try:
+            # The backup API in reverse is SQLite's documented restore: page by page under
+            # SQLite's own locking, safe even if a portal process has the file open.
+            source.backup(dest, pages=-1)
+        finally:
+            dest.close()
+            source.close()
+        return
+    if part.suffix != ".pgdump":
+        raise BackupError(f"{part.name}: a SQLite copy cannot be restored into PostgreSQL")
+    args, env = pg_connection(url)
+    _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+          "--single-transaction", "--exit-on-error", *args, str(part)], env, "pg_restore")

@@ -1,0 +1,1 @@
+"""Download and API counters: counted in memory per process, written per day in batches."""
