@@ -22,3 +22,6 @@ from catalogue.notices.model import Notice  # noqa: E402,I001
 from catalogue.usage.model import UsageDaily  # noqa: E402,I001
 
 __all__ += ["Notice", "RestoreLog", "UsageDaily"]
+from catalogue.feedback.model import DataRequest, ProblemReport  # noqa: E402,I001  (issue 6)
+
+__all__ += ["DataRequest", "ProblemReport"]

@@ -45,4 +45,8 @@ def create_app(
     from portal import operations
 
     operations.init_app(app)
+
+    from portal import pages  # the public portal (issue 6)
+
+    pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
     return app

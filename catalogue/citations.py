@@ -1,0 +1,157 @@
+"""Ready-made citations of one dataset version: Vietnamese text, APA, BibTeX, RIS, CSL-JSON.
+
+Cao Bằng 34/2024/QĐ-UBND Điều 8.1.c asks whoever uses shared data to name the source *and
+the time of the latest retrieval*; Luật Giao dịch điện tử 20/2023 Điều 43 asks users of open
+data to cite the source. Every format therefore names the publishing agency, the exact
+version with its permanent URL, and the day the data was accessed. Pure functions: the
+portal passes the package dict of the version, its URL and today's date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What every citation format needs to know about one dataset version."""
+
+    title: str
+    agency: str
+    version: int
+    version_date: date | None
+    url: str
+    accessed: date
+    publisher: str  # the portal
+    name: str  # the dataset's URL name, used for citation keys
+    retrieved_at: date | None = None  # when the portal last harvested it from the agency
+    license_title: str = ""
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def citation_for(package: dict[str, Any], *, version: int, version_url: str, accessed: date,
+                 publisher: str, english: bool = False) -> Citation:
+    """A :class:`Citation` of ``package`` (the version's snapshot) as version ``version``."""
+    org = package.get("organization") or {}
+    title = (package.get("title_en") if english else "") or package.get("title") or ""
+    agency = ((org.get("title_en") if english else "") or org.get("title")
+              or package.get("author") or publisher)
+    provenance = package.get("provenance") or {}
+    return Citation(
+        title=title, agency=agency, version=version,
+        version_date=_parse_date(package.get("metadata_modified")),
+        url=version_url, accessed=accessed, publisher=publisher, name=package.get("name", ""),
+        retrieved_at=_parse_date(provenance.get("retrieved_at")),
+        license_title=package.get("license_title") or "",
+    )
+
+
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def vietnamese_text(c: Citation) -> str:
+    """Nguồn: <Cơ quan>, <Tên bộ dữ liệu>, phiên bản n (dd/mm/yyyy), <URL>, truy cập ngày …"""
+    version = f"phiên bản {c.version}"
+    if c.version_date:
+        version += f" ({_dmy(c.version_date)})"
+    parts = [f"Nguồn: {c.agency}", c.title, version, c.publisher, c.url,
+             f"truy cập ngày {_dmy(c.accessed)}"]
+    return ", ".join(p for p in parts if p) + "."
+
+
+def english_text(c: Citation) -> str:
+    """The same in English, for the English pages."""
+    version = f"version {c.version}"
+    if c.version_date:
+        version += f" ({_dmy(c.version_date)})"
+    parts = [f"Source: {c.agency}", c.title, version, c.publisher, c.url,
+             f"accessed {_dmy(c.accessed)}"]
+    return ", ".join(p for p in parts if p) + "."
+
+
+def apa(c: Citation) -> str:
+    """APA 7 style for a dataset: Agency. (Year). *Title* (Version n) [Data set]. Portal. URL"""
+    year = c.version_date.year if c.version_date else "n.d."
+    accessed = c.accessed.strftime("%B %-d, %Y")
+    return (f"{c.agency}. ({year}). {c.title} (Version {c.version}) [Data set]. {c.publisher}. "
+            f"Retrieved {accessed}, from {c.url}")
+
+
+def citation_key(c: Citation) -> str:
+    """An ASCII key such as ``chat_luong_khong_khi_v3``."""
+    folded = unicodedata.normalize("NFKD", c.name.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = folded.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_").lower() + f"_v{c.version}"
+
+
+def _bibtex_escape(value: str) -> str:
+    return re.sub(r"([{}%&$#_])", r"\\\1", value)
+
+
+def bibtex(c: Citation) -> str:
+    """A ``@misc`` entry (biblatex ``@dataset`` is not understood by classic BibTeX)."""
+    year = c.version_date.year if c.version_date else c.accessed.year
+    fields = [
+        ("author", "{" + _bibtex_escape(c.agency) + "}"),  # braces: an agency, not a person
+        ("title", _bibtex_escape(c.title)),
+        ("year", str(year)),
+        ("version", str(c.version)),
+        ("publisher", _bibtex_escape(c.publisher)),
+        ("howpublished", "\\url{" + c.url + "}"),
+        ("url", c.url),
+        ("urldate", c.accessed.isoformat()),
+        ("note", f"Accessed {c.accessed.isoformat()}"),
+    ]
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)
+    return f"@misc{{{citation_key(c)},\n{body}\n}}\n"
+
+
+def ris(c: Citation) -> str:
+    """RIS (``TY  - DATA``), CRLF line ends as the format expects."""
+    lines = [("TY", "DATA"), ("AU", c.agency), ("TI", c.title), ("ET", f"Version {c.version}"),
+             ("PB", c.publisher), ("UR", c.url), ("Y2", c.accessed.strftime("%Y/%m/%d"))]
+    if c.version_date:
+        lines.append(("PY", str(c.version_date.year)))
+        lines.append(("DA", c.version_date.strftime("%Y/%m/%d")))
+    lines.append(("ER", ""))
+    return "\r\n".join(f"{tag}  - {value}" for tag, value in lines) + "\r\n"
+
+
+def csl_json(c: Citation) -> str:
+    """One CSL-JSON item (a list, as citation processors read them)."""
+    item: dict[str, Any] = {
+        "id": citation_key(c),
+        "type": "dataset",
+        "title": c.title,
+        "author": [{"literal": c.agency}],
+        "publisher": c.publisher,
+        "version": str(c.version),
+        "URL": c.url,
+        "accessed": {"date-parts": [[c.accessed.year, c.accessed.month, c.accessed.day]]},
+    }
+    if c.version_date:
+        d = c.version_date
+        item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+# Download formats: name -> (renderer, mimetype, file extension)
+FORMATS: dict[str, tuple[Any, str, str]] = {
+    "bibtex": (bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+    "ris": (ris, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl": (csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}

@@ -1,0 +1,80 @@
+"""The public portal's HTML pages, one blueprint per page family.
+
+``init_app`` wires languages (``portal.i18n``), CSRF (``portal.csrf``), the form rate limit,
+template helpers, cache headers for static files and HTML error pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from catalogue.clock import Clock
+from portal import csrf, i18n
+from portal.pages import (
+    about,
+    dataset,
+    feedback,
+    feeds,
+    home,
+    organizations,
+    resource,
+    search,
+    spam,
+    stats,
+)
+
+BLUEPRINTS = (home.bp, search.bp, dataset.bp, resource.bp, organizations.bp, feedback.bp,
+              stats.bp, feeds.bp, about.bp)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_MAX_AGE = 365 * 24 * 3600  # asset URLs carry a content hash (?v=), so they may be cached
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def asset_version() -> str:
+    """A short hash of the static files, appended to their URLs to bust caches."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _headers(response: Response) -> Response:
+    if request.endpoint == "static":
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE if request.args.get("v") else 3600
+        if request.args.get("v"):
+            response.cache_control.immutable = True
+    elif request.blueprint in {bp.name for bp in BLUEPRINTS} and (
+            response.mimetype == "text/html"):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
+
+
+def _html_error(exc: HTTPException) -> Response | HTTPException | tuple[str, int]:
+    """HTML error pages for people; the API keeps its own envelope."""
+    if request.path.startswith("/api/") or exc.code is None:
+        return exc
+    return render_template("error.html", error=exc), exc.code
+
+
+def init_app(app: Flask, clock: Clock) -> None:
+    """Register the page blueprints and what they need."""
+    i18n.init_app(app)
+    csrf.init_app(app)
+    spam.init_app(app, clock)
+    version = asset_version()
+    app.jinja_env.globals.update(site_title=dataset.site_title, asset_version=version)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.after_request(_headers)
+    for code in (400, 404, 405, 429):
+        app.register_error_handler(code, _html_error)

@@ -1,0 +1,72 @@
+"""What the public may see, decided in one place, and the lookups pages share.
+
+Only active, non-private datasets are public. :func:`can_see` is the single check (the
+accounts work extends it for members of the owning agency via the principal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import abort, g
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from catalogue.accounts.principal import ANONYMOUS, Principal
+from catalogue.context import Catalogue
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.service import get_dataset
+from catalogue.errors import NotFound
+from portal.catalogue_ext import catalogue_of
+
+
+def current_principal() -> Principal:
+    """Who is looking: set on ``g.principal`` by the accounts work, anonymous until then."""
+    principal = g.get("principal")
+    return principal if isinstance(principal, Principal) else ANONYMOUS
+
+
+def can_see(principal: Principal, dataset: Dataset) -> bool:
+    """Whether ``principal`` may see ``dataset`` on the portal."""
+    if dataset.state == "deleted":
+        return False
+    if dataset.state == "active" and not dataset.private:
+        return True
+    return principal.can("dataset.read_private", dataset.owner_org_id)
+
+
+def public_datasets(query: Select[Any]) -> Select[Any]:
+    """Restrict a query on Dataset to what anyone may see (lists, counts, feeds, sitemap)."""
+    return query.where(Dataset.state == "active", Dataset.private.is_(False))
+
+
+def catalogue() -> Catalogue:
+    return catalogue_of()
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only session for one page."""
+    session = catalogue().sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def visible_dataset(session: Session, name: str) -> Dataset:
+    """The dataset if the current principal may see it, else a 404 (never a 403: no leaks)."""
+    try:
+        ds = get_dataset(session, name)
+    except NotFound:
+        abort(404)
+    if not can_see(current_principal(), ds):
+        abort(404)
+    return ds
+
+
+def newest_datasets(session: Session, limit: int = 6) -> list[Dataset]:
+    query = public_datasets(select(Dataset)).order_by(Dataset.metadata_created.desc())
+    return list(session.scalars(query.limit(limit)))

@@ -1,0 +1,208 @@
+"""Resource pages: table preview, field list, chart, map outline; downloads and conversions.
+
+Uploaded files are served from the content-addressed file store: the ETag is the sha256,
+so a cited version's link gives the exact bytes that were cited. Links redirect.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.serialize import resource_dict
+from catalogue.errors import NotFound
+from catalogue.history.service import get_revision
+from catalogue.preview import charts, geo, tables
+from catalogue.preview.series import find_series
+from portal.i18n import format_day
+from portal.pages.public import catalogue, reading, visible_dataset
+
+bp = Blueprint("resource", __name__)
+GEOJSON_MAX_BYTES = 20 * 1024 * 1024
+DOWNLOAD_MAX_AGE = 3600  # the bytes behind a sha256 never change; the mapping may
+
+
+def _resource(ds: Dataset, resource_id: str) -> dict[str, Any]:
+    for res in ds.resources:
+        if res.id == resource_id:
+            return resource_dict(res, ds.name, catalogue().site_url) | {
+                "filename": res.url.rsplit("/", 1)[-1] if res.url_type == "upload" else "",
+                "validation_report": res.validation_report or {},
+                "link": res.url}
+    abort(404)
+
+
+def _version_resource(session: Session, ds: Dataset, number: int,
+                      resource_id: str) -> dict[str, Any]:
+    try:
+        snapshot = get_revision(session, ds.id, number).snapshot
+    except NotFound:
+        abort(404)
+    for res in snapshot.get("resources", []):
+        if res["id"] == resource_id:
+            url = res.get("url") or ""
+            uploaded = res.get("url_type") == "upload"
+            return res | {"filename": url.rsplit("/", 1)[-1] if uploaded else "",
+                          "link": url}
+    abort(404)
+
+
+def stored_path(res: dict[str, Any]) -> Any | None:
+    """Where an uploaded resource's bytes are, or None for links and missing files."""
+    sha = res.get("sha256") or ""
+    if res.get("url_type") != "upload" or not sha:
+        return None
+    files = catalogue().files
+    try:
+        path = files.path(sha)
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def _is_geojson(res: dict[str, Any]) -> bool:
+    fmt = (res.get("format") or "").upper()
+    return fmt == "GEOJSON" or res.get("filename", "").lower().endswith(".geojson")
+
+
+def preview_context(res: dict[str, Any]) -> dict[str, Any]:
+    """Table page, sort, chart and map for a resource page."""
+    path = stored_path(res)
+    context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
+                               "preview_page": 1, "preview_pages": 1, "sort_col": None,
+                               "sort_desc": False, "preview_error": False}
+    if path is None:
+        return context
+    if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
+        try:
+            table = tables.read_table(path, res.get("format") or "", res.get("filename", ""))
+        except (OSError, ValueError, KeyError, ImportError):
+            context["preview_error"] = True
+            return context
+        per_page = int(catalogue().settings.get("preview_rows", 100))
+        try:
+            sort_col: int | None = int(request.args.get("sort", ""))
+        except ValueError:
+            sort_col = None
+        if sort_col is not None and not 0 <= sort_col < len(table.headers):
+            sort_col = None
+        desc = request.args.get("desc") == "1"
+        rows = tables.sort_rows(table, sort_col, desc) if sort_col is not None else table.rows
+        pages = max(1, -(-len(rows) // per_page))
+        try:
+            page = max(1, min(pages, int(request.args.get("page", "1"))))
+        except ValueError:
+            page = 1
+        series = find_series(table)
+        context.update(
+            table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
+            preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
+            chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
+                series, title=res.get("name") or "", format_time=format_day))
+            if series else None)
+    elif _is_geojson(res) and path.stat().st_size <= GEOJSON_MAX_BYTES:
+        try:
+            data = json.loads(path.read_bytes())
+        except ValueError:
+            context["preview_error"] = True
+            return context
+        svg = geo.outline_svg(data, title=res.get("name") or "") if isinstance(
+            data, dict) else None
+        context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
+        context["feature_count"] = len(geo.geometries(data)) if isinstance(data, dict) else 0
+    return context
+
+
+def schema_fields(res: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = res.get("schema") or {}
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return [f for f in fields or [] if isinstance(f, dict)]
+
+
+@bp.get("/dataset/<name>/resource/<resource_id>")
+def show(name: str, resource_id: str) -> str:
+    with reading() as session:
+        ds = visible_dataset(session, name)
+        res = _resource(ds, resource_id)
+        return render_template("resource.html", ds=ds, res=res, fields=schema_fields(res),
+                               **preview_context(res))
+
+
+@bp.get("/dataset/<name>/resource/<resource_id>/validation")
+def validation(name: str, resource_id: str) -> str:
+    """The full validation report of a resource."""
+    with reading() as session:
+        ds = visible_dataset(session, name)
+        res = _resource(ds, resource_id)
+        return render_template("validation.html", ds=ds, res=res,
+                               report=res["validation_report"])
+
+
+def serve_stored(res: dict[str, Any]) -> BaseResponse:
+    """The stored bytes with mimetype, ETag (the sha256) and a download filename; or a
+    redirect for links."""
+    if res.get("url_type") != "upload":
+        if not res.get("link", "").startswith(("http://", "https://")):
+            abort(404)
+        return redirect(res["link"], code=302)
+    path = stored_path(res)
+    if path is None:
+        abort(404)
+    filename = res.get("filename") or "data"
+    mimetype = res.get("mimetype") or mimetypes.guess_type(filename)[0] or \
+        "application/octet-stream"
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
+                         etag=res["sha256"], conditional=True, max_age=DOWNLOAD_MAX_AGE)
+    response.headers["X-Content-SHA256"] = res["sha256"]
+    return response
+
+
+@bp.get("/dataset/<name>/resource/<resource_id>/download/<path:filename>")
+@bp.get("/dataset/<name>/resource/<resource_id>/download", defaults={"filename": ""})
+def download(name: str, resource_id: str, filename: str) -> BaseResponse:
+    with reading() as session:
+        ds = visible_dataset(session, name)
+        res = _resource(ds, resource_id)
+    return serve_stored(res)
+
+
+@bp.get("/dataset/<name>/v/<int:number>/resource/<resource_id>/download/<path:filename>")
+@bp.get("/dataset/<name>/v/<int:number>/resource/<resource_id>/download",
+        defaults={"filename": ""})
+def download_version(name: str, number: int, resource_id: str, filename: str) -> BaseResponse:
+    """The file as it was in version ``number`` (kept in the store by its sha256)."""
+    with reading() as session:
+        ds = visible_dataset(session, name)
+        res = _version_resource(session, ds, number, resource_id)
+    return serve_stored(res)
+
+
+@bp.get("/dataset/<name>/resource/<resource_id>/convert.<fmt>")
+def convert(name: str, resource_id: str, fmt: str) -> Response:
+    """A tabular resource as UTF-8 CSV or as JSON records, streamed."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    with reading() as session:
+        ds = visible_dataset(session, name)
+        res = _resource(ds, resource_id)
+    path = stored_path(res)
+    if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
+        abort(404)
+    rows = tables.iter_rows(path, res.get("format") or "", res["filename"])
+    body = tables.to_csv(rows) if fmt == "csv" else tables.to_json(rows)
+    stem = (res["filename"].rsplit(".", 1)[0] or "data")
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=data.{fmt}; filename*=UTF-8''{quote(stem)}.{fmt}")
+    response.headers["ETag"] = f'"{res["sha256"]}-{fmt}"'
+    return response

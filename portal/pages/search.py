@@ -1,0 +1,188 @@
+"""The search page ``/dataset``: results, snippets, combinable facets, sort, paging.
+
+The URL holds the whole state (``q``, one parameter per facet value, ``sort``, ``page``),
+so every result page is a shareable link and works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+
+from catalogue.datasets.model import Dataset
+from catalogue.groups.model import Group
+from catalogue.organizations.model import Organization
+from catalogue.search.backend import SearchQuery
+from catalogue.search.errors import SearchQueryError
+from licenses import registry
+from portal.pages.public import catalogue, public_datasets, reading
+
+bp = Blueprint("search", __name__)
+
+FACETS = ("organization", "groups", "tags", "res_format", "license_id", "year")
+SORTS = {
+    "relevance": "relevance",
+    "modified": "metadata_modified desc",
+    "created": "metadata_created desc",
+    "title": "title_string asc",
+}
+PAGE_SIZE = 20
+FACET_SHOWN = 10
+MAX_PAGE = 500  # deep paging is for the API
+
+
+@dataclass
+class SearchPage:
+    q: str
+    filters: dict[str, list[str]]
+    sort: str
+    page: int
+    count: int = 0
+    datasets: list[Dataset] = field(default_factory=list)
+    highlights: dict[str, dict[str, str]] = field(default_factory=dict)
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    error: str = ""
+    degraded: bool = False  # no search engine: a plain title match
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGE, max(1, -(-self.count // PAGE_SIZE)))
+
+
+def read_state() -> tuple[str, dict[str, list[str]], str, int]:
+    """q, facet filters, sort key and page number from the URL (bad values fall back)."""
+    q = request.args.get("q", "").strip()[:500]
+    filters = {f: [v for v in request.args.getlist(f) if v][:20] for f in FACETS}
+    filters = {f: v for f, v in filters.items() if v}
+    sort = request.args.get("sort", "")
+    if sort not in SORTS:
+        sort = "relevance" if q else "modified"
+    try:
+        page = max(1, min(MAX_PAGE, int(request.args.get("page", "1"))))
+    except ValueError:
+        page = 1
+    return q, filters, sort, page
+
+
+def state_url(q: str, filters: dict[str, list[str]], sort: str, page: int = 1, **change: Any
+              ) -> str:
+    """The search URL for this state with one change: ``add=(facet, value)``, ``remove=``,
+    ``sort=`` or ``page=``."""
+    filters = {k: list(v) for k, v in filters.items()}
+    if "add" in change:
+        key, value = change["add"]
+        filters.setdefault(key, []).append(value)
+        page = 1
+    if "remove" in change:
+        key, value = change["remove"]
+        filters[key] = [v for v in filters.get(key, []) if v != value]
+        page = 1
+    sort = change.get("sort", sort)
+    page = change.get("page", page)
+    args: list[tuple[str, str]] = [("q", q)] if q else []
+    for key in FACETS:
+        args += [(key, v) for v in filters.get(key, [])]
+    if sort not in ("relevance", "modified") or change.get("sort"):
+        args.append(("sort", sort))
+    if page > 1:
+        args.append(("page", str(page)))
+    return "?" + urlencode(args) if args else "?"
+
+
+def _labels(session: Any, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """Display names of facet values: agency and sector titles, licence titles."""
+    from portal.i18n import is_english
+
+    english = is_english()
+    labels: dict[str, dict[str, str]] = {}
+    for key, model in (("organization", Organization), ("groups", Group)):
+        names = list(facets.get(key, {}))
+        if names:
+            rows = session.execute(select(model.name, model.title, model.title_en)
+                                   .where(model.name.in_(names))).all()
+            labels[key] = {n: (te if english and te else t) for n, t, te in rows}
+    licences = registry()
+    labels["license_id"] = {
+        i: ((lic.title_en if english else lic.title) if (lic := licences.get(i)) else i)
+        for i in facets.get("license_id", {})}
+    return labels
+
+
+def _search_engine(page: SearchPage) -> None:
+    backend = catalogue().search
+    assert backend is not None
+    query = SearchQuery(q=page.q, filters=page.filters, sort=SORTS[page.sort], rows=PAGE_SIZE,
+                        start=(page.page - 1) * PAGE_SIZE, facet_fields=list(FACETS),
+                        facet_limit=50, highlight=True)
+    result = backend.search(query)  # type: ignore[attr-defined]
+    page.count = result.count
+    page.highlights = result.highlights
+    page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
+    with reading() as session:
+        rows = {d.id: d for d in session.scalars(
+            select(Dataset).where(Dataset.id.in_(result.ids)))}
+        page.datasets = [rows[i] for i in result.ids if i in rows]
+        labels = _labels(session, result.facets)
+        for d in page.datasets:  # load what the template shows before the session closes
+            _ = (d.organization, d.resources)
+        session.expunge_all()
+    for key in FACETS:
+        values = result.facets.get(key, {})
+        names = labels.get(key, {})
+        page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
+
+
+def _plain_match(page: SearchPage) -> None:
+    """Without a search engine: titles containing the query, so the page still works."""
+    page.degraded = True
+    with reading() as session:
+        query = public_datasets(select(Dataset))
+        if page.q:
+            like = f"%{page.q}%"
+            query = query.where(or_(Dataset.title.ilike(like), Dataset.title_en.ilike(like),
+                                    Dataset.name.ilike(like)))
+        if "organization" in page.filters:
+            query = query.join(Organization, Organization.id == Dataset.owner_org_id).where(
+                Organization.name.in_(page.filters["organization"]))
+        page.count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        order = {"title": Dataset.title.asc(), "created": Dataset.metadata_created.desc()}.get(
+            page.sort, Dataset.metadata_modified.desc())
+        page.datasets = list(session.scalars(query.order_by(order).limit(PAGE_SIZE)
+                                             .offset((page.page - 1) * PAGE_SIZE)))
+        for d in page.datasets:
+            _ = (d.organization, d.resources)
+        session.expunge_all()
+
+
+def run_search() -> SearchPage:
+    q, filters, sort, page_no = read_state()
+    page = SearchPage(q=q, filters=filters, sort=sort, page=page_no)
+    if catalogue().search is None:
+        _plain_match(page)
+        return page
+    try:
+        _search_engine(page)
+    except SearchQueryError as exc:
+        page.error = str(exc)
+    return page
+
+
+def snippet(page: SearchPage, ds: Dataset, key: str) -> Markup | None:
+    """The engine's highlighted snippet (already HTML-escaped, with <mark>), if any."""
+    text = page.highlights.get(ds.id, {}).get(key)
+    return Markup(text) if text else None  # noqa: S704 - escaped by catalogue.search.highlight
+
+
+@bp.get("/dataset")
+def search() -> tuple[str, int] | str:
+    page = run_search()
+    status = 400 if page.error else 200
+    return render_template("search.html", page=page, facet_names=FACETS, sorts=SORTS,
+                           state_url=state_url, snippet=snippet,
+                           facet_shown=FACET_SHOWN), status
