@@ -49,5 +49,6 @@ class Notification(Base):
     dataset_name: Mapped[str] = mapped_column(String(100))
     dataset_title: Mapped[str] = mapped_column(String(500), default="")
     detail: Mapped[str] = mapped_column(String(1000), default="")
+    revision: Mapped[int | None] = mapped_column(default=None)  # the dataset version announced
     created: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(default=None)

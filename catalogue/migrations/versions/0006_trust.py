@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("dataset_name", sa.String(length=100), nullable=False),
         sa.Column("dataset_title", sa.String(length=500), nullable=False),
         sa.Column("detail", sa.String(length=1000), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=True),
         sa.Column("created", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["subscription_id"], ["subscription.id"],
