@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -79,3 +79,26 @@ def searchable(catalogue: Catalogue, home: Path) -> Catalogue:
 
         catalogue.search = WhooshBackend(home / "index-api-tests")
     return catalogue
+
+
+TokenFactory = Callable[..., str]
+
+
+@pytest.fixture
+def api_token(catalogue: Catalogue) -> TokenFactory:
+    """Make an account and a real API token for it: ``api_token("lan", org=..., role=...)``."""
+    from catalogue.accounts.service import create_user
+    from catalogue.accounts.tokens import create_token
+
+    def make(name: str, *, org: str | None = None, role: str | None = None,
+             sysadmin: bool = False, scope: str = "write") -> str:
+        with catalogue.unit("test") as uow:
+            user = create_user(uow, name=name, email=f"{name}@tnmt.gov.vn",
+                               full_name=f"Nguyễn Thị {name.title()}",
+                               password="Sông Hồng chảy 47 mùa", organization=org, role=role,
+                               sysadmin=sysadmin)
+            _, raw = create_token(uow, user, scope=scope)
+            uow.commit()
+        return raw
+
+    return make

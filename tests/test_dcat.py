@@ -141,8 +141,8 @@ def test_graph_round_trips_through_rdflib(fmt: str) -> None:
         "license_url": "https://creativecommons.org/licenses/by/4.0/", "license_title": "CC",
         "resources": [{"id": "r1", "url": "https://x.test/a b.csv", "format": "CSV"}],
     }
-    original = catalog_graph(info, [package], Paging(1, 100, 1, f"{BASE}/catalog.ttl?page={{page}}"),
-                             datetime(2026, 3, 2))
+    paging = Paging(1, 100, 1, f"{BASE}/catalog.ttl?page={{page}}")
+    original = catalog_graph(info, [package], paging, datetime(2026, 3, 2))
     body, _ = serialize(original, fmt)
     parsed = Graph().parse(data=body, format=FORMATS[fmt])
     assert isomorphic(original, parsed)

@@ -11,6 +11,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
+from catalogue.accounts.policy import AccountPolicy
 from catalogue.accounts.principal import ANONYMOUS, Principal, principal_from_token
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
@@ -48,8 +49,9 @@ def principal_for(catalogue: Catalogue, headers: HeaderSource) -> Principal:
     token = token_from_headers(headers)
     if not token:
         return ANONYMOUS
+    policy = AccountPolicy.from_settings(catalogue.settings)
     with catalogue.sessions() as session:
-        principal = principal_from_token(session, token, catalogue.clock)
+        principal = principal_from_token(session, token, catalogue.clock, policy=policy)
     if principal is None:
         raise NotAuthorized("Invalid, expired or revoked API token")
     return principal
