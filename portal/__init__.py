@@ -49,4 +49,8 @@ def create_app(
     from portal import pages  # the public portal (issue 6)
 
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
+
+    from portal import datajson  # /data.json, DCAT-US 1.1 (issue 9)
+
+    datajson.init_app(app)
     return app

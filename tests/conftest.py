@@ -102,3 +102,15 @@ def api_token(catalogue: Catalogue) -> TokenFactory:
         return raw
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at production cost takes ~0.5 s a hash on CI's two cores; tests use the same
+    algorithm at its minimum cost so account tests stay fast (issue 7)."""
+    from argon2 import PasswordHasher
+
+    from catalogue.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

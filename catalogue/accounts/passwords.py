@@ -39,9 +39,20 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-# A fixed hash to verify against when the account does not exist, so that a log-in for an
-# unknown name costs as long as one for a known name (no user enumeration by timing).
-DUMMY_HASH = _hasher.hash("dulieumo-no-such-account")
+def dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so that a log-in for an
+    unknown name costs as long as one for a known name (no user enumeration by timing)."""
+    global _dummy
+    if _dummy is None or not _dummy.startswith(_prefix()):
+        _dummy = _hasher.hash("dulieumo-no-such-account")
+    return _dummy
+
+
+def _prefix() -> str:
+    return f"$argon2id$v=19$m={_hasher.memory_cost},t={_hasher.time_cost},p={_hasher.parallelism}$"
+
+
+_dummy: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from catalogue import audit
 from catalogue.accounts.model import ROLES, Membership, User
 from catalogue.accounts.passwords import (
-    DUMMY_HASH,
+    dummy_hash,
     hash_password,
     needs_rehash,
     password_problems,
@@ -23,6 +23,7 @@ from catalogue.accounts.passwords import (
 from catalogue.accounts.policy import DEFAULT_POLICY, AccountPolicy
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.roles import principal_for_user
+from catalogue.accounts.totp import verify_code
 from catalogue.context import UnitOfWork
 from catalogue.datasets.schema import EMAIL_RE, NAME_RE
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
@@ -195,8 +196,10 @@ def enforce_locks(uow: UnitOfWork, policy: AccountPolicy = DEFAULT_POLICY) -> li
 # Log-in -------------------------------------------------------------------------------------
 
 def authenticate(uow: UnitOfWork, login: str, password: str, *, ip: str | None,
-                 policy: AccountPolicy = DEFAULT_POLICY) -> User:
-    """Check a log-in; raises LoginRefused. Failures count towards a temporary lock.
+                 policy: AccountPolicy = DEFAULT_POLICY, totp_code: str = "") -> User:
+    """Check a log-in (and the one-time code, if the account has one); raises LoginRefused.
+
+    Failures count towards a temporary lock, wrong codes included.
 
     The caller commits ``uow`` whether or not this raises: failures must be recorded.
     """
@@ -210,17 +213,22 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, ip: str | None,
     try:
         user = get_user(uow.session, login)
     except NotFound:
-        verify_password(DUMMY_HASH, password)  # same cost as a real check
+        verify_password(dummy_hash(), password)  # same cost as a real check
         audit.record_unit(uow, "login.failed", f"login:{login[:100]}", {"why": "unknown user"})
         raise LoginRefused(WRONG_CREDENTIALS) from None
     usable = refresh_lock(uow, user, policy)
-    if not verify_password(user.password_hash, password):
-        audit.record_unit(uow, "login.failed", f"user:{user.name}", {"why": "wrong password"})
+    password_ok = verify_password(user.password_hash, password)
+    code_ok = not user.totp_secret or verify_code(user.totp_secret, totp_code, now)
+    if not (password_ok and code_ok):
+        why = "wrong password" if not password_ok else "wrong one-time code"
+        audit.record_unit(uow, "login.failed", f"user:{user.name}", {"why": why})
         if usable:
             user.failed_logins += 1
             if user.failed_logins >= policy.max_failed_logins:
                 lock_user(uow, user, f"{user.failed_logins} failed log-ins in a row",
                           until=now + timedelta(minutes=policy.lock_minutes))
+        if password_ok and not totp_code:
+            raise LoginRefused("Enter the code from your authenticator app.")
         raise LoginRefused(WRONG_CREDENTIALS)
     if not usable:
         # Only someone with the right password learns the account is locked.
@@ -266,6 +274,21 @@ def end_sessions(uow: UnitOfWork, user: User) -> None:
     """Log out everywhere: every session cookie issued so far stops working."""
     user.session_epoch += 1
     audit.record_unit(uow, "user.logout_everywhere", f"user:{user.name}")
+
+
+def enable_totp(uow: UnitOfWork, user: User, secret: str, code: str) -> None:
+    """Turn on the second factor once the person proves their app shows the right code."""
+    if not verify_code(secret, code, uow.clock.now()):
+        raise ValidationError({"code": ["That code does not match; check the app's clock."]})
+    user.totp_secret = secret
+    audit.record_unit(uow, "user.totp_enable", f"user:{user.name}")
+
+
+def disable_totp(uow: UnitOfWork, user: User, password: str) -> None:
+    if not verify_password(user.password_hash, password):
+        raise ValidationError({"password": ["The password is wrong."]})
+    user.totp_secret = ""
+    audit.record_unit(uow, "user.totp_disable", f"user:{user.name}")
 
 
 # Roles --------------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from catalogue.audit.log import (
     Verification,
     entries,
     export_csv,
+    recent,
     record,
     record_unit,
-    recent,
     verify,
 )
 

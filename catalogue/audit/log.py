@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
@@ -136,11 +136,13 @@ def entries(session: Session, *, since: datetime | None = None, until: datetime 
 
 
 def recent(session: Session, *, limit: int = 100, target: str | None = None,
-           actor: str | None = None) -> list[AuditEntry]:
+           actor: str | None = None, targets: Collection[str] | None = None) -> list[AuditEntry]:
     """The newest entries first (for admin pages)."""
     query = select(AuditEntry)
     if target is not None:
         query = query.where(AuditEntry.target == target)
+    if targets is not None:
+        query = query.where(AuditEntry.target.in_(list(targets)))
     if actor is not None:
         query = query.where(AuditEntry.actor == actor)
     return list(session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)))

@@ -1,0 +1,282 @@
+"""Review before publishing: draft → submitted → published (or rejected with a comment).
+
+Editors create drafts and submit them; their changes to a published dataset wait as a pending
+``change`` item, so the public keeps seeing the published version until an admin approves.
+Approving applies the change through the dataset service (history, audit, reindex follow).
+Sơn La 20/2023 Điều 9: data is checked before it is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue import audit
+from catalogue.accounts.principal import Principal
+from catalogue.context import UnitOfWork
+from catalogue.datasets import service as datasets
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.serialize import package_dict
+from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
+from catalogue.files.store import StoredFile
+from catalogue.history.service import diff_snapshots, latest_revision
+from catalogue.organizations.service import get_organization
+from catalogue.review.model import ReviewItem
+
+# What the owning agency sees for each dataset on its dashboard.
+STATUS_LABELS = {"draft": "nháp", "submitted": "chờ duyệt", "published": "đã công bố",
+                 "rejected": "bị trả lại", "deleted": "đã rút"}
+
+
+def _require(principal: Principal, permission: str, org_id: str | None) -> None:
+    if not principal.can(permission, org_id):
+        who = "anonymous users" if principal.is_anonymous else f"user {principal.name}"
+        raise NotAuthorized(f"Access denied: {who} may not {permission}")
+
+
+def _org_id(uow: UnitOfWork, data: Mapping[str, Any], current: str | None) -> str | None:
+    if data.get("owner_org"):
+        return get_organization(uow.session, str(data["owner_org"])).id
+    return current
+
+
+def _open_item(session: Session, dataset_id: str, kind: str | None = None) -> ReviewItem | None:
+    query = select(ReviewItem).where(ReviewItem.dataset_id == dataset_id,
+                                     ReviewItem.status == "submitted")
+    if kind is not None:
+        query = query.where(ReviewItem.kind == kind)
+    return session.scalars(query.order_by(ReviewItem.submitted_at.desc())).first()
+
+
+def dataset_status(session: Session, ds: Dataset) -> str:
+    """draft, submitted, published, rejected or deleted (see STATUS_LABELS)."""
+    if ds.state == "deleted":
+        return "deleted"
+    if ds.state == "active":
+        return "published"
+    last = session.scalars(select(ReviewItem).where(
+        ReviewItem.dataset_id == ds.id, ReviewItem.kind == "publish")
+        .order_by(ReviewItem.submitted_at.desc())).first()
+    if last is not None and last.status in ("submitted", "rejected"):
+        return last.status
+    return "draft"
+
+
+def pending_changes(session: Session, dataset_id: str) -> list[ReviewItem]:
+    return list(session.scalars(select(ReviewItem).where(
+        ReviewItem.dataset_id == dataset_id, ReviewItem.status == "submitted")
+        .order_by(ReviewItem.submitted_at)))
+
+
+def create_draft(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) -> Dataset:
+    """A new dataset, unpublished until reviewed (admins may still publish it at once)."""
+    org_id = _org_id(uow, data, None)
+    if org_id is None:
+        raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
+    _require(principal, "dataset.create", org_id)
+    return datasets.create_dataset(uow, {**data, "state": "draft"})
+
+
+def edit_dataset(uow: UnitOfWork, principal: Principal, name_or_id: str,
+                 changes: Mapping[str, Any], *, message: str = "") -> Dataset | ReviewItem:
+    """Change a dataset as ``principal`` may: drafts and admins' edits apply at once;
+    an editor's change to a published dataset becomes a pending review item."""
+    ds = datasets.get_dataset(uow.session, name_or_id)
+    _require(principal, "dataset.update", ds.owner_org_id)
+    new_org = _org_id(uow, changes, ds.owner_org_id)
+    if new_org != ds.owner_org_id:
+        _require(principal, "dataset.update", new_org)
+    if "state" in changes and changes["state"] != ds.state:
+        raise ValidationError({"state": ["Publish through review, withdraw by deleting"]})
+    if ds.state == "active" and not principal.can("dataset.publish", ds.owner_org_id):
+        return propose_change(uow, ds, changes, submitted_by=principal.name, message=message)
+    return datasets.update_dataset(uow, ds.id, changes, partial=True, message=message)
+
+
+def propose_change(uow: UnitOfWork, ds: Dataset, changes: Mapping[str, Any], *,
+                   submitted_by: str, message: str = "", source: str = "workspace",
+                   trusted: bool = False) -> ReviewItem:
+    """Keep ``changes`` (a patch) apart from the published dataset until approved."""
+    from catalogue.datasets.schema import clean_dataset
+
+    clean_dataset({"name": ds.name, **changes}, partial=True)  # refuse bad input now
+    revision = latest_revision(uow.session, ds.id)
+    item = ReviewItem(dataset_id=ds.id, organization_id=ds.owner_org_id, kind="change",
+                      proposed=_jsonable(changes), trusted=trusted,
+                      base_revision=revision.number if revision else 0, source=source,
+                      submitted_by=submitted_by, submitted_at=uow.clock.now(), message=message)
+    uow.session.add(item)
+    uow.session.flush()
+    audit.record_unit(uow, "review.submit", f"dataset:{ds.name}",
+                      {"item": item.id, "kind": "change", "source": source})
+    return item
+
+
+def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    import json
+
+    return dict(json.loads(json.dumps(dict(data), default=str)))
+
+
+def submit(uow: UnitOfWork, principal: Principal, name_or_id: str, *, message: str = "",
+           source: str = "workspace") -> ReviewItem:
+    """Ask for a draft to be published."""
+    ds = datasets.get_dataset(uow.session, name_or_id)
+    _require(principal, "dataset.update", ds.owner_org_id)
+    return _submit_draft(uow, ds, principal.name, message, source)
+
+
+def _submit_draft(uow: UnitOfWork, ds: Dataset, by: str, message: str,
+                  source: str) -> ReviewItem:
+    if ds.state != "draft":
+        raise Conflict(f"Only drafts are submitted for publication; {ds.name} is {ds.state}")
+    existing = _open_item(uow.session, ds.id, "publish")
+    if existing is not None:
+        return existing
+    revision = latest_revision(uow.session, ds.id)
+    item = ReviewItem(dataset_id=ds.id, organization_id=ds.owner_org_id, kind="publish",
+                      base_revision=revision.number if revision else 0, source=source,
+                      submitted_by=by, submitted_at=uow.clock.now(), message=message)
+    uow.session.add(item)
+    uow.session.flush()
+    audit.record_unit(uow, "review.submit", f"dataset:{ds.name}",
+                      {"item": item.id, "kind": "publish", "source": source})
+    return item
+
+
+def get_item(session: Session, item_id: str) -> ReviewItem:
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise NotFound(f"Review item not found: {item_id}")
+    return item
+
+
+def _decide(uow: UnitOfWork, principal: Principal, item_id: str) -> tuple[ReviewItem, Dataset]:
+    item = get_item(uow.session, item_id)
+    ds = datasets.get_dataset(uow.session, item.dataset_id)
+    _require(principal, "dataset.publish", ds.owner_org_id)
+    if item.status != "submitted":
+        raise Conflict(f"This item was already {item.status}")
+    return item, ds
+
+
+def approve(uow: UnitOfWork, principal: Principal, item_id: str, *,
+            comment: str = "") -> Dataset:
+    """Publish the draft, or apply the pending change, through the dataset service."""
+    item, ds = _decide(uow, principal, item_id)
+    note = f"Approved by {principal.name}" + (f": {comment}" if comment else "")
+    if item.kind == "publish":
+        ds = datasets.update_dataset(uow, ds.id, {"state": "active"}, partial=True, message=note)
+    else:
+        proposed = dict(item.proposed or {})
+        uploads = proposed.pop("resources_add", [])
+        if proposed:
+            ds = datasets.update_dataset(uow, ds.id, proposed, partial=True,
+                                         message=item.message or note, trusted=item.trusted)
+        for upload in uploads:
+            _add_uploaded(uow, ds, upload)
+    item.status, item.decided_by, item.decided_at = "approved", principal.name, uow.clock.now()
+    item.comment = comment
+    audit.record_unit(uow, "review.approve", f"dataset:{ds.name}",
+                      {"item": item.id, "kind": item.kind, "submitted_by": item.submitted_by})
+    return ds
+
+
+def _add_uploaded(uow: UnitOfWork, ds: Dataset, upload: Mapping[str, Any]) -> None:
+    """Attach a file uploaded with a pending change (already in the file store)."""
+    stored = StoredFile(key=upload["sha256"], sha256=upload["sha256"], size=int(upload["size"]))
+    fields = {k: upload[k] for k in ("name", "description", "format", "validation_status",
+                                     "validation_report") if k in upload}
+    datasets.create_resource(uow, ds.id, fields, trusted=True, upload=datasets.Upload(
+        stored=stored, filename=upload["filename"], mimetype=upload.get("mimetype", "")))
+
+
+def reject(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str) -> ReviewItem:
+    """Send it back with a comment the editor sees; the dataset is unchanged."""
+    if not comment.strip():
+        raise ValidationError({"comment": ["Missing value: say what to fix"]})
+    item, ds = _decide(uow, principal, item_id)
+    item.status, item.decided_by, item.decided_at = "rejected", principal.name, uow.clock.now()
+    item.comment = comment.strip()
+    audit.record_unit(uow, "review.reject", f"dataset:{ds.name}",
+                      {"item": item.id, "kind": item.kind, "comment": item.comment})
+    return item
+
+
+def withdraw(uow: UnitOfWork, principal: Principal, item_id: str) -> ReviewItem:
+    """The submitter (or an editor of the agency) takes the request back."""
+    item = get_item(uow.session, item_id)
+    _require(principal, "dataset.update", item.organization_id)
+    if item.status != "submitted":
+        raise Conflict(f"This item was already {item.status}")
+    item.status, item.decided_by, item.decided_at = "withdrawn", principal.name, uow.clock.now()
+    audit.record_unit(uow, "review.withdraw", f"dataset-id:{item.dataset_id}", {"item": item.id})
+    return item
+
+
+def queue(session: Session, principal: Principal, *, status: str = "submitted") -> list[ReviewItem]:
+    """Items ``principal`` may decide on (their agencies', every one for a sysadmin)."""
+    query = select(ReviewItem).where(ReviewItem.status == status)
+    if not principal.sysadmin:
+        orgs = [o for o in principal.roles if principal.can("dataset.publish", o)]
+        query = query.where(ReviewItem.organization_id.in_(orgs))
+    return list(session.scalars(query.order_by(ReviewItem.submitted_at)))
+
+
+def item_diff(session: Session, item: ReviewItem, site_url: str) -> list[dict[str, Any]]:
+    """Field changes the item would make: against nothing for a new dataset, against the
+    published version for a change."""
+    ds = datasets.get_dataset(session, item.dataset_id)
+    current = package_dict(ds, site_url)
+    if item.kind == "publish":
+        return diff_snapshots(None, current)
+    proposed = dict(current)
+    for key, value in (item.proposed or {}).items():
+        proposed[key] = value
+    if "tags" in (item.proposed or {}):
+        proposed["tags"] = [t if isinstance(t, dict) else {"name": t}
+                            for t in item.proposed["tags"]]  # type: ignore[index]
+    changes = diff_snapshots(current, proposed)
+    if "tags" in (item.proposed or {}):
+        old = sorted(t["name"] for t in current.get("tags", []))
+        new = sorted(t["name"] for t in proposed["tags"])
+        changes = [c for c in changes if c["field"] != "tags"]
+        if old != new:
+            changes.append({"field": "tags", "old": old, "new": new})
+    return changes
+
+
+def submit_harvested(uow: UnitOfWork, data: Mapping[str, Any], *, source: str,
+                     message: str = "") -> ReviewItem | None:
+    """For harvest sources configured with ``publish = "review"``: queue, never publish.
+
+    ``data`` is the package dict the harvester would have written (with ``name`` and
+    ``owner_org``; validation fields on resources are kept, as with ``trusted=True``).
+    A new dataset is created as a draft and submitted; a draft is updated in place; a
+    published dataset gets a pending change (replacing this source's earlier pending one).
+    Returns None when a published dataset would not change.
+    """
+    by = f"harvest:{source}"
+    try:
+        ds = datasets.get_dataset(uow.session, str(data.get("name", "")))
+    except NotFound:
+        ds = datasets.create_dataset(uow, {**data, "state": "draft"}, message=message,
+                                     trusted=True)
+        return _submit_draft(uow, ds, by, message, by)
+    if ds.state != "active":
+        datasets.update_dataset(uow, ds.id, {**data, "state": "draft"}, message=message,
+                                trusted=True)
+        return _submit_draft(uow, ds, by, message, by)
+    for earlier in pending_changes(uow.session, ds.id):
+        if earlier.kind == "change" and earlier.source == by:
+            earlier.status, earlier.decided_by = "withdrawn", by
+            earlier.decided_at, earlier.comment = uow.clock.now(), "superseded by a newer harvest"
+    patch = {k: v for k, v in data.items() if k not in ("id", "state")}
+    probe = ReviewItem(dataset_id=ds.id, kind="change", proposed=_jsonable(patch))
+    if not item_diff(uow.session, probe, uow.catalogue.site_url):
+        return None
+    return propose_change(uow, ds, patch, submitted_by=by, message=message, source=by,
+                          trusted=True)

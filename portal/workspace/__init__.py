@@ -1,0 +1,67 @@
+"""The agency workspace: pages behind log-in where staff manage their agency's data.
+
+Dashboard, dataset forms and uploads (``datasets``), the review queue (``review``), members
+(``members``) and the audit log (``audit_views``). Every form is CSRF-protected and every
+change goes through the catalogue's services, as the principal's roles allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, render_template
+from sqlalchemy import func, select
+
+from catalogue.accounts.principal import Principal
+from catalogue.datasets.model import Dataset
+from catalogue.organizations.model import Organization
+from catalogue.review import service as review
+from catalogue.review.model import ReviewItem
+from portal import csrf
+from portal.auth import current_principal, login_required
+from portal.catalogue_ext import catalogue_of
+
+bp = csrf.protect(Blueprint("workspace", __name__, url_prefix="/workspace"))
+
+
+def my_organizations(session: Any, principal: Principal,
+                     permission: str = "dataset.read_private") -> list[Organization]:
+    """The agencies whose workspace ``principal`` may open (every one for a sysadmin)."""
+    query = select(Organization).where(Organization.state == "active").order_by(Organization.title)
+    if not principal.sysadmin:
+        query = query.where(Organization.id.in_(
+            [o for o in principal.roles if principal.can(permission, o)]))
+    return list(session.scalars(query))
+
+
+@bp.route("/")
+@login_required
+def dashboard() -> str:
+    """The agency's datasets with their review state, validation and pending changes."""
+    principal = current_principal()
+    catalogue = catalogue_of()
+    with catalogue.sessions() as session:
+        orgs = my_organizations(session, principal)
+        org_ids = [o.id for o in orgs]
+        datasets = list(session.scalars(select(Dataset).where(Dataset.owner_org_id.in_(org_ids))
+                                        .order_by(Dataset.metadata_modified.desc())))
+        pending = dict(session.execute(
+            select(ReviewItem.dataset_id, func.count()).where(
+                ReviewItem.status == "submitted", ReviewItem.organization_id.in_(org_ids))
+            .group_by(ReviewItem.dataset_id)).all())
+        rows = [{"dataset": ds, "status": review.dataset_status(session, ds),
+                 "pending": pending.get(ds.id, 0),
+                 "invalid": sum(1 for r in ds.resources if r.validation_status == "invalid")}
+                for ds in datasets]
+        queue_size = len(review.queue(session, principal))
+        return render_template("workspace/dashboard.html", orgs=orgs, rows=rows,
+                               labels=review.STATUS_LABELS, queue_size=queue_size,
+                               principal=principal)
+
+
+def init_app(app: Flask) -> None:
+    """Register the workspace's blueprints (one per page family)."""
+    from portal.workspace import audit_views, datasets, members, review_views
+
+    for blueprint in (bp, datasets.bp, review_views.bp, members.bp, audit_views.bp):
+        app.register_blueprint(blueprint)

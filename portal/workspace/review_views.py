@@ -1,0 +1,65 @@
+"""The review queue: pending items of the admin's agencies, each with its diff."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from catalogue.datasets.service import get_dataset
+from catalogue.errors import ValidationError
+from catalogue.review import service as review
+from portal import csrf
+from portal.auth import current_principal, login_required, unit
+from portal.catalogue_ext import catalogue_of
+
+bp = csrf.protect(Blueprint("workspace_review", __name__, url_prefix="/workspace/review"))
+
+
+@bp.route("/")
+@login_required
+def queue() -> str:
+    principal = current_principal()
+    catalogue = catalogue_of()
+    with catalogue.sessions() as session:
+        entries = []
+        for item in review.queue(session, principal):
+            ds = get_dataset(session, item.dataset_id)
+            entries.append({"item": item, "dataset": ds,
+                            "diff": review.item_diff(session, item, catalogue.site_url)})
+        return render_template("workspace/review.html", entries=entries)
+
+
+@bp.route("/<item_id>/approve", methods=["POST"])
+@login_required
+def approve(item_id: str) -> Response:
+    with unit() as uow:
+        ds = review.approve(uow, current_principal(), item_id,
+                            comment=request.form.get("comment", ""))
+        uow.commit()
+        flash(f"Đã duyệt: {ds.title or ds.name}.")
+    return redirect(url_for("workspace_review.queue"))
+
+
+@bp.route("/<item_id>/reject", methods=["POST"])
+@login_required
+def reject(item_id: str) -> Response:
+    try:
+        with unit() as uow:
+            review.reject(uow, current_principal(), item_id,
+                          comment=request.form.get("comment", ""))
+            uow.commit()
+        flash("Đã trả lại kèm nhận xét.")
+    except ValidationError:
+        flash("Hãy ghi nhận xét: cần sửa gì.")
+    return redirect(url_for("workspace_review.queue"))
+
+
+@bp.route("/<item_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(item_id: str) -> Response:
+    with unit() as uow:
+        item = review.withdraw(uow, current_principal(), item_id)
+        uow.commit()
+        name = get_dataset(uow.session, item.dataset_id).name
+    flash("Đã rút yêu cầu duyệt.")
+    return redirect(url_for("workspace_datasets.show", name=name))
