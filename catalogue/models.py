@@ -17,11 +17,3 @@ __all__ += ["Notification", "Subscription"]
 from catalogue.harvest.model import HarvestJob, HarvestObject  # noqa: E402,I001  (issue 3)
 
 __all__ += ["HarvestJob", "HarvestObject"]
-from catalogue.backup.model import RestoreLog  # noqa: E402,I001  (issue 8)
-from catalogue.notices.model import Notice  # noqa: E402,I001
-from catalogue.usage.model import UsageDaily  # noqa: E402,I001
-
-__all__ += ["Notice", "RestoreLog", "UsageDaily"]
-from catalogue.feedback.model import DataRequest, ProblemReport  # noqa: E402,I001  (issue 6)
-
-__all__ += ["DataRequest", "ProblemReport"]

@@ -125,3 +125,6 @@ class Harvester:
     def fetch(self, item: Gathered) -> SourceRecord:
         """The record for one gathered identifier. Raise RecordError for a bad record."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections at the end of the job (the runner always calls it)."""

@@ -6,6 +6,7 @@ catalogue is refused). Paged catalogues are followed through ``hydra:next``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -55,7 +56,10 @@ def parse_catalogue(body: bytes, fmt: str, where: str) -> Graph:
             raise SourceError(f"{where}: not valid XML: {exc}") from None
     graph = Graph()
     try:
-        graph.parse(data=body, format=fmt, publicID=where)
+        with warnings.catch_warnings():
+            # rdflib's JSON-LD parser warns about its own internal use of ConjunctiveGraph.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            graph.parse(data=body, format=fmt, publicID=where)
     except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many unrelated types
         raise SourceError(f"{where}: not valid {fmt}: {type(exc).__name__}: {exc}"[:500]) from None
     return graph

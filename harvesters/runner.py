@@ -159,8 +159,8 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
             message = (f"{source.file}: source {source.name}: key 'organization': no "
                        f"organization {source.organization!r} in the catalogue")
         else:
+            harvester = types[source.type](source, http)
             try:
-                harvester = types[source.type](source, http)
                 gathered: list[Gathered] = []
                 for item in harvester.gather():
                     gathered.append(item)
@@ -177,7 +177,10 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
                 for item in gathered:
                     _process(ctx, harvester, item, counts)
                 attention = _withdraw_vanished(ctx, seen, counts)
+            finally:
+                harvester.close()
         summary = _finish(ctx, status, counts, attention, message, started, http)
+        http.session.close()
     return summary
 
 

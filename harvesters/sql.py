@@ -12,9 +12,11 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import Engine, create_engine, inspect, select, table, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord, SourceResource
@@ -74,6 +76,11 @@ class SqlHarvester(Harvester):
         return problems
 
     def _engine(self) -> Engine:
+        url = make_url(self.source.dsn)
+        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:") \
+                and not Path(url.database).is_file():
+            # SQLite would quietly create an empty database: the agency's file is missing.
+            raise SourceError(f"database file not found: {url.database}")
         try:
             engine = create_engine(self.source.dsn)
             with engine.connect():
@@ -83,15 +90,24 @@ class SqlHarvester(Harvester):
                               f"{str(exc).splitlines()[0][:300]}") from None
         return engine
 
+    _connected: Engine | None = None
+
+    def _connection(self) -> Engine:
+        if self._connected is None:
+            self._connected = self._engine()
+        return self._connected
+
+    def close(self) -> None:
+        if self._connected is not None:
+            self._connected.dispose()
+            self._connected = None
+
     def gather(self) -> Iterator[Gathered]:
         tables = self.option("table", [])
         queries = self.option("query", [])
+        engine = self._connection()  # an unreachable database fails the job here
         if not tables and not queries:
-            engine = self._engine()
-            try:
-                names = inspect(engine).get_table_names(schema=self.option("db_schema", None))
-            finally:
-                engine.dispose()
+            names = inspect(engine).get_table_names(schema=self.option("db_schema", None))
             tables = [{"name": name, "table": name} for name in names]
         for entry in tables:
             yield Gathered(f"table:{entry['table']}", {"kind": "table", "entry": entry})
@@ -147,14 +163,11 @@ class SqlHarvester(Harvester):
 
     def fetch(self, item: Gathered) -> SourceRecord:
         kind, entry = item.payload["kind"], item.payload["entry"]
-        engine = self._engine()
         try:
-            header, rows, schema = self._rows(engine, kind, entry)
+            header, rows, schema = self._rows(self._connection(), kind, entry)
         except SQLAlchemyError as exc:
             raise RecordError(f"{kind} {entry.get('name')}: {str(exc).splitlines()[0][:300]}") \
                 from None
-        finally:
-            engine.dispose()
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
@@ -171,8 +184,6 @@ class SqlHarvester(Harvester):
 
 def _redacted(dsn: str) -> str:
     """The DSN without its password (it ends up in the public provenance)."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(dsn).render_as_string(hide_password=True)
     except SQLAlchemyError:
