@@ -111,3 +111,15 @@ def may_change_automatically(current: str, new: str) -> bool:
     a class an agency or a reviewer set stays until a person changes it.
     """
     return ACCESS_CLASSES.index(new) >= ACCESS_CLASSES.index(current)
+
+
+def public_conditions() -> tuple[Any, ...]:
+    """SQL conditions selecting exactly the datasets :func:`is_public` accepts.
+
+    For listings, feeds, sitemaps and data.json:
+    ``select(Dataset).where(*public_conditions())``.
+    """
+    from catalogue.datasets.model import Dataset
+
+    return (Dataset.access_class == "open", Dataset.state == "active",
+            Dataset.private.is_(False))

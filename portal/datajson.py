@@ -1,0 +1,39 @@
+"""``/data.json``: the public catalogue as Project Open Data / DCAT-US 1.1 (issue 9).
+
+Only public datasets (open, active, not private: Law on Data 2024 Art. 13) are listed; the
+``datajson`` harvester reads this document back.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Flask, Response
+from sqlalchemy import select
+
+from catalogue.classification import public_conditions
+from catalogue.datajson import build_data_json
+from catalogue.datasets.model import Dataset
+from catalogue.datasets.serialize import package_dict
+from portal.catalogue_ext import catalogue_of
+
+blueprint = Blueprint("datajson", __name__)
+
+
+@blueprint.get("/data.json")
+def data_json() -> Response:
+    """Every public dataset, newest change first."""
+    catalogue = catalogue_of()
+    with catalogue.sessions() as session:
+        datasets = session.scalars(select(Dataset).where(*public_conditions())
+                                   .order_by(Dataset.metadata_modified.desc(), Dataset.name))
+        packages = [package_dict(ds, catalogue.site_url) for ds in datasets]
+    document = build_data_json(packages, catalogue.site_url)
+    response = Response(json.dumps(document, ensure_ascii=False, indent=1),
+                        mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
