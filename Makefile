@@ -27,3 +27,9 @@ lint: install
 
 clean-demo:
 	rm -rf $(DEMO_HOME)
+
+## Extract messages, update the catalogues, compile them (the compiled .mo files are committed)
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o translations/messages.pot portal
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations --statistics

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
+from catalogue.clock import Clock
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource, update_resource
 from catalogue.organizations.service import create_organization
@@ -163,3 +164,23 @@ def package(catalogue: Catalogue, name: str) -> dict[str, Any]:
 
     with catalogue.sessions() as session:
         return package_dict(get_dataset(session, name), catalogue.site_url)
+
+
+@contextmanager
+def demo_portal(home: Path, clock: Clock, site_url: str = "http://portal.test"
+                ) -> Iterator[tuple[Flask, DemoSite]]:
+    """A migrated app with search and the demo content; for module-scoped read-only tests."""
+    from portal import create_app
+    from portal.cli.home_cmds import initialise
+
+    home.mkdir(parents=True, exist_ok=True)
+    app = create_app({"site_url": site_url, "log_json": False}, home=home, clock=clock)
+    app.config["TESTING"] = True
+    initialise(app)
+    attach_search(app, home / "portal-index")
+    try:
+        yield app, seed(catalogue_of(app))
+    finally:
+        search = catalogue_of(app).search
+        if search is not None and hasattr(search, "close"):
+            search.close()

@@ -55,7 +55,7 @@ def sector_counts(session: Session) -> list[tuple[Group, int]]:
     counts = dict(session.execute(public_datasets(
         select(dataset_group.c.group_id, func.count())
         .join(Dataset, Dataset.id == dataset_group.c.dataset_id)
-        .group_by(dataset_group.c.group_id))).tuples().all())
+        .group_by(dataset_group.c.group_id))).all())
     groups = session.scalars(select(Group).where(Group.state == "active").order_by(Group.title))
     return [(g, int(counts.get(g.id, 0))) for g in groups]
 
@@ -64,7 +64,7 @@ def agency_counts(session: Session) -> list[tuple[Organization, int]]:
     """Agencies with their number of public datasets, most first."""
     counts = dict(session.execute(public_datasets(
         select(Dataset.owner_org_id, func.count()).group_by(Dataset.owner_org_id)
-    )).tuples().all())
+    )).all())
     orgs = session.scalars(select(Organization).where(Organization.state == "active"))
     return sorted(((o, int(counts.get(o.id, 0))) for o in orgs),
                   key=lambda oc: (-oc[1], oc[0].title))
@@ -75,7 +75,7 @@ def format_counts(session: Session) -> list[tuple[str, int]]:
     rows = session.execute(public_datasets(
         select(func.upper(Resource.format), func.count(func.distinct(Resource.dataset_id)))
         .join(Dataset, Dataset.id == Resource.dataset_id)
-        .group_by(func.upper(Resource.format)))).tuples().all()
+        .group_by(func.upper(Resource.format)))).all()
     return sorted(((fmt or "?", int(n)) for fmt, n in rows), key=lambda fc: (-fc[1], fc[0]))
 
 
@@ -92,7 +92,7 @@ def created_by_month(session: Session) -> list[tuple[str, int]]:
 def usage_by_month(session: Session, kind: str) -> list[tuple[str, int]]:
     """Downloads (``download``) or API calls (``api``) per month, oldest first."""
     rows = session.execute(select(UsageDaily.day, func.sum(UsageDaily.count))
-                           .where(UsageDaily.kind == kind).group_by(UsageDaily.day)).tuples()
+                           .where(UsageDaily.kind == kind).group_by(UsageDaily.day))
     months: dict[str, int] = {}
     for day, count in rows:
         key = day.strftime("%Y-%m")
@@ -111,7 +111,7 @@ def most_downloaded(session: Session, limit: int = 6) -> list[tuple[Dataset, int
         .join(Resource, Resource.dataset_id == Dataset.id)
         .join(per_resource, per_resource.c.resource_id == Resource.id)
         .group_by(Dataset.id).order_by(func.sum(per_resource.c.hits).desc()).limit(limit)
-    )).tuples().all()
+    )).all()
     found = {d.id: d for d in session.scalars(
         select(Dataset).where(Dataset.id.in_([r[0] for r in rows])))}
     return [(found[i], int(n or 0)) for i, n in rows if i in found]

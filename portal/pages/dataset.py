@@ -55,11 +55,16 @@ def current_version(session: Session, ds: Dataset) -> int:
     return max(1, count_revisions(session, ds.id))
 
 
-def citation_of(pkg: dict[str, Any], number: int) -> citations.Citation:
+def citation_of(pkg: dict[str, Any], number: int, english: bool | None = None
+                ) -> citations.Citation:
     """The citation of version ``number``, accessed today (the catalogue's clock)."""
+    english = is_english() if english is None else english
+    settings = catalogue().settings
+    publisher = str(settings["site_title_en"] if english and settings.get("site_title_en")
+                    else settings["site_title"])
     return citations.citation_for(
         pkg, version=number, version_url=version_url(pkg["name"], number),
-        accessed=catalogue().clock.now().date(), publisher=site_title(), english=is_english())
+        accessed=catalogue().clock.now().date(), publisher=publisher, english=english)
 
 
 def json_ld(pkg: dict[str, Any], number: int) -> Markup:
@@ -97,8 +102,9 @@ def json_ld(pkg: dict[str, Any], number: int) -> Markup:
     if pkg.get("spatial"):
         doc["spatialCoverage"] = pkg["spatial"]
     text = json.dumps(doc, ensure_ascii=False)
-    # "</" inside a <script> element would end it early.
-    return Markup(text.replace("</", "<\\/"))  # noqa: S704 - JSON, not HTML
+    # Inside <script>, "</script>" or "<!--" in a description would break out of the element.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - JSON with <, > and & escaped
 
 
 def harvest_job(session: Session, dataset_id: str) -> Any | None:
@@ -134,7 +140,8 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
         licence=lic, notes_html=render_markdown(notes),
         citation_text=citations.english_text(cite) if english else
         citations.vietnamese_text(cite),
-        citation_vi=citations.vietnamese_text(cite), citation_apa=citations.apa(cite),
+        citation_vi=citations.vietnamese_text(citation_of(pkg, number, english=False)),
+        citation_apa=citations.apa(cite),
         json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds.id),
         history=list_revisions(session, ds.id, limit=5) if revision is None else [],
         canonical=absolute(url_for("dataset.show", name=ds.name)) if revision is None else
