@@ -182,4 +182,7 @@ def schedule_command(interval: int, once: bool) -> None:
 
 
 def register(group: click.Group) -> None:
+    from portal.cli.harvest_preview import preview_command  # dry run (issue 9)
+
+    harvest_group.add_command(preview_command)
     group.add_command(harvest_group)
