@@ -1,0 +1,53 @@
+"""``dulieumo demo --no-serve``: the demo agencies generated, harvested, twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from portal.cli import main
+
+
+def test_demo_harvests_every_agency_and_is_idempotent(tmp_path: Path) -> None:
+    home = tmp_path / "demo-home"
+    runner = CliRunner()
+    first = runner.invoke(main, ["--home", str(home), "demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "failed 0" in first.output and "skipped" in first.output
+
+    engine = create_engine(f"sqlite:///{home / 'dulieumo.sqlite'}")
+    try:
+        with engine.connect() as db:
+            rows = db.execute(text(
+                "SELECT name, harvest_source, source_identifier, source_url, retrieved_at, "
+                "content_hash FROM dataset WHERE state = 'active'")).all()
+            types = db.execute(text("SELECT DISTINCT source_type FROM harvest_job")).scalars()
+            jobs = db.execute(text("SELECT counts FROM harvest_job")).scalars().all()
+            statuses = db.execute(text(
+                "SELECT validation_status, count(*) FROM resource GROUP BY 1")).all()
+            invalid = db.execute(text(
+                "SELECT count(*) FROM resource WHERE validation_status = 'invalid'")).scalar()
+        assert len(rows) >= 40
+        assert len(set(types)) >= 3
+        assert all(name and source and ident and url and retrieved and len(digest) == 64
+                   for name, source, ident, url, retrieved, digest in rows)
+        assert sum(json.loads(c)["new"] for c in jobs) == len(rows)
+        assert dict(statuses).get("valid", 0) >= 40 and invalid >= 2  # the deliberate errors
+        expected = json.loads((home / "demo-sources" / "expected.json").read_text())
+        restricted = {n for s in expected["sources"].values() for n in s["restricted"]}
+        published = {name for name, *_ in rows}
+        assert restricted and not restricted & published
+        public = {n for s in expected["sources"].values() for n in s["datasets"]}
+        assert public <= published
+
+        second = runner.invoke(main, ["--home", str(home), "demo", "--no-serve"])
+        assert second.exit_code == 0, second.output
+        assert "new 0" in second.output and "updated 0" in second.output
+        with engine.connect() as db:
+            count = db.execute(text("SELECT count(*) FROM dataset WHERE state = 'active'")).scalar()
+        assert count == len(rows)
+    finally:
+        engine.dispose()
