@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
@@ -21,6 +21,7 @@ from portal.api import (  # noqa: F401  (each module fills the action table)
     write_actions,
 )
 from portal.api.auth import principal_for
+from portal.api.openapi import openapi_document
 from portal.api.registry import ACTIONS, ActionContext, ParamError
 from portal.catalogue_ext import catalogue_of
 
@@ -154,3 +155,21 @@ def version() -> Response:
     response.headers.update(CORS_HEADERS)
     return response
 
+
+
+@blueprint.route("/api/3/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description, generated from the action table."""
+    catalogue = catalogue_of()
+    response = jsonify(openapi_document(catalogue.site_url,
+                                        str(catalogue.settings.get("site_title") or "dulieumo")))
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+@blueprint.route("/api")
+def docs() -> str:
+    """The API documentation page (Vietnamese and English) with curl, Python and JS examples."""
+    base = catalogue_of().site_url.rstrip("/")
+    return render_template("api_docs.html", api_base=f"{base}/api/3/action/", site_url=base,
+                           actions=[ACTIONS[name] for name in sorted(ACTIONS)])

@@ -1,0 +1,141 @@
+"""The OpenAPI 3.1 description of the Action API, generated from the action table.
+
+Each action's declared parameters (``registry.Param``) become query parameters (GET, for
+reads) and a JSON body (POST); writes also take ``multipart/form-data`` where they accept
+an upload. Served at ``/api/3/openapi.json``; the ``/api`` page documents it for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.api.registry import ACTIONS, Action, Param
+
+TAGS = [
+    {"name": "datasets", "description": "Bộ dữ liệu (CKAN packages) · Datasets"},
+    {"name": "resources", "description": "Tệp và liên kết dữ liệu · Resources"},
+    {"name": "organizations", "description": "Cơ quan công bố · Publishing agencies"},
+    {"name": "groups", "description": "Lĩnh vực · Sectors (CKAN groups)"},
+    {"name": "tags", "description": "Từ khoá · Tags"},
+    {"name": "site", "description": "Thông tin cổng · Site information"},
+    {"name": "write", "description": "Ghi dữ liệu (cần mã API) · Writes (need an API token)"},
+]
+ERRORS = {
+    "400": "Bad request: malformed parameters, bad JSON, a broken `fq` (Search Query Error), "
+           "an unknown action.",
+    "403": "Authorization Error: no token, an invalid token, or not allowed.",
+    "404": "Not Found Error.",
+    "409": "Validation Error: errors keyed by field, or a missing required parameter.",
+}
+
+
+def _schema(param: Param, *, in_query: bool) -> dict[str, Any]:
+    if param.type == "array":
+        if in_query:  # CKAN clients send lists in GET as JSON text or a single value
+            return {"type": "string"}
+        return {"type": "array", "items": {}}
+    if param.type == "object":
+        return {"type": "string"} if in_query else {"type": "object"}
+    return {"type": param.type}
+
+
+def _body(action: Action) -> dict[str, Any]:
+    properties = {p.name: {**_schema(p, in_query=False), "description": p.help}
+                  for p in action.params if p.name != "upload"}
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    required = [p.name for p in action.params if p.required]
+    if required:
+        schema["required"] = required
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if action.multipart:
+        form_properties = {p.name: {"type": "string", "description": p.help}
+                           for p in action.params}
+        form_properties["upload"] = {"type": "string", "contentEncoding": "binary",
+                                     "description": "The file to store."}
+        content["multipart/form-data"] = {"schema": {"type": "object",
+                                                     "properties": form_properties}}
+    return {"required": False, "content": content}
+
+
+def _responses() -> dict[str, Any]:
+    out: dict[str, Any] = {"200": {"description": "Success: the result in CKAN's envelope.",
+                                   "content": {"application/json": {
+                                       "schema": {"$ref": "#/components/schemas/Success"}}}}}
+    for code, text in ERRORS.items():
+        out[code] = {"description": text, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Failure"}}}}
+    return out
+
+
+def _operation(action: Action, method: str) -> dict[str, Any]:
+    summary, _, details = action.doc.partition("\n")
+    operation: dict[str, Any] = {
+        "operationId": f"{action.name}_{method}",
+        "summary": summary.strip(),
+        "tags": [action.tag],
+        "responses": _responses(),
+    }
+    if details.strip():
+        operation["description"] = details.strip()
+    if method == "get":
+        operation["parameters"] = [
+            {"name": p.name, "in": "query", "required": p.required, "description": p.help,
+             "schema": _schema(p, in_query=True)} for p in action.params]
+    else:
+        operation["requestBody"] = _body(action)
+    if action.writes:
+        operation["security"] = [{"ApiToken": []}]
+    else:
+        operation["security"] = [{}, {"ApiToken": []}]
+    return operation
+
+
+COMPONENTS: dict[str, Any] = {
+    "securitySchemes": {
+        "ApiToken": {"type": "apiKey", "in": "header", "name": "Authorization",
+                     "description": "An API token from `dulieumo token create USER` or the "
+                                    "account page; also accepted as `Bearer <token>` or in "
+                                    "`X-CKAN-API-Key`."},
+    },
+    "schemas": {
+        "Success": {"type": "object", "required": ["help", "success", "result"],
+                    "properties": {"help": {"type": "string"},
+                                   "success": {"const": True}, "result": {}}},
+        "Failure": {"type": "object", "required": ["help", "success", "error"],
+                    "properties": {"help": {"type": "string"}, "success": {"const": False},
+                                   "error": {"type": "object", "required": ["__type"],
+                                             "properties": {"__type": {"type": "string"},
+                                                            "message": {"type": "string"}},
+                                             "additionalProperties": True}}},
+    },
+}
+
+
+def openapi_document(site_url: str, title: str) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document for this portal."""
+    paths: dict[str, Any] = {}
+    for name in sorted(ACTIONS):
+        action = ACTIONS[name]
+        item: dict[str, Any] = {"post": _operation(action, "post")}
+        if not action.writes:
+            item["get"] = _operation(action, "get")
+        paths[f"/api/3/action/{name}"] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{title} — CKAN Action API",
+            "version": "3",
+            "description": "CKAN-compatible Action API of dulieumo: the `ckanapi` client and "
+                           "CLI, CKAN harvesters and CKAN scripts work unchanged. Every answer "
+                           "is CKAN's envelope `{help, success, result}` or, on error, "
+                           "`{help, success: false, error: {__type, message, <field>: [...]}}`. "
+                           "Also served without the version: `/api/action/<name>`. DCAT-AP 3: "
+                           "`/catalog.ttl|.jsonld|.rdf?page=N`, `/dataset/<name>.ttl`.",
+            "license": {"name": "AGPL-3.0-or-later",
+                        "identifier": "AGPL-3.0-or-later"},
+        },
+        "servers": [{"url": site_url.rstrip("/")}],
+        "tags": TAGS,
+        "paths": paths,
+        "components": COMPONENTS,
+    }
