@@ -218,3 +218,11 @@ def test_autocomplete_matches_title_word_prefix(backend):
 def test_autocomplete_hides_private(backend):
     backend.index_documents([package("a", "Bản đồ", private=True)])
     assert backend.autocomplete("ban") == []
+
+
+def test_whoosh_survives_segment_merge(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index_documents([package("a", "Dân số")])
+    backend.index_documents([package("b", "Dân số", day=2)])
+    backend.optimize()
+    assert names(backend, "dân số") == ["b", "a"]

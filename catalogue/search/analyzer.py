@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh.lang.porter import stem as _porter_stem
 
@@ -83,6 +84,7 @@ def _tone_position(letters: str) -> int | None:
     return first
 
 
+@lru_cache(maxsize=65536)  # a language has few syllables; indexing sees them over and over
 def _retone_word(word: str) -> str:
     """Move the tone mark of one lower-case syllable to its canonical vowel."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -115,6 +117,7 @@ def normalize(text: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: _retone_word(m.group()), text)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Remove every diacritic and map đ to d (which Unicode does not decompose)."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from whoosh import columns, fields, formats, index, query, scoring
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 
 from catalogue.search import collect
 from catalogue.search.analyzer import folded_words
@@ -31,7 +32,7 @@ from catalogue.search.spelling import correct, suggest
 # Seconds a writer waits for another process's lock before giving up.
 WRITE_TIMEOUT = 60.0
 INDEX_NAME = "datasets"
-_MAX_PREFIX_TERMS = 512
+_ONE = pack_uint(1)
 
 
 class _TermsField(fields.FieldType):
@@ -46,7 +47,9 @@ class _TermsField(fields.FieldType):
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         items = value.items() if isinstance(value, Mapping) else ((t, 1.0) for t in value)
-        return ((t.encode("utf-8"), 1, float(w), b"") for t, w in items)
+        # The value is the Frequency format's own encoding of freq 1: segment
+        # merges decode it, so it must not be left empty.
+        return ((t.encode("utf-8"), 1, float(w), _ONE) for t, w in items)
 
     def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
         return iter([qstring])
@@ -126,10 +129,14 @@ class WhooshBackend:
         if not rows:
             return
         writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256)
+        # Into an empty index (a rebuild, a bulk load) nothing needs replacing;
+        # update_document's per-document delete would cost most of the time.
+        write = writer.add_document if writer.reader().doc_count_all() == 0 else \
+            writer.update_document
         try:
             for row in rows:
                 pairs = row["vocabulary"]
-                writer.update_document(
+                write(
                     id=row["id"], body=row["terms"], filters=row["filters"],
                     vocab1=[f"{f}|{e}" for f, e in pairs if "_" not in f],
                     vocab2=[f"{f}|{e}" for f, e in pairs if "_" in f],
