@@ -183,7 +183,7 @@ def tokenize(text: str) -> list[str]:
 
 def bigrams(words: list[str]) -> list[str]:
     """Adjacent-syllable shingles: ["bản", "đồ", "số"] → ["bản_đồ", "đồ_số"]."""
-    return [a + BIGRAM_JOINER + b for a, b in zip(words, words[1:])]
+    return [a + BIGRAM_JOINER + b for a, b in zip(words, words[1:], strict=False)]
 
 
 def fold_term(term: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from catalogue.search.backend import SearchBackend, SearchQuery
 CUTOFF = 10
 # Every catalog line gets a distinct modification time, a day apart, so the
 # newest-wins tie-break is deterministic and the same on every backend.
-_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def dcg(grades: Sequence[int]) -> float:

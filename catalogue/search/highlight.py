@@ -22,7 +22,8 @@ def highlight(text: str, words: set[str], size: int = SNIPPET_CHARS) -> str | No
             if (w := normalize(m.group())) in words or fold(w) in words]
     if not hits:
         return None
-    start = 0 if hits[0].start() < size // 4 else text.rfind(" ", 0, hits[0].start() - size // 4) + 1
+    first = hits[0].start()
+    start = 0 if first < size // 4 else text.rfind(" ", 0, first - size // 4) + 1
     end = len(text) if len(text) - start <= size else text.rfind(" ", start, start + size)
     end = end if end > hits[0].end() else min(len(text), start + size)
     out: list[str] = ["…" if start > 0 else ""]

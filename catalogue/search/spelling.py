@@ -87,24 +87,24 @@ def correct(q: str, vocabulary: Vocabulary) -> tuple[str, bool] | None:
     candidates = [_candidates(w, vocab) for w in folded]
     typo = any(c[0][1] > 0 for c in candidates)
     options = [[w for w, d in c] for c in candidates]
-    pairs = {a + BIGRAM_JOINER + b for x, y in zip(options, options[1:]) for a in x for b in y}
+    pairs = {a + BIGRAM_JOINER + b for x, y in zip(options, options[1:], strict=False) for a in x for b in y}
     pair_df = {k: sum(v.values()) for k, v in vocabulary.variants(pairs).items()}
     unigram = {w: math.log1p(vocab.get(w, 0)) - 2.0 * d for c in candidates for w, d in c}
     chosen = _best_path(options, unigram, _log_counts(pair_df))
     # Diacritics: keep the ones the user typed, choose the data's for the rest.
     found = vocabulary.variants(set(chosen) | {a + BIGRAM_JOINER + b
-                                               for a, b in zip(chosen, chosen[1:])})
+                                               for a, b in zip(chosen, chosen[1:], strict=False)})
     exact_options: list[list[str]] = []
     exact_unigram: dict[str, float] = {}
     exact_pairs: dict[str, int] = {}
-    for typed, word in zip(words, chosen):
+    for typed, word in zip(words, chosen, strict=True):
         forms = found.get(word, {})
         if typed != fold(typed) and typed in forms:
             forms = {typed: forms[typed]}
         ranked = sorted(forms, key=lambda f: -forms[f])[:MAX_CANDIDATES] or [typed]
         exact_options.append(ranked)
         exact_unigram.update({f: math.log1p(forms.get(f, 0)) for f in ranked})
-    for a, b in zip(chosen, chosen[1:]):
+    for a, b in zip(chosen, chosen[1:], strict=False):
         exact_pairs.update(found.get(a + BIGRAM_JOINER + b, {}))
     restored = _best_path(exact_options, exact_unigram, _log_counts(exact_pairs))
     return " ".join(restored), typo

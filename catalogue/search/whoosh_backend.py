@@ -180,7 +180,7 @@ class WhooshBackend:
         """(segment reader, per-document data) of each segment, cached by segment id."""
         result = []
         live = set()
-        for reader, offset in searcher.reader().leaf_readers():
+        for reader, _offset in searcher.reader().leaf_readers():
             if reader.segment() is None:
                 continue  # an empty index
             seg_id = reader.segment().segment_id()
@@ -309,7 +309,7 @@ def _postings(reader: Any, fieldname: str, term: str) -> Iterator[tuple[int, flo
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()
-        yield from zip(matcher._ids, matcher._weights)
+        yield from zip(matcher._ids, matcher._weights, strict=False)
         matcher._next_block()
 
 
