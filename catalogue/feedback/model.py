@@ -1,4 +1,4 @@
-"""Tables for problem reports (private to the reporter and the agency) and data requests (public)."""
+"""Tables for problem reports (seen by reporter and agency) and data requests (public)."""
 
 from __future__ import annotations
 
