@@ -87,7 +87,8 @@ def correct(q: str, vocabulary: Vocabulary) -> tuple[str, bool] | None:
     candidates = [_candidates(w, vocab) for w in folded]
     typo = any(c[0][1] > 0 for c in candidates)
     options = [[w for w, d in c] for c in candidates]
-    pairs = {a + BIGRAM_JOINER + b for x, y in zip(options, options[1:], strict=False) for a in x for b in y}
+    pairs = {a + BIGRAM_JOINER + b
+             for x, y in zip(options, options[1:], strict=False) for a in x for b in y}
     pair_df = {k: sum(v.values()) for k, v in vocabulary.variants(pairs).items()}
     unigram = {w: math.log1p(vocab.get(w, 0)) - 2.0 * d for c in candidates for w, d in c}
     chosen = _best_path(options, unigram, _log_counts(pair_df))
