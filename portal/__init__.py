@@ -53,4 +53,7 @@ def create_app(
     from portal import datajson  # /data.json, DCAT-US 1.1 (issue 9)
 
     datajson.init_app(app)
+    from portal import subscriptions  # follow, confirm, one-click unsubscribe (issue 9)
+
+    subscriptions.init_app(app)
     return app

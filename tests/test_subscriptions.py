@@ -247,3 +247,14 @@ def test_bad_requests_are_rejected_by_field(catalogue: Catalogue, dataset: str, 
 
 def test_no_smtp_host_means_no_mailer() -> None:
     assert SmtpMailer.from_settings({"smtp_host": "", "smtp_port": 25}) is None
+
+
+def test_notify_command_queues_without_smtp(catalogue: Catalogue, dataset: str,
+                                            home: Any) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    result = CliRunner().invoke(main, ["--home", str(home), "trust", "notify"])
+    assert result.exit_code == 0, result.output
+    assert "smtp_host is not set, nothing sent" in result.output

@@ -44,6 +44,9 @@ def _register() -> None:
     from portal.cli import accounts  # users, tokens, audit (issue 7)
 
     accounts.register(main)
+    from portal.cli import trust  # link checks, digests, screening, quality (issue 9)
+
+    trust.register(main)
 
 
 _register()
