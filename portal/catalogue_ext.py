@@ -11,6 +11,7 @@ from catalogue.context import Catalogue
 from catalogue.database import make_engine, make_sessionmaker
 from catalogue.files.store import FileStore
 from catalogue.home import Home
+from catalogue.search import open_backend
 
 EXTENSION = "dulieumo.catalogue"
 
@@ -21,14 +22,8 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
     url = settings["database_url"] or home.default_database_url()
     engine = make_engine(url)
     files = FileStore(home.files_dir, settings["max_upload_mb"] * 1024 * 1024)
-    search = None
-    try:
-        from catalogue.search import open_backend
-    except ImportError:  # the search package lands separately (issue 4)
-        open_backend = None  # type: ignore[assignment]
-    if open_backend is not None:
-        search = open_backend(settings["search_backend"], index_dir=home.index_dir,
-                              database_url=url)
+    search = open_backend(settings["search_backend"], index_dir=home.index_dir,
+                          database_url=url)
     return Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                      site_url=settings["site_url"], search=search, settings=settings)
 

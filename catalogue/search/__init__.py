@@ -1,0 +1,24 @@
+"""Vietnamese search: the analyzer, the query language and two interchangeable backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalogue.errors import ConfigError
+from catalogue.search.backend import SearchBackend
+
+
+def open_backend(name: str, *, index_dir: Path, database_url: str) -> SearchBackend:
+    """The configured engine: ``whoosh`` (index in ``index_dir``) or ``postgres`` (in the DB)."""
+    if name == "whoosh":
+        from catalogue.search.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(index_dir)
+    if name == "postgres":
+        if not database_url.startswith("postgresql"):
+            raise ConfigError(
+                f"search_backend 'postgres' needs a PostgreSQL database_url, got {database_url!r}")
+        from catalogue.search.postgres_backend import PostgresBackend
+
+        return PostgresBackend(database_url)
+    raise ConfigError(f"search_backend: expected whoosh or postgres, got {name!r}")
