@@ -174,7 +174,8 @@ def _filters(checker: _Checker, raw: Any) -> Filters:
     return Filters(**values)
 
 
-def _source(checker: _Checker, raw: Mapping[str, Any], types: Mapping[str, Any]) -> SourceConfig | None:
+def _source(checker: _Checker, raw: Mapping[str, Any],
+            types: Mapping[str, Any]) -> SourceConfig | None:
     """Check one [[source]] table; problems go to the checker, None when unusable."""
     values: dict[str, Any] = {}
     for key in ("name", "title", "type", "organization", "schedule", "default_license",
@@ -249,7 +250,8 @@ def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[Sour
                                                               "use [[source]] tables"))
         raw_sources = document.get("source", [])
         if not isinstance(raw_sources, list):
-            problems.append(ConfigProblem(file, "-", "source", "use [[source]] (an array of tables)"))
+            problems.append(ConfigProblem(file, "-", "source",
+                                          "use [[source]] (an array of tables)"))
             continue
         for index, raw in enumerate(raw_sources, start=1):
             label = f"#{index} '{raw.get('name', '?')}'" if isinstance(raw, dict) else f"#{index}"
@@ -259,7 +261,8 @@ def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[Sour
             name = raw.get("name") if isinstance(raw, dict) else None
             if isinstance(name, str) and name in seen:
                 problems.append(ConfigProblem(file, label, "name",
-                                              f"duplicate source name, first defined in {seen[name]}"))
+                                          f"duplicate source name, first defined in "
+                                          f"{seen[name]}"))
                 continue
             if isinstance(name, str):
                 seen[name] = file

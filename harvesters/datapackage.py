@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlparse
 
-from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord, SourceResource
+from harvesters.base import (
+    Gathered,
+    Harvester,
+    RecordError,
+    SourceError,
+    SourceRecord,
+    SourceResource,
+)
 from harvesters.http import FetchError
 from harvesters.mapping import split_temporal
 
@@ -83,7 +90,8 @@ class DatapackageHarvester(Harvester):
             organization=str(d.get("organization") or ""), url=str(d.get("homepage") or ""),
             source_url=_as_url(location), version=str(d.get("version") or ""),
             temporal_start=start, temporal_end=end, spatial=str(d.get("spatial") or ""),
-            update_frequency=str(d.get("update_frequency") or ""), created=str(d.get("created") or ""),
+            update_frequency=str(d.get("update_frequency") or ""),
+            created=str(d.get("created") or ""),
             not_publishable="private in the source" if private else "",
         )
         contributors = [c for c in d.get("contributors") or [] if isinstance(c, dict)]
@@ -91,7 +99,7 @@ class DatapackageHarvester(Harvester):
         if author:
             record.author = str(author.get("title") or "")
             record.author_email = str(author.get("email") or "")
-        for res in d.get("resources"):
+        for res in d.get("resources") or []:
             if not isinstance(res, dict) or not isinstance(res.get("path"), str):
                 raise RecordError(f"{location}: every resource needs a path "
                                   f"(inline data is not harvested)")

@@ -7,7 +7,7 @@ catalogue is refused). Paged catalogues are followed through ``hydra:next``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -17,7 +17,13 @@ from defusedxml import DefusedXmlException
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
-from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord, SourceResource
+from harvesters.base import (
+    Gathered,
+    Harvester,
+    SourceError,
+    SourceRecord,
+    SourceResource,
+)
 from harvesters.http import FetchError
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -94,7 +100,7 @@ class DcatHarvester(Harvester):
     }
 
     @classmethod
-    def check_options(cls, options: dict[str, Any]) -> list[tuple[str, str]]:
+    def check_options(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:
         problems = super().check_options(options)
         if isinstance(options.get("format"), str) and options["format"] not in FORMATS:
             problems.append(("format", f"expected one of turtle, json-ld, xml; got "

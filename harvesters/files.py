@@ -2,7 +2,8 @@
 
 Each data file (CSV, TSV, XLSX, JSON, GeoJSON) is one dataset. Metadata comes from a
 ``<file>.meta.toml`` sidecar, else a row of ``catalog.csv`` (column ``path``); other files are
-ignored unless ``undescribed = true``. The schema is inferred by Frictionless, refined by the sidecar's ``[[field]]`` tables.
+ignored unless ``undescribed = true``. The schema is inferred by Frictionless, refined by the
+sidecar's ``[[field]]`` tables.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
-from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord, SourceResource
+from harvesters.base import (
+    Gathered,
+    Harvester,
+    RecordError,
+    SourceError,
+    SourceRecord,
+    SourceResource,
+)
 from harvesters.http import FetchError
 from harvesters.mapping import record_from_entry
 

@@ -37,7 +37,8 @@ def load_setup(home: Path) -> HarvestSetup:
     return HarvestSetup(sources, problems, types, files)
 
 
-def catalogue_problems(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[ConfigProblem]:
+def catalogue_problems(catalogue: Catalogue,
+                       sources: Iterable[SourceConfig]) -> list[ConfigProblem]:
     """References the catalogue cannot satisfy: unknown organizations and groups."""
     with catalogue.unit("harvest") as uow:
         organizations = set(uow.session.scalars(select(Organization.name)))

@@ -196,7 +196,8 @@ def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int
     if share > ctx.source.limits.max_withdraw_share:
         return (f"{len(vanished)} of {published} published datasets vanished from the source "
                 f"(more than max_withdraw_share = {ctx.source.limits.max_withdraw_share}): "
-                f"nothing was withdrawn; check the source, then withdraw by hand or raise the limit")
+                f"nothing was withdrawn; check the source, then withdraw by hand or raise "
+                f"the limit")
     for identifier in vanished:
         if _withdraw(ctx, identifier, "no longer offered by the source"):
             counts["withdrawn"] += 1

@@ -81,7 +81,7 @@ def last_cron_time(line: str, now: datetime) -> datetime | None:
     moment = now.replace(second=0, microsecond=0)
     limit = now - CRON_HORIZON
     while moment > limit:
-        if not (moment.month in fields[3]):
+        if moment.month not in fields[3]:
             moment = moment.replace(day=1, hour=0, minute=0) - timedelta(minutes=1)
             continue
         if not _cron_matches(fields, moment.replace(hour=min(fields[1]), minute=min(fields[0]))) \

@@ -19,7 +19,14 @@ from sqlalchemy import Engine, create_engine, inspect, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord, SourceResource
+from harvesters.base import (
+    Gathered,
+    Harvester,
+    RecordError,
+    SourceError,
+    SourceRecord,
+    SourceResource,
+)
 from harvesters.mapping import record_from_entry
 
 PY_TYPES: tuple[tuple[type, str], ...] = (
@@ -132,7 +139,8 @@ class SqlHarvester(Harvester):
                     declared[column["name"]] = "any"
             primary = inspector.get_pk_constraint(entry["table"], schema=schema_name).get(
                 "constrained_columns") or []
-            statement: Any = select(text("*")).select_from(table(entry["table"], schema=schema_name))
+            statement: Any = select(text("*")).select_from(
+                table(entry["table"], schema=schema_name))
             if primary:
                 statement = statement.order_by(*(text(f'"{c}"') for c in primary))
         else:

@@ -95,8 +95,9 @@ def test_xlsx_sheet_and_decompression_bomb(tmp_path: Path) -> None:
 
 
 def test_geojson_and_broken_json(tmp_path: Path) -> None:
-    good = _write(tmp_path, "a.geojson", b'{"type": "FeatureCollection", "features": '
-                                          b'[{"type": "Feature", "geometry": null, "properties": {}}]}')
+    good = _write(tmp_path, "a.geojson",
+                  b'{"type": "FeatureCollection", "features": '
+                  b'[{"type": "Feature", "geometry": null, "properties": {}}]}')
     assert validate_resource_file(good, "geojson", None, LIMITS).report["stats"]["features"] == 1
     bad = _write(tmp_path, "b.json", b'{"a": ')
     assert validate_resource_file(bad, "json", None, LIMITS).report["error_types"] == {

@@ -58,7 +58,8 @@ def _tcvn3_score(sample: bytes) -> float:
         if byte >= 0x80:
             high += 1
             neighbours = sample[max(index - 1, 0):index] + sample[index + 1:index + 2]
-            inside += byte in TCVN3_LETTERS and any(chr(b).isalpha() for b in neighbours if b < 0x80)
+            inside += byte in TCVN3_LETTERS and any(
+                chr(b).isalpha() for b in neighbours if b < 0x80)
     return inside / high if high else 0.0
 
 

@@ -91,7 +91,8 @@ def _validate_json(path: Path, fmt: str) -> ValidationOutcome:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return _failure("json-error", f"not valid JSON: {exc}")
     stats: dict[str, Any] = {}
-    if fmt == "geojson" or (isinstance(document, dict) and document.get("type") == "FeatureCollection"):
+    collection = isinstance(document, dict) and document.get("type") == "FeatureCollection"
+    if fmt == "geojson" or collection:
         features = document.get("features") if isinstance(document, dict) else None
         if not isinstance(features, list):
             return _failure("geojson-error", "a GeoJSON FeatureCollection needs a features list")
@@ -102,7 +103,8 @@ def _validate_json(path: Path, fmt: str) -> ValidationOutcome:
             return ValidationOutcome("invalid", {}, {
                 "error_types": {"geojson-error": len(bad)},
                 "errors": [{"type": "geojson-error", "row": i + 1,
-                            "message": f"feature {i + 1} is not a GeoJSON Feature"} for i in bad[:20]],
+                            "message": f"feature {i + 1} is not a GeoJSON Feature"}
+                           for i in bad[:20]],
                 "stats": stats})
     return ValidationOutcome("valid", {}, {"error_types": {}, "errors": [], "stats": stats})
 
@@ -163,13 +165,15 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
                       field_hints: Sequence[Mapping[str, Any]],
                       stats: dict[str, Any]) -> ValidationOutcome:
     try:
-        if schema is None:
-            schema = infer_schema(path, fmt, sheet=sheet)
-            if field_hints:
-                schema = apply_field_hints(schema, field_hints)
+        if schema is None and field_hints:
+            schema = apply_field_hints(infer_schema(path, fmt, sheet=sheet), field_hints)
             stats["schema_inferred"] = True
         resource = _open_resource(path, fmt, schema, sheet)
+        # Without a schema Frictionless infers one while validating: one pass, not two.
         report = resource.validate(limit_rows=limits.max_rows, limit_errors=limits.max_errors)
+        if schema is None:
+            schema = dict(resource.schema.to_descriptor())
+            stats["schema_inferred"] = True
     except (frictionless.FrictionlessException, ValueError, OSError, zipfile.BadZipFile) as exc:
         return _failure("source-error", f"cannot read the file as {fmt.upper()}: {exc}", stats,
                         status="error")
@@ -186,7 +190,8 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
         "errors_truncated": len(errors) >= limits.max_errors,
     })
     if fmt in {"csv", "tsv"} and resource.dialect is not None:
-        control = resource.dialect.get_control("csv") if resource.dialect.has_control("csv") else None
+        has_csv = resource.dialect.has_control("csv")
+        control = resource.dialect.get_control("csv") if has_csv else None
         delimiter = getattr(control, "delimiter", None) or ","
         stats["delimiter"] = delimiter
         if delimiter != ",":

@@ -1,0 +1,169 @@
+"""Harvest benchmark: datasets/s, peak memory and the share of time spent validating (issue 3).
+
+    python bench/harvest.py --sizes 1000 10000 --sources ckan files
+
+For each size and source type a fresh home is made and N generated datasets (one CSV of
+~50 rows each) are harvested: from a local CKAN Action API server (``ckan``) or from a
+folder with ``.meta.toml`` sidecars (``files``). Each scenario runs in its own process so
+the peak memory (max RSS) is its own; a second run (everything unchanged) is timed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TOPICS = ("Quan trắc không khí", "Bảng giá đất", "Giấy phép khai thác khoáng sản",
+          "Lượng mưa", "Sản lượng lúa", "Di tích lịch sử", "Chợ truyền thống", "Tai nạn giao thông")
+PLACES = ("Quảng Ninh", "Bình Phước", "Cao Bằng", "Cà Mau", "Hà Giang", "Lâm Đồng")
+
+
+def _csv(rng: random.Random, rows: int = 50) -> bytes:
+    lines = ["ma,ten,huyen,nam,gia_tri"]
+    for i in range(rows):
+        lines.append(f"M{i:04d},Điểm {i},{rng.choice(PLACES)},{rng.randrange(2015, 2025)},"
+                     f"{rng.uniform(0, 1000):.2f}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _meta(i: int, rng: random.Random) -> dict[str, Any]:
+    topic, place = TOPICS[i % len(TOPICS)], PLACES[i % len(PLACES)]
+    return {"name": f"bo-du-lieu-{i:05d}", "title": f"{topic} tỉnh {place} ({i})",
+            "description": f"{topic} trên địa bàn tỉnh {place}, số liệu tổng hợp.",
+            "tags": [topic.split()[0].lower(), place], "groups": ["moi-truong"]}
+
+
+def _ckan_server(n: int) -> tuple[Any, str]:
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    rng = random.Random(1)
+    files = {f"d{i}.csv": _csv(rng) for i in range(n)}
+    server_box: dict[str, str] = {}
+
+    def package(i: int) -> dict[str, Any]:
+        meta = _meta(i, rng)
+        return {"id": f"id-{i}", "name": meta["name"], "title": meta["title"],
+                "notes": meta["description"], "license_id": "cc-by", "private": False,
+                "state": "active", "metadata_modified": "2024-01-01T00:00:00",
+                "tags": [{"name": t} for t in meta["tags"]], "groups": [{"name": "moi-truong"}],
+                "organization": {"name": "bench-org"},
+                "resources": [{"name": f"d{i}.csv", "format": "CSV",
+                               "url": f"{server_box['url']}/files/d{i}.csv"}]}
+
+    @Request.application
+    def app(request: Request) -> Response:
+        if request.path.startswith("/files/"):
+            return Response(files[request.path.removeprefix("/files/")], mimetype="text/csv")
+        start, rows = int(request.args.get("start", 0)), int(request.args.get("rows", 100))
+        results = [package(i) for i in range(start, min(start + rows, n))]
+        return Response(json.dumps({"success": True, "result": {"count": n, "results": results}}),
+                        mimetype="application/json")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server_box["url"] = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server_box["url"]
+
+
+def _files_share(root: Path, n: int) -> None:
+    rng = random.Random(2)
+    for i in range(n):
+        folder = root / f"nhom-{i // 500:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"d{i}.csv").write_bytes(_csv(rng))
+        meta = _meta(i, rng)
+        (folder / f"d{i}.csv.meta.toml").write_text(
+            f'name = "{meta["name"]}"\ntitle = "{meta["title"]}"\n'
+            f'description = "{meta["description"]}"\n'
+            f'tags = {json.dumps(meta["tags"], ensure_ascii=False)}\n'
+            f'groups = ["moi-truong"]\n', encoding="utf-8")
+
+
+def scenario(kind: str, n: int) -> dict[str, Any]:
+    """Harvest N generated datasets of one source type into a fresh home; return figures."""
+    from catalogue.organizations.service import create_organization
+    from harvesters.config import source_from_table
+    from harvesters.registry import harvester_types
+    from harvesters.runner import run_source
+    from portal import create_app
+    from portal.catalogue_ext import catalogue_of
+    from portal.cli.home_cmds import initialise
+
+    with tempfile.TemporaryDirectory(prefix="dulieumo-bench-") as tmp:
+        home = Path(tmp) / "home"
+        app = create_app(home=home)
+        initialise(app)
+        catalogue = catalogue_of(app)
+        with catalogue.unit("bench") as uow:
+            create_organization(uow, {"name": "bench-org", "title": "Sở thử nghiệm"})
+            uow.commit()
+        server = None
+        if kind == "ckan":
+            server, url = _ckan_server(n)
+            table: dict[str, Any] = {"url": url, "rows": 500}
+        else:
+            share = Path(tmp) / "share"
+            _files_share(share, n)
+            table = {"path": str(share)}
+        types = harvester_types()
+        source, problems = source_from_table(
+            {"name": f"bench-{kind}", "type": kind, "organization": "bench-org",
+             "default_license": "CC-BY-4.0", **table}, Path("bench.toml"), types)
+        assert source is not None, problems
+        started = time.perf_counter()
+        first = run_source(catalogue, source, types, home / "locks")
+        first_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        second = run_source(catalogue, source, types, home / "locks")
+        second_seconds = time.perf_counter() - started
+        if server is not None:
+            server.shutdown()
+        search = catalogue.search
+        if search is not None and hasattr(search, "close"):
+            search.close()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "source": kind, "n": n, "new": first.counts["new"], "failed": first.counts["failed"],
+        "seconds": round(first_seconds, 1), "datasets_per_s": round(n / first_seconds, 1),
+        "validation_share": round(first.stats["validation_seconds"] / first_seconds, 3),
+        "rerun_seconds": round(second_seconds, 1),
+        "rerun_unchanged": second.counts["unchanged"], "peak_rss_mb": round(peak_kb / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--sources", nargs="+", default=["ckan", "files"],
+                        choices=["ckan", "files"])
+    parser.add_argument("--scenario", nargs=2, metavar=("SOURCE", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scenario:
+        print(json.dumps(scenario(args.scenario[0], int(args.scenario[1]))))
+        return
+    print(f"{'source':<7}{'N':>7}{'new':>7}{'failed':>7}{'seconds':>9}{'ds/s':>8}"
+          f"{'valid.%':>9}{'rerun s':>9}{'peak MB':>9}")
+    for n in args.sizes:
+        for kind in args.sources:
+            out = subprocess.run([sys.executable, __file__, "--scenario", kind, str(n)],
+                                 check=True, capture_output=True, text=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            print(f"{r['source']:<7}{r['n']:>7}{r['new']:>7}{r['failed']:>7}{r['seconds']:>9}"
+                  f"{r['datasets_per_s']:>8}{r['validation_share'] * 100:>8.1f}%"
+                  f"{r['rerun_seconds']:>9}{r['peak_rss_mb']:>9}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
