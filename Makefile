@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= demo-home
 
-.PHONY: run test install lint translations clean-demo
+.PHONY: run test install lint translations clean-demo axe
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o translations/messages.pot portal
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics
+
+## axe-core for the browser accessibility test, installed into the venv (not the repository)
+axe: install
+	npm install --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
+## The whole suite on PostgreSQL (a throw-away cluster from /usr/lib/postgresql/15/bin)
+test-postgres: install
+	$(BIN)/python -m pytest --db=postgres

@@ -31,14 +31,16 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(home: Path, clock: FixedClock) -> Iterator[Flask]:
-    app = create_app({"site_url": "http://portal.test"}, home=home, clock=clock)
+def app(home: Path, clock: FixedClock, database_config: dict[str, str]) -> Iterator[Flask]:
+    app = create_app({"site_url": "http://portal.test", **database_config}, home=home,
+                     clock=clock)
     app.config["TESTING"] = True
     initialise(app)
     yield app
     search = catalogue_of(app).search
     if search is not None and hasattr(search, "close"):
         search.close()
+    catalogue_of(app).sessions.kw["bind"].dispose()  # close pooled connections now, not in GC
 
 
 @pytest.fixture
@@ -102,6 +104,28 @@ def api_token(catalogue: Catalogue) -> TokenFactory:
         return raw
 
     return make
+
+
+# --- The suite on PostgreSQL: `pytest --db=postgres` (issue 8). The default stays SQLite. ---
+pytest_plugins = ["pg_cluster"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=("sqlite", "postgres"), default="sqlite",
+                     help="Database the `app` fixture uses: sqlite (default) or postgres "
+                          "(a fresh database per test in a throw-away cluster).")
+
+
+@pytest.fixture
+def database_config(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Settings overrides choosing the test database: none for SQLite (the home's file)."""
+    if request.config.getoption("--db") != "postgres":
+        yield {}
+        return
+    from pg_databases import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_url")) as url:
+        yield {"database_url": url}
 
 
 @pytest.fixture(autouse=True)

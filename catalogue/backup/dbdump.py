@@ -52,10 +52,13 @@ def pg_connection(url: str) -> tuple[list[str], dict[str, str]]:
     """libpq arguments and environment for a SQLAlchemy URL (password kept out of argv)."""
     parsed = make_url(url)
     args = ["--dbname", parsed.database or "", "--no-password"]
-    if parsed.host:
-        args += ["--host", parsed.host]
-    if parsed.port:
-        args += ["--port", str(parsed.port)]
+    # A Unix-socket directory may come as ?host=/path (psycopg style) instead of the netloc.
+    host = parsed.host or parsed.query.get("host")
+    port = parsed.port or parsed.query.get("port")
+    if host:
+        args += ["--host", str(host)]
+    if port:
+        args += ["--port", str(port)]
     if parsed.username:
         args += ["--username", parsed.username]
     env = dict(os.environ)

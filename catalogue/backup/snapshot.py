@@ -144,6 +144,13 @@ def create_backup(target: BackupTarget, dest: Path, now: datetime, label: str = 
             _copy_file(source, work / relative, None, relative)
             copied.append(relative)
         parts = [Part(rel, (work / rel).stat().st_size, sha256_of(work / rel)) for rel in copied]
+        corrupt = [p.path for p in parts
+                   if p.path.startswith("files/") and p.sha256 != p.path.rsplit("/", 1)[-1]]
+        if corrupt:
+            # Never file corrupt bytes as a good backup; the last good backup still has them.
+            raise BackupError(f"the file store holds {len(corrupt)} corrupt file(s) (content no "
+                              f"longer matches its sha256): {', '.join(corrupt[:5])}; run "
+                              "`dulieumo backup check-files` and restore or re-upload them")
         manifest = Manifest(created_at=now, database_kind=kind, database_part=db_part,
                             schema_heads=heads, counts=counts, parts=parts, label=label)
         with (work / MANIFEST).open("w", encoding="utf-8") as fh:

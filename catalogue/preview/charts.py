@@ -18,7 +18,7 @@ DASHES = ("", "6 3", "2 3")  # lines also differ by dash, not only by colour
 
 
 def _number(value: float) -> str:
-    return f"{value:.6g}"
+    return f"{value:.4g}"
 
 
 def line_chart_svg(series: Series, *, title: str, width: int = 640, height: int = 260,

@@ -49,9 +49,10 @@ OPTIONAL_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     "problem_reports": (("problem_report", "data_problem_report"), "problem reports"),
     "data_requests": (("data_request",), "data requests"),
 }
-TIME_COLUMNS = ("started_at", "created_at", "created", "opened_at")
+TIME_COLUMNS = ("started_at", "started", "created_at", "created", "opened_at")
 ANSWER_COLUMNS = ("answered_at", "resolved_at", "closed_at")
 FAILED_STATES = ("failed", "error", "errored", "aborted")
+ANSWERED_STATES = ("answered", "closed", "resolved", "rejected", "done")
 
 
 @dataclass
@@ -102,18 +103,18 @@ class _Tally:
 
 def _owners(session: Session) -> _Owners:
     owners = _Owners()
-    orgs = dict(session.execute(select(Organization.id, Organization.name)).tuples().all())
+    orgs = dict(session.execute(select(Organization.id, Organization.name)).all())
     for ds_id, name, org_id in session.execute(
-            select(Dataset.id, Dataset.name, Dataset.owner_org_id)).tuples():
+            select(Dataset.id, Dataset.name, Dataset.owner_org_id)):
         owners.org_of[ds_id] = orgs.get(org_id or "", "")
         owners.id_of_name[name] = ds_id
         owners.groups_of[ds_id] = []
     for ds_id, group_name in session.execute(
             select(dataset_group.c.dataset_id, Group.name)
-            .join(Group, Group.id == dataset_group.c.group_id)).tuples():
+            .join(Group, Group.id == dataset_group.c.group_id)):
         owners.groups_of.setdefault(ds_id, []).append(group_name)
     owners.dataset_of_resource = dict(
-        session.execute(select(Resource.id, Resource.dataset_id)).tuples().all())
+        session.execute(select(Resource.id, Resource.dataset_id)).all())
     return owners
 
 
@@ -124,13 +125,15 @@ def _snapshot_owner(snapshot: dict[str, Any]) -> tuple[str, list[str]]:
 
 def _count_history(session: Session, period: Period, tally: _Tally) -> None:
     updated: dict[str, tuple[str, list[str]]] = {}
+    published: set[str] = set()
     revisions = session.execute(
         select(Revision.dataset_id, Revision.action, Revision.snapshot)
         .where(Revision.created_at >= period.start, Revision.created_at < period.end)
-        .order_by(Revision.created_at, Revision.number)).tuples()
+        .order_by(Revision.created_at, Revision.number))
     for dataset_id, action, snapshot in revisions:
         agency, sectors = _snapshot_owner(snapshot or {})
         if action == "dataset.create":
+            published.add(dataset_id)
             tally.add("published", agency, sectors)
         elif action == "dataset.delete":
             tally.add("withdrawn", agency, sectors)
@@ -138,15 +141,16 @@ def _count_history(session: Session, period: Period, tally: _Tally) -> None:
             if action == "resource.create":
                 tally.add("resources_added", agency, sectors)
             updated[dataset_id] = (agency, sectors)  # counted once per dataset
-    for agency, sectors in updated.values():
-        tally.add("updated", agency, sectors)
+    for dataset_id, (agency, sectors) in updated.items():
+        if dataset_id not in published:  # filling in a new dataset is not updating it
+            tally.add("updated", agency, sectors)
 
 
 def _count_usage(session: Session, period: Period, owners: _Owners, tally: _Tally) -> None:
     rows = session.execute(
         select(UsageDaily.kind, UsageDaily.subject, UsageDaily.count)
         .where(UsageDaily.day >= period.start.date(), UsageDaily.day < period.end.date())
-    ).tuples()
+    )
     for kind, subject, count in rows:
         measure = "downloads" if kind == "download" else "api_calls"
         dataset = owners.dataset_for(subject) if subject else None
@@ -161,7 +165,7 @@ def _count_validation(session: Session, period: Period, owners: _Owners, tally: 
     """Resources added or changed in the period whose current validation failed."""
     rows = session.execute(
         select(Resource.dataset_id, Resource.created, Resource.last_modified)
-        .where(Resource.validation_status.in_(("invalid", "error")))).tuples()
+        .where(Resource.validation_status.in_(("invalid", "error"))))
     for dataset_id, created, modified in rows:
         when = modified or created
         if period.start <= when < period.end:
@@ -187,7 +191,10 @@ def _count_optional(conn: Connection, period: Period, owners: _Owners, tally: _T
         status = "status" if "status" in columns else None
         answered = _first(columns, ANSWER_COLUMNS)
         owner = _first(columns, ("dataset_id", "organization_id", "owner_org_id"))
-        chosen = [c for c in (when, status, answered, owner) if c]
+        response = "response" if "response" in columns else None
+        job_owner = _harvest_job_owners(conn, tables, owners) if prefix == "harvest" else {}
+        key = "id" if "id" in columns else None
+        chosen = [c for c in (key, when, status, answered, owner, response) if c]
         query = text(f'SELECT {", ".join(chosen)} FROM "{table}" '
                      f"WHERE {when} >= :start AND {when} < :end")
         for row in conn.execute(query, {"start": period.start, "end": period.end}).mappings():
@@ -197,18 +204,33 @@ def _count_optional(conn: Connection, period: Period, owners: _Owners, tally: _T
                 agency, sectors = owners.org_of[row[owner]], owners.groups_of[row[owner]]
             elif owner and row[owner]:
                 agency = _org_name(conn, str(row[owner]))
+            elif key and row[key] in job_owner:
+                agency = job_owner[row[key]]
             if prefix == "harvest":
                 tally.add("harvest_runs", agency, sectors)
                 if status and str(row[status]).lower() in FAILED_STATES:
                     tally.add("harvest_failures", agency, sectors)
             else:
                 tally.add(f"{prefix}_opened", agency, sectors)
-                if (answered and row[answered]) or (
-                        status and str(row[status]).lower() in ("answered", "closed",
-                                                                  "resolved", "done")):
+                if (answered and row[answered]) or (response and row[response]) or (
+                        status and str(row[status]).lower() in ANSWERED_STATES):
                     tally.add(f"{prefix}_answered", agency, sectors)
-        if owner is None:
+        if owner is None and not job_owner:
             notes.append(f"{what.capitalize()} carry no agency: counted in the totals only.")
+
+
+def _harvest_job_owners(conn: Connection, tables: set[str], owners: _Owners) -> dict[str, str]:
+    """A harvest job's agency: the agency owning the datasets its records touched."""
+    if "harvest_object" not in tables:
+        return {}
+    found: dict[str, str] = {}
+    rows = conn.execute(text("SELECT DISTINCT job_id, dataset_id FROM harvest_object "
+                             "WHERE dataset_id IS NOT NULL"))
+    for job_id, dataset_id in rows:
+        agency = owners.org_of.get(dataset_id)
+        if agency:
+            found.setdefault(job_id, agency)
+    return found
 
 
 def _org_name(conn: Connection, org_id: str) -> str:
@@ -230,8 +252,8 @@ def build_report(session: Session, period: Period) -> Report:
     _count_usage(session, period, owners, tally)
     _count_validation(session, period, owners, tally)
     _count_optional(session.connection(), period, owners, tally, notes)
-    org_titles = dict(session.execute(select(Organization.name, Organization.title)).tuples())
-    group_titles = dict(session.execute(select(Group.name, Group.title)).tuples())
+    org_titles = dict(session.execute(select(Organization.name, Organization.title)).all())
+    group_titles = dict(session.execute(select(Group.name, Group.title)).all())
     agencies = [ReportRow(name, org_titles.get(name, name), dict(tally.agency.get(name, {})) or
                           dict.fromkeys(MEASURE_KEYS, 0)) for name in sorted(org_titles)]
     if UNATTRIBUTED in tally.agency:

@@ -78,6 +78,24 @@ def prune_command(dest: Path | None) -> None:
     click.echo(f"Kept {len(plan.keep)} backup(s), removed {len(plan.remove)}")
 
 
+@backup_group.command("check-files")
+@with_appcontext
+def check_files_command() -> None:
+    """Check every uploaded file in the live file store against its sha256."""
+    from catalogue.backup.filecheck import check_stored_files
+
+    catalogue = catalogue_of(current_app)
+    with catalogue.sessions() as session:
+        problems = check_stored_files(session, catalogue.files)
+    for problem in problems:
+        click.echo(f"{problem.problem}: {problem.sha256} (resources "
+                   f"{', '.join(problem.resource_ids)})", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} stored file(s) missing or corrupt; restore "
+                                   "them from the newest backup that verifies")
+    click.echo("All stored files match their sha256.")
+
+
 @click.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True,

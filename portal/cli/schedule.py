@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -26,28 +24,36 @@ from portal.cli.backup import retention_of, take_backup
 log = logging.getLogger("dulieumo.scheduler")
 
 
-def _harvest_runner() -> Callable[..., Any] | None:
-    """The harvesters' "run every due job" function, when that package provides one."""
-    try:
-        from harvesters import scheduling  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    runner = getattr(scheduling, "run_due", None)
-    return runner if callable(runner) else None
+def _run_due_harvests(app: Flask) -> list[str]:
+    """Run every harvest source whose schedule says it is due (harvesters.jobs)."""
+    from harvesters.jobs import catalogue_problems, due_sources, load_setup, run_many
+    from harvesters.lock import SourceBusy
+
+    home = app.config["DULIEUMO_HOME"]
+    catalogue = catalogue_of(app)
+    setup = load_setup(home.root)
+    problems = list(setup.problems) + catalogue_problems(catalogue, setup.sources)
+    if problems:
+        return [f"harvests: not run, the harvest config has {len(problems)} problem(s); "
+                "see `dulieumo harvest check`"]
+    done: list[str] = []
+    for source in due_sources(catalogue, setup.sources):
+        try:
+            for summary in run_many(catalogue, setup, [source], home.root / "harvest-locks"):
+                done.append(f"harvest {summary.source}: {summary.status} {summary.counts}")
+        except SourceBusy as exc:
+            done.append(f"harvest skipped: {exc}")
+    return done
 
 
 def tick(app: Flask) -> list[str]:
     """One round of the scheduler; returns what it did (for logs and tests)."""
-    done: list[str] = []
     catalogue = catalogue_of(app)
-    runner = _harvest_runner()
-    if runner is not None:
-        try:
-            result = runner(catalogue, app.config["DULIEUMO_HOME"])
-            done.append(f"harvests: {result}")
-        except Exception:  # noqa: BLE001  (one failing harvest round must not stop backups)
-            log.exception("harvest round failed")
-            done.append("harvests: failed (see log)")
+    try:
+        done = _run_due_harvests(app)
+    except Exception:  # noqa: BLE001  (a failing harvest round must not stop the backup)
+        log.exception("harvest round failed")
+        done = ["harvests: failed (see log)"]
     settings = app.config["DULIEUMO"]
     dest = backup_dir_for(app.config["DULIEUMO_HOME"], settings)
     manifests = [m for _, m in list_backups(dest)]

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ class Metrics:
         self.histograms: dict[str, dict[str, list[float]]] = {}  # buckets..., sum, count
         self.spool = spool
         self.spool_seconds = spool_seconds
-        self._spool_file = (spool / f"{os.getpid()}-{int(time.time() * 1000)}.json"
+        self._spool_file = (spool / f"{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
                             if spool else None)
         self._last_spool = 0.0
 
