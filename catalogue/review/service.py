@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from catalogue import audit
 from catalogue.accounts.principal import Principal
-from catalogue.context import UnitOfWork
+from catalogue.context import Catalogue, UnitOfWork
 from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
@@ -226,26 +226,31 @@ def queue(session: Session, principal: Principal, *, status: str = "submitted") 
     return list(session.scalars(query.order_by(ReviewItem.submitted_at)))
 
 
-def item_diff(session: Session, item: ReviewItem, site_url: str) -> list[dict[str, Any]]:
+def item_diff(catalogue: Catalogue, item: ReviewItem) -> list[dict[str, Any]]:
     """Field changes the item would make: against nothing for a new dataset, against the
-    published version for a change."""
-    ds = datasets.get_dataset(session, item.dataset_id)
+    published version for a change (worked out by applying it and rolling back)."""
+    with catalogue.unit("preview") as uow:
+        return _simulate(uow, item)  # the unit closes uncommitted: nothing is kept
+
+
+def _simulate(uow: UnitOfWork, item: ReviewItem) -> list[dict[str, Any]]:
+    site_url = uow.catalogue.site_url
+    ds = datasets.get_dataset(uow.session, item.dataset_id)
     current = package_dict(ds, site_url)
     if item.kind == "publish":
         return diff_snapshots(None, current)
-    proposed = dict(current)
-    for key, value in (item.proposed or {}).items():
-        proposed[key] = value
-    if "tags" in (item.proposed or {}):
-        proposed["tags"] = [t if isinstance(t, dict) else {"name": t}
-                            for t in item.proposed["tags"]]  # type: ignore[index]
-    changes = diff_snapshots(current, proposed)
-    if "tags" in (item.proposed or {}):
-        old = sorted(t["name"] for t in current.get("tags", []))
-        new = sorted(t["name"] for t in proposed["tags"])
-        changes = [c for c in changes if c["field"] != "tags"]
-        if old != new:
-            changes.append({"field": "tags", "old": old, "new": new})
+    proposed = dict(item.proposed or {})
+    uploads = proposed.pop("resources_add", [])
+    savepoint = uow.session.begin_nested()
+    try:
+        if proposed:
+            datasets.update_dataset(uow, ds.id, proposed, partial=True, trusted=item.trusted)
+        after = package_dict(datasets.get_dataset(uow.session, ds.id), site_url)
+    finally:
+        savepoint.rollback()
+    changes = diff_snapshots(current, after)
+    changes += [{"field": "resources (new)", "old": None, "new": u.get("name", "")}
+                for u in uploads]
     return changes
 
 
@@ -275,8 +280,8 @@ def submit_harvested(uow: UnitOfWork, data: Mapping[str, Any], *, source: str,
             earlier.status, earlier.decided_by = "withdrawn", by
             earlier.decided_at, earlier.comment = uow.clock.now(), "superseded by a newer harvest"
     patch = {k: v for k, v in data.items() if k not in ("id", "state")}
-    probe = ReviewItem(dataset_id=ds.id, kind="change", proposed=_jsonable(patch))
-    if not item_diff(uow.session, probe, uow.catalogue.site_url):
+    probe = ReviewItem(dataset_id=ds.id, kind="change", proposed=_jsonable(patch), trusted=True)
+    if not _simulate(uow, probe):
         return None
     return propose_change(uow, ds, patch, submitted_by=by, message=message, source=by,
                           trusted=True)

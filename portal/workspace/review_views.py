@@ -25,7 +25,7 @@ def queue() -> str:
         for item in review.queue(session, principal):
             ds = get_dataset(session, item.dataset_id)
             entries.append({"item": item, "dataset": ds,
-                            "diff": review.item_diff(session, item, catalogue.site_url)})
+                            "diff": review.item_diff(catalogue, item)})
         return render_template("workspace/review.html", entries=entries)
 
 
