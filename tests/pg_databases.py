@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pg_cluster import PG_BIN, _run_as
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-
-from pg_cluster import PG_BIN, _run_as
-
 
 TEMPLATE = "dulieumo_migrated"
 _templates: set[str] = set()

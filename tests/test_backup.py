@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from ops_data import publish, revise
 
 from catalogue.backup.manifest import MANIFEST, BackupError, Manifest, verify_backup
 from catalogue.backup.retention import Retention, plan_prune
@@ -18,7 +19,6 @@ from catalogue.backup.schedule import daily_backup_due
 from catalogue.backup.snapshot import BackupTarget, create_backup, list_backups
 from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
-from ops_data import publish, revise
 from portal.cli import main
 
 

@@ -76,7 +76,8 @@ def test_metrics_add_up_every_workers_spool(tmp_path: object) -> None:
 def test_request_id_is_echoed_or_made(client: FlaskClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers[
         "X-Request-ID"] == "abc-123"
-    made = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers["X-Request-ID"]
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers[
+        "X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", made)
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, inspect
 from catalogue.database import Base, alembic_config, downgrade_database, upgrade_database
 
 
-
 def _tables(url: str) -> set[str]:
     engine = create_engine(url)
     try:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from ops_data import publish, revise
 
 from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
@@ -18,7 +19,6 @@ from catalogue.reports.compute import build_report
 from catalogue.reports.export import HEADERS, report_csv, report_xlsx
 from catalogue.reports.period import parse_period
 from catalogue.usage.counter import UsageCounter
-from ops_data import publish, revise
 from portal.cli import main
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from ops_data import catalogue_state, publish, revise
 from sqlalchemy import select
 
 from catalogue.backup.manifest import MANIFEST, BackupError
@@ -19,7 +20,6 @@ from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
 from catalogue.indexing import rebuild_index
 from catalogue.search.backend import SearchQuery
-from ops_data import catalogue_state, publish, revise
 from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli import main
