@@ -8,6 +8,7 @@ to CKAN's error types and HTTP codes here, once.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -44,7 +45,8 @@ CORS_HEADERS = {
 
 def _envelope(name: str, success: bool, payload: Any, status: int) -> Response:
     body: dict[str, Any] = {
-        "help": url_for("api.action", name="help_show", _external=True) + f"?name={name}",
+        "help": catalogue_of().site_url.rstrip("/") + url_for("api.action", name="help_show")
+        + f"?name={quote(name)}",
         "success": success,
     }
     body["result" if success else "error"] = payload
@@ -85,13 +87,17 @@ def _form_params() -> dict[str, Any]:
 
 def _params() -> dict[str, Any]:
     """GET query parameters and POST JSON, form or multipart bodies alike, as CKAN accepts."""
+    try:
+        return _read_params()
+    except RequestEntityTooLarge:
+        raise ParamError("Bad request - the request is larger than the upload limit",
+                         field="upload", status=413) from None
+
+
+def _read_params() -> dict[str, Any]:
     if request.method == "POST":
         if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            try:
-                return _form_params()
-            except RequestEntityTooLarge:
-                raise ParamError("Bad request - the upload is larger than the limit",
-                                 field="upload", status=413) from None
+            return _form_params()
         raw = request.get_data(cache=True)
         if not raw.strip():
             return {}

@@ -105,8 +105,8 @@ def action(function: ActionFunction | None = None, *, params: tuple[Param, ...] 
 
 def _scalar(params: dict[str, Any], key: str, default: Any) -> Any:
     raw = params.get(key, default)
-    if isinstance(raw, list):  # ?rows=1&rows=2: the last one wins, as Flask's args.get
-        raw = raw[-1] if raw else default
+    if isinstance(raw, list):  # ?rows=1&rows=2 or {"rows": [1, 2]}: which one was meant?
+        raise ParamError(f"{key}: give one value, not a list", field=key)
     return raw
 
 
