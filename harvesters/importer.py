@@ -53,6 +53,8 @@ class ImportContext:
     job_id: str
     organizations: set[str]
     groups: set[str]
+    # Written but not yet reindexed: the runner indexes them in batches (see runner.py).
+    touched: list[str] = field(default_factory=list)
     validation_seconds: float = 0.0
     download_seconds: float = 0.0
     position: int = 0
@@ -323,4 +325,5 @@ def import_record(ctx: ImportContext, record: SourceRecord) -> str:
             uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
                                     log=log))
             uow.commit()
+            ctx.touched.append(dataset.id)
     return outcome

@@ -105,6 +105,13 @@ def test_removed_record_withdrawn_but_mass_vanishing_needs_attention(
     assert many_gone.counts["withdrawn"] == 0 and "nothing was withdrawn" in many_gone.attention
     states = {k: d.state for k, d in datasets(catalogue, source.name).items()}
     assert states["id-goi-0"] == "deleted" and states["id-goi-1"] == "active"
+    if catalogue.search is not None:  # harvested datasets are indexed in batches; withdrawn leave
+        from catalogue.search.backend import SearchQuery
+
+        found = catalogue.search.search(SearchQuery(q="", rows=50))  # type: ignore[attr-defined]
+        ids = set(found.ids)
+        assert datasets(catalogue, source.name)["id-goi-1"].id in ids
+        assert datasets(catalogue, source.name)["id-goi-0"].id not in ids
 
 
 def test_record_turned_private_is_withdrawn(catalogue: Catalogue, org: str, home: Path,

@@ -19,7 +19,7 @@ from catalogue.context import Catalogue
 from catalogue.errors import NotFound
 from catalogue.home import Home
 from catalogue.organizations.service import create_organization, get_organization
-from harvesters.jobs import load_setup, run_many
+from harvesters.jobs import run_many
 from portal.catalogue_ext import catalogue_of
 from portal.cli.harvest import checked_setup, lock_dir, summary_line
 from portal.cli.home_cmds import initialise
@@ -77,9 +77,7 @@ def demo_command(no_serve: bool, port: int) -> None:
     organizations = json.loads((target / "organizations.json").read_text(encoding="utf-8"))
     created = ensure_organizations(catalogue, organizations)
     click.echo(f"Organizations: {created} created, {len(organizations) - created} already there")
-    if load_setup(home.root).problems:
-        checked_setup()  # prints every problem and stops
-    setup = checked_setup()
+    setup = checked_setup()  # prints every problem and stops if the generated config is bad
     summaries = run_many(catalogue, setup, setup.sources, lock_dir(home),
                          on_done=lambda s: click.echo(summary_line(s)))
     total = sum(s.counts["new"] + s.counts["updated"] + s.counts["unchanged"] for s in summaries)

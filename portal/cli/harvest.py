@@ -169,7 +169,15 @@ def schedule_command(interval: int, once: bool) -> None:
     """Run due sources forever (a long-running scheduler; or use `harvest run --due` in cron)."""
     catalogue = catalogue_of(current_app)
     while True:
-        setup = checked_setup()
+        try:
+            setup = checked_setup()
+        except click.ClickException as exc:
+            # Keep running: the next check picks up the corrected config.
+            click.echo(f"not running any source: {exc.message}", err=True)
+            if once:
+                raise
+            time.sleep(interval)
+            continue
         for source in due_sources(catalogue, setup.sources):
             try:
                 run_many(catalogue, setup, [source], lock_dir(_home()),
