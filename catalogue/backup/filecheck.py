@@ -3,7 +3,10 @@ hashes to its sha256 (disk faults, manual edits)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,3 +38,20 @@ def check_stored_files(session: Session, files: FileStore) -> list[FileProblem]:
         elif sha256_of(path) != sha:
             problems.append(FileProblem(sha, tuple(resources), "corrupt"))
     return problems
+
+
+def repair_from_backup(problems: list[FileProblem], backup: Path, files: FileStore) -> list[str]:
+    """Put back the good bytes of missing or corrupt files from a backup; returns the sha256s
+    repaired. A backup's copy is used only if it still hashes to its name."""
+    repaired: list[str] = []
+    for problem in problems:
+        source = backup / "files" / problem.sha256[:2] / problem.sha256
+        if not source.is_file() or sha256_of(source) != problem.sha256:
+            continue
+        target = files.path(problem.sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".repair-" + target.name)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        repaired.append(problem.sha256)
+    return repaired

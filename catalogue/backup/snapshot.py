@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.backup.dbdump import database_kind, dump_database
 from catalogue.backup.manifest import (
@@ -162,6 +163,10 @@ def create_backup(target: BackupTarget, dest: Path, now: datetime, label: str = 
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
         raise BackupError(f"backup into {dest} failed: {exc.strerror or exc}") from None
+    except SQLAlchemyError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        first = str(exc).splitlines()[0]
+        raise BackupError(f"backup failed: the database could not be read: {first}") from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -79,14 +79,22 @@ def prune_command(dest: Path | None) -> None:
 
 
 @backup_group.command("check-files")
+@click.option("--repair-from", "repair_from", type=click.Path(path_type=Path),
+              help="A backup to copy good bytes from (it is verified first).")
 @with_appcontext
-def check_files_command() -> None:
+def check_files_command(repair_from: Path | None) -> None:
     """Check every uploaded file in the live file store against its sha256."""
-    from catalogue.backup.filecheck import check_stored_files
+    from catalogue.backup.filecheck import check_stored_files, repair_from_backup
 
     catalogue = catalogue_of(current_app)
     with catalogue.sessions() as session:
         problems = check_stored_files(session, catalogue.files)
+    if problems and repair_from is not None:
+        _verify(repair_from)
+        repaired = set(repair_from_backup(problems, repair_from, catalogue.files))
+        for sha in sorted(repaired):
+            click.echo(f"repaired: {sha} from {repair_from.name}")
+        problems = [p for p in problems if p.sha256 not in repaired]
     for problem in problems:
         click.echo(f"{problem.problem}: {problem.sha256} (resources "
                    f"{', '.join(problem.resource_ids)})", err=True)
