@@ -67,6 +67,9 @@ def main() -> int:
           f"({recall['detected']}/{recall['planted']})")
     for kind, (hit, planted) in sorted(recall["per_kind"].items()):
         print(f"  {kind:<20} {hit}/{planted}")
+    opaque = measure([t for t in tables if t.opaque], [])
+    print(f"recall on opaque headers (content alone, names/addresses excluded): "
+          f"{opaque['recall']:.4f} ({opaque['detected']}/{opaque['planted']})")
     print(f"cell recall of content kinds: {cells_found / cells_planted:.4f} "
           f"({cells_found}/{cells_planted})")
     print(f"hard-negative tables (look-alikes, no personal data): {hard_false} findings")

@@ -131,3 +131,16 @@ def test_screen_file_reads_csv_and_xlsx(tmp_path: Path) -> None:
     result = screen_file(xlsx_path, "xlsx", this_year=YEAR)
     assert result.kinds == {"full_name", "date_of_birth"} and result.rows_scanned == 1
     assert not screen_file(tmp_path / "x.pdf", "PDF").scanned
+
+
+def test_spreadsheet_phone_numbers_without_their_leading_zero(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["STT", "Số điện thoại"])
+    sheet.append([1, 912345678])
+    sheet.append([2, 987654321])
+    path = tmp_path / "lien-he.xlsx"
+    book.save(path)
+    result = screen_file(path, "xlsx", this_year=YEAR)
+    assert [(f.kind, f.count) for f in result.findings] == [("phone", 2)]

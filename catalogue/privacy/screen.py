@@ -172,6 +172,8 @@ def _classify_cell(value: str, col: int, row: int, tally: _Tally, this_year: int
         tally.add(col, "cmnd", row)
     if d.is_mobile_phone(value):
         tally.add(col, "phone", row)
+    elif len(value) == 9 and value.isdigit() and d.is_mobile_phone("0" + value):
+        tally.add(col, "phone9", row)  # a spreadsheet number that lost its leading zero
     if "@" in value and d.is_personal_email(value):
         tally.add(col, "email", row)
     if d.is_personal_tax_code(value):
@@ -210,7 +212,10 @@ def _decide(header: Sequence[str], names: Sequence[str | None], tally: _Tally,
             if tally.count(col, kind):
                 found.add(kind)
                 add(kind, col, "content", tally.count(col, kind), tally.rows(col, kind))
-        if tally.count(col, "cmnd") and "cccd" not in found and (
+        if named == "phone" and tally.count(col, "phone9") and "phone" not in found:
+            add("phone", col, "content", tally.count(col, "phone9"), tally.rows(col, "phone9"))
+            found.add("phone")
+        if tally.count(col, "cmnd") and "cccd" not in found and "phone" not in found and (
                 named in ("cmnd", "cccd") or (mostly(col, "cmnd") and zero_led[col])):
             add("cmnd", col, "content", tally.count(col, "cmnd"), tally.rows(col, "cmnd"))
             found.add("cmnd")
