@@ -1,0 +1,246 @@
+"""Load benchmark: the API and portal under concurrent clients, through gunicorn (issue 8).
+
+    python bench/load.py --sizes 10000 100000 [--db sqlite|postgres] [--workers 4]
+                         [--clients 16] [--seconds 15]
+
+For each size: a fresh home with ``n`` generated Vietnamese datasets (bulk insert plus index,
+the generator of ``bench/search.py`` via ``bench/portal.py``) and a few uploaded files
+(through the service layer); gunicorn on 127.0.0.1 with ``--workers``; then, per scenario,
+``--clients`` threads send requests (a new connection each, as browsers behind nginx do to
+sync workers) for ``--seconds``. Prints throughput, p50/p95/p99 and errors for package_show,
+package_search with three facets, the search page and downloads.
+
+Targets (issue 8, 2 cores): package_show ≥ 300 req/s, package_search with facets ≥ 100 req/s
+at 100k datasets, p99 < 500 ms, no errors. Client and server share the two cores here, so the
+figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+WORDS = ["khong khi", "nước mặt", "gia dat", "Cao Bằng", "thuy san", "truong hoc",
+         "bản đồ địa chính", "doanh nghiep 2020", "QCVN 40:2011", "xe buyt"]
+FACETS = quote(json.dumps(["organization", "groups", "res_format"]))
+
+
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def database(kind: str) -> Iterator[dict[str, Any]]:
+    """Settings for the chosen database: the home's SQLite file, or a throw-away cluster."""
+    if kind == "sqlite":
+        yield {}
+        return
+    from pg_databases import PrivateCluster
+
+    cluster = PrivateCluster(_free_port())
+    try:
+        cluster.start()
+        yield {"database_url": cluster.url, "search_backend": "postgres"}
+    finally:
+        cluster.remove()
+
+
+def prepare(home: Path, n: int, config: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Fill a home: ``n`` datasets (bulk) and 20 with uploaded files (service layer).
+    Returns public dataset names and download paths."""
+    from catalogue.clock import FixedClock
+    from catalogue.datasets.service import Upload, create_dataset, create_resource
+    from portal import create_app
+    from portal.catalogue_ext import catalogue_of
+    from portal.cli.home_cmds import initialise
+
+    app = create_app({"log_json": False, **config}, home=home,
+                     clock=FixedClock(datetime(2026, 3, 2, 8, 0)))
+    initialise(app)
+    started = time.perf_counter()
+    names = _bench_module("portal").load(app, n)
+    print(f"  {n} datasets loaded and indexed in {time.perf_counter() - started:.0f} s")
+    catalogue = catalogue_of(app)
+    downloads = []
+    with catalogue.unit("bench") as uow:
+        from catalogue.organizations.service import list_organizations
+
+        org = list_organizations(uow.session)[0].name
+    for i in range(20):
+        data = ("tram,pm25\n" + "".join(f"Tram {j},{(i * j) % 97}\n" for j in range(2000)))
+        stored = catalogue.files.put_bytes(data.encode())
+        with catalogue.unit("bench") as uow:
+            ds = create_dataset(uow, {"name": f"tai-xuong-{i}", "title": f"Tải xuống {i}",
+                                      "owner_org": org})
+            res = create_resource(uow, ds.id, {"name": "du-lieu.csv", "format": "csv"},
+                                  upload=Upload(stored, "du-lieu.csv", "text/csv"))
+            uow.commit()
+            downloads.append(f"/dataset/{ds.name}/resource/{res.id}/download/du-lieu.csv")
+    search = catalogue.search
+    if search is not None and hasattr(search, "close"):
+        search.close()
+    catalogue.sessions.kw["bind"].dispose()
+    return names, downloads
+
+
+@contextmanager
+def gunicorn(home: Path, config: dict[str, Any], workers: int) -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "DULIEUMO_HOME": str(home), "DULIEUMO_LOG_JSON": "false",
+           **{f"DULIEUMO_{k.upper()}": str(v) for k, v in config.items()}}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--backlog", "2048", "portal.wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if _request(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer within 60 s")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _request(port: int, path: str) -> tuple[int, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, len(response.read())
+    finally:
+        conn.close()
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+
+
+def hammer(port: int, pick: Callable[[random.Random], str], clients: int,
+           seconds: float) -> tuple[Outcome, float]:
+    """``clients`` threads requesting ``pick()`` paths for ``seconds``."""
+    outcome = Outcome()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rnd = random.Random(seed)
+        mine: list[float] = []
+        errors, first = 0, ""
+        while time.monotonic() < stop:
+            path = pick(rnd)
+            started = time.perf_counter()
+            try:
+                status, _ = _request(port, path)
+                if status != 200:
+                    errors += 1
+                    first = first or f"{status} {path}"
+            except OSError as exc:
+                errors += 1
+                first = first or f"{exc} {path}"
+            mine.append(time.perf_counter() - started)
+        with lock:
+            outcome.latencies.extend(mine)
+            outcome.errors += errors
+            outcome.first_error = outcome.first_error or first
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcome, time.perf_counter() - started
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
+def line(name: str, outcome: Outcome, elapsed: float) -> str:
+    ordered = sorted(outcome.latencies)
+    if not ordered:
+        return f"  {name:<16} no requests completed"
+    text = (f"  {name:<16} {len(ordered) / elapsed:7.1f} req/s  "
+            f"p50 {statistics.median(ordered) * 1000:6.1f} ms  p95 {_percentile(ordered, .95):6.1f}"
+            f" ms  p99 {_percentile(ordered, .99):6.1f} ms  errors {outcome.errors}/{len(ordered)}")
+    return text + (f"  first: {outcome.first_error}" if outcome.errors else "")
+
+
+def run(n: int, db: str, workers: int, clients: int, seconds: float) -> None:
+    print(f"{n} datasets, {db}, gunicorn {workers} sync workers, {clients} clients, "
+          f"{seconds:.0f} s per scenario")
+    with tempfile.TemporaryDirectory() as tmp, database(db) as config:
+        home = Path(tmp) / "home"
+        home.mkdir()
+        names, downloads = prepare(home, n, config)
+        scenarios: dict[str, Callable[[random.Random], str]] = {
+            "package_show": lambda r: f"/api/3/action/package_show?id={r.choice(names)}",
+            "package_search": lambda r: (f"/api/3/action/package_search?q={quote(r.choice(WORDS))}"
+                                         f"&facet.field={FACETS}&rows=10"),
+            "search page": lambda r: f"/dataset?q={quote(r.choice(WORDS))}",
+            "download": lambda r: r.choice(downloads),
+        }
+        with gunicorn(home, config, workers) as port:
+            for name, pick in scenarios.items():
+                hammer(port, pick, 2, 1.0)  # warm each worker's caches
+                outcome, elapsed = hammer(port, pick, clients, seconds)
+                print(line(name, outcome, elapsed), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args(argv)
+    for n in args.sizes:
+        run(n, args.db, args.workers, args.clients, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
