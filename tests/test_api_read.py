@@ -83,6 +83,12 @@ def test_package_search_accepts_the_ckan_harvester_filter(
     assert result["count"] == 2
 
 
+def test_package_search_field_terms_in_q_filter(client: FlaskClient, seeded: Catalogue) -> None:
+    result = _result(client, "/api/3/action/package_search?q=tags:nước chất lượng")
+    assert [r["name"] for r in result["results"]] == ["chat-luong-nuoc"]
+    assert _result(client, "/api/3/action/package_search?q=name:khong-khi")["count"] == 1
+
+
 def test_package_search_post_json_like_ckanapi(client: FlaskClient, seeded: Catalogue) -> None:
     response = client.post("/api/3/action/package_search",
                            json={"q": "không khí", "rows": 5, "facet.field": ["tags"]})

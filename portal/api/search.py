@@ -20,6 +20,7 @@ from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
+from catalogue.search.query import MATCH_FIELDS
 from portal.api.auth import EDIT, READ_PRIVATE, can_read, orgs_with
 from portal.api.registry import ParamError, bool_param, int_param, list_param, str_param
 
@@ -49,9 +50,23 @@ def _restricted_to(org_ids: list[str] | None, allowed_term: str) -> str:
     return f"({allowed_term} OR owner_org:({owned}))"
 
 
+def split_field_terms(q: str) -> tuple[str, list[str]]:
+    """CKAN clients put Solr field terms in ``q`` too (``q=tags:economy name:x``): those
+    become filters; the rest stays text for the Vietnamese search."""
+    words: list[str] = []
+    terms: list[str] = []
+    for word in q.split():
+        field, sep, value = word.lstrip("+").partition(":")
+        if sep and value and field in MATCH_FIELDS:
+            terms.append(word.lstrip("+"))
+        else:
+            words.append(word)
+    return " ".join(words), terms
+
+
 def _fq(params: dict[str, Any], principal: Principal, include_private: bool,
-        include_drafts: bool) -> str:
-    parts = [str_param(params, "fq")] + list_param(params, "fq_list")
+        include_drafts: bool, q_terms: list[str]) -> str:
+    parts = [str_param(params, "fq")] + list_param(params, "fq_list") + q_terms
     # Visibility: the backend shows all private datasets / drafts once asked; narrow that
     # to the organizations where the caller holds the right role.
     if include_private:
@@ -73,6 +88,7 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
     q = str_param(params, "q").strip()
     if q in ("*:*", "*"):
         q = ""
+    q, q_terms = split_field_terms(q)
     include_private = bool_param(params, "include_private") and not principal.is_anonymous
     include_drafts = bool_param(params, "include_drafts") and not principal.is_anonymous
     bool_param(params, "include_deleted")  # accepted (ckanapi sends it); deleted never shown
@@ -80,7 +96,7 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
     facet_limit = int_param(params, "facet.limit", 50, minimum=-1, maximum=100_000)
     return SearchQuery(
         q=q,
-        fq=_fq(params, principal, include_private, include_drafts),
+        fq=_fq(params, principal, include_private, include_drafts, q_terms),
         sort=str_param(params, "sort") or "relevance",
         rows=int_param(params, "rows", 10, maximum=max_rows),
         start=int_param(params, "start", 0, maximum=MAX_START),
