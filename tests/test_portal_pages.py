@@ -290,3 +290,30 @@ def test_pages_work_without_a_search_engine(app: Flask, catalogue: Catalogue) ->
     html = text(app.test_client().get("/dataset?q=Ranh"))
     assert "ranh-gioi-hanh-chinh-cao-bang" in html
     assert "Máy tìm kiếm đang bảo trì" in html
+
+
+def test_search_pages(client: FlaskClient, site: DemoSite,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal.pages import search
+
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    first = text(client.get("/dataset?sort=title"))
+    assert len(titles(first)) == 2 and "?sort=title&amp;page=2" in first
+    second = text(client.get("/dataset?sort=title&page=2"))
+    assert len(titles(second)) == 1 and 'rel="prev" href="/dataset?sort=title"' in second
+    assert set(titles(first) + titles(second)) == {site.air, site.boundary, site.bus}
+
+
+def test_shared_datasets_stay_off_the_public_portal(app: Flask, catalogue: Catalogue) -> None:
+    from catalogue.datasets.service import create_dataset
+
+    with catalogue.unit("test") as uow:
+        create_dataset(uow, {"name": "so-lieu-chia-se", "title": "Số liệu chia sẻ",
+                             "access_class": "shared"})
+        create_dataset(uow, {"name": "so-lieu-mo", "title": "Số liệu mở"})
+        uow.commit()
+    client = app.test_client()
+    assert client.get("/dataset/so-lieu-chia-se").status_code == 404
+    assert client.get("/dataset/so-lieu-mo").status_code == 200
+    assert "so-lieu-chia-se" not in text(client.get("/sitemap.xml"))
+    assert "so-lieu-chia-se" not in text(client.get("/"))

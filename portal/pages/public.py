@@ -1,7 +1,8 @@
 """What the public may see, decided in one place, and the lookups pages share.
 
-Only active, non-private datasets are public. :func:`can_see` is the single check (the
-accounts work extends it for members of the owning agency via the principal).
+The rule itself lives in :mod:`catalogue.classification` (open, active, not private; shared
+and private data for the accounts that may read them); pages ask :func:`can_see` for one
+dataset and :func:`public_datasets` for lists, and nothing else.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalogue.accounts.principal import ANONYMOUS, Principal
+from catalogue.classification import public_conditions, visible_to
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
@@ -29,17 +31,15 @@ def current_principal() -> Principal:
 
 
 def can_see(principal: Principal, dataset: Dataset) -> bool:
-    """Whether ``principal`` may see ``dataset`` on the portal."""
+    """Whether ``principal`` may see ``dataset`` on the portal (withdrawn ones: nobody)."""
     if dataset.state == "deleted":
         return False
-    if dataset.state == "active" and not dataset.private:
-        return True
-    return principal.can("dataset.read_private", dataset.owner_org_id)
+    return visible_to(dataset, principal)
 
 
 def public_datasets(query: Select[Any]) -> Select[Any]:
     """Restrict a query on Dataset to what anyone may see (lists, counts, feeds, sitemap)."""
-    return query.where(Dataset.state == "active", Dataset.private.is_(False))
+    return query.where(*public_conditions())
 
 
 def catalogue() -> Catalogue:

@@ -73,7 +73,7 @@ def read_state() -> tuple[str, dict[str, list[str]], str, int]:
 def state_url(q: str, filters: dict[str, list[str]], sort: str, page: int = 1, **change: Any
               ) -> str:
     """The search URL for this state with one change: ``add=(facet, value)``, ``remove=``,
-    ``sort=`` or ``page=``."""
+    ``sort=`` or ``to_page=``."""
     filters = {k: list(v) for k, v in filters.items()}
     if "add" in change:
         key, value = change["add"]
@@ -84,7 +84,7 @@ def state_url(q: str, filters: dict[str, list[str]], sort: str, page: int = 1, *
         filters[key] = [v for v in filters.get(key, []) if v != value]
         page = 1
     sort = change.get("sort", sort)
-    page = change.get("page", page)
+    page = change.get("to_page", page)
     args: list[tuple[str, str]] = [("q", q)] if q else []
     for key in FACETS:
         args += [(key, v) for v in filters.get(key, [])]
