@@ -150,3 +150,35 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(
     assert ("sha256 differs" if damage == "corrupt" else "manifest.json is missing") \
         in str(caught.value)
     assert not list(other_app.config["DULIEUMO_HOME"].files_dir.glob("??/*"))
+
+
+def test_postgresql_backup_restores_exactly_into_another_database(
+        request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> None:
+    """pg_dump in, pg_restore out: the same catalogue in a second database and home."""
+    from pg_databases import fresh_database
+
+    from portal.cli.home_cmds import initialise
+
+    server = request.getfixturevalue("pg_url")
+    with fresh_database(server) as first_url, fresh_database(server, migrated=False) as second:
+        source = create_app({"database_url": first_url, "log_json": False},
+                            home=tmp_path / "a", clock=clock)
+        initialise(source)
+        catalogue = catalogue_of(source)
+        from catalogue.organizations.service import create_organization
+
+        with catalogue.unit("test") as uow:
+            create_organization(uow, {"name": "so-xay-dung", "title": "Sở Xây dựng"})
+            uow.commit()
+        publish(catalogue, "so-xay-dung", "quy-hoach-do-thi")
+        revise(catalogue, "quy-hoach-do-thi", "Quy hoạch đô thị 2030")
+        backup = create_backup(_target(source), tmp_path / "b", clock.now())
+        assert (backup / "database.pgdump").is_file()
+        target = create_app({"database_url": second, "log_json": False}, home=tmp_path / "c",
+                            clock=clock)
+        restore_backup(backup, _target(target), now=clock.now(), actor="admin:lan")
+        try:
+            assert catalogue_state(catalogue_of(target)) == catalogue_state(catalogue)
+        finally:
+            for app in (source, target):
+                catalogue_of(app).sessions.kw["bind"].dispose()
