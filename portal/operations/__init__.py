@@ -115,6 +115,10 @@ def init_app(app: Flask) -> None:
     def _notices() -> dict[str, Any]:
         return {"active_notices": notices_for_status(catalogue_of(app))}
 
+    if "auth" in app.blueprints:  # the admin pages need the accounts' log-in (issue 7)
+        from portal.operations.admin import bp as admin_bp
+
+        app.register_blueprint(admin_bp)
     app.add_url_rule("/healthz", "ops_healthz", _healthz)
     app.add_url_rule("/readyz", "ops_readyz", _readyz)
     app.add_url_rule("/metrics", "ops_metrics", _metrics)
