@@ -196,6 +196,23 @@ def test_member_create_puts_a_dataset_in_a_group(client: FlaskClient, editor: st
           object_type="user")
 
 
+def test_anonymous_writes_do_not_reveal_private_names(client: FlaskClient, editor: str,
+                                                      org: str) -> None:
+    _post(client, "package_create", editor, name="bi-mat", owner_org=org, private=True)
+    for name in ("bi-mat", "khong-ton-tai"):
+        assert _post(client, "package_patch", None, 403, id=name)["__type"] == \
+            "Authorization Error"
+
+
+def test_organization_parent_must_be_a_name(client: FlaskClient, api_token: TokenFactory,
+                                            org: str) -> None:
+    root = api_token("root", sysadmin=True)
+    error = _post(client, "organization_create", root, 409, name="con", title="Con",
+                  parent={"name": org})
+    assert "parent" in error
+    _post(client, "organization_patch", root, 409, id=org, parent=["x"])
+
+
 def test_writes_need_post(client: FlaskClient, editor: str) -> None:
     response = client.get("/api/3/action/package_create?name=x",
                           headers={"Authorization": editor})

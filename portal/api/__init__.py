@@ -127,6 +127,9 @@ def _run(name: str) -> Response:
     catalogue = catalogue_of()
     try:
         ctx = ActionContext(catalogue, request, principal_for(catalogue, request.headers))
+        if found.writes and ctx.principal.is_anonymous:
+            # Before any lookup: a 404 against a 403 would tell which private names exist.
+            raise NotAuthorized(f"Access denied: {name} needs an API token")
         result = found.run(ctx, _params())
     except (CatalogueError, ParamError) as exc:
         payload, status = error_payload(exc)

@@ -72,6 +72,14 @@ def _show(ctx: ActionContext, name_or_id: str) -> dict[str, Any]:
         return package_dict(datasets.get_dataset(session, name_or_id), ctx.catalogue.site_url)
 
 
+def _parent_checked(params: dict[str, Any]) -> dict[str, Any]:
+    """The organization fields, with ``parent`` required to be a name (or empty)."""
+    parent = params.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise ValidationError({"parent": ["Must be an organization name or id"]})
+    return params
+
+
 def _without_upload(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if not isinstance(v, FileStorage)}
 
@@ -244,7 +252,7 @@ def organization_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str,
     """Create an organization (sysadmins only)."""
     require_sysadmin(ctx.principal, "create organizations")
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        org = organizations.create_organization(uow, params)
+        org = organizations.create_organization(uow, _parent_checked(params))
         uow.commit()
         return organization_dict(org)
 
@@ -256,7 +264,7 @@ def organization_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, 
     with ctx.catalogue.sessions() as session:
         org_id = organizations.get_organization(session, name_or_id).id
     require(ctx.principal, "organization.manage", org_id)
-    data = {k: v for k, v in params.items() if k not in ("id", "name")}
+    data = {k: v for k, v in _parent_checked(params).items() if k not in ("id", "name")}
     with ctx.catalogue.unit(ctx.principal.name) as uow:
         org = organizations.update_organization(uow, org_id, data)
         uow.commit()
