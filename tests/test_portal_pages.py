@@ -317,3 +317,19 @@ def test_shared_datasets_stay_off_the_public_portal(app: Flask, catalogue: Catal
     assert client.get("/dataset/so-lieu-mo").status_code == 200
     assert "so-lieu-chia-se" not in text(client.get("/sitemap.xml"))
     assert "so-lieu-chia-se" not in text(client.get("/"))
+
+
+def test_provenance_names_the_harvest_job(app: Flask, catalogue: Catalogue,
+                                          fresh: DemoSite) -> None:
+    from catalogue.harvest.model import HarvestJob
+
+    with catalogue.sessions() as session:
+        session.add(HarvestJob(id="0f1e2d3c-0000-4000-8000-000000000001",
+                               source="quang-ninh-ckan", status="finished",
+                               started=datetime(2026, 3, 1, 22, 55)))
+        session.add(HarvestJob(id="0f1e2d3c-0000-4000-8000-000000000002",
+                               source="quang-ninh-ckan", status="running",
+                               started=datetime(2026, 3, 2, 1, 0)))  # after the retrieval
+        session.commit()
+    html = text(app.test_client().get(f"/dataset/{fresh.air}"))
+    assert "<code>0f1e2d3c</code> · 01/03/2026 22:55 · Hoàn tất" in html

@@ -35,6 +35,8 @@ FREQUENCIES = {
     "annual": _l("Hằng năm"), "irregular": _l("Không định kỳ"), "realtime": _l("Liên tục"),
     "never": _l("Không cập nhật"),
 }
+JOB_STATUSES = {"running": _l("Đang chạy"), "finished": _l("Hoàn tất"),
+                "failed": _l("Thất bại"), "aborted": _l("Bị ngắt")}
 
 
 def site_title() -> str:
@@ -107,13 +109,20 @@ def json_ld(pkg: dict[str, Any], number: int) -> Markup:
     return Markup(text)  # noqa: S704 - JSON with <, > and & escaped
 
 
-def harvest_job(session: Session, dataset_id: str) -> Any | None:
-    """The latest harvest job that touched this dataset, for the provenance panel."""
-    from catalogue.harvest.model import HarvestJob, HarvestObject
+def harvest_job(session: Session, ds: Dataset) -> Any | None:
+    """The harvest job that last retrieved this dataset, for the provenance panel.
 
+    Found through the job table's (source, started) index: the source's latest job started
+    no later than the dataset's ``retrieved_at`` (harvest objects have no dataset index, and
+    there are millions of them on a busy portal).
+    """
+    from catalogue.harvest.model import HarvestJob
+
+    if not ds.harvest_source or ds.retrieved_at is None:
+        return None
     return session.scalars(
-        select(HarvestJob).join(HarvestObject, HarvestObject.job_id == HarvestJob.id)
-        .where(HarvestObject.dataset_id == dataset_id)
+        select(HarvestJob).where(HarvestJob.source == ds.harvest_source,
+                                 HarvestJob.started <= ds.retrieved_at)
         .order_by(HarvestJob.started.desc()).limit(1)).first()
 
 
@@ -136,13 +145,13 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
     notes = (pkg.get("notes_en") if english else "") or pkg.get("notes") or ""
     return render_template(
         "dataset.html", pkg=pkg, ds=ds, number=number, latest=latest, revision=revision,
-        download_href=download_href, frequencies=FREQUENCIES,
+        download_href=download_href, frequencies=FREQUENCIES, job_statuses=JOB_STATUSES,
         licence=lic, notes_html=render_markdown(notes),
         citation_text=citations.english_text(cite) if english else
         citations.vietnamese_text(cite),
         citation_vi=citations.vietnamese_text(citation_of(pkg, number, english=False)),
         citation_apa=citations.apa(cite),
-        json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds.id),
+        json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds),
         history=list_revisions(session, ds.id, limit=5) if revision is None else [],
         canonical=absolute(url_for("dataset.show", name=ds.name)) if revision is None else
         version_url(ds.name, number))
