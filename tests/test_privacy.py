@@ -144,3 +144,18 @@ def test_spreadsheet_phone_numbers_without_their_leading_zero(tmp_path: Path) ->
     book.save(path)
     result = screen_file(path, "xlsx", this_year=YEAR)
     assert [(f.kind, f.count) for f in result.findings] == [("phone", 2)]
+
+
+def test_files_without_an_extension_and_unreadable_files(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Họ và tên", "Email"])
+    sheet.append(["Phạm Văn Long", "long.pham@gmail.com"])
+    stored = tmp_path / "ab12cd"  # the file store keeps files by hash, without extension
+    book.save(stored)
+    assert screen_file(stored, "XLSX", this_year=YEAR).kinds == {"full_name", "email"}
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = screen_file(broken, "xlsx")
+    assert not result.scanned and "could not read" in result.note

@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,17 +331,19 @@ def _screen_csv(path: Path, max_rows: int | None, this_year: int | None,
 def _screen_xlsx(path: Path, max_rows: int | None, this_year: int | None) -> ScreeningResult:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     result = ScreeningResult()
-    try:
-        for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = [str(h) if h is not None else "" for h in next(rows, ())]
-            part = screen_table(header, rows, max_rows=max_rows, this_year=this_year)
-            result.columns.extend(part.columns)
-            result.extend(part)
-    finally:
-        book.close()
+    # A file handle, not the path: stored files have no extension and openpyxl checks it.
+    with path.open("rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            for sheet in book.worksheets:
+                rows = sheet.iter_rows(values_only=True)
+                header = [str(h) if h is not None else "" for h in next(rows, ())]
+                part = screen_table(header, rows, max_rows=max_rows, this_year=this_year)
+                result.columns.extend(part.columns)
+                result.extend(part)
+        finally:
+            book.close()
     return result
 
 
@@ -361,12 +364,17 @@ def screen_file(path: Path | str, fmt: str, *, max_rows: int | None = 200_000,
     """Screen a CSV, TSV, XLSX, JSON records or GeoJSON file; other formats are not scanned."""
     path = Path(path)
     kind = fmt.lower().lstrip(".")
-    if kind in ("csv", "txt"):
-        return _screen_csv(path, max_rows, this_year)
-    if kind == "tsv":
-        return _screen_csv(path, max_rows, this_year, delimiter="\t")
-    if kind in ("xlsx", "xlsm"):
-        return _screen_xlsx(path, max_rows, this_year)
-    if kind in ("json", "geojson"):
-        return _screen_json(path, max_rows, this_year)
+    try:
+        if kind in ("csv", "txt"):
+            return _screen_csv(path, max_rows, this_year)
+        if kind == "tsv":
+            return _screen_csv(path, max_rows, this_year, delimiter="\t")
+        if kind in ("xlsx", "xlsm"):
+            return _screen_xlsx(path, max_rows, this_year)
+        if kind in ("json", "geojson"):
+            return _screen_json(path, max_rows, this_year)
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        # Unreadable content is reported, not guessed at: the caller decides (hold or reject).
+        return ScreeningResult(scanned=False, note=f"could not read the {fmt} file: "
+                                                    f"{type(exc).__name__}")
     return ScreeningResult(scanned=False, note=f"format {fmt!r} is not screened")
