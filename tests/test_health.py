@@ -107,3 +107,19 @@ def test_api_calls_and_downloads_are_counted_in_memory_then_flushed(
     with catalogue.sessions() as session:
         row = session.scalars(select(UsageDaily)).one()
     assert (row.kind, row.name, row.count) == ("api", "site_read", 1)
+
+
+def test_exited_workers_metrics_are_folded_not_lost(tmp_path: object) -> None:
+    import json as json_module
+    from pathlib import Path
+
+    spool = Path(str(tmp_path)) / "spool"
+    spool.mkdir()
+    gone = {"counters": {"dulieumo_http_requests_total": {'{endpoint="x"}': 5.0}},
+            "histograms": {}}
+    (spool / "999999999-dead.json").write_text(json_module.dumps(gone))  # no such pid
+    live = Metrics(spool=spool)
+    live.inc("dulieumo_http_requests_total", {"endpoint": "x"})
+    assert 'dulieumo_http_requests_total{endpoint="x"} 6' in render(live.merged(), [])
+    assert not (spool / "999999999-dead.json").exists()
+    assert 'dulieumo_http_requests_total{endpoint="x"} 6' in render(live.merged(), [])

@@ -1,13 +1,15 @@
 """Prometheus metrics in the text exposition format, shared across gunicorn workers.
 
 Each worker counts in memory and, at most every few seconds, writes its totals to
-``<home>/run/metrics/<pid>-<start>.json``; ``/metrics`` adds up every worker's file (dead
-workers' files stay, so counters never go backwards when a worker is replaced).
+``<home>/run/metrics/<pid>-<random>.json``; ``/metrics`` adds up every worker's file. Files of
+workers that have exited are folded into ``retired.json``, so counters never go backwards
+when gunicorn replaces a worker and the folder stays small.
 Format: https://prometheus.io/docs/instrumenting/exposition_formats/
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -95,7 +97,7 @@ class Metrics:
         own = self.snapshot()
         if self.spool is None or not self.spool.is_dir():
             return own
-        total: dict[str, Any] = {"counters": {}, "histograms": {}}
+        self._retire_dead_workers()
         snapshots = [own]
         for path in self.spool.glob("*.json"):
             if path == self._spool_file:
@@ -104,17 +106,58 @@ class Metrics:
                 snapshots.append(json.loads(path.read_text()))
             except (OSError, ValueError):
                 continue  # being replaced right now; next scrape reads it
-        for snap in snapshots:
-            for name, series in snap.get("counters", {}).items():
-                target = total["counters"].setdefault(name, {})
-                for key, value in series.items():
-                    target[key] = target.get(key, 0.0) + value
-            for name, series in snap.get("histograms", {}).items():
-                target = total["histograms"].setdefault(name, {})
-                for key, values in series.items():
-                    current = target.setdefault(key, [0.0] * len(values))
-                    target[key] = [a + b for a, b in zip(current, values, strict=True)]
-        return total
+        return _add(snapshots)
+
+    def _retire_dead_workers(self) -> None:
+        """Fold the files of workers that have exited into ``retired.json`` so the spool
+        stays small however often gunicorn recycles workers (counters never go back)."""
+        assert self.spool is not None
+        with (self.spool / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one folder at a time, across workers
+            dead = [p for p in self.spool.glob("*-*.json") if not _alive(p.name.split("-")[0])]
+            if not dead:
+                return
+            retired = self.spool / RETIRED
+            parts = [json.loads(retired.read_text())] if retired.is_file() else []
+            for path in dead:
+                try:
+                    parts.append(json.loads(path.read_text()))
+                except (OSError, ValueError):
+                    continue
+            tmp = retired.with_suffix(".tmp")
+            tmp.write_text(json.dumps(_add(parts)))
+            tmp.replace(retired)
+            for path in dead:
+                path.unlink(missing_ok=True)
+
+
+RETIRED = "retired.json"
+
+
+def _alive(pid_text: str) -> bool:
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _add(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sum of several workers' counters and histograms."""
+    total: dict[str, Any] = {"counters": {}, "histograms": {}}
+    for snap in snapshots:
+        for name, series in snap.get("counters", {}).items():
+            target = total["counters"].setdefault(name, {})
+            for key, value in series.items():
+                target[key] = target.get(key, 0.0) + value
+        for name, series in snap.get("histograms", {}).items():
+            target = total["histograms"].setdefault(name, {})
+            for key, values in series.items():
+                current = target.setdefault(key, [0.0] * len(values))
+                target[key] = [a + b for a, b in zip(current, values, strict=True)]
+    return total
 
 
 def render(data: dict[str, Any], gauges: list[tuple[str, str, dict[str, str], float]]) -> str:
