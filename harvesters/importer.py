@@ -56,6 +56,7 @@ class ImportContext:
     # Written but not yet reindexed: the runner indexes them in batches (see runner.py).
     touched: list[str] = field(default_factory=list)
     validation_seconds: float = 0.0
+    validation_cpu_seconds: float = 0.0
     download_seconds: float = 0.0
     position: int = 0
     limits_hit: dict[str, int] = field(default_factory=dict)
@@ -149,11 +150,12 @@ def _validate(ctx: ImportContext, item: Prepared, folder: Path, log: list[str]) 
             extras = {"source_encoding": guess.encoding, "source_sha256": item.sha256}
             log.append(f"{item.spec.name}: {guess.note}")
             item.path, item.sha256 = converted, _sha256(converted)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     limits = ValidationLimits(max_rows=ctx.source.limits.max_rows_validated)
     outcome = validate_resource_file(item.path, fmt, item.spec.schema, limits,
                                      sheet=item.spec.sheet, field_hints=item.spec.field_hints)
     ctx.validation_seconds += time.perf_counter() - started
+    ctx.validation_cpu_seconds += time.process_time() - cpu_started
     if outcome.report.get("stats", {}).get("truncated"):
         log.append(f"{item.spec.name}: only the first {limits.max_rows} rows were validated "
                    f"(limit max_rows_validated)")

@@ -224,6 +224,7 @@ def _finish(ctx: ImportContext, status: str, counts: dict[str, int], attention: 
     elapsed = time.perf_counter() - started
     stats = {"seconds": round(elapsed, 3),
              "validation_seconds": round(ctx.validation_seconds, 3),
+             "validation_cpu_seconds": round(ctx.validation_cpu_seconds, 3),
              "download_seconds": round(ctx.download_seconds, 3),
              "http_retries": http.retried, "limits_hit": dict(ctx.limits_hit)}
     with ctx.catalogue.unit(ctx.actor) as uow:
