@@ -14,6 +14,9 @@ __all__ += ["ApiToken", "AuditEntry", "Membership", "ReviewItem", "User"]
 from catalogue.subscriptions.model import Notification, Subscription  # noqa: E402,I001  (issue 9)
 
 __all__ += ["Notification", "Subscription"]
+from catalogue.quality.model import LinkCheck  # noqa: E402,I001  (issue 9)
+
+__all__ += ["LinkCheck"]
 from catalogue.harvest.model import HarvestJob, HarvestObject  # noqa: E402,I001  (issue 3)
 
 __all__ += ["HarvestJob", "HarvestObject"]
