@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from catalogue import audit
 from catalogue.context import UnitOfWork
 from catalogue.datasets.model import Dataset, DatasetExtra, Resource, Tag
 from catalogue.datasets.schema import clean_dataset, clean_resource
@@ -205,6 +206,7 @@ def create_dataset(uow: UnitOfWork, data: Mapping[str, Any], *, message: str = "
     uow.session.add(ds)
     _apply_dataset(uow, ds, data, cleaned, replace=True, trusted=trusted)
     _finish(uow, ds, "dataset.create", ds.id, message, now)
+    audit.record_unit(uow, "dataset.create", f"dataset:{ds.name}", {"state": ds.state})
     return ds
 
 
@@ -220,6 +222,7 @@ def update_dataset(uow: UnitOfWork, name_or_id: str, data: Mapping[str, Any], *,
     before_modified = ds.metadata_modified
     _apply_dataset(uow, ds, data, cleaned, replace=not partial, trusted=trusted)
     _finish(uow, ds, "dataset.update", ds.id, message, before_modified)
+    audit.record_unit(uow, "dataset.update", f"dataset:{ds.name}", {"state": ds.state})
     return ds
 
 
@@ -231,6 +234,7 @@ def delete_dataset(uow: UnitOfWork, name_or_id: str, *, message: str = "") -> Da
     before_modified = ds.metadata_modified
     ds.state = "deleted"
     _finish(uow, ds, "dataset.delete", ds.id, message, before_modified)
+    audit.record_unit(uow, "dataset.delete", f"dataset:{ds.name}", {"message": message})
     return ds
 
 
@@ -248,6 +252,7 @@ def create_resource(uow: UnitOfWork, dataset: str, data: Mapping[str, Any], *,
     ds.resources.append(res)
     uow.session.flush()
     _finish(uow, ds, "resource.create", res.id, "", before_modified)
+    audit.record_unit(uow, "resource.create", f"dataset:{ds.name}", {"resource": res.id})
     return res
 
 
@@ -265,6 +270,7 @@ def update_resource(uow: UnitOfWork, resource_id: str, data: Mapping[str, Any], 
     _apply_resource(res, {**fields, **_trusted_resource_fields(data, trusted)}, upload)
     res.last_modified = uow.clock.now()
     _finish(uow, ds, "resource.update", res.id, "", before_modified)
+    audit.record_unit(uow, "resource.update", f"dataset:{ds.name}", {"resource": res.id})
     return res
 
 
@@ -277,3 +283,4 @@ def delete_resource(uow: UnitOfWork, resource_id: str) -> None:
     for position, other in enumerate(ds.resources):
         other.position = position
     _finish(uow, ds, "resource.delete", resource_id, "", before_modified)
+    audit.record_unit(uow, "resource.delete", f"dataset:{ds.name}", {"resource": resource_id})
