@@ -20,7 +20,8 @@ def descendants(session: Session, org_id: str) -> list[str]:
     for child_id, parent_id in session.execute(
             select(Organization.id, Organization.parent_id).where(
                 Organization.parent_id.is_not(None))):
-        children.setdefault(parent_id, []).append(child_id)
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(child_id)
     found: list[str] = []
     todo = list(children.get(org_id, []))
     while todo:

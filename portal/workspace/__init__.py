@@ -1,7 +1,8 @@
 """The agency workspace: pages behind log-in where staff manage their agency's data.
 
-Dashboard, dataset forms and uploads (``datasets``), the review queue (``review``), members
-(``members``) and the audit log (``audit_views``). Every form is CSRF-protected and every
+Dashboard, dataset forms and uploads (``datasets``), the review queue (``review_views``),
+members (``members``), harvest sources and public queues (``agency``) and the audit log
+(``audit_views``). Every form is CSRF-protected and every
 change goes through the catalogue's services, as the principal's roles allow.
 """
 
@@ -61,7 +62,7 @@ def dashboard() -> str:
 
 def init_app(app: Flask) -> None:
     """Register the workspace's blueprints (one per page family)."""
-    from portal.workspace import audit_views, datasets, members, review_views
+    from portal.workspace import agency, audit_views, datasets, members, review_views
 
-    for blueprint in (bp, datasets.bp, review_views.bp, members.bp, audit_views.bp):
+    for blueprint in (bp, datasets.bp, review_views.bp, members.bp, agency.bp, audit_views.bp):
         app.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -71,7 +71,7 @@ def check_upload(catalogue: Catalogue, file: FileStorage | None) -> CheckedUploa
     if problem:
         raise _refuse(problem)
     file.stream.seek(0)
-    stored = catalogue.files.put(file.stream)  # refuses past max_upload_mb
+    stored = catalogue.files.put(cast(BinaryIO, file.stream))  # refuses past max_upload_mb
     status, report = _validate(catalogue.files.path(stored.key), fmt)
     return CheckedUpload(Upload(stored=stored, filename=filename,
                                 mimetype=file.mimetype or ""), fmt.upper(), status, report)

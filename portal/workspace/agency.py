@@ -1,0 +1,139 @@
+"""An agency's harvest sources (config, run now, job reports) and its public queues
+(problem reports and data requests, answered with replies the public sees)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from catalogue import audit
+from catalogue.errors import NotFound, ValidationError
+from catalogue.feedback import service as feedback
+from catalogue.feedback.model import STATUSES, DataRequest, ProblemReport
+from catalogue.harvest.service import get_job, job_dict, list_jobs
+from catalogue.home import Home
+from catalogue.organizations.model import Organization
+from catalogue.organizations.service import get_organization
+from portal import csrf
+from portal.auth import current_principal, login_required, unit
+from portal.catalogue_ext import catalogue_of
+
+bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace/org"))
+# user:password@ in a DSN or URL is never shown, even to the agency's admins.
+CREDENTIALS = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+
+
+def _org(org_name: str, permission: str) -> Organization:
+    with catalogue_of().sessions() as session:
+        org = get_organization(session, org_name)
+    if not current_principal().can(permission, org.id):
+        abort(403)
+    return org
+
+
+def _sources(org: Organization) -> tuple[Any, list[Any]]:
+    from harvesters.jobs import load_setup
+
+    home: Home = current_app.config["DULIEUMO_HOME"]
+    setup = load_setup(home.root)
+    return setup, [s for s in setup.sources if s.organization == org.name]
+
+
+def masked(location: str) -> str:
+    return CREDENTIALS.sub(r"\1***@", location)
+
+
+@bp.route("/<org_name>/harvest")
+@login_required
+def harvest(org_name: str) -> str:
+    org = _org(org_name, "harvest.manage")
+    _, sources = _sources(org)
+    with catalogue_of().sessions() as session:
+        jobs = {s.name: list_jobs(session, s.name, 10) for s in sources}
+        return render_template("workspace/harvest.html", org=org, sources=sources, jobs=jobs,
+                               masked=masked)
+
+
+@bp.route("/<org_name>/harvest/<source_name>/run", methods=["POST"])
+@login_required
+def harvest_run(org_name: str, source_name: str) -> Response:
+    """Run a source now, in this request (sources are per agency and bounded by limits)."""
+    from harvesters.lock import SourceBusy
+    from harvesters.runner import run_source
+
+    org = _org(org_name, "harvest.manage")
+    setup, sources = _sources(org)
+    source = next((s for s in sources if s.name == source_name), None)
+    if source is None:
+        abort(404)
+    home: Home = current_app.config["DULIEUMO_HOME"]
+    with unit() as uow:
+        audit.record_unit(uow, "harvest.run", f"harvest:{source.name}", {"by": "workspace"})
+        uow.commit()
+    try:
+        summary = run_source(catalogue_of(), source, setup.types, home.root / "harvest-locks")
+        flash(f"{source.name}: {summary.status} — "
+              + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+    except SourceBusy:
+        flash(f"{source.name} đang chạy; thử lại sau.")
+    return redirect(url_for("workspace_agency.harvest", org_name=org_name))
+
+
+@bp.route("/<org_name>/harvest/job/<job_id>")
+@login_required
+def harvest_job(org_name: str, job_id: str) -> str:
+    org = _org(org_name, "harvest.manage")
+    _, sources = _sources(org)
+    with catalogue_of().sessions() as session:
+        job = get_job(session, job_id)
+        if job.source not in {s.name for s in sources}:
+            raise NotFound(f"Job not found: {job_id}")
+        return render_template("workspace/harvest_job.html", org=org,
+                               job=job_dict(job, with_objects=True))
+
+
+@bp.route("/<org_name>/feedback")
+@login_required
+def queues(org_name: str) -> str:
+    org = _org(org_name, "dataset.update")
+    with catalogue_of().sessions() as session:
+        reports = feedback.agency_queue(session, org.id)
+        requests = list(session.scalars(select(DataRequest).where(
+            DataRequest.organization_id == org.id).order_by(DataRequest.created_at.desc())
+            .limit(100)))
+        return render_template("workspace/feedback.html", org=org, reports=reports,
+                               requests=requests, statuses=STATUSES)
+
+
+@bp.route("/<org_name>/feedback/<kind>/<item_id>", methods=["POST"])
+@login_required
+def reply(org_name: str, kind: str, item_id: str) -> Response:
+    """Set the status and the public reply of a problem report or a data request."""
+    org = _org(org_name, "dataset.update")
+    status, response = request.form.get("status", ""), request.form.get("response", "")
+    try:
+        with unit() as uow:
+            if kind == "report":
+                report = uow.session.get(ProblemReport, item_id)
+                if report is None or report.organization_id != org.id:
+                    abort(404)
+                feedback.update_report_status(uow, item_id, status, response)
+            elif kind == "request":
+                found = uow.session.get(DataRequest, item_id)
+                if found is None or found.organization_id != org.id:
+                    abort(404)
+                feedback.update_request_status(uow, item_id, status, response,
+                                               request.form.get("dataset_name") or None)
+            else:
+                abort(404)
+            audit.record_unit(uow, f"feedback.{kind}_reply", f"{kind}:{item_id}",
+                              {"status": status})
+            uow.commit()
+        flash("Đã cập nhật; người dân thấy câu trả lời.")
+    except ValidationError as exc:
+        flash(str(exc))
+    return redirect(url_for("workspace_agency.queues", org_name=org_name))
