@@ -179,3 +179,15 @@ def test_restore_makes_a_new_version_equal_to_the_old(catalogue: Catalogue, org:
         latest = list_revisions(session, ds_id)[0]
         assert latest.number == versions[0].number + 1
         assert latest.message == f"Restored version {good}"
+
+
+def test_create_as_gives_editors_a_submitted_draft_and_admins_what_they_ask(
+        catalogue: Catalogue, org: str) -> None:
+    editor, admin = people(catalogue, org)
+    with catalogue.unit("api") as uow:
+        by_editor = review.create_as(uow, editor, {"name": "tu-bien-tap", "owner_org": org})
+        by_admin = review.create_as(uow, admin, {"name": "tu-quan-tri", "owner_org": org})
+        uow.commit()
+        assert by_editor.state == "draft" and by_admin.state == "active"
+    with catalogue.sessions() as session:
+        assert [i.kind for i in review.queue(session, admin)] == ["publish"]

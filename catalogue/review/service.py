@@ -80,6 +80,24 @@ def create_draft(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any])
     return datasets.create_dataset(uow, {**data, "state": "draft"})
 
 
+def create_as(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) -> Dataset:
+    """Create a dataset as ``principal`` may (for the API's ``package_create``).
+
+    The agency's admins get what they ask for; an editor's dataset starts as a draft and,
+    when they asked for it to be active, is submitted for review at once.
+    """
+    org_id = _org_id(uow, data, None)
+    if org_id is None and not principal.sysadmin:
+        raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
+    _require(principal, "dataset.create", org_id)
+    if principal.can("dataset.publish", org_id):
+        return datasets.create_dataset(uow, data)
+    ds = datasets.create_dataset(uow, {**data, "state": "draft"})
+    if data.get("state", "active") == "active":
+        _submit_draft(uow, ds, principal.name, "", "api")
+    return ds
+
+
 def edit_dataset(uow: UnitOfWork, principal: Principal, name_or_id: str,
                  changes: Mapping[str, Any], *, message: str = "") -> Dataset | ReviewItem:
     """Change a dataset as ``principal`` may: drafts and admins' edits apply at once;
