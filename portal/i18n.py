@@ -67,7 +67,7 @@ def format_day(value: date | datetime | str | None) -> str:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     day = value.date() if isinstance(value, datetime) else value
     if is_english():
         return f"{day.day} {day.strftime('%b')} {day.year}"
@@ -82,7 +82,7 @@ def format_moment(value: datetime | str | None) -> str:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     return f"{format_day(value)} {value.strftime('%H:%M')}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,11 +62,12 @@ class Series:
         return self.times[-1].date()
 
 
-def _share(values: list[str], parse: object) -> float:
+def _share(values: list[str], parse: Callable[[str], object]) -> float:
+    """The share of non-blank values that ``parse`` understands."""
     filled = [v for v in values if v.strip()]
     if not filled:
         return 0.0
-    return sum(1 for v in filled if parse(v) is not None) / len(filled)  # type: ignore[operator]
+    return sum(1 for v in filled if parse(v) is not None) / len(filled)
 
 
 def find_series(table: Table, min_points: int = 3) -> Series | None:

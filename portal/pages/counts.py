@@ -52,7 +52,7 @@ def public_count(session: Session) -> int:
 
 def sector_counts(session: Session) -> list[tuple[Group, int]]:
     """Every sector (group) with its number of public datasets, in name order."""
-    counts = dict(session.execute(public_datasets(
+    counts: dict[str, int] = dict(session.execute(public_datasets(
         select(dataset_group.c.group_id, func.count())
         .join(Dataset, Dataset.id == dataset_group.c.dataset_id)
         .group_by(dataset_group.c.group_id))).all())
@@ -62,7 +62,7 @@ def sector_counts(session: Session) -> list[tuple[Group, int]]:
 
 def agency_counts(session: Session) -> list[tuple[Organization, int]]:
     """Agencies with their number of public datasets, most first."""
-    counts = dict(session.execute(public_datasets(
+    counts: dict[str | None, int] = dict(session.execute(public_datasets(
         select(Dataset.owner_org_id, func.count()).group_by(Dataset.owner_org_id)
     )).all())
     orgs = session.scalars(select(Organization).where(Organization.state == "active"))

@@ -86,7 +86,7 @@ def sitemap() -> Response:
     static = [url_for(e) for e in ("home.index", "search.search", "organizations.organizations",
                                    "organizations.groups", "stats.index", "about.about",
                                    "about.terms", "about.api_docs", "feedback.requests")]
-    urls = [(absolute(p), None) for p in static]
+    urls: list[tuple[str, str | None]] = [(absolute(p), None) for p in static]
     urls += [(absolute(url_for("organizations.organization", name=n)), None) for n in orgs]
     urls += [(absolute(url_for("organizations.group", name=n)), None) for n in groups]
     urls += [(absolute(url_for("dataset.show", name=n)), rfc3339(m)) for n, m in rows]

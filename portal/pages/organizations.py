@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,9 +26,9 @@ def _page() -> int:
         return 1
 
 
-def _datasets(session: Session, query: object, page: int) -> tuple[int, list[Dataset]]:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0  # type: ignore[attr-defined]
-    rows = session.scalars(query.order_by(Dataset.metadata_modified.desc())  # type: ignore[attr-defined]
+def _datasets(session: Session, query: Any, page: int) -> tuple[int, list[Dataset]]:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Dataset.metadata_modified.desc())
                            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return total, list(rows)
 

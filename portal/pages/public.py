@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TypeVar
 
 from flask import abort, g
 from sqlalchemy import Select, select
@@ -22,6 +22,8 @@ from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
 from catalogue.errors import NotFound
 from portal.catalogue_ext import catalogue_of
+
+Q = TypeVar("Q", bound=Select)  # type: ignore[type-arg]  # any SELECT, whatever its columns
 
 
 def current_principal() -> Principal:
@@ -37,7 +39,7 @@ def can_see(principal: Principal, dataset: Dataset) -> bool:
     return visible_to(dataset, principal)
 
 
-def public_datasets(query: Select[Any]) -> Select[Any]:
+def public_datasets(query: Q) -> Q:
     """Restrict a query on Dataset to what anyone may see (lists, counts, feeds, sitemap)."""
     return query.where(*public_conditions())
 

@@ -151,7 +151,7 @@ def _plain_match(page: SearchPage) -> None:
             query = query.join(Organization, Organization.id == Dataset.owner_org_id).where(
                 Organization.name.in_(page.filters["organization"]))
         page.count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = {"title": Dataset.title.asc(), "created": Dataset.metadata_created.desc()}.get(
+        order: Any = {"title": Dataset.title.asc(), "created": Dataset.metadata_created.desc()}.get(
             page.sort, Dataset.metadata_modified.desc())
         page.datasets = list(session.scalars(query.order_by(order).limit(PAGE_SIZE)
                                              .offset((page.page - 1) * PAGE_SIZE)))
