@@ -47,6 +47,9 @@ def _register() -> None:
     from portal.cli import trust  # link checks, digests, screening, quality (issue 9)
 
     trust.register(main)
+    from portal.cli import search_eval  # search quality on a judged set (issue 4)
+
+    search_eval.register(main)
 
 
 _register()
