@@ -258,3 +258,25 @@ def test_notify_command_queues_without_smtp(catalogue: Catalogue, dataset: str,
     result = CliRunner().invoke(main, ["--home", str(home), "trust", "notify"])
     assert result.exit_code == 0, result.output
     assert "smtp_host is not set, nothing sent" in result.output
+
+
+def test_agencies_are_reminded_of_overdue_datasets_once_per_missed_date(
+        catalogue: Catalogue, mailer: SmtpMailer, inbox: tuple[Inbox, int], dataset: str,
+        org: str, clock: FixedClock) -> None:
+    from catalogue.organizations.service import update_organization
+    from catalogue.subscriptions.reminders import send_agency_reminders
+
+    box, _port = inbox
+    with catalogue.unit("admin") as uow:
+        update_organization(uow, org, {"email": "stnmt@quangninh.gov.vn"})
+        uow.commit()
+    assert send_agency_reminders(catalogue, mailer) == 0
+    clock.advance(days=39)
+    assert send_agency_reminders(catalogue, mailer) == 1
+    assert box.messages[-1]["To"] == "stnmt@quangninh.gov.vn"
+    assert "Chất lượng nước mặt (tần suất: monthly, hạn 09/04/2026)" in box.body()
+    clock.advance(days=1)
+    assert send_agency_reminders(catalogue, mailer) == 0  # same missed date: told already
+    change(catalogue, clock, "Chất lượng nước mặt 2026", days=1)
+    clock.advance(days=39)
+    assert send_agency_reminders(catalogue, mailer) == 1  # the next missed date

@@ -52,3 +52,16 @@ class Notification(Base):
     revision: Mapped[int | None] = mapped_column(default=None)  # the dataset version announced
     created: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class OverdueReminder(Base):
+    """An agency was told that a dataset missed the update due on ``due`` (once per date)."""
+
+    __tablename__ = "overdue_reminder"
+    __table_args__ = (UniqueConstraint("dataset_id", "due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    dataset_id: Mapped[str] = mapped_column(String(36))
+    due: Mapped[datetime]
+    sent_at: Mapped[datetime]

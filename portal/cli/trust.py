@@ -42,7 +42,8 @@ def linkcheck_command(limit: int) -> None:
 @trust_group.command("notify")
 @with_appcontext
 def notify_command() -> None:
-    """Queue notifications (new versions, withdrawals, overdue) and send the due digests."""
+    """Queue notifications (new versions, withdrawals, overdue), send the due digests and
+    remind agencies of their overdue datasets."""
     from catalogue.subscriptions.mail import SmtpMailer, send_digests
     from catalogue.subscriptions.service import collect_overdue, collect_revision_events
 
@@ -55,8 +56,10 @@ def notify_command() -> None:
     if mailer is None:
         click.echo(f"queued {queued} notification(s); smtp_host is not set, nothing sent")
         return
+    from catalogue.subscriptions.reminders import send_agency_reminders
+
     click.echo(f"queued {queued} notification(s); sent {send_digests(catalogue, mailer)} "
-               f"digest(s)")
+               f"digest(s) and {send_agency_reminders(catalogue, mailer)} agency reminder(s)")
 
 
 @trust_group.command("screen")

@@ -84,8 +84,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_link_check_next_check_at"), ["next_check_at"],
                               unique=False)
 
+    op.create_table(
+        "overdue_reminder",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("organization_id", sa.String(length=36), nullable=False),
+        sa.Column("dataset_id", sa.String(length=36), nullable=False),
+        sa.Column("due", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_overdue_reminder")),
+        sa.UniqueConstraint("dataset_id", "due", name=op.f("uq_overdue_reminder_dataset_id")),
+    )
+    with op.batch_alter_table("overdue_reminder", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_overdue_reminder_organization_id"),
+                              ["organization_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("overdue_reminder")
     op.drop_table("link_check")
     op.drop_table("subscription_notification")
     op.drop_table("subscription")
