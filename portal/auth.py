@@ -284,6 +284,27 @@ def totp() -> Any:
             400 if errors else 200
 
 
+# Pages behind log-in: no framing (clickjacking of approve/lock buttons), no inline script,
+# never stored by a shared computer's browser or a proxy.
+PRIVATE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "script-src 'self'; object-src 'none'; base-uri 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _private_headers(response: Response) -> Response:
+    if (request.blueprint or "").startswith(("auth", "workspace")) and (
+            request.endpoint != "workspace.stylesheet"):
+        for name, value in PRIVATE_HEADERS.items():
+            response.headers[name] = value
+    return response
+
+
 def _set_principal() -> None:
     # The API resolves its caller itself (portal.api.auth); static files need nobody.
     if not request.path.startswith(("/api/", "/static/")):
@@ -305,3 +326,4 @@ def init_app(app: Flask) -> None:
         csrf.init_app(app)
     app.register_blueprint(blueprint)
     app.before_request(_set_principal)
+    app.after_request(_private_headers)

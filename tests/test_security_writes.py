@@ -267,3 +267,17 @@ def test_schema_driven_fuzz_of_the_write_api(client: FlaskClient, api_token: Any
             assert set(envelope) >= {"help", "success"}, (name, envelope)
             if not envelope["success"]:
                 assert {"__type", "message"} <= set(envelope["error"]), (name, envelope)
+
+
+def test_private_pages_forbid_framing_and_caching(app: Flask, catalogue: Catalogue,
+                                                  org: str) -> None:
+    make_user(catalogue, org, role="admin")
+    client = app.test_client()
+    assert client.get("/user/login").headers["X-Frame-Options"] == "DENY"
+    log_in(client)
+    change_initial_password(client)
+    response = client.get("/workspace/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "<script" not in response.get_data(as_text=True).split("</head>")[1].split(
+        "</main>")[0]

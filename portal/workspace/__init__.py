@@ -8,9 +8,10 @@ change goes through the catalogue's services, as the principal's roles allow.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, Response, render_template, send_from_directory
 from sqlalchemy import func, select
 
 from catalogue.accounts.principal import Principal
@@ -58,6 +59,11 @@ def dashboard() -> str:
         return render_template("workspace/dashboard.html", orgs=orgs, rows=rows,
                                labels=review.STATUS_LABELS, queue_size=queue_size,
                                principal=principal)
+
+
+@bp.route("/workspace.css")
+def stylesheet() -> Response:
+    return send_from_directory(Path(__file__).parent, "workspace.css", max_age=3600)
 
 
 def init_app(app: Flask) -> None:
