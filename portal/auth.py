@@ -302,6 +302,11 @@ def _private_headers(response: Response) -> Response:
             request.endpoint != "workspace.stylesheet"):
         for name, value in PRIVATE_HEADERS.items():
             response.headers[name] = value
+    principal = g.get("principal")
+    if isinstance(principal, Principal) and not principal.is_anonymous:
+        # What a member sees may be private: no shared cache may keep it for others.
+        response.cache_control.public = False
+        response.cache_control.private = True
     return response
 
 

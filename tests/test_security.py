@@ -202,3 +202,18 @@ def test_dataset_owner_and_state_never_leak_through_json_errors(client: FlaskCli
                                                                 site: Site) -> None:
     body = json.dumps(client.get("/api/3/action/package_show?id=bi-mat").get_json())
     assert "bimatxyz" not in body and "so-tnmt" not in body
+
+
+def test_what_members_see_is_never_publicly_cacheable(app: Flask, catalogue: Catalogue,
+                                                      site: Site) -> None:
+    from tests.test_accounts_web import change_initial_password, log_in, make_user
+
+    make_user(catalogue, site.org, role="viewer")
+    client = app.test_client()
+    log_in(client)
+    change_initial_password(client)
+    for path in ("/dataset/bi-mat", "/autocomplete?q=bimat", "/feeds/dataset.atom"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "public" not in response.headers.get("Cache-Control", ""), path
+    assert "bimatxyz" in client.get("/dataset/bi-mat").get_data(as_text=True)
