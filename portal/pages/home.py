@@ -7,7 +7,13 @@ from sqlalchemy import select
 
 from catalogue.datasets.model import Dataset
 from portal.pages import counts
-from portal.pages.public import catalogue, newest_datasets, public_datasets, reading
+from portal.pages.public import (
+    catalogue,
+    datasets_by_ids,
+    newest_datasets,
+    public_datasets,
+    reading,
+)
 
 bp = Blueprint("home", __name__)
 AUTOCOMPLETE_LIMIT = 8
@@ -22,10 +28,15 @@ def index() -> str:
             (g.name, g.title, g.title_en, n) for g, n in counts.sector_counts(session)])
         agencies = counts.cached("agencies", stamp, lambda: [
             (o.name, o.title, o.title_en, n) for o, n in counts.agency_counts(session) if n])
+        newest = counts.cached("newest", stamp, lambda: [
+            d.id for d in newest_datasets(session)])
+        popular = counts.cached("popular", stamp, lambda: [
+            (d.id, n) for d, n in counts.most_downloaded(session)])
+        popular_rows = {d.id: d for d in datasets_by_ids(session, [i for i, _ in popular])}
         return render_template(
             "home.html", total=total, sectors=sectors, agencies=agencies[:12],
-            agency_total=len(agencies), newest=newest_datasets(session),
-            popular=counts.most_downloaded(session))
+            agency_total=len(agencies), newest=datasets_by_ids(session, newest),
+            popular=[(popular_rows[i], n) for i, n in popular if i in popular_rows])
 
 
 @bp.get("/autocomplete")

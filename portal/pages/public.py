@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from flask import abort, g
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from catalogue.accounts.principal import ANONYMOUS, Principal
 from catalogue.classification import public_conditions, visible_to
@@ -69,6 +69,16 @@ def visible_dataset(session: Session, name: str) -> Dataset:
     return ds
 
 
+def datasets_by_ids(session: Session, ids: list[str]) -> list[Dataset]:
+    """These datasets in this order (with their resources), skipping any gone since."""
+    if not ids:
+        return []
+    found = {d.id: d for d in session.scalars(
+        select(Dataset).where(Dataset.id.in_(ids)).options(selectinload(Dataset.resources)))}
+    return [found[i] for i in ids if i in found]
+
+
 def newest_datasets(session: Session, limit: int = 6) -> list[Dataset]:
+    """The most recently published public datasets, with their resources loaded."""
     query = public_datasets(select(Dataset)).order_by(Dataset.metadata_created.desc())
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(query.options(selectinload(Dataset.resources)).limit(limit)))
