@@ -218,3 +218,13 @@ def test_writes_need_post(client: FlaskClient, editor: str) -> None:
                           headers={"Authorization": editor})
     assert response.status_code == 400
     assert "POST" in response.get_json()["error"]["message"]
+
+
+def test_token_header_spellings(client: FlaskClient, editor: str, org: str) -> None:
+    for number, headers in enumerate([{"X-CKAN-API-Key": editor},
+                                      {"Authorization": f"Bearer {editor}"},
+                                      {"Authorization": "Basic cHJveHk6cHc=",
+                                       "X-CKAN-API-Key": editor}]):
+        response = client.post("/api/3/action/package_create", headers=headers,
+                               json={"name": f"cach-{number}", "owner_org": org})
+        assert response.status_code == 200, headers

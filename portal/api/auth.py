@@ -32,11 +32,13 @@ EDIT = "dataset.update"
 
 def token_from_headers(headers: HeaderSource) -> str:
     """The API token a request carries, or "" for none."""
-    raw = (headers.get("Authorization") or headers.get("X-CKAN-API-Key") or "").strip()
+    raw = (headers.get("Authorization") or "").strip()
     scheme, _, rest = raw.partition(" ")
     if scheme.lower() == "bearer" and rest:
         return rest.strip()
-    return raw
+    if scheme.lower() in ("basic", "digest") and rest:
+        raw = ""  # a proxy's password protection, not an API token
+    return raw or (headers.get("X-CKAN-API-Key") or "").strip()
 
 
 def principal_for(catalogue: Catalogue, headers: HeaderSource) -> Principal:
