@@ -63,10 +63,27 @@ NOT_PERSON_WORDS = frozenset({
     "cum", "xa", "thon", "ap", "homestay", "khach", "san",
 })
 
+def _fold_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1EFA):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char)
+                       if not unicodedata.combining(c))
+        if base != char and base.isascii():
+            table[code] = base
+    return table
+
+
+FOLD_TABLE = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case without Vietnamese diacritics (``Họ và tên`` -> ``ho va ten``)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    folded = text.translate(FOLD_TABLE)
+    if not folded.isascii():  # combining marks typed separately (NFD input)
+        folded = "".join(c for c in unicodedata.normalize("NFD", folded)
+                         if not unicodedata.combining(c))
+    return folded.lower()
 
 
 def _compact(value: str) -> str:

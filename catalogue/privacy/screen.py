@@ -143,6 +143,8 @@ def screen_table(header: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[s
     filled = [0] * len(header)
     zero_led = [False] * len(header)
     text_hits: list[tuple[int, str, int]] = []
+    cache: dict[str, tuple[str, ...]] = {}
+    text_cache: dict[str, tuple[str, ...]] = {}
     result = ScreeningResult(columns=header)
     for number, row in enumerate(rows, start=1):
         if max_rows is not None and number > max_rows:
@@ -154,11 +156,16 @@ def screen_table(header: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[s
             if not value:
                 continue
             filled[col] += 1
-            _classify_cell(value, col, number, tally, this_year)
+            _classify_cell(value, col, number, tally, this_year, cache)
             if value[0] == "0" and value.isdigit():
                 zero_led[col] = True
             if " " in value and len(value) >= 15:
-                for kind, _span in _text_spans(value, this_year):
+                found = text_cache.get(value)
+                if found is None:
+                    found = tuple(kind for kind, _span in _text_spans(value, this_year))
+                    if len(text_cache) < CACHE_LIMIT:
+                        text_cache[value] = found
+                for kind in found:
                     text_hits.append((col, kind, number))
     for col, kind, number in text_hits:
         tally.add(col, "text:" + kind, number)
@@ -166,27 +173,48 @@ def screen_table(header: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[s
     return result
 
 
-def _classify_cell(value: str, col: int, row: int, tally: _Tally, this_year: int | None) -> None:
+# Values that can never be personal data of the kinds screened: decimals, short integers.
+_INERT = re.compile(r"-?\d{1,7}(?:[.,]\d+)?|-?\d+[.,]\d+")
+CACHE_LIMIT = 100_000
+
+
+def _cell_kinds(value: str, this_year: int | None) -> tuple[str, ...]:
+    """Every raw kind one cell matches (column-level rules decide later what counts)."""
+    if _INERT.fullmatch(value):
+        return ()
+    kinds: list[str] = []
     if d.is_cccd(value, this_year=this_year):
-        tally.add(col, "cccd", row)
+        kinds.append("cccd")
     elif d.is_cmnd(value):
-        tally.add(col, "cmnd", row)
+        kinds.append("cmnd")
     if d.is_mobile_phone(value):
-        tally.add(col, "phone", row)
+        kinds.append("phone")
     elif len(value) == 9 and value.isdigit() and d.is_mobile_phone("0" + value):
-        tally.add(col, "phone9", row)  # a spreadsheet number that lost its leading zero
+        kinds.append("phone9")  # a spreadsheet number that lost its leading zero
     if "@" in value and d.is_personal_email(value):
-        tally.add(col, "email", row)
+        kinds.append("email")
     if d.is_personal_tax_code(value):
-        tally.add(col, "tax_code", row)
+        kinds.append("tax_code")
     if d.is_account_number(value):
-        tally.add(col, "account", row)
+        kinds.append("account")
     if d.parse_birth_date(value, this_year=this_year) is not None:
-        tally.add(col, "date", row)
-    elif d.looks_like_person_name(value):
-        tally.add(col, "name", row)
-    if BANK_WORDS.search(d.fold(value)):
-        tally.add(col, "bank_word", row)
+        kinds.append("date")
+    elif " " in value and value[:1].isupper() and d.looks_like_person_name(value):
+        kinds.append("name")
+    if not value.replace(" ", "").isdigit() and BANK_WORDS.search(d.fold(value)):
+        kinds.append("bank_word")
+    return tuple(kinds)
+
+
+def _classify_cell(value: str, col: int, row: int, tally: _Tally, this_year: int | None,
+                   cache: dict[str, tuple[str, ...]]) -> None:
+    kinds = cache.get(value)
+    if kinds is None:
+        kinds = _cell_kinds(value, this_year)
+        if len(cache) < CACHE_LIMIT:  # open data repeats itself: districts, codes, units
+            cache[value] = kinds
+    for kind in kinds:
+        tally.add(col, kind, row)
 
 
 def _decide(header: Sequence[str], names: Sequence[str | None], tally: _Tally,
@@ -251,6 +279,8 @@ def _tax_column(name: str) -> bool:
 
 def _text_spans(text: str, this_year: int | None = None) -> list[tuple[str, tuple[int, int]]]:
     """(kind, span) of personal data in running text."""
+    if "@" not in text and not any(c.isdigit() for c in text):
+        return []  # every kind screened for needs digits or an e-mail address
     spans: list[tuple[str, tuple[int, int]]] = [("email", s) for s in d.find_emails(text)]
     spans += [("phone", s) for s in d.find_phones(text)]
     spans += d.find_id_numbers(text)
