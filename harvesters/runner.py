@@ -66,14 +66,29 @@ def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep)
                       allowed_roots=_allowed_roots(source), sleep=sleep)
 
 
-def _start_job(catalogue: Catalogue, source: SourceConfig) -> str:
+def _recover_crashed(catalogue: Catalogue, source: SourceConfig) -> None:
+    """Mark jobs a dead process left "running" as aborted, and reindex the source's datasets
+    (a crash can leave up to INDEX_BATCH of them written but not yet indexed)."""
     with catalogue.unit(f"harvest:{source.name}") as uow:
         # We hold the lock, so a job still "running" belongs to a process that died.
-        for stale in uow.session.scalars(select(HarvestJob).where(
-                HarvestJob.source == source.name, HarvestJob.status == "running")):
-            stale.status = "aborted"
-            stale.finished = uow.clock.now()
-            stale.message = "the process running this job stopped before it finished"
+        stale = list(uow.session.scalars(select(HarvestJob).where(
+            HarvestJob.source == source.name, HarvestJob.status == "running")))
+        for job in stale:
+            job.status = "aborted"
+            job.finished = uow.clock.now()
+            job.message = "the process running this job stopped before it finished"
+        uow.commit()
+        if not stale:
+            return
+        ids = list(uow.session.scalars(select(Dataset.id).where(
+            Dataset.harvest_source == source.name)))
+    for start in range(0, len(ids), INDEX_BATCH):
+        reindex_datasets(catalogue, ids[start:start + INDEX_BATCH])
+
+
+def _start_job(catalogue: Catalogue, source: SourceConfig) -> str:
+    _recover_crashed(catalogue, source)
+    with catalogue.unit(f"harvest:{source.name}") as uow:
         job = HarvestJob(source=source.name, source_type=source.type, status="running",
                          started=uow.clock.now(), counts={k: 0 for k in OUTCOMES})
         uow.session.add(job)

@@ -17,7 +17,7 @@ from harvesters.lock import SourceBusy, source_lock
 from harvesters.registry import harvester_types
 from harvesters.schedule import is_due, last_cron_time
 from portal.cli import main
-from tests.harvest_servers import harvest, make_source
+from tests.harvest_servers import datasets, harvest, make_source
 
 BAD = """
 [[source]]
@@ -122,14 +122,25 @@ def test_two_runs_of_one_source_never_overlap(catalogue: Catalogue, org: str, ho
     assert harvest(catalogue, source, home).status == "finished"
 
 
-def test_a_crashed_job_is_marked_aborted_by_the_next_run(catalogue: Catalogue, org: str,
-                                                         home: Path, tmp_path: Path) -> None:
+def test_a_crashed_job_is_marked_aborted_and_its_datasets_reindexed(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    from catalogue.search.backend import SearchQuery
+
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "a.csv.meta.toml").write_text('name = "bang-a"\ntitle = "Bảng A"\n')
     source = make_source("files", path=str(tmp_path))
+    harvest(catalogue, source, home)
+    [dataset] = datasets(catalogue, source.name).values()
+    assert catalogue.search is not None
+    # A crash between a dataset's commit and its batch's indexing looks like this:
+    catalogue.search.delete_documents([dataset.id])
     with catalogue.unit("test") as uow:
         uow.session.add(HarvestJob(source=source.name, status="running",
                                    started=catalogue.clock.now(), counts={}))
         uow.commit()
-    harvest(catalogue, source, home)
+    assert harvest(catalogue, source, home).counts["unchanged"] == 1
     with catalogue.unit("test") as uow:
         statuses = sorted(j.status for j in uow.session.query(HarvestJob))
-    assert statuses == ["aborted", "finished"]
+    assert statuses == ["aborted", "finished", "finished"]
+    found = catalogue.search.search(SearchQuery(q="", rows=10))  # type: ignore[attr-defined]
+    assert dataset.id in found.ids
