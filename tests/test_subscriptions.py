@@ -280,3 +280,15 @@ def test_agencies_are_reminded_of_overdue_datasets_once_per_missed_date(
     change(catalogue, clock, "Chất lượng nước mặt 2026", days=1)
     clock.advance(days=39)
     assert send_agency_reminders(catalogue, mailer) == 1  # the next missed date
+
+
+def test_confirmations_are_resent_at_most_hourly(
+        catalogue: Catalogue, mailer: SmtpMailer, inbox: tuple[Inbox, int], dataset: str,
+        clock: FixedClock) -> None:
+    box, _port = inbox
+    first = follow(catalogue, mailer, "dataset", dataset)
+    follow(catalogue, mailer, "dataset", dataset)
+    assert len(box.messages) == 1
+    clock.advance(hours=1, minutes=1)
+    again = follow(catalogue, mailer, "dataset", dataset)
+    assert len(box.messages) == 2 and again.token != first.token

@@ -32,6 +32,7 @@ from catalogue.subscriptions.model import Notification, Subscription
 
 TARGET_TYPES = ("dataset", "organization", "group")
 FREQUENCIES = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+CONFIRM_RESEND = timedelta(hours=1)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -103,11 +104,13 @@ def subscribe(uow: UnitOfWork, email: str, target_type: str, target: str, *,
     if sub is not None and sub.state == "active":
         sub.frequency, sub.locale = frequency, locale
         return sub, False
+    if sub is not None and sub.state == "pending" and now - sub.created < CONFIRM_RESEND:
+        return sub, False  # one confirmation per hour: the form cannot be used to spam
     if sub is None:
         sub = Subscription(email=email, target_type=found.type, target_id=found.id,
                            created=now, token="")
         uow.session.add(sub)
-    sub.state, sub.frequency, sub.locale = "pending", frequency, locale
+    sub.state, sub.frequency, sub.locale, sub.created = "pending", frequency, locale, now
     sub.token = secrets.token_urlsafe(32)
     sub.unsubscribed_at = None
     uow.session.flush()
