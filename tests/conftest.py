@@ -117,15 +117,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
-def database_config(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """Settings overrides choosing the test database: none for SQLite (the home's file)."""
+def database_config(request: pytest.FixtureRequest,
+                    monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Settings overrides choosing the test database: none for SQLite (the home's file).
+    On PostgreSQL the URL is also in the environment, so CLI runs against the home find it."""
     if request.config.getoption("--db") != "postgres":
         yield {}
         return
     from pg_databases import fresh_database
 
+    import portal.catalogue_ext
+
+    # Every engine made during the test (CLI runs make their own app) is disposed at the end,
+    # so no pooled connection is left for the garbage collector to warn about.
+    engines = []
+    make_engine = portal.catalogue_ext.make_engine
+
+    def tracked(url: str) -> object:
+        engine = make_engine(url)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(portal.catalogue_ext, "make_engine", tracked)
     with fresh_database(request.getfixturevalue("pg_url")) as url:
+        monkeypatch.setenv("DULIEUMO_DATABASE_URL", url)
         yield {"database_url": url}
+        for engine in engines:
+            engine.dispose()
 
 
 @pytest.fixture(autouse=True)

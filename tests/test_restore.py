@@ -58,14 +58,25 @@ def filled(app: Flask, catalogue: Catalogue, org: str, clock: FixedClock) -> Fla
 
 
 @pytest.fixture
-def other_app(tmp_path: Path, clock: FixedClock,
-              database_config: dict[str, str]) -> Iterator[Flask]:
+def other_app(tmp_path: Path, clock: FixedClock, database_config: dict[str, str],
+              request: pytest.FixtureRequest,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """A second, empty home (and database) to restore into."""
+    from contextlib import ExitStack
+
     other = tmp_path / "other-home"
-    app = create_app({"site_url": "http://portal.test", **database_config}, home=other,
-                     clock=clock)
-    yield app
-    catalogue_of(app).sessions.kw["bind"].dispose()
+    with ExitStack() as stack:
+        config = {}
+        if database_config:  # PostgreSQL: a second, empty database of its own
+            from pg_databases import fresh_database
+
+            url = stack.enter_context(fresh_database(request.getfixturevalue("pg_url"),
+                                                     migrated=False))
+            config = {"database_url": url}
+        app = create_app({"site_url": "http://portal.test", **config}, home=other,
+                         clock=clock)
+        yield app
+        catalogue_of(app).sessions.kw["bind"].dispose()
 
 
 def test_restore_into_empty_home_reproduces_the_catalogue_exactly(
@@ -77,6 +88,8 @@ def test_restore_into_empty_home_reproduces_the_catalogue_exactly(
     result = CliRunner().invoke(main, ["--home", str(other_home), "restore", str(backup)],
                                 env={"DULIEUMO_DATABASE_URL":
                                      other_app.config["DULIEUMO"]["database_url"]})
+    restored_engine = catalogue_of(other_app).sessions.kw["bind"]
+    restored_engine.dispose()  # pg_restore replaced the tables under any pooled connection
     assert result.exit_code == 0, result.output
     restored = catalogue_of(other_app)
     assert catalogue_state(restored) == before
