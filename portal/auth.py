@@ -123,8 +123,9 @@ def login_required(view: F) -> F:
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: an open redirect after log-in would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(
-            target).netloc:
+    # "//host" and "/\\host" are other hosts to a browser.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and \
+            not urlsplit(target).netloc:
         return target
     return url_for("workspace.dashboard")
 

@@ -161,3 +161,23 @@ def test_totp_matches_rfc6238_vector() -> None:
     from catalogue.accounts.totp import code_at
     assert code_at(secret, 59 // 30, digits=8) == "94287082"
     assert current_code(secret, datetime(1970, 1, 1, 0, 0, 59)) == "287082"
+
+
+def test_login_redirects_only_to_local_paths(client: FlaskClient, catalogue: Catalogue,
+                                             org: str) -> None:
+    make_user(catalogue, org)
+    for target, expected in (("/workspace/review/", "/user/password"),
+                             ("//evil.example/", "/user/password")):
+        token = csrf_of(client, "/user/login")  # a new one after every log-in
+        response = client.post(f"/user/login?next={target}", data={
+            "login": "lan", "password": GOOD, "csrf_token": token})
+        assert response.location.endswith(expected)
+    change_initial_password(client)
+    for target, expected in (("/workspace/review/", "/workspace/review/"),
+                             ("//evil.example/", "/workspace/"),
+                             ("/\\evil.example/", "/workspace/"),
+                             ("https://evil.example/", "/workspace/")):
+        token = csrf_of(client, "/user/login")
+        response = client.post(f"/user/login?next={target}", data={
+            "login": "lan", "password": NEW, "csrf_token": token})
+        assert response.location == expected, target

@@ -43,13 +43,17 @@ def test_database_refuses_updates_and_deletes(catalogue: Catalogue) -> None:
         session.rollback()
         with pytest.raises(DatabaseError, match="append-only"):
             session.execute(text("DELETE FROM audit_entry WHERE seq = 1"))
+        session.rollback()
 
 
 def tamper(catalogue: Catalogue, statement: str) -> None:
     """What someone with database access could do after dropping the triggers."""
     with catalogue.sessions() as session:
-        session.execute(text("DROP TRIGGER audit_entry_no_update"))
-        session.execute(text("DROP TRIGGER audit_entry_no_delete"))
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("DROP TRIGGER audit_entry_no_change ON audit_entry"))
+        else:
+            session.execute(text("DROP TRIGGER audit_entry_no_update"))
+            session.execute(text("DROP TRIGGER audit_entry_no_delete"))
         session.execute(text(statement))
         session.commit()
 
