@@ -20,7 +20,7 @@ from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery
 from catalogue.search.errors import SearchQueryError
 from licenses import registry
-from portal.pages.public import catalogue, public_datasets, reading
+from portal.pages.public import catalogue, datasets_by_ids, public_datasets, reading
 
 bp = Blueprint("search", __name__)
 
@@ -125,13 +125,9 @@ def _search_engine(page: SearchPage) -> None:
     page.highlights = result.highlights
     page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
     with reading() as session:
-        rows = {d.id: d for d in session.scalars(
-            select(Dataset).where(Dataset.id.in_(result.ids)))}
-        page.datasets = [rows[i] for i in result.ids if i in rows]
+        page.datasets = datasets_by_ids(session, result.ids)  # organization joined eagerly
         labels = _labels(session, result.facets)
-        for d in page.datasets:  # load what the template shows before the session closes
-            _ = (d.organization, d.resources)
-        session.expunge_all()
+        session.expunge_all()  # loaded: the template reads them after the session closes
     for key in FACETS:
         values = result.facets.get(key, {})
         names = labels.get(key, {})
