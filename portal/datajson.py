@@ -1,15 +1,19 @@
 """``/data.json``: the public catalogue as Project Open Data / DCAT-US 1.1 (issue 9).
 
 Only public datasets (open, active, not private: Law on Data 2024 Art. 13) are listed; the
-``datajson`` harvester reads this document back.
+``datajson`` harvester reads this document back. Harvesters poll it, so it answers
+conditional requests: ``Last-Modified`` is the newest change to any dataset (a withdrawal or
+reclassification changes it too), and an unchanged catalogue costs one small query.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
-from flask import Blueprint, Flask, Response
-from sqlalchemy import select
+from flask import Blueprint, Flask, Response, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from catalogue.classification import public_conditions
 from catalogue.datajson import build_data_json
@@ -25,13 +29,24 @@ def data_json() -> Response:
     """Every public dataset, newest change first."""
     catalogue = catalogue_of()
     with catalogue.sessions() as session:
-        datasets = session.scalars(select(Dataset).where(*public_conditions())
-                                   .order_by(Dataset.metadata_modified.desc(), Dataset.name))
+        # Any dataset's change (even one that hid it) may change the document.
+        newest = session.scalar(select(func.max(Dataset.metadata_modified)))
+        since = request.if_modified_since
+        if newest is not None and since is not None and \
+                newest.replace(microsecond=0, tzinfo=UTC) <= since:
+            return Response(status=304)
+        datasets = session.scalars(
+            select(Dataset).where(*public_conditions())
+            .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
+                     selectinload(Dataset.groups), selectinload(Dataset.extras))
+            .order_by(Dataset.metadata_modified.desc(), Dataset.name))
         packages = [package_dict(ds, catalogue.site_url) for ds in datasets]
     document = build_data_json(packages, catalogue.site_url)
     response = Response(json.dumps(document, ensure_ascii=False, indent=1),
                         mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if newest is not None:
+        response.last_modified = newest.replace(tzinfo=UTC)
     return response
 
 

@@ -93,3 +93,19 @@ def test_data_json_round_trips_through_the_datajson_harvester(
     search = harvested_into.search
     if search is not None and hasattr(search, "close"):
         search.close()
+
+
+def test_unchanged_catalogue_answers_304(client: FlaskClient, catalogue: Catalogue, org: str,
+                                         clock: FixedClock) -> None:
+    publish(catalogue, org, "http://files.test/")
+    first = client.get("/data.json")
+    stamp = first.headers["Last-Modified"]
+    assert client.get("/data.json", headers={"If-Modified-Since": stamp}).status_code == 304
+    clock.advance(minutes=5)
+    with catalogue.unit("agency") as uow:
+        from catalogue.datasets.service import update_dataset
+
+        update_dataset(uow, "gia-dat-o-do-thi", {"access_class": "private"}, partial=True)
+        uow.commit()
+    again = client.get("/data.json", headers={"If-Modified-Since": stamp})
+    assert again.status_code == 200 and again.get_json()["dataset"] == []
