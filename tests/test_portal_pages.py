@@ -333,3 +333,19 @@ def test_provenance_names_the_harvest_job(app: Flask, catalogue: Catalogue,
         session.commit()
     html = text(app.test_client().get(f"/dataset/{fresh.air}"))
     assert "<code>0f1e2d3c</code> · 01/03/2026 22:55 · Hoàn tất" in html
+
+
+def test_maintenance_banner_shows_on_pages(app: Flask, catalogue: Catalogue,
+                                           clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    from catalogue.notices.service import announce_notice
+
+    start = clock.now() + timedelta(days=10)
+    with catalogue.unit("ops") as uow:
+        announce_notice(uow, kind="maintenance", reason="Nâng cấp máy chủ cơ sở dữ liệu",
+                        starts_at=start, ends_at=start + timedelta(hours=4))
+        uow.commit()
+    html = text(app.test_client().get("/"))
+    assert "Nâng cấp máy chủ cơ sở dữ liệu" in html
+    assert html.index('class="notices"') < html.index('<main id="main"')
