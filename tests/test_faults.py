@@ -231,3 +231,62 @@ def test_corrupted_stored_file_is_found_and_repaired_from_the_last_backup(
                                   "--repair-from", str(backup)])
     assert result.exit_code == 0, result.output
     assert stored.read_bytes() == good
+
+
+HARVEST = """
+[[source]]
+name = "share"
+type = "files"
+path = "{path}"
+organization = "{org}"
+schedule = "0 2 * * *"
+default_groups = ["dat-dai"]
+"""
+
+
+def test_killed_harvest_is_marked_aborted_and_the_next_run_completes_it(
+        app: Flask, catalogue: Catalogue, org: str, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from catalogue.datasets.model import Dataset
+    from catalogue.harvest.model import HarvestJob, HarvestObject
+    from catalogue.history.model import Revision
+
+    share = tmp_path / "share"
+    share.mkdir()
+    files = 24
+    for i in range(files):
+        (share / f"bang-{i:03d}.csv").write_text(f"huyen,gia\nĐồng Xoài,{i}\n", encoding="utf-8")
+        (share / f"bang-{i:03d}.csv.meta.toml").write_text(
+            f'name = "bang-gia-{i:03d}"\ntitle = "Bảng giá đất {i}"\n', encoding="utf-8")
+    home = app.config["DULIEUMO_HOME"].root
+    (home / "harvest.toml").write_text(HARVEST.format(path=share, org=org), encoding="utf-8")
+    env = {**os.environ, "DULIEUMO_HOME": str(home), "DULIEUMO_LOG_JSON": "false",
+           **({"DULIEUMO_DATABASE_URL": app.config["DULIEUMO"]["database_url"]}
+              if app.config["DULIEUMO"]["database_url"] else {})}
+    dulieumo = str(Path(sys.executable).with_name("dulieumo"))
+    job = subprocess.Popen([dulieumo, "harvest", "run", "share"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def imported() -> int:
+        with catalogue.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(HarvestObject)) or 0)
+
+    try:
+        _wait_until(lambda: imported() >= 3 or job.poll() is not None, 30)
+        job.send_signal(signal.SIGKILL)
+    finally:
+        job.wait(10)
+    assert imported() < files, "the harvest finished before it could be killed"
+    result = CliRunner().invoke(main, ["--home", str(home), "harvest", "run", "share"])
+    assert result.exit_code == 0, result.output
+    with catalogue.sessions() as session:
+        statuses = [j.status for j in session.scalars(select(HarvestJob)
+                                                      .order_by(HarvestJob.started))]
+        names = list(session.scalars(select(Dataset.name).where(Dataset.harvest_source
+                                                                 == "share")))
+        first_actions = {ds_id: action for ds_id, action in session.execute(
+            select(Revision.dataset_id, Revision.action).where(Revision.number == 1)).all()}
+    assert statuses == ["aborted", "finished"]
+    assert sorted(names) == [f"bang-gia-{i:03d}" for i in range(files)]  # none lost, none twice
+    assert set(first_actions.values()) == {"dataset.create"}
