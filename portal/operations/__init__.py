@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.context import Catalogue
 from catalogue.notices.service import notices_for_status
@@ -113,7 +114,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _notices() -> dict[str, Any]:
-        return {"active_notices": notices_for_status(catalogue_of(app))}
+        try:
+            return {"active_notices": notices_for_status(catalogue_of(app))}
+        except SQLAlchemyError:
+            # The database is down: error pages must still render (without the banner).
+            return {"active_notices": []}
 
     if "auth" in app.blueprints:  # the admin pages need the accounts' log-in (issue 7)
         from portal.operations.admin import bp as admin_bp
