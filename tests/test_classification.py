@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect
@@ -142,3 +143,18 @@ def test_default_licence_setting_is_the_statutory_terms(tmp_path: Path) -> None:
 
     assert load_settings(tmp_path / "none.toml", environ={})["default_license"] == \
         "vn-open-data-terms"
+
+
+def test_the_api_sets_and_shows_the_classification(client: Any, org: str,
+                                                   api_token: Any) -> None:
+    token = api_token("lan", org=org, role="editor")
+    created = client.post("/api/3/action/package_create", headers={"Authorization": token},
+                          json={"name": "ho-so-dung-chung", "owner_org": org,
+                                "access_class": "shared", "importance": "important"})
+    assert created.status_code == 200, created.get_json()
+    result = created.get_json()["result"]
+    assert (result["access_class"], result["importance"]) == ("shared", "important")
+    bad = client.post("/api/3/action/package_patch", headers={"Authorization": token},
+                      json={"id": "ho-so-dung-chung", "access_class": "public"})
+    assert bad.status_code == 409 or bad.get_json()["error"]["__type"] == "Validation Error"
+    assert "access_class" in bad.get_json()["error"]
