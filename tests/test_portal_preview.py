@@ -127,3 +127,32 @@ def test_bar_and_column_charts_escape_labels() -> None:
     svg = charts.bar_chart_svg([("<b>", 3), ("B", 0)], title="t")
     assert "&lt;b&gt;" in svg
     assert "<rect" in charts.column_chart_svg([("2026-01", 2)], title="t")
+
+
+def test_xlsx_stored_without_extension(tmp_path: Path) -> None:
+    """The file store keeps files under their sha256, with no extension."""
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    book.active.append([1])
+    path = tmp_path / "0123abcd"
+    book.save(tmp_path / "x.xlsx")
+    (tmp_path / "x.xlsx").rename(path)
+    assert tables.read_table(path, "XLSX").rows == [["1"]]
+    assert list(tables.iter_rows(path, "XLSX")) == [["a"], ["1"]]
+
+
+def test_damaged_xlsx_is_reported_not_crashed(tmp_path: Path) -> None:
+    path = tmp_path / "broken"
+    path.write_bytes(b"not a zip file")
+    try:
+        tables.read_table(path, "XLSX")
+    except tables.UNREADABLE:
+        pass
+    else:
+        raise AssertionError("a damaged workbook must raise one of tables.UNREADABLE")
+
+
+def test_iso_and_vietnamese_times() -> None:
+    assert parse_time("2026-03-02T10:15:00+07:00") == datetime(2026, 3, 2, 10, 15)
+    assert parse_time("02/03/2026 10:15") == datetime(2026, 3, 2, 10, 15)
+    assert parse_time("31/02/2026") is None

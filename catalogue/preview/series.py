@@ -12,8 +12,9 @@ from catalogue.preview.tables import Table
 _VI_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+,\d+$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _EN_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                 "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%m/%Y", "%Y-%m")
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_OTHER_FORMATS = ("%Y/%m/%d", "%m/%Y", "%Y-%m")
+SAMPLE = 50  # values looked at to decide what a column holds
 MAX_SERIES = 3  # lines drawn in one chart; more become unreadable
 
 
@@ -35,9 +36,23 @@ def parse_number(text: str) -> float | None:
 def parse_time(text: str) -> datetime | None:
     """A date or date-time in the formats agencies use, or a bare year."""
     value = text.strip()
+    if not value or not value[0].isdigit():
+        return None
     if re.fullmatch(r"(19|20)\d{2}", value):
         return datetime(int(value), 1, 1)
-    for fmt in _DATE_FORMATS:
+    if len(value) >= 10 and value[4] == "-":  # ISO 8601, parsed in C
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=None)
+        except ValueError:
+            return None
+    if match := _DMY.match(value):  # dd/mm/yyyy [hh:mm[:ss]], the Vietnamese way
+        day, month, year, hour, minute, second = match.groups()
+        try:
+            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                            int(second or 0))
+        except ValueError:
+            return None
+    for fmt in _OTHER_FORMATS:
         try:
             return datetime.strptime(value, fmt)
         except ValueError:
@@ -63,8 +78,8 @@ class Series:
 
 
 def _share(values: list[str], parse: Callable[[str], object]) -> float:
-    """The share of non-blank values that ``parse`` understands."""
-    filled = [v for v in values if v.strip()]
+    """The share of (the first :data:`SAMPLE`) non-blank values that ``parse`` understands."""
+    filled = [v for v in values if v.strip()][:SAMPLE]
     if not filled:
         return 0.0
     return sum(1 for v in filled if parse(v) is not None) / len(filled)

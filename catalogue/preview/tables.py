@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-TABULAR_FORMATS = frozenset({"CSV", "TSV", "XLSX", "XLS"})
+TABULAR_FORMATS = frozenset({"CSV", "TSV", "XLSX"})
+# What a damaged or mislabelled file raises while being read (a zip that is not a workbook, …).
+UNREADABLE = (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error)
 SNIFF_BYTES = 64 * 1024
 # The preview reads at most this many rows, however long the file (pages and sorting act on them).
 PREVIEW_MAX_ROWS = 1000
@@ -99,22 +102,24 @@ def _csv_rows(path: Path) -> tuple[Iterator[list[str]], str, str]:
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_cell(v) for v in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield cells
-    finally:
-        book.close()
+    # A file object: openpyxl refuses paths without an .xlsx extension (the store's have none).
+    with path.open("rb") as fh:
+        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            for row in sheet.iter_rows(values_only=True):
+                cells = [_cell(v) for v in row]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                yield cells
+        finally:
+            book.close()
 
 
 def iter_rows(path: Path, fmt: str, filename: str = "") -> Iterator[list[str]]:
     """Every row of the file, header first, as lists of strings."""
     kind = fmt.upper() or filename.rsplit(".", 1)[-1].upper()
-    if kind in ("XLSX", "XLS") or filename.lower().endswith(".xlsx"):
+    if kind == "XLSX" or filename.lower().endswith(".xlsx"):
         yield from _xlsx_rows(path)
     else:
         rows, _, _ = _csv_rows(path)
@@ -126,7 +131,7 @@ def read_table(path: Path, fmt: str, filename: str = "",
     """The header and the first ``max_rows`` rows; blank lines skipped, ragged rows padded."""
     kind = fmt.upper() or filename.rsplit(".", 1)[-1].upper()
     encoding = delimiter = ""
-    if kind in ("XLSX", "XLS") or filename.lower().endswith(".xlsx"):
+    if kind == "XLSX" or filename.lower().endswith(".xlsx"):
         source: Iterator[list[str]] = _xlsx_rows(path)
     else:
         source, encoding, delimiter = _csv_rows(path)

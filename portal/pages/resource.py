@@ -6,6 +6,7 @@ so a cited version's link gives the exact bytes that were cited. Links redirect.
 
 from __future__ import annotations
 
+import itertools
 import json
 import mimetypes
 from typing import Any
@@ -84,7 +85,7 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
         try:
             table = tables.read_table(path, res.get("format") or "", res.get("filename", ""))
-        except (OSError, ValueError, KeyError, ImportError):
+        except tables.UNREADABLE:
             context["preview_error"] = True
             return context
         per_page = int(catalogue().settings.get("preview_rows", 100))
@@ -197,6 +198,11 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
     rows = tables.iter_rows(path, res.get("format") or "", res["filename"])
+    try:  # fail before the response starts, not half-way through the stream
+        first = next(rows, None)
+    except tables.UNREADABLE:
+        abort(422)
+    rows = itertools.chain([first] if first is not None else [], rows)
     body = tables.to_csv(rows) if fmt == "csv" else tables.to_json(rows)
     stem = (res["filename"].rsplit(".", 1)[0] or "data")
     mimetype = "text/csv" if fmt == "csv" else "application/json"
