@@ -34,6 +34,12 @@ def test_user_create_and_token_create_give_a_working_token(
     assert principal is not None and principal.name == "lan"
 
 
+def test_account_without_agency_is_refused(app: Flask, runner: CliRunner, home: Path) -> None:
+    result = runner.invoke(main, ["--home", str(home), "user", "create", "lan", "--email",
+                                  "lan@tnmt.gov.vn", "--password", GOOD])
+    assert result.exit_code != 0 and "organization: Missing value" in result.output
+
+
 def test_refused_password_exits_nonzero_with_reason(app: Flask, runner: CliRunner, home: Path,
                                                     org: str) -> None:
     result = runner.invoke(main, ["--home", str(home), "user", "create", "lan", "--email",
@@ -55,7 +61,7 @@ def test_password_is_prompted_when_omitted(app: Flask, runner: CliRunner, home: 
 def test_lock_unlock_set_role_list(app: Flask, runner: CliRunner, home: Path, org: str) -> None:
     base = ["--home", str(home)]
     assert runner.invoke(main, [*base, "user", "create", "lan", "--email", "lan@tnmt.gov.vn",
-                                "--password", GOOD]).exit_code == 0
+                                "--password", GOOD, "--org", org]).exit_code == 0
     assert runner.invoke(main, [*base, "user", "set-role", "lan", "admin", "--org",
                                 org]).exit_code == 0
     assert runner.invoke(main, [*base, "user", "lock", "lan", "--reason",
@@ -68,10 +74,10 @@ def test_lock_unlock_set_role_list(app: Flask, runner: CliRunner, home: Path, or
 
 
 def test_token_revoke_by_listed_prefix(app: Flask, catalogue: Catalogue, runner: CliRunner,
-                                       home: Path, clock: FixedClock) -> None:
+                                       home: Path, clock: FixedClock, org: str) -> None:
     base = ["--home", str(home)]
     runner.invoke(main, [*base, "user", "create", "lan", "--email", "lan@tnmt.gov.vn",
-                         "--password", GOOD])
+                         "--password", GOOD, "--org", org])
     token = runner.invoke(main, [*base, "token", "create", "lan"]).output.splitlines()[-1]
     prefix = runner.invoke(main, [*base, "token", "list", "lan"]).output.split("\t")[1]
     assert runner.invoke(main, [*base, "token", "revoke", prefix]).exit_code == 0
@@ -79,13 +85,14 @@ def test_token_revoke_by_listed_prefix(app: Flask, catalogue: Catalogue, runner:
         assert principal_from_token(session, token, clock) is None
 
 
-def test_audit_verify_and_export(app: Flask, runner: CliRunner, home: Path, tmp_path: Path) -> None:
+def test_audit_verify_and_export(app: Flask, runner: CliRunner, home: Path, tmp_path: Path,
+                                 org: str) -> None:
     base = ["--home", str(home)]
     runner.invoke(main, [*base, "user", "create", "lan", "--email", "lan@tnmt.gov.vn",
-                         "--password", GOOD])
+                         "--password", GOOD, "--org", org])
     runner.invoke(main, [*base, "user", "lock", "lan", "--reason", "test"])
     result = runner.invoke(main, [*base, "audit", "verify"])
-    assert result.exit_code == 0 and "intact: 2 entries" in result.output
+    assert result.exit_code == 0 and "intact: 2 entries" in result.output, result.output
     out = tmp_path / "audit.csv"
     assert runner.invoke(main, [*base, "audit", "export", "-o", str(out)]).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()

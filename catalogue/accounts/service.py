@@ -106,6 +106,8 @@ def create_user(uow: UnitOfWork, *, name: str, email: str, full_name: str, passw
     if role is not None and org is None:
         raise ValidationError({"organization": ["A role is held in an organization: name it"]})
     errors = _check_new_user(uow.session, name, email, full_name, org)
+    if org is None and not sysadmin:
+        errors["organization"] = ["Missing value: name the agency the person works for"]
     problems = password_problems(password, name=name, email=email, full_name=full_name)
     if problems:
         errors["password"] = problems
