@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -30,12 +31,37 @@ def home(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated and seeded once; each test's app starts from a copy,
+    because running every migration per test dominated the suite's time."""
+    template_home = tmp_path_factory.mktemp("template-home")
+    template = create_app(home=template_home, clock=FixedClock(datetime(2026, 3, 2, 8, 30, 0)))
+    initialise(template)
+    catalogue = catalogue_of(template)
+    if catalogue.search is not None:
+        catalogue.search.close()
+    catalogue.sessions.kw["bind"].dispose()
+    return template_home / "dulieumo.sqlite"
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 @pytest.fixture
-def app(home: Path, clock: FixedClock, database_config: dict[str, str]) -> Iterator[Flask]:
+def app(home: Path, clock: FixedClock, database_config: dict[str, str],
+        migrated_sqlite_template: Path) -> Iterator[Flask]:
+    if not database_config and not (home / "dulieumo.sqlite").exists():
+        _copy_sqlite(migrated_sqlite_template, home / "dulieumo.sqlite")
     app = create_app({"site_url": "http://portal.test", **database_config}, home=home,
                      clock=clock)
     app.config["TESTING"] = True
-    initialise(app)
+    if database_config:
+        initialise(app)
     yield app
     search = catalogue_of(app).search
     if search is not None and hasattr(search, "close"):
