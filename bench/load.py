@@ -1,7 +1,7 @@
 """Load benchmark: the API and portal under concurrent clients, through gunicorn (issue 8).
 
     python bench/load.py --sizes 10000 100000 [--db sqlite|postgres] [--workers 4]
-                         [--clients 16] [--seconds 15]
+                         [--clients 16] [--seconds 15] [--home DIR]
 
 For each size: a fresh home with ``n`` generated Vietnamese datasets (bulk insert plus index,
 the generator of ``bench/search.py`` via ``bench/portal.py``) and a few uploaded files
@@ -209,13 +209,39 @@ def line(name: str, outcome: Outcome, elapsed: float) -> str:
     return text + (f"  first: {outcome.first_error}" if outcome.errors else "")
 
 
-def run(n: int, db: str, workers: int, clients: int, seconds: float) -> None:
+def existing(home: Path, config: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Names and download paths of a home ``prepare`` filled before (``--home``)."""
+    from sqlalchemy import select
+
+    from catalogue.datasets.model import Dataset, Resource
+    from portal import create_app
+    from portal.catalogue_ext import catalogue_of
+
+    app = create_app({"log_json": False, **config}, home=home)
+    catalogue = catalogue_of(app)
+    with catalogue.sessions() as session:
+        names = list(session.scalars(select(Dataset.name).where(
+            Dataset.state == "active", Dataset.private.is_(False))))
+        downloads = [f"/dataset/{name}/resource/{rid}/download/du-lieu.csv"
+                     for name, rid in session.execute(
+                         select(Dataset.name, Resource.id).join(Resource)
+                         .where(Resource.url_type == "upload")).all()]
+    catalogue.sessions.kw["bind"].dispose()
+    return names, downloads
+
+
+def run(n: int, db: str, workers: int, clients: int, seconds: float,
+        keep: Path | None = None) -> None:
     print(f"{n} datasets, {db}, gunicorn {workers} sync workers, {clients} clients, "
           f"{seconds:.0f} s per scenario")
     with tempfile.TemporaryDirectory() as tmp, database(db) as config:
-        home = Path(tmp) / "home"
-        home.mkdir()
-        names, downloads = prepare(home, n, config)
+        home = keep or Path(tmp) / "home"
+        if keep is not None and db == "sqlite" and (home / "dulieumo.sqlite").exists():
+            names, downloads = existing(home, config)
+            print(f"  reusing {home}: {len(names)} public datasets")
+        else:
+            home.mkdir(parents=True, exist_ok=True)
+            names, downloads = prepare(home, n, config)
         scenarios: dict[str, Callable[[random.Random], str]] = {
             "package_show": lambda r: f"/api/3/action/package_show?id={r.choice(names)}",
             "package_search": lambda r: (f"/api/3/action/package_search?q={quote(r.choice(WORDS))}"
@@ -237,9 +263,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--home", type=Path, help="Keep the generated home here and reuse it "
+                        "on the next run (SQLite; one size).")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        run(n, args.db, args.workers, args.clients, args.seconds)
+        run(n, args.db, args.workers, args.clients, args.seconds, args.home)
 
 
 if __name__ == "__main__":
