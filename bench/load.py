@@ -254,6 +254,34 @@ def run(n: int, db: str, workers: int, clients: int, seconds: float,
                 hammer(port, pick, 2, 1.0)  # warm each worker's caches
                 outcome, elapsed = hammer(port, pick, clients, seconds)
                 print(line(name, outcome, elapsed), flush=True)
+        in_process(home, config, scenarios)
+
+
+def in_process(home: Path, config: dict[str, Any],
+               scenarios: dict[str, Callable[[random.Random], str]], count: int = 100) -> None:
+    """Server time per request, one at a time in this process (no network, no contention
+    between clients): what one core spends; 2 cores ≈ 2000 / p50 req/s at best."""
+    from portal import create_app
+    from portal.catalogue_ext import catalogue_of
+
+    app = create_app({"log_json": False, **config}, home=home)
+    client = app.test_client()
+    print("  server time in process, one request at a time:")
+    for name, pick in scenarios.items():
+        rnd = random.Random(1)
+        times = []
+        for i in range(count + 5):
+            started = time.perf_counter()
+            client.get(pick(rnd))
+            if i >= 5:  # the first few warm caches
+                times.append(time.perf_counter() - started)
+        ordered = sorted(times)
+        print(f"    {name:<16} p50 {statistics.median(ordered) * 1000:6.1f} ms  "
+              f"p95 {_percentile(ordered, .95):6.1f} ms", flush=True)
+    search = catalogue_of(app).search
+    if search is not None and hasattr(search, "close"):
+        search.close()
+    catalogue_of(app).sessions.kw["bind"].dispose()
 
 
 def main(argv: list[str] | None = None) -> None:
