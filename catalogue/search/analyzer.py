@@ -46,6 +46,8 @@ _BREAK_RE = re.compile(r"[^\w\s]|_")
 def strip_invisible(text: str) -> str:
     """Drop zero-width characters and turn control characters into spaces."""
     text = text.translate(_INVISIBLE)
+    if text.isprintable():  # the usual case: no Cc/Cf/Zl/Zp (nor any other odd space)
+        return text
     return "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
     )

@@ -140,13 +140,19 @@ def result(hits: list[tuple[float, DocData]], sq: SearchQuery,
     page = order(hits, keys, sq.start + rows)[sq.start:]
     found = SearchResult(count=len(hits), ids=[d.id for _, d in page],
                          facets=facet_counts([d for _, d in hits], sq))
+    add_snippets(found, [d for _, d in page], sq, text)
+    return found
+
+
+def add_snippets(found: SearchResult, page: list[DocData], sq: SearchQuery,
+                 text: TextQuery) -> None:
+    """Highlighted title and description snippets of the page's documents, when asked."""
     if sq.highlight and text.words:
-        for _, doc in page:
+        for doc in page:
             snippets = {name: s for name, value in (("title", doc.title), ("notes", doc.notes))
                         if (s := highlight(value, text.words)) is not None}
             if snippets:
                 found.highlights[doc.id] = snippets
-    return found
 
 
 def autocomplete(docs: list[DocData], words: list[str], limit: int) -> list[dict[str, str]]:

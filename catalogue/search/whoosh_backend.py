@@ -17,15 +17,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from whoosh import columns, fields, formats, index, query, scoring
+import numpy as np
+from whoosh import columns as whoosh_columns
+from whoosh import fields, formats, index, query, scoring
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 
-from catalogue.search import collect
+from catalogue.search import collect, columns
 from catalogue.search.analyzer import folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import search_fields
-from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
+from catalogue.search.query import And, Filter, Match, Or
 from catalogue.search.ranking import TextQuery, plan_query
 from catalogue.search.spelling import correct, suggest
 
@@ -55,6 +58,18 @@ class _TermsField(fields.FieldType):
         return iter([qstring])
 
 
+def _codec() -> W3Codec:
+    """Whoosh's codec without per-document field lengths.
+
+    Our scoring never reads lengths (every field is pre-weighted and
+    unscorable), yet with length statistics on, writing each posting looks
+    the missing length column up on disk: most of the build time went there.
+    """
+    codec = W3Codec()
+    codec.length_stats = False
+    return codec
+
+
 def _schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(unique=True),
@@ -65,7 +80,7 @@ def _schema() -> fields.Schema:
         words=_TermsField(),
         modified=fields.ID(),
         created=fields.ID(),
-        meta=fields.COLUMN(columns.VarBytesColumn()),
+        meta=fields.COLUMN(whoosh_columns.VarBytesColumn()),
     )
 
 
@@ -115,28 +130,35 @@ class WhooshBackend:
         else:
             self._ix = index.create_in(str(self.index_dir), _schema(), indexname=INDEX_NAME)
         self._searcher: Searcher | None = None
-        # Per-segment document data, keyed by segment id: segments never
-        # change once written, so this survives commits by other processes.
-        self._segments: dict[str, list[collect.DocData]] = {}
+        # Per-segment stored data and postings, keyed by segment id: segments
+        # never change once written, so these survive commits by other processes.
+        self._segments: dict[str, columns.Segment] = {}
+        self._postings = columns.PostingCache()
+        # The column table of the current searcher's generation.
+        self._table: tuple[Searcher, columns.DocTable] | None = None
         self._vocab: tuple[int, dict[str, int]] | None = None
-        self._hidden_cache: dict[tuple[Any, ...], set[int]] = {}
 
     # -- writing --------------------------------------------------------------
 
     def index_documents(self, docs: Iterable[dict[str, Any]]) -> None:
         """Add or replace packages; one commit for the whole batch."""
-        rows = [search_fields(d) for d in docs]
+        rows = list({r["id"]: r for r in map(search_fields, docs)}.values())
         if not rows:
             return
-        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256)
-        # Into an empty index (a rebuild, a bulk load) nothing needs replacing;
-        # update_document's per-document delete would cost most of the time.
-        write = writer.add_document if writer.reader().doc_count_all() == 0 else \
-            writer.update_document
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256,
+                                 codec=_codec())
         try:
+            # Replacing: delete the old versions by docnum in one pass.
+            # update_document would open a searcher per document, which cost
+            # most of the time of a batch into a non-empty index.
+            reader = writer.reader()
+            if reader.doc_count():
+                for row in rows:
+                    for docnum in _live_docs(reader, "id", row["id"]):
+                        writer.delete_document(docnum)
             for row in rows:
                 pairs = row["vocabulary"]
-                write(
+                writer.add_document(
                     id=row["id"], body=row["terms"], filters=row["filters"],
                     vocab1=[f"{f}|{e}" for f, e in pairs if "_" not in f],
                     vocab2=[f"{f}|{e}" for f, e in pairs if "_" in f],
@@ -153,19 +175,22 @@ class WhooshBackend:
         wanted = list(ids)
         if not wanted:
             return
-        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, codec=_codec())
+        reader = writer.reader()
         for i in wanted:
-            writer.delete_by_term("id", str(i))
+            for docnum in _live_docs(reader, "id", str(i)):
+                writer.delete_document(docnum)
         writer.commit()
 
     def clear(self) -> None:
         """Empty the index (a new generation with no segments)."""
-        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, codec=_codec())
         writer.commit(mergetype=_drop_all)
 
     def optimize(self) -> None:
         """Merge all segments into one: faster searches after a bulk load."""
-        self._ix.optimize()
+        self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, codec=_codec()).commit(
+            optimize=True)
 
     # -- reading --------------------------------------------------------------
 
@@ -176,23 +201,51 @@ class WhooshBackend:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def _doc_data(self, searcher: Searcher) -> list[tuple[Any, list[collect.DocData]]]:
-        """(segment reader, per-document data) of each segment, cached by segment id."""
-        result = []
-        live = set()
-        for reader, _offset in searcher.reader().leaf_readers():
-            if reader.segment() is None:
-                continue  # an empty index
-            seg_id = reader.segment().segment_id()
-            live.add(seg_id)
-            if seg_id not in self._segments:
-                col = reader.column_reader("meta") if reader.has_column("meta") else []
-                self._segments[seg_id] = [collect.doc_data(json.loads(b)) if b else
-                                          collect.EMPTY for b in col]
-            result.append((reader, self._segments[seg_id]))
+    def _leaves(self, searcher: Searcher) -> list[tuple[Any, str, int]]:
+        """(segment reader, segment id, first global docnum) of each segment."""
+        leaves = [(reader, reader.segment().segment_id(), offset)
+                  for reader, offset in searcher.reader().leaf_readers()
+                  if reader.segment() is not None]  # None: an empty index
+        live = {seg_id for _, seg_id, _ in leaves}
         for stale in set(self._segments) - live:
             del self._segments[stale]
-        return result
+        self._postings.forget(live)
+        return leaves
+
+    def _columns(self, searcher: Searcher) -> columns.DocTable:
+        """The column table of this searcher's generation, built once per generation."""
+        if self._table is not None and self._table[0] is searcher:
+            return self._table[1]
+        leaves = self._leaves(searcher)
+        segments = []
+        for reader, seg_id, _offset in leaves:
+            if seg_id not in self._segments:
+                stored = list(reader.column_reader("meta")) if reader.has_column("meta") \
+                    else [b""] * reader.doc_count_all()
+                self._segments[seg_id] = columns.read_segment(stored)
+            segments.append(self._segments[seg_id])
+        deleted = np.zeros(sum(len(s.docs) for s in segments), dtype=bool)
+        for reader, _seg_id, offset in leaves:
+            if reader.has_deletions():
+                deleted[[offset + d for d in reader.segment().deleted_docs()]] = True
+
+        def postings(fieldname: str, term: str) -> tuple[Any, Any]:
+            parts = [self._postings.get((seg_id, fieldname, term),
+                                        lambda r=reader: _read_postings(r, fieldname, term))
+                     for reader, seg_id, _offset in leaves]
+            if len(parts) == 1:
+                return parts[0]
+            ids = [p[0] + offset for p, (_r, _s, offset) in zip(parts, leaves, strict=True)]
+            return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+                    np.concatenate([p[1] for p in parts]) if parts else np.zeros(0))
+
+        def filter_terms(prefix: str) -> list[str]:
+            return [t.decode("utf-8") if isinstance(t, bytes) else t
+                    for t in searcher.reader().expand_prefix("filters", prefix)]
+
+        table = columns.DocTable(segments, deleted, postings, filter_terms)
+        self._table = (searcher, table)
+        return table
 
     def _vocabulary(self, reader: Any) -> dict[str, int]:
         generation = self._ix.latest_generation()
@@ -215,48 +268,27 @@ class WhooshBackend:
             return query.Or([self._filter(i) for i in tree.items])
         raise TypeError(f"unsupported filter {tree!r}")
 
-    def _hidden(self, reader: Any, seg_key: tuple[str, int], sq: SearchQuery) -> set[int]:
-        """Deleted documents and those ``sq`` may not see, cached per segment."""
-        key = (*seg_key, sq.include_private, sq.include_drafts)
-        if key not in self._hidden_cache:
-            states = [t.decode("utf-8") if isinstance(t, bytes) else t
-                      for t in reader.expand_prefix("filters", "state=")]
-            hidden = {d for d in range(reader.doc_count_all()) if reader.is_deleted(d)}
-            for term in collect.hidden_filter_terms(states, sq.include_private,
-                                                    sq.include_drafts):
-                hidden.update(d for d, _ in _postings(reader, "filters", term))
-            self._hidden_cache = {k: v for k, v in self._hidden_cache.items()
-                                  if k[0] in self._segments}
-            self._hidden_cache[key] = hidden
-        return self._hidden_cache[key]
-
     def search(self, sq: SearchQuery) -> SearchResult:
         """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`."""
         tree, sort_keys = collect.prepare(sq)
         searcher = self._fresh()
         lexicon = _Lexicon(self, searcher)
         text = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-        hits: list[tuple[float, collect.DocData]] = []
-        for reader, data in self._doc_data(searcher):
-            seg_key = (reader.segment().segment_id(), reader.doc_count())
-            allowed = _docset(tree, reader)
-            hidden = self._hidden(reader, seg_key, sq)
-            if text.empty:
-                docs = range(reader.doc_count_all()) if allowed is None else sorted(allowed)
-                scored = {d: 0.0 for d in docs if d not in hidden}
-            else:
-                scored = _score(reader, text)
-                for term in text.required:
-                    needed = {d for d, _ in _postings(reader, "body", term)}
-                    scored = {d: v for d, v in scored.items() if d in needed}
-                if allowed is not None:
-                    scored = {d: v for d, v in scored.items() if d in allowed}
-                scored = {d: v for d, v in scored.items() if d not in hidden}
-            for term in text.excluded:
-                for d, _ in _postings(reader, "body", term):
-                    scored.pop(d, None)
-            hits.extend((v, data[d]) for d, v in scored.items())
-        result = collect.result(hits, sq, sort_keys, text)
+        table = self._columns(searcher)
+        scores, selected = table.score(text)
+        selected &= ~table.hidden(sq.include_private, sq.include_drafts)
+        allowed = table.filter_mask(tree)
+        if allowed is not None:
+            selected &= allowed
+        docs = np.flatnonzero(selected)
+        if text.empty:
+            # Every score is 0: ordering by it would only make the first key useless.
+            sort_keys = [k for k in sort_keys if k[0] != "score"]
+        rows = min(sq.rows, collect.MAX_ROWS)
+        page = table.top(docs, scores, sort_keys, sq.start + rows)[sq.start:]
+        result = SearchResult(count=len(docs), ids=[table.docs[d].id for d in page],
+                              facets=table.facets(selected, sq))
+        collect.add_snippets(result, [table.docs[d] for d in page], sq, text)
         if sq.q.strip():
             corrected = correct(sq.q, lexicon)
             result.suggestion = corrected[0] if corrected and corrected[1] else None
@@ -275,7 +307,7 @@ class WhooshBackend:
         last = query.Prefix("words", words[-1])
         clauses: list[query.Query] = [query.Term("words", w) for w in words[:-1]]
         q = query.And(clauses + [last, self._filter(collect.PUBLIC)])
-        data = [d for _, seg in self._doc_data(searcher) for d in seg]
+        data = self._columns(searcher).docs
         hits = [data[docnum] for docnum in q.docs(searcher)]
         return collect.autocomplete(hits, words, limit)
 
@@ -291,81 +323,34 @@ def _drop_all(writer: Any, segments: list[Any]) -> list[Any]:
     return []
 
 
-def _postings(reader: Any, fieldname: str, term: str) -> Iterator[tuple[int, float]]:
-    """(local docnum, weight) of a term in one segment, deleted documents included.
+def _live_docs(reader: Any, fieldname: str, term: str) -> list[int]:
+    """Global docnums of the undeleted documents holding ``term``."""
+    if (fieldname, term) not in reader:
+        return []
+    return [d for d in reader.postings(fieldname, term).all_ids() if not reader.is_deleted(d)]
+
+
+def _read_postings(reader: Any, fieldname: str, term: str) -> tuple[Any, Any]:
+    """(local docnums, weights) of a term in one segment as arrays, deleted included.
 
     Reads whole posting blocks: a Python loop over ``Matcher.next()`` costs
-    several times more per posting, and search time is mostly this loop.
+    several times more per posting.
     """
     btext = term.encode("utf-8")
-    if (fieldname, btext) not in reader:
-        return
-    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    if not hasattr(matcher, "_read_ids"):  # another codec: the slow, public way
-        while matcher.is_active():
-            yield matcher.id(), matcher.weight()
-            matcher.next()
-        return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        yield from zip(matcher._ids, matcher._weights, strict=False)
-        matcher._next_block()
-
-
-def _score(reader: Any, text: TextQuery) -> dict[int, float]:
-    """Term-at-a-time accumulation of :mod:`ranking`'s score in one segment."""
-    scores: dict[int, float] = {}
-    masks: dict[int, int] = {}
-    for term, weight in text.weights.items():
-        bit = text.masks[term]
-        for doc, doc_weight in _postings(reader, "body", term):
-            scores[doc] = scores.get(doc, 0.0) + weight * doc_weight
-            masks[doc] = masks.get(doc, 0) | bit
-    return {d: text.combine(v, masks[d]) for d, v in scores.items()}
-
-
-def _range_docs(reader: Any, tree: Range) -> set[int]:
-    name = "modified" if tree.field == "metadata_modified" else "created"
-    docs: set[int] = set()
-    for (fieldname, raw), _ in reader.iter_from(name, tree.low or ""):
-        if fieldname != name:
-            break
-        value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if value == " ":
-            continue  # no date recorded
-        if tree.low is not None and not tree.include_low and value == tree.low:
-            continue
-        if tree.high is not None:
-            # A bare date as upper bound covers that whole day.
-            cut = value[:len(tree.high)]
-            if cut > tree.high or (cut == tree.high and not tree.include_high):
-                break
-        docs.update(d for d, _ in _postings(reader, name, value))
-    return docs
-
-
-def _docset(tree: Filter, reader: Any) -> set[int] | None:
-    """Local docnums of one segment matching a filter tree; None means all."""
-    if isinstance(tree, MatchAll):
-        return None
-    if isinstance(tree, Match):
-        return {d for d, _ in _postings(reader, "filters", tree.term)}
-    if isinstance(tree, Range):
-        return _range_docs(reader, tree)
-    if isinstance(tree, And):
-        result: set[int] | None = None
-        for item in tree.items:
-            part = _docset(item, reader)
-            if part is not None:
-                result = part if result is None else result & part
-        return result
-    if isinstance(tree, Or):
-        parts = [_docset(item, reader) for item in tree.items]
-        if any(p is None for p in parts):
-            return None
-        return set().union(*parts)  # type: ignore[arg-type]
-    if isinstance(tree, Not):
-        inner = _docset(tree.item, reader)
-        return set() if inner is None else set(range(reader.doc_count_all())) - inner
-    raise TypeError(f"unknown filter {tree!r}")
+    ids: list[int] = []
+    weights: list[float] = []
+    if (fieldname, btext) in reader:
+        matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+        if not hasattr(matcher, "_read_ids"):  # another codec: the slow, public way
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+        else:
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.extend(matcher._ids)
+                weights.extend(matcher._weights)
+                matcher._next_block()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
