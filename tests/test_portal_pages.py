@@ -349,3 +349,19 @@ def test_maintenance_banner_shows_on_pages(app: Flask, catalogue: Catalogue,
     html = text(app.test_client().get("/"))
     assert "Nâng cấp máy chủ cơ sở dữ liệu" in html
     assert html.index('class="notices"') < html.index('<main id="main"')
+
+
+def test_browse_facets_follow_catalogue_changes(app: Flask, catalogue: Catalogue,
+                                                fresh: DemoSite) -> None:
+    """Facets of word-less browsing are cached per catalogue state, never stale."""
+    from catalogue.datasets.service import create_dataset
+
+    client = app.test_client()
+    before = text(client.get("/dataset?organization=so-gtvt-cao-bang"))
+    assert "bến xe" in before and "bản đồ" in before
+    with catalogue.unit("test") as uow:
+        create_dataset(uow, {"name": "tram-dung-xe-buyt", "title": "Trạm dừng xe buýt",
+                             "owner_org": "so-gtvt-cao-bang", "tags": [{"name": "xe buýt"}]})
+        uow.commit()
+    after = text(client.get("/dataset?organization=so-gtvt-cao-bang"))
+    assert "xe buýt" in after and len(titles(after)) == 3

@@ -29,6 +29,7 @@ _lock = threading.Lock()
 
 
 STAMP_SECONDS = 300
+MAX_ENTRIES = 1000
 
 
 def catalogue_stamp(session: Session) -> tuple[Any, ...]:
@@ -58,8 +59,19 @@ def cached(name: str, stamp: Any, compute: Callable[[], T]) -> T:
         return value
     value = compute()
     with _lock:
+        _cache.pop(name, None)
         _cache[name] = (stamp, value)
+        if len(_cache) > MAX_ENTRIES:  # facet sets per filter combination: forget the oldest
+            for old in list(_cache)[:MAX_ENTRIES // 2]:
+                del _cache[old]
     return value
+
+
+def peek(name: str, stamp: Any) -> Any | None:
+    """The cached value for ``stamp``, or None."""
+    with _lock:
+        hit = _cache.get(name)
+    return hit[1] if hit is not None and hit[0] == stamp else None
 
 
 def public_count(session: Session) -> int:

@@ -20,6 +20,7 @@ from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery
 from catalogue.search.errors import SearchQueryError
 from licenses import registry
+from portal.pages import counts
 from portal.pages.public import catalogue, datasets_by_ids, public_datasets, reading
 
 bp = Blueprint("search", __name__)
@@ -117,19 +118,28 @@ def _labels(session: Any, facets: dict[str, dict[str, int]]) -> dict[str, dict[s
 def _search_engine(page: SearchPage) -> None:
     backend = catalogue().search
     assert backend is not None
-    query = SearchQuery(q=page.q, filters=page.filters, sort=SORTS[page.sort], rows=PAGE_SIZE,
-                        start=(page.page - 1) * PAGE_SIZE, facet_fields=list(FACETS),
-                        facet_limit=50, highlight=True)
-    result = backend.search(query)  # type: ignore[attr-defined]
-    page.count = result.count
-    page.highlights = result.highlights
-    page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
     with reading() as session:
+        # Browsing without words: the facets of a filter set change only when the catalogue
+        # does, and counting them over every document is most of the engine's work.
+        browse_key = None if page.q else "facets:" + repr(sorted(page.filters.items()))
+        stamp = counts.catalogue_stamp(session) if browse_key else None
+        known = counts.peek(browse_key, stamp) if browse_key else None
+        query = SearchQuery(q=page.q, filters=page.filters, sort=SORTS[page.sort],
+                            rows=PAGE_SIZE, start=(page.page - 1) * PAGE_SIZE,
+                            facet_fields=[] if known is not None else list(FACETS),
+                            facet_limit=50, highlight=True)
+        result = backend.search(query)  # type: ignore[attr-defined]
+        facets = known if known is not None else result.facets
+        if browse_key and known is None:
+            counts.cached(browse_key, stamp, lambda: facets)
+        page.count = result.count
+        page.highlights = result.highlights
+        page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
         page.datasets = datasets_by_ids(session, result.ids)  # organization joined eagerly
-        labels = _labels(session, result.facets)
+        labels = _labels(session, facets)
         session.expunge_all()  # loaded: the template reads them after the session closes
     for key in FACETS:
-        values = result.facets.get(key, {})
+        values = facets.get(key, {})
         names = labels.get(key, {})
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
 
