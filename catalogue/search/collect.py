@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -123,14 +124,16 @@ def order(hits: list[tuple[float, DocData]], keys: list[tuple[str, bool]],
 
 def facet_counts(docs: list[DocData], sq: SearchQuery) -> dict[str, dict[str, int]]:
     """Value counts of each requested facet field, most frequent first."""
-    facets: dict[str, dict[str, int]] = {}
-    for name in sq.facet_fields:
-        counts = Counter(v for d in docs for v in d.facets.get(name, ()))
-        ranked = sorted(((v, c) for v, c in counts.items() if c >= sq.facet_mincount),
-                        key=lambda vc: (-vc[1], vc[0]))
-        limit = len(ranked) if sq.facet_limit < 0 else sq.facet_limit
-        facets[name] = dict(ranked[:limit])
-    return facets
+    return {name: rank_facet(Counter(v for d in docs for v in d.facets.get(name, ())), sq)
+            for name in sq.facet_fields}
+
+
+def rank_facet(counts: Mapping[str, int], sq: SearchQuery) -> dict[str, int]:
+    """One facet's values: at least ``facet_mincount``, most frequent first, then by value."""
+    ranked = sorted(((v, c) for v, c in counts.items() if c >= sq.facet_mincount),
+                    key=lambda vc: (-vc[1], vc[0]))
+    limit = len(ranked) if sq.facet_limit < 0 else sq.facet_limit
+    return dict(ranked[:limit])
 
 
 def result(hits: list[tuple[float, DocData]], sq: SearchQuery,

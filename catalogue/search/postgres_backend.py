@@ -234,8 +234,9 @@ class PostgresBackend:
             self._vocab = (generation, {f: int(n) for f, n in rows})
         return self._vocab[1]
 
-    def _select(self, sq: SearchQuery, tree: Filter, textq: TextQuery) -> tuple[str, _Sql]:
-        sql = _Sql()
+    def _where(self, sq: SearchQuery, tree: Filter, textq: TextQuery,
+               sql: _Sql) -> tuple[str, str] | None:
+        """(WHERE clause, final score expression); None when nothing can match."""
         states = ["active", "draft"] if sq.include_drafts else ["active"]
         where = [f"state = ANY({sql.bind(states)})", sql.filter(tree)]
         if not sq.include_private:
@@ -244,35 +245,73 @@ class PostgresBackend:
             where.append(f"lexemes @@ {sql.tsquery(textq.required, '&')}")
         if textq.excluded:
             where.append(f"NOT (lexemes @@ {sql.tsquery(textq.excluded, '|')})")
-        score, mask = "0.0", "0"
-        if not textq.empty:
-            if not textq.weights:
-                return "", sql
-            where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
-            score = " + ".join(f"{sql.bind(w)} * coalesce((terms->>{sql.bind(t)})::float8, 0)"
-                               for t, w in textq.weights.items())
+        if textq.empty:
+            return " AND ".join(where), "0.0"
+        if not textq.weights:
+            return None
+        where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
+        score = " + ".join(f"{sql.bind(w)} * coalesce((terms->>{sql.bind(t)})::float8, 0)"
+                           for t, w in textq.weights.items())
+        if textq.nwords > 1:
+            # ranking.TextQuery.combine in SQL: the sum × (share of query words found)².
             words = [[t for t, m in textq.masks.items() if m >> i & 1]
                      for i in range(textq.nwords)]
             mask = " + ".join(f"(CASE WHEN terms ?| {sql.bind(ts)} THEN {1 << i} ELSE 0 END)"
                               for i, ts in enumerate(words) if ts) or "0"
-        return (f"SELECT {score} AS score, {mask} AS mask, meta FROM search_documents "
-                f"WHERE {' AND '.join(where)}"), sql
+            share = f"(bit_count(CAST(({mask}) AS bigint)::bit(64))::float8 / {textq.nwords})"
+            score = f"({score}) * {share} * {share}"
+        return " AND ".join(where), score
 
     def search(self, sq: SearchQuery) -> SearchResult:
-        """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`."""
+        """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`.
+
+        Ordering, paging and facet counting happen in SQL (``LIMIT``, ``GROUP BY``
+        over the matching rows), so only one page of documents leaves the database.
+        """
         tree, sort_keys = collect.prepare(sq)
         with self.engine.connect() as conn:
             lexicon = _Lexicon(self, conn)
             textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-            statement, sql = self._select(sq, tree, textq)
-            rows = conn.execute(text(statement), sql.params).all() if statement else []
-            hits = [(textq.combine(float(score), int(mask)), collect.doc_data(meta))
-                    for score, mask, meta in rows]
-            result = collect.result(hits, sq, sort_keys, textq)
+            sql = _Sql()
+            found = self._where(sq, tree, textq, sql)
+            result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
+            if found is not None:
+                where, score = found
+                wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
+                rows = conn.execute(text(
+                    f"SELECT count(*) OVER () AS total, meta, score FROM ("
+                    f"SELECT id, meta, metadata_modified, metadata_created, {score} AS score "
+                    f"FROM search_documents WHERE {where}) AS hits "
+                    f"ORDER BY {_order_by(sort_keys, textq)} LIMIT {wanted}"), sql.params).all()
+                page = [collect.doc_data(meta) for _, meta, _ in rows][sq.start:]
+                result.ids = [d.id for d in page]
+                result.count = int(rows[0][0]) if rows else self._count(conn, where, sql)
+                if sq.facet_fields and result.count:
+                    result.facets = self._facets(conn, where, sql, sq)
+                collect.add_snippets(result, page, sq, textq)
             if sq.q.strip():
                 corrected = correct(sq.q, lexicon)
                 result.suggestion = corrected[0] if corrected and corrected[1] else None
         return result
+
+    def _count(self, conn: Connection, where: str, sql: _Sql) -> int:
+        """Matches when the page itself is empty (``start`` past the end)."""
+        return int(conn.execute(text(f"SELECT count(*) FROM search_documents WHERE {where}"),
+                                sql.params).scalar_one())
+
+    def _facets(self, conn: Connection, where: str, sql: _Sql,
+                sq: SearchQuery) -> dict[str, dict[str, int]]:
+        """Facet counts with one GROUP BY over the matching rows."""
+        fields = sql.bind(list(sq.facet_fields))
+        rows = conn.execute(text(
+            f"SELECT f.field, f.value, count(*) FROM search_documents d, LATERAL ("
+            f"SELECT k AS field, jsonb_array_elements_text(d.meta->'facets'->k) AS value "
+            f"FROM unnest(CAST({fields} AS text[])) k) f WHERE {where} "
+            f"GROUP BY f.field, f.value"), sql.params)
+        counts: dict[str, dict[str, int]] = {f: {} for f in sq.facet_fields}
+        for field, value, count in rows:
+            counts[field][value] = int(count)
+        return {name: collect.rank_facet(values, sq) for name, values in counts.items()}
 
     def suggest(self, q: str) -> str | None:
         """"Did you mean": typos fixed, diacritics as in the data."""
@@ -299,3 +338,29 @@ class PostgresBackend:
         """Dispose of the engine if this backend created it."""
         if self._owns_engine:
             self.engine.dispose()
+
+
+# Sort keys as SQL over search_documents; "C" collation orders as Python compares strings.
+_SORT_SQL = {
+    "metadata_modified": "metadata_modified COLLATE \"C\"",
+    "metadata_created": "metadata_created COLLATE \"C\"",
+    "quality_score": "(meta->>'quality_score')::int",
+    "name": "(meta->>'name') COLLATE \"C\"",
+    "title_string": "(meta->>'title_string') COLLATE \"C\"",
+    "id": "id COLLATE \"C\"",
+}
+
+
+def _order_by(keys: list[tuple[str, bool]], textq: TextQuery) -> str:
+    """ORDER BY for :func:`collect.order`'s keys, then name, then id."""
+    parts = []
+    for key, desc in keys:
+        if key == "score":
+            if textq.empty:
+                continue  # all 0
+            column = f"round(CAST(score AS numeric), {collect.SCORE_DIGITS})"
+        else:
+            column = _SORT_SQL[key]
+        parts.append(f"{column} {'DESC' if desc else 'ASC'}")
+    parts += [_SORT_SQL["name"] + " ASC", _SORT_SQL["id"] + " ASC"]
+    return ", ".join(parts)

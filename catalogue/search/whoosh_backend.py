@@ -36,6 +36,8 @@ from catalogue.search.spelling import correct, suggest
 WRITE_TIMEOUT = 60.0
 INDEX_NAME = "datasets"
 _ONE = pack_uint(1)
+# Most memoised lexicon answers kept per generation before starting afresh.
+MEMO_ENTRIES = 200_000
 
 
 class _TermsField(fields.FieldType):
@@ -97,22 +99,31 @@ class _Lexicon:
         self.backend = backend
         self.searcher = searcher
         self.reader = searcher.reader()
+        # Answers are memoised per generation: term dictionary lookups cost
+        # more than the vectorised search itself, and queries repeat words.
+        self._frequencies, self._variants = backend._lexicon_memo(searcher)
 
     def doc_count(self) -> int:
         return int(self.searcher.doc_count())
 
     def doc_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        return {t: int(self.reader.doc_frequency("body", t)) for t in terms}
+        known = self._frequencies
+        for t in terms:
+            if t not in known:
+                known[t] = int(self.reader.doc_frequency("body", t))
+        return known
 
     def variants(self, folded: Iterable[str]) -> dict[str, dict[str, int]]:
         found: dict[str, dict[str, int]] = {}
         for f in folded:
-            name = "vocab2" if "_" in f else "vocab1"
-            forms: dict[str, int] = {}
-            for raw in self.reader.expand_prefix(name, f + "|"):
-                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                forms[term.split("|", 1)[1]] = int(self.reader.doc_frequency(name, term))
-            found[f] = forms
+            if f not in self._variants:
+                name = "vocab2" if "_" in f else "vocab1"
+                forms: dict[str, int] = {}
+                for raw in self.reader.expand_prefix(name, f + "|"):
+                    term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    forms[term.split("|", 1)[1]] = int(self.reader.doc_frequency(name, term))
+                self._variants[f] = forms
+            found[f] = self._variants[f]
         return found
 
     def unigram_vocabulary(self) -> Mapping[str, int]:
@@ -137,13 +148,18 @@ class WhooshBackend:
         # The column table of the current searcher's generation.
         self._table: tuple[Searcher, columns.DocTable] | None = None
         self._vocab: tuple[int, dict[str, int]] | None = None
+        self._memo: tuple[Searcher, dict[str, int], dict[str, dict[str, int]]] | None = None
 
     # -- writing --------------------------------------------------------------
 
     def index_documents(self, docs: Iterable[dict[str, Any]]) -> None:
-        """Add or replace packages; one commit for the whole batch."""
-        rows = list({r["id"]: r for r in map(search_fields, docs)}.values())
-        if not rows:
+        """Add or replace packages; one commit (one new segment) for the whole batch.
+
+        Streams: a bulk load of 100k packages in one call needs no more memory
+        than Whoosh's posting pool (``limitmb``), and one segment needs no merges.
+        """
+        packages = list({str(d["id"]): d for d in docs}.values())  # the last one wins
+        if not packages:
             return
         writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256,
                                  codec=_codec())
@@ -153,10 +169,10 @@ class WhooshBackend:
             # most of the time of a batch into a non-empty index.
             reader = writer.reader()
             if reader.doc_count():
-                for row in rows:
-                    for docnum in _live_docs(reader, "id", row["id"]):
+                for package in packages:
+                    for docnum in _live_docs(reader, "id", str(package["id"])):
                         writer.delete_document(docnum)
-            for row in rows:
+            for row in map(search_fields, packages):
                 pairs = row["vocabulary"]
                 writer.add_document(
                     id=row["id"], body=row["terms"], filters=row["filters"],
@@ -246,6 +262,14 @@ class WhooshBackend:
         table = columns.DocTable(segments, deleted, postings, filter_terms)
         self._table = (searcher, table)
         return table
+
+    def _lexicon_memo(self, searcher: Searcher) -> tuple[dict[str, int],
+                                                          dict[str, dict[str, int]]]:
+        """Memo dicts (document frequencies, variants) for this searcher's generation."""
+        if self._memo is None or self._memo[0] is not searcher or \
+                len(self._memo[1]) + len(self._memo[2]) > MEMO_ENTRIES:
+            self._memo = (searcher, {}, {})
+        return self._memo[1], self._memo[2]
 
     def _vocabulary(self, reader: Any) -> dict[str, int]:
         generation = self._ix.latest_generation()
