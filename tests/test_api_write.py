@@ -33,6 +33,12 @@ def editor(api_token: TokenFactory, org: str) -> str:
 
 
 @pytest.fixture
+def admin(api_token: TokenFactory, org: str) -> str:
+    """An administrator of the organization: may publish without review."""
+    return api_token("an", org=org, role="admin")
+
+
+@pytest.fixture
 def other_org(catalogue: Catalogue) -> str:
     with catalogue.unit("test") as uow:
         create_organization(uow, {"name": "so-gtvt-cao-bang", "title": "Sở GTVT Cao Bằng"})
@@ -40,20 +46,20 @@ def other_org(catalogue: Catalogue) -> str:
     return "so-gtvt-cao-bang"
 
 
-def test_editor_creates_updates_and_patches_a_dataset(
-        client: FlaskClient, catalogue: Catalogue, editor: str, org: str) -> None:
-    created = _post(client, "package_create", f"Bearer {editor}", name="tram-quan-trac",
+def test_admin_creates_updates_and_patches_a_dataset(
+        client: FlaskClient, catalogue: Catalogue, admin: str, org: str) -> None:
+    created = _post(client, "package_create", f"Bearer {admin}", name="tram-quan-trac",
                     title="Trạm quan trắc", owner_org=org, tags=[{"name": "nước"}],
                     resources=[{"url": "http://agency.test/a.csv", "format": "CSV"}])
     assert created["organization"]["name"] == org
     assert created["num_resources"] == 1
-    patched = _post(client, "package_patch", editor, id="tram-quan-trac", notes="Cập nhật")
+    patched = _post(client, "package_patch", admin, id="tram-quan-trac", notes="Cập nhật")
     assert patched["title"] == "Trạm quan trắc" and patched["notes"] == "Cập nhật"
-    replaced = _post(client, "package_update", editor, id=created["id"], name="tram-quan-trac",
+    replaced = _post(client, "package_update", admin, id=created["id"], name="tram-quan-trac",
                      title="Trạm mới", owner_org=org)
     assert replaced["notes"] == "" and replaced["tags"] == []  # update replaces, as CKAN
     history = _post(client, "package_activity_list", None, id="tram-quan-trac")
-    assert [a["user_id"] for a in history] == ["lan", "lan", "lan"]
+    assert [a["user_id"] for a in history] == ["an", "an", "an"]
 
 
 def test_anonymous_and_outsiders_cannot_write(
@@ -100,9 +106,9 @@ def test_delete_needs_admin_and_hides_the_dataset(
 
 
 def test_private_dataset_is_visible_with_rights_only(
-        client: FlaskClient, searchable: Catalogue, api_token: TokenFactory, editor: str,
+        client: FlaskClient, searchable: Catalogue, api_token: TokenFactory, admin: str,
         org: str, other_org: str) -> None:
-    _post(client, "package_create", editor, name="noi-bo", title="Nội bộ", owner_org=org,
+    _post(client, "package_create", admin, name="noi-bo", title="Nội bộ", owner_org=org,
           private=True)
     viewer = api_token("mai", org=org, role="viewer", scope="read_private")
     stranger = api_token("hung", org=other_org, role="admin")
@@ -123,26 +129,26 @@ def test_private_dataset_is_visible_with_rights_only(
     assert found(viewer) == ["noi-bo"]
 
 
-def test_resource_link_create_patch_delete(client: FlaskClient, editor: str, org: str) -> None:
-    _post(client, "package_create", editor, name="co-tai-nguyen", owner_org=org)
-    res = _post(client, "resource_create", editor, package_id="co-tai-nguyen",
+def test_resource_link_create_patch_delete(client: FlaskClient, admin: str, org: str) -> None:
+    _post(client, "package_create", admin, name="co-tai-nguyen", owner_org=org)
+    res = _post(client, "resource_create", admin, package_id="co-tai-nguyen",
                 url="http://agency.test/b.json", name="Bảng", format="json")
     assert res["format"] == "JSON"
-    patched = _post(client, "resource_patch", editor, id=res["id"], description="Mô tả")
+    patched = _post(client, "resource_patch", admin, id=res["id"], description="Mô tả")
     assert patched["name"] == "Bảng" and patched["description"] == "Mô tả"
-    updated = _post(client, "resource_update", editor, id=res["id"],
+    updated = _post(client, "resource_update", admin, id=res["id"],
                     url="http://agency.test/c.json")
     assert updated["name"] == "c.json" or updated["url"] == "http://agency.test/c.json"
-    assert _post(client, "resource_delete", editor, id=res["id"]) is None
+    assert _post(client, "resource_delete", admin, id=res["id"]) is None
     assert _post(client, "package_show", None, id="co-tai-nguyen")["resources"] == []
-    missing = _post(client, "resource_create", editor, 409, package_id="co-tai-nguyen")
+    missing = _post(client, "resource_create", admin, 409, package_id="co-tai-nguyen")
     assert "url" in missing
 
 
 def test_resource_upload_is_stored_by_sha256_and_validated(
-        client: FlaskClient, catalogue: Catalogue, editor: str, org: str) -> None:
-    _post(client, "package_create", editor, name="co-tep", owner_org=org)
-    response = client.post("/api/3/action/resource_create", headers={"Authorization": editor},
+        client: FlaskClient, catalogue: Catalogue, admin: str, org: str) -> None:
+    _post(client, "package_create", admin, name="co-tep", owner_org=org)
+    response = client.post("/api/3/action/resource_create", headers={"Authorization": admin},
                            data={"package_id": "co-tep", "name": "Số trạm",
                                  "upload": (io.BytesIO(CSV), "so-tram.csv", "text/csv")},
                            content_type="multipart/form-data")
@@ -184,15 +190,15 @@ def test_organizations_and_groups_need_the_right_role(
                  title_en="Sea tourism")["title_en"] == "Sea tourism"
 
 
-def test_member_create_puts_a_dataset_in_a_group(client: FlaskClient, editor: str,
+def test_member_create_puts_a_dataset_in_a_group(client: FlaskClient, admin: str,
                                                  org: str) -> None:
-    _post(client, "package_create", editor, name="vao-nhom", owner_org=org)
-    member = _post(client, "member_create", editor, id="moi-truong", object="vao-nhom",
+    _post(client, "package_create", admin, name="vao-nhom", owner_org=org)
+    member = _post(client, "member_create", admin, id="moi-truong", object="vao-nhom",
                    object_type="package", capacity="public")
     assert member["table_name"] == "package"
     groups = _post(client, "package_show", None, id="vao-nhom")["groups"]
     assert [g["name"] for g in groups] == ["moi-truong"]
-    _post(client, "member_create", editor, 409, id="moi-truong", object="vao-nhom",
+    _post(client, "member_create", admin, 409, id="moi-truong", object="vao-nhom",
           object_type="user")
 
 
@@ -211,6 +217,57 @@ def test_organization_parent_must_be_a_name(client: FlaskClient, api_token: Toke
                   parent={"name": org})
     assert "parent" in error
     _post(client, "organization_patch", root, 409, id=org, parent=["x"])
+
+
+def test_editor_publishes_through_review(client: FlaskClient, catalogue: Catalogue,
+                                         editor: str, admin: str, org: str) -> None:
+    from catalogue.accounts.principal import Principal
+    from catalogue.review.service import approve
+
+    draft = _post(client, "package_create", editor, name="cho-duyet", title="Chờ duyệt",
+                  owner_org=org)
+    assert draft["state"] == "draft"
+    assert client.get("/api/3/action/package_show?id=cho-duyet").status_code == 404
+    # On their own draft an editor works directly, files included.
+    res = _post(client, "resource_create", editor, package_id="cho-duyet",
+                url="http://agency.test/a.csv")
+    assert res["id"]
+    # Once published, an editor's changes wait for an administrator.
+    _post(client, "package_patch", admin, id="cho-duyet", state="active")
+    waiting = _post(client, "package_patch", editor, id="cho-duyet", title="Tiêu đề mới")
+    assert waiting["title"] == "Chờ duyệt" and waiting["pending_review"]["kind"] == "change"
+    link = _post(client, "resource_create", editor, package_id="cho-duyet",
+                 url="http://agency.test/b.csv", name="Mới")
+    assert "pending_review" in link
+    upload = client.post("/api/3/action/resource_create", headers={"Authorization": editor},
+                         data={"package_id": "cho-duyet",
+                               "upload": (io.BytesIO(CSV), "so-tram.csv", "text/csv")},
+                         content_type="multipart/form-data").get_json()["result"]
+    assert upload["pending_review"]["kind"] == "change"
+    public = _post(client, "package_show", None, id="cho-duyet")
+    assert public["title"] == "Chờ duyệt" and public["num_resources"] == 1
+    root = Principal(user_id="root", name="root", sysadmin=True, scopes=frozenset({"write"}))
+    with catalogue.unit("root") as uow:
+        for item_id in (waiting["pending_review"]["id"], link["pending_review"]["id"],
+                        upload["pending_review"]["id"]):
+            approve(uow, root, item_id)
+        uow.commit()
+    public = _post(client, "package_show", None, id="cho-duyet")
+    assert public["title"] == "Tiêu đề mới"
+    assert [r["name"] for r in public["resources"]] == ["a.csv", "Mới", "so-tram.csv"]
+    assert public["resources"][2]["validation_status"] == "valid"
+
+
+def test_uploads_are_content_checked(client: FlaskClient, admin: str, org: str) -> None:
+    _post(client, "package_create", admin, name="kiem-tra-tep", owner_org=org)
+    for filename, content in (("virus.exe", b"MZ\x90\x00"), ("bang.csv", b"<html><script>")):
+        response = client.post("/api/3/action/resource_create",
+                               headers={"Authorization": admin},
+                               data={"package_id": "kiem-tra-tep",
+                                     "upload": (io.BytesIO(content), filename)},
+                               content_type="multipart/form-data")
+        assert response.status_code == 409
+        assert "upload" in response.get_json()["error"]
 
 
 def test_writes_need_post(client: FlaskClient, editor: str) -> None:

@@ -81,7 +81,7 @@ def test_ckanapi_get_only_mode(live_url: str, catalogue_data: list[str]) -> None
 def test_ckanapi_creates_with_a_token_and_uploads_a_file(
         live_url: str, catalogue_data: list[str], api_token: TokenFactory, org: str,
         tmp_path: Path, searchable: Catalogue) -> None:
-    token = api_token("lan", org=org, role="editor")
+    token = api_token("an", org=org, role="admin")
     data_file = tmp_path / "dan-so.csv"
     data_file.write_bytes(CSV)
     with ckanapi.RemoteCKAN(live_url, apikey=token) as portal:
@@ -101,6 +101,10 @@ def test_ckanapi_creates_with_a_token_and_uploads_a_file(
         assert anonymous.action.package_show(id="dan-so-2024")["num_resources"] == 1
         with pytest.raises(ckanapi.NotAuthorized):
             anonymous.action.package_create(name="khong-duoc", owner_org=org)
+    editor = api_token("lan", org=org, role="editor")
+    with ckanapi.RemoteCKAN(live_url, apikey=editor) as portal:
+        draft = portal.action.package_create(name="cho-duyet", owner_org=org)
+        assert draft["state"] == "draft"  # an editor's dataset waits for review
     with ckanapi.RemoteCKAN(live_url, apikey="not-a-token") as forged:
         with pytest.raises(ckanapi.NotAuthorized):
             forged.action.package_create(name="khong-duoc", owner_org=org)

@@ -61,7 +61,10 @@ def tag_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     with ctx.catalogue.sessions() as session:
         tag = session.scalars(select(Tag).where((Tag.name == name_or_id) |
                                                 (Tag.id == name_or_id))).first()
-        if tag is None:
+        # Only tags a public dataset carries exist for the public: the tags of private and
+        # draft datasets would otherwise leak their subjects.
+        if tag is None or session.scalars(select(Dataset.id).where(
+                *public_datasets(), Dataset.tags.any(Tag.id == tag.id)).limit(1)).first() is None:
             raise NotFound(f"Tag not found: {name_or_id}")
         out: dict[str, Any] = {"id": tag.id, "name": tag.name, "display_name": tag.name,
                                "vocabulary_id": None}

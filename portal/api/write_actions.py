@@ -12,13 +12,17 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 
 from catalogue.datasets import service as datasets
+from catalogue.datasets.model import Resource
 from catalogue.datasets.serialize import group_dict, organization_dict, package_dict, resource_dict
-from catalogue.datasets.service import TRUSTED_RESOURCE_FIELDS, Upload
+from catalogue.datasets.service import TRUSTED_RESOURCE_FIELDS
 from catalogue.errors import NotFound, ValidationError
 from catalogue.groups import service as groups
 from catalogue.organizations import service as organizations
+from catalogue.review.model import ReviewItem
+from portal.api import publishing
 from portal.api.auth import require, require_sysadmin
 from portal.api.registry import ActionContext, Param, action, str_param
+from portal.workspace.uploads import CheckedUpload, check_upload
 
 PACKAGE_FIELDS = (
     Param("name", "string", "URL name: 2–100 of a-z, 0-9, - and _.", required=True),
@@ -87,15 +91,24 @@ def _without_upload(params: Mapping[str, Any]) -> dict[str, Any]:
 # -- datasets ---------------------------------------------------------------------------
 
 
+def _package_answer(ctx: ActionContext, dataset_id: str,
+                    item: ReviewItem | None = None) -> dict[str, Any]:
+    out = _show(ctx, dataset_id)
+    if item is not None:
+        out["pending_review"] = publishing.pending(item)
+    return out
+
+
 @action(writes=True, params=PACKAGE_FIELDS)
 def package_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Create a dataset in an organization where the token holds the editor role."""
+    """Create a dataset; an editor's starts as a draft submitted for review, an admin's is
+    published as asked."""
     owner = str_param(params, "owner_org")
     if not owner and not ctx.principal.sysadmin:
         raise ValidationError({"owner_org": ["Missing value"]})
     require(ctx.principal, "dataset.create", _org_id(ctx, owner) if owner else None)
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        ds = datasets.create_dataset(uow, _without_upload(params))
+        ds = publishing.create_package(uow, ctx.principal, _without_upload(params))
         uow.commit()
         dataset_id = ds.id
     return _show(ctx, dataset_id)
@@ -109,15 +122,18 @@ def _update(ctx: ActionContext, params: dict[str, Any], *, partial: bool) -> dic
         require(ctx.principal, "dataset.create", _org_id(ctx, new_owner))
     data = {k: v for k, v in _without_upload(params).items() if k != "id"}
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        ds = datasets.update_dataset(uow, name_or_id, data, partial=partial)
+        result = publishing.change_package(uow, ctx.principal, name_or_id, data, partial=partial)
         uow.commit()
-        dataset_id = ds.id
-    return _show(ctx, dataset_id)
+        if isinstance(result, ReviewItem):
+            return _package_answer(ctx, result.dataset_id, result)
+        dataset_id = result.id
+    return _package_answer(ctx, dataset_id)
 
 
 @action(writes=True, params=(ID, *PACKAGE_FIELDS[1:]))
 def package_update(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Replace a dataset: fields left out are reset (CKAN semantics); use patch to change some."""
+    """Replace a dataset: fields left out are reset (CKAN semantics); use patch to change some.
+    An editor's change to a published dataset waits for review (``pending_review``)."""
     if "name" not in params and str_param(params, "id"):
         with ctx.catalogue.sessions() as session:
             params = {**params, "name": datasets.get_dataset(session, params["id"]).name}
@@ -126,7 +142,7 @@ def package_update(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
 
 @action(writes=True, params=(ID, *PACKAGE_FIELDS[1:]))
 def package_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Change only the fields given."""
+    """Change only the fields given (through review for an editor on a published dataset)."""
     return _update(ctx, params, partial=True)
 
 
@@ -144,38 +160,40 @@ def package_delete(ctx: ActionContext, params: dict[str, Any]) -> None:
 # -- resources --------------------------------------------------------------------------
 
 
-def _store_upload(ctx: ActionContext, params: dict[str, Any]) -> Upload | None:
+def _checked_upload(ctx: ActionContext, params: dict[str, Any]) -> CheckedUpload | None:
+    """The uploaded file, content-checked, stored by sha256 and validated (as in the
+    workspace), or None when the resource is a link."""
     storage = params.get("upload")
     if not isinstance(storage, FileStorage):
         return None
-    stored = ctx.catalogue.files.put(storage.stream)  # type: ignore[arg-type]
-    filename = (storage.filename or "data").replace("\\", "/").rsplit("/", 1)[-1] or "data"
-    return Upload(stored, filename, storage.mimetype or "")
+    return check_upload(ctx.catalogue, storage)
 
 
-def _validated(ctx: ActionContext, fields: dict[str, Any], upload: Upload) -> dict[str, Any]:
-    """The resource fields plus the Frictionless validation of the uploaded file."""
-    from catalogue.validation import ValidationLimits, validate_resource_file
-
-    fmt = str(fields.get("format") or upload.filename.rsplit(".", 1)[-1])
-    schema = fields.get("schema") if isinstance(fields.get("schema"), dict) else None
-    outcome = validate_resource_file(ctx.catalogue.files.path(upload.stored.sha256), fmt,
-                                     schema, ValidationLimits())
-    if outcome.status == "not-tabular":
+def _with_validation(fields: dict[str, Any], checked: CheckedUpload | None) -> dict[str, Any]:
+    if checked is None:
         return fields
-    out = {**fields, "validation_status": outcome.status, "validation_report": outcome.report}
-    if schema is None and outcome.schema:
-        out["schema"] = outcome.schema
+    out = {**fields, "format": fields.get("format") or checked.format}
+    if checked.validation_status:
+        report = dict(checked.validation_report)
+        schema = report.pop("schema", None)
+        out.update(validation_status=checked.validation_status, validation_report=report)
+        if isinstance(schema, dict) and schema and not isinstance(fields.get("schema"), dict):
+            out["schema"] = schema
     return out
 
 
 def _resource_fields(params: dict[str, Any]) -> dict[str, Any]:
     # Callers never set validation results themselves: those come from our validator.
     return {k: v for k, v in _without_upload(params).items()
-            if k not in TRUSTED_RESOURCE_FIELDS and k not in ("package_id",)}
+            if k not in TRUSTED_RESOURCE_FIELDS and k not in ("package_id", "id")}
 
 
-def _resource_dict(ctx: ActionContext, resource_id: str) -> dict[str, Any]:
+def _resource_answer(ctx: ActionContext, result: Resource | ReviewItem | str,
+                     fields: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(result, ReviewItem):
+        return {**{k: v for k, v in fields.items() if k != "validation_report"},
+                "package_id": result.dataset_id, "pending_review": publishing.pending(result)}
+    resource_id = result if isinstance(result, str) else result.id
     with ctx.catalogue.sessions() as session:
         res = datasets.get_resource(session, resource_id)
         ds = datasets.get_dataset(session, res.dataset_id)
@@ -185,19 +203,19 @@ def _resource_dict(ctx: ActionContext, resource_id: str) -> dict[str, Any]:
 @action(writes=True, multipart=True, params=(
     Param("package_id", "string", "Dataset name or id.", required=True), *RESOURCE_FIELDS))
 def resource_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Add a link, or a file uploaded as multipart ``upload`` (validated when tabular)."""
+    """Add a link, or a file uploaded as multipart ``upload`` (checked, stored by sha256,
+    validated when tabular); through review for an editor on a published dataset."""
     dataset = str_param(params, "package_id", required=True)
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset))
-    upload = _store_upload(ctx, params)
-    fields = _resource_fields(params)
-    if upload is not None:
-        fields = _validated(ctx, fields, upload)
+    checked = _checked_upload(ctx, params)
+    fields = _with_validation(_resource_fields(params), checked)
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        res = datasets.create_resource(uow, dataset, fields, upload=upload,
-                                       trusted=upload is not None)
+        ds = datasets.get_dataset(uow.session, dataset)
+        result = publishing.add_resource(uow, ctx.principal, ds, fields, checked)
         uow.commit()
-        resource_id = res.id
-    return _resource_dict(ctx, resource_id)
+        answer: Resource | ReviewItem | str = result if isinstance(result, ReviewItem) \
+            else result.id
+    return _resource_answer(ctx, answer, fields)
 
 
 def _change_resource(ctx: ActionContext, params: dict[str, Any], *,
@@ -206,15 +224,16 @@ def _change_resource(ctx: ActionContext, params: dict[str, Any], *,
     with ctx.catalogue.sessions() as session:
         dataset_id = datasets.get_resource(session, resource_id).dataset_id
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset_id))
-    upload = _store_upload(ctx, params)
-    fields = {k: v for k, v in _resource_fields(params).items() if k != "id"}
-    if upload is not None:
-        fields = _validated(ctx, fields, upload)
+    checked = _checked_upload(ctx, params)
+    fields = _with_validation(_resource_fields(params), checked)
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        datasets.update_resource(uow, resource_id, fields, upload=upload, partial=partial,
-                                 trusted=upload is not None)
+        res = datasets.get_resource(uow.session, resource_id)
+        result = publishing.change_resource(uow, ctx.principal, res, fields, checked,
+                                            partial=partial)
         uow.commit()
-    return _resource_dict(ctx, resource_id)
+        answer: Resource | ReviewItem | str = result if isinstance(result, ReviewItem) \
+            else resource_id
+    return _resource_answer(ctx, answer, fields)
 
 
 @action(writes=True, multipart=True, params=(
@@ -232,16 +251,17 @@ def resource_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
 
 
 @action(writes=True, params=(Param("id", "string", "Resource id.", required=True),))
-def resource_delete(ctx: ActionContext, params: dict[str, Any]) -> None:
+def resource_delete(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any] | None:
     """Remove a resource from its dataset (stored files stay for older versions)."""
     resource_id = str_param(params, "id", required=True)
     with ctx.catalogue.sessions() as session:
         dataset_id = datasets.get_resource(session, resource_id).dataset_id
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset_id))
     with ctx.catalogue.unit(ctx.principal.name) as uow:
-        datasets.delete_resource(uow, resource_id)
+        item = publishing.remove_resource(uow, ctx.principal,
+                                          datasets.get_resource(uow.session, resource_id))
         uow.commit()
-    return None
+        return {"pending_review": publishing.pending(item)} if item is not None else None
 
 
 # -- organizations and groups -----------------------------------------------------------
@@ -313,10 +333,14 @@ def member_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
         ds = datasets.get_dataset(session, dataset)
         current = [g.name for g in ds.groups]
         group_id, group_name, dataset_id = group.id, group.name, ds.id
+    answer: dict[str, Any] = {
+        "group_id": group_id, "table_name": "package", "table_id": dataset_id,
+        "capacity": str_param(params, "capacity", default="public"), "state": "active"}
     if group_name not in current:
         with ctx.catalogue.unit(ctx.principal.name) as uow:
-            datasets.update_dataset(uow, dataset_id, {"groups": current + [group_name]},
-                                    partial=True)
+            result = publishing.change_package(uow, ctx.principal, dataset_id,
+                                               {"groups": current + [group_name]}, partial=True)
             uow.commit()
-    return {"group_id": group_id, "table_name": "package", "table_id": dataset_id,
-            "capacity": str_param(params, "capacity", default="public"), "state": "active"}
+            if isinstance(result, ReviewItem):
+                answer["pending_review"] = publishing.pending(result)
+    return answer
