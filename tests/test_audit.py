@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from catalogue import audit
+from catalogue.audit.model import AuditEntry
 from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
 from portal.cli import main
@@ -110,3 +111,31 @@ def test_failed_transaction_leaves_no_entry(catalogue: Catalogue) -> None:
         uow.rollback()
     with catalogue.sessions() as session:
         assert audit.verify(session).entries == 0
+
+
+def test_concurrent_writers_queue_and_keep_the_chain(catalogue: Catalogue) -> None:
+    """Several workers appending at once: every entry is kept and the chain stays whole."""
+    import threading
+
+    failures: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        for i in range(15):
+            try:
+                with catalogue.unit(f"w{worker}") as uow:
+                    uow.session.get(AuditEntry, 1)  # a read first, as real requests do
+                    audit.record(uow.session, uow.clock, f"w{worker}", "login.failed",
+                                 f"login:{i}", ip=f"10.0.0.{worker}")
+                    uow.commit()
+            except BaseException as exc:  # collected for the assertion below
+                failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with catalogue.sessions() as session:
+        result = audit.verify(session)
+    assert result.ok and result.entries == 60

@@ -42,10 +42,15 @@ def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, 
 
 
 def _tail(session: Session) -> AuditEntry | None:
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # Serialise appenders so concurrent writers queue instead of failing on prev_hash.
+    """The last entry, read once this transaction is the only appender (so the new entry
+    follows it: concurrent writers queue instead of failing on the unique ``seq``)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(727071)"))
+    elif dialect == "sqlite":
+        # A write that matches no row takes SQLite's write lock (waiting out the busy
+        # timeout) before the tail is read; the append-only triggers fire per row, so none.
+        session.execute(text("DELETE FROM audit_entry WHERE 0"))
     return session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
 
 
