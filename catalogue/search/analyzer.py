@@ -195,7 +195,7 @@ def fold_term(term: str) -> str:
 
 def english_stem(word: str) -> str:
     """Porter stem of an English word (``permits`` → ``permit``)."""
-    return _porter_stem(word)
+    return str(_porter_stem(word))
 
 
 @dataclass

@@ -146,7 +146,7 @@ class DocTable:
 
     def _range(self, tree: Range) -> Mask:
         text = self.modified_text if tree.field == "metadata_modified" else self.created_text
-        mask = text != ""
+        mask: Mask = np.asarray(text != "", dtype=bool)
         if tree.low is not None:
             mask &= (text >= tree.low) if tree.include_low else (text > tree.low)
         if tree.high is not None:
@@ -176,7 +176,7 @@ class DocTable:
                 return None
             combined = np.zeros(self.size, dtype=bool)
             for p in parts:
-                combined |= p  # type: ignore[operator]
+                combined |= p
             return combined
         if isinstance(tree, Not):
             inner = self.filter_mask(tree.item)

@@ -23,7 +23,7 @@ _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 def dcg(grades: Sequence[int]) -> float:
     """Discounted cumulative gain with gain 2^grade − 1."""
-    return sum((2 ** g - 1) / math.log2(rank + 2) for rank, g in enumerate(grades))
+    return float(sum((2 ** g - 1) / math.log2(rank + 2) for rank, g in enumerate(grades)))
 
 
 def ndcg(results: Sequence[str], relevant: Mapping[str, int], k: int = CUTOFF) -> float:

@@ -176,8 +176,8 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
         for folded, weight, mask in restore:
             variants = sorted(found.get(folded, {}).items(), key=lambda kv: -kv[1])
             total = sum(df for _, df in variants[:MAX_VARIANTS])
-            for exact, df in variants[:MAX_VARIANTS]:
-                _add(raw, exact, weight * df / total, masks, mask)
+            for form, df in variants[:MAX_VARIANTS]:
+                _add(raw, form, weight * df / total, masks, mask)
     n = lexicon.doc_count()
     dfs = lexicon.doc_frequencies(raw)
     query.weights = {t: w * idf(n, dfs.get(t, 0)) for t, w in raw.items() if dfs.get(t, 0)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ _ONE = pack_uint(1)
 MEMO_ENTRIES = 200_000
 
 
-class _TermsField(fields.FieldType):
+class _TermsField(fields.FieldType):  # type: ignore[misc]  # whoosh is untyped
     """An indexed field fed pre-analysed terms: a dict term → weight or a list.
 
     Analysis happens once, in :mod:`catalogue.search.documents`, identically
@@ -247,7 +248,7 @@ class WhooshBackend:
 
         def postings(fieldname: str, term: str) -> tuple[Any, Any]:
             parts = [self._postings.get((seg_id, fieldname, term),
-                                        lambda r=reader: _read_postings(r, fieldname, term))
+                                        partial(_read_postings, reader, fieldname, term))
                      for reader, seg_id, _offset in leaves]
             if len(parts) == 1:
                 return parts[0]
