@@ -105,9 +105,6 @@ def test_searching_for_hidden_words_finds_nothing(client: FlaskClient, site: Sit
         assert_clean(response.get_data(as_text=True), path, control=False, echoed=word)
 
 
-@pytest.mark.xfail(reason="tag_show answers for tags only hidden datasets carry (portal/api, "
-                   "issue 5 owner): it should answer 'not found' unless a visible dataset has it",
-                   strict=False)
 @pytest.mark.parametrize("word", HIDDEN[:3])
 def test_tags_of_hidden_datasets_are_not_found(client: FlaskClient, site: Site,
                                                word: str) -> None:

@@ -102,9 +102,6 @@ def test_write_actions_refuse_get(client: FlaskClient, api_token: Any, org: str)
         assert response.get_json()["success"] is False, action
 
 
-@pytest.mark.xfail(reason="package_create/package_patch by an editor token publish at once "
-                          "(portal/api/write_actions.py, issue 5 owner): route them through "
-                          "catalogue.review.service.create_draft / edit_dataset", strict=False)
 def test_editor_token_cannot_publish_through_the_api(client: FlaskClient, api_token: Any,
                                                      org: str) -> None:
     token = api_token("lan", org=org, role="editor")
