@@ -311,6 +311,29 @@ def _private_headers(response: Response) -> Response:
     return response
 
 
+def _audit_token_write(response: Response) -> Response:
+    """Every API write made with a token, allowed or refused, with its address (issue 7:
+    "token use for writes"). The changes themselves are audited by the services."""
+    from portal.api.auth import token_from_headers
+    from portal.api.registry import ACTIONS
+
+    if request.method != "POST" or not request.path.startswith("/api/"):
+        return response
+    found = ACTIONS.get(str((request.view_args or {}).get("name", "")))
+    token = token_from_headers(request.headers)
+    if found is None or not found.writes or not token:
+        return response
+    principal = _token_principal() or ANONYMOUS
+    with catalogue_of().unit(principal.name) as uow:
+        uow.ip = client_ip()  # type: ignore[attr-defined]
+        from catalogue import audit
+
+        audit.record_unit(uow, "token.write", f"api:{found.name}",
+                          {"status": response.status_code, "token": token[:12]})
+        uow.commit()
+    return response
+
+
 def _set_principal() -> None:
     # The API resolves its caller itself (portal.api.auth); static files need nobody.
     if not request.path.startswith(("/api/", "/static/")):
@@ -333,3 +356,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
     app.before_request(_set_principal)
     app.after_request(_private_headers)
+    app.after_request(_audit_token_write)

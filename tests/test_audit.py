@@ -139,3 +139,20 @@ def test_concurrent_writers_queue_and_keep_the_chain(catalogue: Catalogue) -> No
     with catalogue.sessions() as session:
         result = audit.verify(session)
     assert result.ok and result.entries == 60
+
+
+def test_api_writes_with_a_token_are_audited_with_address(client: object, catalogue: Catalogue,
+                                                          api_token: object, org: str) -> None:
+    token = api_token("lan", org=org, role="editor")  # type: ignore[operator]
+    bad = client.post("/api/3/action/package_create",  # type: ignore[attr-defined]
+                      json={"name": "moi", "owner_org": org},
+                      headers={"Authorization": "dlm_nope"})
+    good = client.post("/api/3/action/package_create",  # type: ignore[attr-defined]
+                       json={"name": "moi", "owner_org": org}, headers={"Authorization": token})
+    assert bad.status_code == 403 and good.status_code == 200
+    with catalogue.sessions() as session:
+        uses = [(e.actor, e.ip, e.details)
+                for e in audit.entries(session, target="api:package_create")]
+    assert [(actor, ip) for actor, ip, _ in uses] == [("anonymous", "127.0.0.1"),
+                                                     ("lan", "127.0.0.1")]
+    assert '"status":403' in uses[0][2] and '"status":200' in uses[1][2]
