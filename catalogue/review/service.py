@@ -31,6 +31,11 @@ STATUS_LABELS = {"draft": "nháp", "submitted": "chờ duyệt", "published": "�
                  "rejected": "bị trả lại", "deleted": "đã rút"}
 
 
+COMPUTED_KEYS = frozenset({"id", "metadata_created", "license_title", "license_url", "isopen",
+                           "creator_user_id", "relationships_as_object",
+                           "relationships_as_subject", "organization", "state", "type"})
+
+
 def _require(principal: Principal, permission: str, org_id: str | None) -> None:
     if not principal.can(permission, org_id):
         who = "anonymous users" if principal.is_anonymous else f"user {principal.name}"
@@ -256,7 +261,9 @@ def _simulate(uow: UnitOfWork, item: ReviewItem) -> list[dict[str, Any]]:
     ds = datasets.get_dataset(uow.session, item.dataset_id)
     current = package_dict(ds, site_url)
     if item.kind == "publish":
-        return diff_snapshots(None, current)
+        # Everything is new: show what the editor filled in, not empty or computed keys.
+        return [c for c in diff_snapshots(None, current)
+                if c["new"] not in (None, "", [], {}) and c["field"] not in COMPUTED_KEYS]
     proposed = dict(item.proposed or {})
     uploads = proposed.pop("resources_add", [])
     savepoint = uow.session.begin_nested()
