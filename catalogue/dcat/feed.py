@@ -8,13 +8,15 @@ from rdflib import Graph
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from catalogue.classification import is_public, public_conditions
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import get_dataset
 from catalogue.dcat.graph import CatalogInfo, Paging, catalog_graph, dataset_graph
 from catalogue.errors import NotFound
 
-PUBLIC = (Dataset.state == "active", Dataset.private.is_(False))
+# Only open data is ever published (Law on Data 2024 Art. 13; issue 9).
+PUBLIC = public_conditions()
 
 
 def catalog_page(session: Session, info: CatalogInfo, page: int, per_page: int,
@@ -42,6 +44,6 @@ def catalog_page(session: Session, info: CatalogInfo, page: int, per_page: int,
 def dataset_document(session: Session, info: CatalogInfo, name_or_id: str) -> Graph:
     """One public dataset as a DCAT graph; NotFound for hidden or unknown ones."""
     ds = get_dataset(session, name_or_id)
-    if ds.state != "active" or ds.private:
+    if not is_public(ds):
         raise NotFound(f"Dataset not found: {name_or_id}")
     return dataset_graph(info, package_dict(ds, info.site_url))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from catalogue.classification import access_class_of, is_public
 from catalogue.search.analyzer import (
     english_terms,
     folded_words,
@@ -75,7 +76,10 @@ def filter_values(package: dict[str, Any]) -> dict[str, list[str]]:
         "name": [package.get("name") or ""],
         "id": [package["id"]],
         "state": [package.get("state") or "active"],
-        "capacity": ["private" if package.get("private") else "public"],
+        # Anything but open data is "private" to search (Law on Data Art. 13; issue 9); the
+        # state is filtered apart, so drafts of open data stay "public" for their editors.
+        "capacity": ["public" if is_public({**package, "state": "active"}) else "private"],
+        "access_class": [access_class_of(package)],
         "dataset_type": [package.get("type") or "dataset"],
     }
     return {k: [_nfc(v) for v in vs if _nfc(v)] for k, vs in values.items()}

@@ -30,6 +30,7 @@ MATCH_FIELDS = {
     "tags": "tags", "res_format": "res_format", "license_id": "license_id",
     "name": "name", "id": "id", "state": "state", "capacity": "capacity",
     "year": "year", "spatial": "spatial", "dataset_type": "dataset_type", "type": "dataset_type",
+    "access_class": "access_class",
 }
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
 SORT_KEYS = ("score", "metadata_modified", "metadata_created", "name", "title_string", "id",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.accounts.policy import AccountPolicy
 from catalogue.accounts.principal import ANONYMOUS, Principal, principal_from_token
+from catalogue.classification import public_conditions, visible_to
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
@@ -73,11 +74,10 @@ def require_sysadmin(principal: Principal, what: str) -> None:
 
 
 def can_read(principal: Principal, ds: Dataset) -> bool:
-    """Whether the dataset may be shown: public active to all, the rest by org role."""
-    if ds.state == "active" and not ds.private:
-        return True
+    """Whether the dataset may be shown: open active ones to all (Law on Data Art. 13),
+    shared ones to agency accounts, private ones by org role."""
     if ds.state == "active":
-        return principal.can(READ_PRIVATE, ds.owner_org_id)
+        return visible_to(ds, principal)
     # Drafts and withdrawn datasets: only those who may edit them (CKAN shows deleted
     # datasets to their editors, so a delete can be checked and undone).
     return principal.can(EDIT, ds.owner_org_id)
@@ -93,8 +93,8 @@ def orgs_with(principal: Principal, permission: str) -> list[str] | None:
 
 
 def public_datasets() -> tuple[ColumnElement[bool], ...]:
-    """SQL conditions for datasets everyone may see: active and not private."""
-    return (Dataset.state == "active", Dataset.private.is_(False))
+    """SQL conditions for datasets everyone may see: open, active and not private."""
+    return public_conditions()
 
 
 def readable_dataset(session: Session, principal: Principal, name_or_id: str) -> Dataset:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from catalogue.classification import public_conditions
 from catalogue.datasets.model import Dataset, dataset_group
 from catalogue.datasets.serialize import group_dict, organization_dict, package_dict
 from catalogue.groups.model import Group
@@ -130,7 +131,10 @@ def organization_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, A
         if include:
             visible = Dataset.state == "active"
             if not ctx.principal.can(READ_PRIVATE, org.id):
-                visible = visible & Dataset.private.is_(False)
+                # Others see open data, and agency accounts shared data too (Art. 13).
+                shared = Dataset.access_class == "shared" \
+                    if any(ctx.principal.roles.values()) else false()
+                visible = visible & (and_(*public_conditions()) | shared)
             out["packages"] = _datasets(ctx, session, Dataset.owner_org_id == org.id, visible)
         return out
 

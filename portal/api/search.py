@@ -72,7 +72,9 @@ def _fq(params: dict[str, Any], principal: Principal, include_private: bool,
     if include_private:
         readable = orgs_with(principal, READ_PRIVATE)
         if readable is not None:
-            parts.append(_restricted_to(readable, "capacity:public"))
+            # Shared data is for every agency account with a role (Law on Data Art. 13).
+            allowed = "capacity:public OR access_class:shared" if readable else "capacity:public"
+            parts.append(_restricted_to(readable, allowed))
     if include_drafts:
         editable = orgs_with(principal, EDIT)
         if editable is not None:
