@@ -235,8 +235,8 @@ class PostgresBackend:
         return self._vocab[1]
 
     def _where(self, sq: SearchQuery, tree: Filter, textq: TextQuery,
-               sql: _Sql) -> tuple[str, str] | None:
-        """(WHERE clause, final score expression); None when nothing can match."""
+               sql: _Sql) -> tuple[str, str, str] | None:
+        """(WHERE clause, score expression, the LATERAL join it needs); None: no match."""
         states = ["active", "draft"] if sq.include_drafts else ["active"]
         where = [f"state = ANY({sql.bind(states)})", sql.filter(tree)]
         if not sq.include_private:
@@ -246,21 +246,27 @@ class PostgresBackend:
         if textq.excluded:
             where.append(f"NOT (lexemes @@ {sql.tsquery(textq.excluded, '|')})")
         if textq.empty:
-            return " AND ".join(where), "0.0"
+            return " AND ".join(where), "0.0", ""
         if not textq.weights:
             return None
         where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
-        score = " + ".join(f"{sql.bind(w)} * coalesce((terms->>{sql.bind(t)})::float8, 0)"
-                           for t, w in textq.weights.items())
+        # One pass over the document's term weights (one detoast of the jsonb) gives
+        # the weighted sum and which query words it contains; a ->> per query term
+        # would unpack the jsonb once per term per row.
+        terms = list(textq.weights)
+        lateral = (
+            "CROSS JOIN LATERAL (SELECT sum(q.w * e.value::float8) AS s, bit_or(q.m) AS m "
+            "FROM jsonb_each_text(d.terms) e JOIN unnest("
+            f"CAST({sql.bind(terms)} AS text[]), "
+            f"CAST({sql.bind([textq.weights[t] for t in terms])} AS float8[]), "
+            f"CAST({sql.bind([textq.masks[t] for t in terms])} AS bigint[])) q(t, w, m) "
+            "ON q.t = e.key) sc")
+        score = "coalesce(sc.s, 0)"
         if textq.nwords > 1:
             # ranking.TextQuery.combine in SQL: the sum × (share of query words found)².
-            words = [[t for t, m in textq.masks.items() if m >> i & 1]
-                     for i in range(textq.nwords)]
-            mask = " + ".join(f"(CASE WHEN terms ?| {sql.bind(ts)} THEN {1 << i} ELSE 0 END)"
-                              for i, ts in enumerate(words) if ts) or "0"
-            share = f"(bit_count(CAST(({mask}) AS bigint)::bit(64))::float8 / {textq.nwords})"
-            score = f"({score}) * {share} * {share}"
-        return " AND ".join(where), score
+            share = f"(bit_count(coalesce(sc.m, 0)::bit(64))::float8 / {textq.nwords})"
+            score = f"{score} * {share} * {share}"
+        return " AND ".join(where), score, lateral
 
     def search(self, sq: SearchQuery) -> SearchResult:
         """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`.
@@ -276,12 +282,12 @@ class PostgresBackend:
             found = self._where(sq, tree, textq, sql)
             result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
             if found is not None:
-                where, score = found
+                where, score, lateral = found
                 wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
                 rows = conn.execute(text(
                     f"SELECT count(*) OVER () AS total, meta, score FROM ("
-                    f"SELECT id, meta, metadata_modified, metadata_created, {score} AS score "
-                    f"FROM search_documents WHERE {where}) AS hits "
+                    f"SELECT d.id, d.meta, d.metadata_modified, d.metadata_created, "
+                    f"{score} AS score FROM search_documents d {lateral} WHERE {where}) AS hits "
                     f"ORDER BY {_order_by(sort_keys, textq)} LIMIT {wanted}"), sql.params).all()
                 page = [collect.doc_data(meta) for _, meta, _ in rows][sq.start:]
                 result.ids = [d.id for d in page]
@@ -302,12 +308,12 @@ class PostgresBackend:
     def _facets(self, conn: Connection, where: str, sql: _Sql,
                 sq: SearchQuery) -> dict[str, dict[str, int]]:
         """Facet counts with one GROUP BY over the matching rows."""
+        # The ``filters`` array holds exactly the facet values as "field=value".
         fields = sql.bind(list(sq.facet_fields))
         rows = conn.execute(text(
-            f"SELECT f.field, f.value, count(*) FROM search_documents d, LATERAL ("
-            f"SELECT k AS field, jsonb_array_elements_text(d.meta->'facets'->k) AS value "
-            f"FROM unnest(CAST({fields} AS text[])) k) f WHERE {where} "
-            f"GROUP BY f.field, f.value"), sql.params)
+            f"SELECT split_part(f, '=', 1), substr(f, strpos(f, '=') + 1), count(*) "
+            f"FROM search_documents d, unnest(d.filters) f WHERE {where} "
+            f"AND split_part(f, '=', 1) = ANY(CAST({fields} AS text[])) GROUP BY f"), sql.params)
         counts: dict[str, dict[str, int]] = {f: {} for f in sq.facet_fields}
         for field, value, count in rows:
             counts[field][value] = int(count)
