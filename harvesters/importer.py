@@ -24,6 +24,9 @@ from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.harvest.model import HarvestObject
+from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy.hold import hold_for_review, hold_message
+from catalogue.privacy.screen import Finding
 from catalogue.validation import (
     ValidationLimits,
     build_datapackage,
@@ -38,6 +41,8 @@ from harvesters.http import HttpClient
 from harvesters.mapping import clean_tags, map_license, slugify
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
+# Tabular formats screened for personal data before anything is published (issue 9).
+SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
 FORMAT_MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                     "json": "application/json", "tsv": "text/tab-separated-values",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -253,6 +258,27 @@ def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict
     return data
 
 
+def _screen(ctx: ImportContext, prepared: list[Prepared],
+            data: dict[str, Any]) -> tuple[list[Finding], list[str]]:
+    """Personal data in the files and the metadata: findings and the resources they are in.
+
+    Findings carry kinds, columns and row positions, never values (Personal Data Protection
+    Law 91/2025/QH15; issue 9), so they can go to the job log and the review queue.
+    """
+    year = ctx.catalogue.clock.now().year
+    findings = list(screen_metadata(data, this_year=year).findings)
+    where = ["metadata"] if findings else []
+    for item in prepared:
+        fmt = _format(item.spec, item.spec.name)
+        if item.path is None or fmt not in SCREENED_FORMATS:
+            continue
+        found = screen_file(item.path, fmt, this_year=year).findings
+        if found:
+            findings += found
+            where.append(item.spec.name)
+    return findings, where
+
+
 def _object(ctx: ImportContext, identifier: str, outcome: str, *, dataset_id: str | None = None,
             stage: str = "", reason: str = "", log: list[str] | None = None) -> HarvestObject:
     ctx.position += 1
@@ -267,7 +293,8 @@ def find_dataset(uow: UnitOfWork, source: str, identifier: str) -> Dataset | Non
 
 
 def import_record(ctx: ImportContext, record: SourceRecord) -> str:
-    """Bring one publishable record into the catalogue; returns new/updated/unchanged."""
+    """Bring one publishable record into the catalogue; returns new/updated/unchanged, or
+    skipped when personal data holds it for review instead of publishing it."""
     log: list[str] = []
     fingerprint = metadata_fingerprint(record, ctx.source) if record.modified else ""
     if fingerprint:
@@ -311,6 +338,22 @@ def import_record(ctx: ImportContext, record: SourceRecord) -> str:
                 data["extras"]["harvest_fingerprint"] = fingerprint
             existing = find_dataset(uow, ctx.source.name, record.identifier)
             message = f"harvest job {ctx.job_id}"
+            findings, where = _screen(ctx, prepared, data)
+            if findings:
+                data["name"] = existing.name if existing is not None else _unique_name(
+                    uow, record.name or record.title, ctx.source.name)
+                item = hold_for_review(uow, data, source=ctx.source.name, findings=findings,
+                                       resource=", ".join(where))
+                held = find_dataset(uow, ctx.source.name, record.identifier)
+                uow.session.add(_object(
+                    ctx, record.identifier, "skipped", stage="privacy",
+                    dataset_id=held.id if held is not None else None,
+                    reason=hold_message(findings, ", ".join(where))
+                    + (f"\nreview item {item.id}" if item is not None else ""), log=log))
+                uow.commit()
+                if held is not None:
+                    ctx.touched.append(held.id)
+                return "skipped"
             if existing is None:
                 data["name"] = _unique_name(uow, record.name or record.title, ctx.source.name)
                 dataset = create_dataset(uow, data, message=message, trusted=True)

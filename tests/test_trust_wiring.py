@@ -95,3 +95,101 @@ def test_shared_datasets_are_visible_to_agency_accounts_private_ones_to_their_ag
     found = api(client, "package_search", viewer, q=WORD, include_private="true")["result"]
     assert sorted(p["name"] for p in found["results"]) == sorted(
         [classified["open"], classified["shared"]])
+
+
+CCCD_CSV = ("ho_ten,so_cccd,muc_ho_tro\nNguyễn Văn An,001090123456,500000\n"
+            "Lê Thị Mai,079185001234,700000\nTrần Văn Bình,031088009876,600000\n")
+
+
+def _pending(catalogue: Catalogue) -> list[Any]:
+    from sqlalchemy import select
+
+    from catalogue.review.model import ReviewItem
+
+    with catalogue.sessions() as session:
+        items = list(session.scalars(select(ReviewItem).where(
+            ReviewItem.status == "submitted")))
+        session.expunge_all()
+    return items
+
+
+def test_a_harvested_cccd_column_is_held_for_review_then_released(
+        catalogue: Catalogue, org: str, home: Any, tmp_path: Any, client: FlaskClient) -> None:
+    from sqlalchemy import select
+
+    from catalogue.accounts.principal import Principal
+    from catalogue.classification import is_public
+    from catalogue.datasets.service import get_dataset
+    from catalogue.harvest.model import HarvestObject
+    from catalogue.organizations.service import get_organization
+    from catalogue.privacy.hold import release
+    from tests.harvest_servers import harvest, make_source, static_server
+
+    share = tmp_path / "share"
+    (share / "ho-tro").mkdir(parents=True)
+    (share / "ho-tro" / "danh-sach.csv").write_text(CCCD_CSV, encoding="utf-8")
+    (share / "ho-tro" / "danh-sach.csv.meta.toml").write_text(
+        'name = "danh-sach-ho-tro"\ntitle = "Danh sách hỗ trợ"\n', encoding="utf-8")
+    (share / "ho-tro" / "muc.csv").write_text("huyen,muc\nA,1\nB,2\n", encoding="utf-8")
+    (share / "ho-tro" / "muc.csv.meta.toml").write_text(
+        'name = "muc-ho-tro"\ntitle = "Mức hỗ trợ theo huyện"\n', encoding="utf-8")
+    with static_server(share) as url:
+        summary = harvest(catalogue, make_source("files", url=url), home)
+    assert summary.counts["new"] == 1 and summary.counts["skipped"] == 1
+
+    with catalogue.sessions() as session:
+        held = get_dataset(session, "danh-sach-ho-tro")
+        assert held.state == "draft" and not is_public(held)
+        skipped = session.scalars(select(HarvestObject).where(
+            HarvestObject.outcome == "skipped")).one()
+        org_id = get_organization(session, org).id
+    assert skipped.stage == "privacy" and skipped.dataset_id == held.id
+    items = _pending(catalogue)
+    assert len(items) == 1
+    for text in (items[0].message, skipped.reason, " ".join(skipped.log)):
+        assert "001090123456" not in text and "Nguyễn Văn An" not in text
+    assert "(cccd) in column 'so_cccd': 3×, rows 1, 2, 3" in items[0].message
+    assert "(cccd) in column 'so_cccd'" in skipped.reason
+    assert api(client, "package_show", id="danh-sach-ho-tro")["success"] is False
+    assert "danh-sach-ho-tro" not in api(client, "package_list")["result"]
+
+    admin = Principal(user_id="u1", name="quan-tri", roles={org_id: "admin"},
+                      scopes=frozenset({"read", "write"}))
+    with catalogue.unit("quan-tri") as uow:
+        release(uow, admin, items[0].id, justification="Danh sách công khai theo quyết định "
+                                                       "hỗ trợ; người nhận đã đồng ý công bố.")
+        uow.commit()
+    assert api(client, "package_show", id="danh-sach-ho-tro")["success"] is True
+
+
+def test_an_api_upload_with_personal_data_waits_for_review_even_for_an_admin(
+        client: FlaskClient, catalogue: Catalogue, api_token: TokenFactory, org: str) -> None:
+    import io
+
+    admin = api_token("an", org=org, role="admin")
+    created = client.post("/api/3/action/package_create", headers={"Authorization": admin},
+                          json={"name": "ho-tro-xa", "title": "Hỗ trợ xã", "owner_org": org,
+                                "notes": "Mức hỗ trợ theo xã."})
+    assert created.status_code == 200, created.get_json()
+    response = client.post("/api/3/action/resource_create", headers={"Authorization": admin},
+                           data={"package_id": "ho-tro-xa", "name": "Danh sách",
+                                 "upload": (io.BytesIO(CCCD_CSV.encode()), "ds.csv", "text/csv")},
+                           content_type="multipart/form-data")
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["result"]["pending_review"]["status"] == "submitted"
+    assert api(client, "package_show", id="ho-tro-xa")["result"]["resources"] == []
+    held = [i for i in _pending(catalogue) if "(cccd) in column 'so_cccd'" in i.message]
+    assert len(held) == 1 and "001090123456" not in held[0].message
+    clean = client.post("/api/3/action/resource_create", headers={"Authorization": admin},
+                        data={"package_id": "ho-tro-xa", "name": "Mức",
+                              "upload": (io.BytesIO(b"xa,muc\nA,1\nB,2\n"), "m.csv", "text/csv")},
+                        content_type="multipart/form-data")
+    assert "pending_review" not in clean.get_json()["result"]
+    resource_id = clean.get_json()["result"]["id"]
+    replaced = client.post("/api/3/action/resource_update", headers={"Authorization": admin},
+                           data={"id": resource_id, "name": "Mức",
+                                 "upload": (io.BytesIO(CCCD_CSV.encode()), "m.csv", "text/csv")},
+                           content_type="multipart/form-data")
+    assert replaced.status_code == 409
+    assert "001090123456" not in replaced.get_data(as_text=True)

@@ -17,6 +17,7 @@ from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datasets.schema import clean_resource
 from catalogue.errors import ValidationError
+from catalogue.privacy.hold import hold_message
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from portal.api.auth import require
@@ -34,6 +35,14 @@ def publishes(principal: Principal, org_id: str | None) -> bool:
 def direct(principal: Principal, ds: Dataset) -> bool:
     """Drafts change at once; published datasets only for those who may publish."""
     return ds.state != "active" or publishes(principal, ds.owner_org_id)
+
+
+def held_upload(ds: Dataset, checked: CheckedUpload | None) -> bool:
+    """Whether an upload to ``ds`` must wait for review because it holds personal data.
+
+    Drafts are not public: the file joins them, and the dataset's own review comes later.
+    """
+    return checked is not None and bool(checked.personal_data) and ds.state == "active"
 
 
 def pending(item: ReviewItem) -> dict[str, Any]:
@@ -92,8 +101,10 @@ def _propose_resources(uow: UnitOfWork, principal: Principal, ds: Dataset,
 
 def add_resource(uow: UnitOfWork, principal: Principal, ds: Dataset, fields: dict[str, Any],
                  checked: CheckedUpload | None) -> Resource | ReviewItem:
-    """``resource_create``: at once, or as a pending change of a published dataset."""
-    if direct(principal, ds):
+    """``resource_create``: at once, or as a pending change of a published dataset (always,
+    when the file holds personal data: issue 9)."""
+    held = held_upload(ds, checked)
+    if direct(principal, ds) and not held:
         return datasets.create_resource(uow, ds.id, fields, trusted=checked is not None,
                                         upload=checked.upload if checked else None)
     title = str(fields.get("name") or (checked.upload.filename if checked else fields.get("url")))
@@ -103,7 +114,8 @@ def add_resource(uow: UnitOfWork, principal: Principal, ds: Dataset, fields: dic
                   "mimetype": checked.upload.mimetype}
         return review.propose_change(uow, ds, {"resources_add": [upload]},
                                      submitted_by=principal.name, source="api",
-                                     message=f"Thêm tài nguyên {title}")
+                                     message=hold_message(checked.personal_data, title)
+                                     if held else f"Thêm tài nguyên {title}")
     clean_resource(fields)  # refuse bad input now, not at approval
     if not fields.get("url"):
         raise ValidationError({"url": ["Missing value: give a url or upload a file"]})
@@ -115,6 +127,12 @@ def change_resource(uow: UnitOfWork, principal: Principal, res: Resource, fields
                     checked: CheckedUpload | None, *, partial: bool) -> Resource | ReviewItem:
     """``resource_update``/``resource_patch``: at once, or as a pending change."""
     ds = datasets.get_dataset(uow.session, res.dataset_id)
+    if held_upload(ds, checked):
+        assert checked is not None
+        raise ValidationError({"upload": [
+            hold_message(checked.personal_data, checked.upload.filename) + "\nA published "
+            "dataset's file with personal data is not replaced in place: add it with "
+            "resource_create, where it waits for an administrator's review"]})
     if direct(principal, ds):
         return datasets.update_resource(uow, res.id, fields, partial=partial,
                                         trusted=checked is not None,

@@ -12,6 +12,7 @@ from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.history.service import list_revisions
+from catalogue.privacy.hold import hold_message
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from catalogue.review.restore import restore_version
@@ -138,6 +139,8 @@ def upload(name: str) -> Response:
                   "description": request.form.get("description", ""),
                   "format": checked.format, "validation_status": checked.validation_status,
                   "validation_report": checked.validation_report}
+        # Personal data on a published dataset waits for review, whoever uploads (issue 9).
+        direct = direct and not (checked.personal_data and ds.state == "active")
         with unit() as uow:
             if direct:
                 datasets.create_resource(uow, ds.id, fields, upload=checked.upload, trusted=True)
@@ -149,7 +152,10 @@ def upload(name: str) -> Response:
                 review.propose_change(uow, datasets.get_dataset(uow.session, ds.id),
                                       {"resources_add": [upload_fields]},
                                       submitted_by=principal.name,
-                                      message=f"Thêm tài nguyên {fields['name']}")
+                                      message=hold_message(checked.personal_data,
+                                                           str(fields["name"]))
+                                      if checked.personal_data
+                                      else f"Thêm tài nguyên {fields['name']}")
             uow.commit()
     except ValidationError as exc:
         for messages in exc.errors.values():

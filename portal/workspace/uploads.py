@@ -17,6 +17,8 @@ from werkzeug.utils import secure_filename
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload
 from catalogue.errors import ValidationError
+from catalogue.privacy import screen_file
+from catalogue.privacy.screen import Finding
 
 ALLOWED = frozenset({"csv", "tsv", "json", "geojson", "xlsx", "xls", "ods", "xml", "pdf",
                      "zip", "txt", "docx", "doc", "kml", "gpkg", "shp", "parquet", "rdf",
@@ -26,6 +28,8 @@ FORBIDDEN_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<script", b"<svg", b"<iframe")
 TEXT_FORMATS = frozenset({"csv", "tsv", "json", "geojson", "txt", "xml", "kml", "rdf", "ttl"})
 ZIP_FORMATS = frozenset({"xlsx", "ods", "docx", "zip"})
+# Screened for personal data before the file can go public (issue 9).
+SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class CheckedUpload:
     format: str
     validation_status: str
     validation_report: dict[str, Any]
+    # Personal data found (kinds, columns, row positions; never values): such a file joins a
+    # published dataset only through review (Personal Data Protection Law 91/2025/QH15).
+    personal_data: tuple[Finding, ...] = ()
 
 
 def _refuse(message: str) -> ValidationError:
@@ -73,8 +80,12 @@ def check_upload(catalogue: Catalogue, file: FileStorage | None) -> CheckedUploa
     file.stream.seek(0)
     stored = catalogue.files.put(cast(BinaryIO, file.stream))  # refuses past max_upload_mb
     status, report = _validate(catalogue.files.path(stored.key), fmt)
+    findings = screen_file(catalogue.files.path(stored.key), fmt,
+                           this_year=catalogue.clock.now().year).findings \
+        if fmt in SCREENED_FORMATS else []
     return CheckedUpload(Upload(stored=stored, filename=filename,
-                                mimetype=file.mimetype or ""), fmt.upper(), status, report)
+                                mimetype=file.mimetype or ""), fmt.upper(), status, report,
+                         tuple(findings))
 
 
 def _validate(path: Path, fmt: str) -> tuple[str, dict[str, Any]]:
