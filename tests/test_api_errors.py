@@ -96,3 +96,14 @@ def test_unknown_action_is_400_in_the_envelope(client: FlaskClient) -> None:
     response = client.get("/api/3/action/no_such_action")
     assert response.status_code == 400
     assert "Action name not known" in _assert_envelope(response)["error"]["message"]
+
+
+def test_nul_character_in_a_parameter_is_a_clear_error(client: FlaskClient) -> None:
+    response = client.post("/api/3/action/package_search", json={"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["error"]["message"]
+
+
+def test_status_show_lists_notices(client: FlaskClient) -> None:
+    result = client.get("/api/3/action/status_show").get_json()["result"]
+    assert result["notices"] == []

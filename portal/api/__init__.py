@@ -88,10 +88,35 @@ def _form_params() -> dict[str, Any]:
 def _params() -> dict[str, Any]:
     """GET query parameters and POST JSON, form or multipart bodies alike, as CKAN accepts."""
     try:
-        return _read_params()
+        params = _read_params()
     except RequestEntityTooLarge:
         raise ParamError("Bad request - the request is larger than the upload limit",
                          field="upload", status=413) from None
+    field = _field_with_nul(params)
+    if field is not None:
+        # PostgreSQL refuses NUL in text; no real CKAN client sends one.
+        raise ParamError(f"{field}: must not contain a NUL character", field=field)
+    return params
+
+
+def _field_with_nul(value: Any, path: str = "") -> str | None:
+    """The first parameter (dotted path) whose key or text holds a NUL character, if any."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return inner
+            found = _field_with_nul(item, inner)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _field_with_nul(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def _read_params() -> dict[str, Any]:

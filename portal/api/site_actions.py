@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from catalogue.datasets.model import Dataset, Resource, Tag, dataset_tag
 from catalogue.datasets.serialize import package_dict
 from catalogue.errors import NotFound
+from catalogue.notices.service import notices_for_status
 from licenses import registry
 from portal.api.auth import public_datasets
 from portal.api.registry import (
@@ -109,7 +110,9 @@ def status_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
             "site_description": settings.get("site_title_en"),
             "ckan_version": CKAN_VERSION, "dulieumo_version": VERSION,
             "error_emails_to": None, "locale_default": settings.get("default_locale"),
-            "extensions": ["dcat", "dulieumo"]}
+            "extensions": ["dcat", "dulieumo"],
+            # Maintenance and incident notices from the moment they are announced (issue 8).
+            "notices": notices_for_status(ctx.catalogue)}
 
 
 @action(tag="site")
