@@ -193,3 +193,16 @@ def test_an_api_upload_with_personal_data_waits_for_review_even_for_an_admin(
                            content_type="multipart/form-data")
     assert replaced.status_code == 409
     assert "001090123456" not in replaced.get_data(as_text=True)
+
+
+def test_package_show_and_the_dataset_page_explain_the_quality_score(
+        client: FlaskClient, classified: dict[str, str]) -> None:
+    shown = api(client, "package_show", id=classified["open"])["result"]
+    quality = shown["quality"]
+    assert 0 <= quality["score"] <= 100
+    assert {c["key"] for c in quality["criteria"]} >= set(quality["to_fix"])
+    assert quality["to_fix"], "a bare test dataset has something to fix"
+    fix = next(c for c in quality["criteria"] if c["passed"] is False)["fix"]
+    html = client.get(f"/dataset/{classified['open']}").get_data(as_text=True)
+    assert 'id="quality-h"' in html and f"<strong>{quality['score']}</strong>/100" in html
+    assert fix.split("(")[0].strip()[:30] in html.replace("&#39;", "'").replace("&amp;", "&")

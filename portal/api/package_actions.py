@@ -11,6 +11,7 @@ from catalogue.database import to_iso
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
 from catalogue.history.service import list_revisions
+from catalogue.quality.service import quality_for_package
 from portal.api.auth import public_datasets, readable_dataset
 from portal.api.registry import ActionContext, Param, action, int_param, page_params, str_param
 from portal.api.search import run_package_search
@@ -45,12 +46,15 @@ def package_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
 
 @action(tag="datasets", params=(ID, Param("use_default_schema", "boolean", "Ignored.")))
 def package_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    """One dataset by name or id, with its resources, organization, groups and tags."""
+    """One dataset by name or id, with its resources, organization, groups and tags, and
+    its ``quality``: the score and what to fix to raise it (issue 9)."""
     name_or_id = str_param(params, "id", required=True)
     with ctx.catalogue.sessions() as session:
         ds = readable_dataset(session, ctx.principal, name_or_id)
         ctx.last_modified = ds.metadata_modified
-        return package_dict(ds, ctx.catalogue.site_url)
+        package = package_dict(ds, ctx.catalogue.site_url)
+        package["quality"] = quality_for_package(session, package, ctx.catalogue.clock.now())
+        return package
 
 
 @action(tag="datasets", params=(LIMIT, OFFSET))

@@ -22,6 +22,7 @@ from catalogue.datasets.serialize import package_dict
 from catalogue.errors import NotFound
 from catalogue.history.model import Revision
 from catalogue.history.service import count_revisions, get_revision, list_revisions
+from catalogue.quality.service import quality_for_package
 from licenses import get_license
 from portal.i18n import is_english
 from portal.pages.markdown import render_markdown
@@ -153,6 +154,8 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
         citation_apa=citations.apa(cite),
         json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds),
         history=list_revisions(session, ds.id, limit=5) if revision is None else [],
+        quality=quality_for_package(session, pkg, catalogue().clock.now())
+        if revision is None else None,
         canonical=absolute(url_for("dataset.show", name=ds.name)) if revision is None else
         version_url(ds.name, number))
 
