@@ -39,16 +39,18 @@ class Catalogue:
     search: DocumentIndex | None = None
     settings: dict[str, Any] = field(default_factory=dict)
 
-    def unit(self, actor: str = "system") -> UnitOfWork:
-        return UnitOfWork(self, actor)
+    def unit(self, actor: str = "system", *, ip: str | None = None) -> UnitOfWork:
+        """A new transaction acting as ``actor`` (from ``ip``, for the audit log)."""
+        return UnitOfWork(self, actor, ip)
 
 
 class UnitOfWork:
     """One transaction: ``with catalogue.unit(actor) as uow: ...; uow.commit()``."""
 
-    def __init__(self, catalogue: Catalogue, actor: str) -> None:
+    def __init__(self, catalogue: Catalogue, actor: str, ip: str | None = None) -> None:
         self.catalogue = catalogue
         self.actor = actor
+        self.ip = ip
         self.session: Session = catalogue.sessions()
         self.clock = catalogue.clock
         self._touched: set[str] = set()

@@ -92,9 +92,11 @@ def test_audit_verify_and_export(app: Flask, runner: CliRunner, home: Path, tmp_
                          "--password", GOOD, "--org", org])
     runner.invoke(main, [*base, "user", "lock", "lan", "--reason", "test"])
     result = runner.invoke(main, [*base, "audit", "verify"])
-    assert result.exit_code == 0 and "intact: 2 entries" in result.output, result.output
+    assert result.exit_code == 0 and "intact: 3 entries" in result.output, result.output
     out = tmp_path / "audit.csv"
     assert runner.invoke(main, [*base, "audit", "export", "-o", str(out)]).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("seq,at,actor,action,target,ip")
-    assert "user.lock" in lines[2] and "test" in lines[2]
+    # lines[1] is the org fixture's organization.create, then the account's two entries
+    assert "organization.create" in lines[1]
+    assert "user.lock" in lines[3] and "test" in lines[3]

@@ -156,3 +156,20 @@ def test_api_writes_with_a_token_are_audited_with_address(client: object, catalo
     assert [(actor, ip) for actor, ip, _ in uses] == [("anonymous", "127.0.0.1"),
                                                      ("lan", "127.0.0.1")]
     assert '"status":403' in uses[0][2] and '"status":200' in uses[1][2]
+
+
+def test_organization_and_group_writes_are_audited(catalogue: Catalogue) -> None:
+    from catalogue.audit import entries
+    from catalogue.groups.service import create_group
+    from catalogue.organizations.service import create_organization, update_organization
+
+    with catalogue.unit("admin@test", ip="10.0.0.7") as uow:
+        create_organization(uow, {"name": "so-gtvt", "title": "Sở GTVT"})
+        update_organization(uow, "so-gtvt", {"title": "Sở Giao thông vận tải"})
+        create_group(uow, {"name": "du-lich", "title": "Du lịch"})
+        uow.commit()
+    with catalogue.sessions() as session:
+        logged = [(e.action, e.target, e.ip) for e in entries(session)]
+    assert ("organization.create", "organization:so-gtvt", "10.0.0.7") in logged
+    assert ("organization.update", "organization:so-gtvt", "10.0.0.7") in logged
+    assert ("group.create", "group:du-lich", "10.0.0.7") in logged

@@ -78,7 +78,7 @@ def record_unit(uow: UnitOfWork, action: str, target: str,
                 details: Mapping[str, Any] | None = None) -> AuditEntry:
     """``record`` for a unit of work: its session, clock, actor and (when set) its ``ip``."""
     return record(uow.session, uow.clock, uow.actor, action, target,
-                  ip=getattr(uow, "ip", None), details=details)
+                  ip=uow.ip, details=details)
 
 
 @dataclass(frozen=True)

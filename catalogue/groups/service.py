@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from catalogue import audit
 from catalogue.context import UnitOfWork
 from catalogue.datasets.schema import NAME_RE
 from catalogue.errors import NotFound, ValidationError
@@ -43,6 +44,7 @@ def create_group(uow: UnitOfWork, data: Mapping[str, Any]) -> Group:
                   **{k: str(data[k]).strip() for k in EDITABLE if data.get(k)})
     uow.session.add(group)
     uow.session.flush()
+    audit.record_unit(uow, "group.create", f"group:{group.name}")
     return group
 
 
@@ -54,6 +56,7 @@ def update_group(uow: UnitOfWork, name_or_id: str, data: Mapping[str, Any]) -> G
                 raise ValidationError({key: ["Must be a string"]})
             setattr(group, key, data[key].strip())
     uow.session.flush()
+    audit.record_unit(uow, "group.update", f"group:{group.name}")
     return group
 
 

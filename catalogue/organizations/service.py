@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from catalogue import audit
 from catalogue.context import UnitOfWork
 from catalogue.datasets.schema import EMAIL_RE, NAME_RE
 from catalogue.errors import NotFound, ValidationError
@@ -59,6 +60,7 @@ def create_organization(uow: UnitOfWork, data: Mapping[str, Any]) -> Organizatio
         org.parent = get_organization(uow.session, data["parent"])
     uow.session.add(org)
     uow.session.flush()
+    audit.record_unit(uow, "organization.create", f"organization:{org.name}")
     return org
 
 
@@ -82,4 +84,5 @@ def update_organization(uow: UnitOfWork, name_or_id: str, data: Mapping[str, Any
 
     for dataset_id in uow.session.scalars(select(Dataset.id).where(Dataset.owner_org_id == org.id)):
         uow.touch(dataset_id)
+    audit.record_unit(uow, "organization.update", f"organization:{org.name}")
     return org

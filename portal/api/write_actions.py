@@ -107,8 +107,13 @@ def package_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
     if not owner and not ctx.principal.sysadmin:
         raise ValidationError({"owner_org": ["Missing value"]})
     require(ctx.principal, "dataset.create", _org_id(ctx, owner) if owner else None)
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
-        ds = publishing.create_package(uow, ctx.principal, _without_upload(params))
+    data = _without_upload(params)
+    if not data.get("license_id"):
+        # An agency naming no licence publishes under the statutory open-data terms (Law on
+        # E-Transactions 2023 Art. 43, Decree 194/2025): the `default_license` setting.
+        data["license_id"] = ctx.catalogue.settings.get("default_license") or "not-specified"
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
+        ds = publishing.create_package(uow, ctx.principal, data)
         uow.commit()
         dataset_id = ds.id
     return _show(ctx, dataset_id)
@@ -121,7 +126,7 @@ def _update(ctx: ActionContext, params: dict[str, Any], *, partial: bool) -> dic
     if new_owner:  # moving a dataset needs rights in the receiving organization too
         require(ctx.principal, "dataset.create", _org_id(ctx, new_owner))
     data = {k: v for k, v in _without_upload(params).items() if k != "id"}
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         result = publishing.change_package(uow, ctx.principal, name_or_id, data, partial=partial)
         uow.commit()
         if isinstance(result, ReviewItem):
@@ -151,7 +156,7 @@ def package_delete(ctx: ActionContext, params: dict[str, Any]) -> None:
     """Withdraw a dataset (state ``deleted``; its history stays)."""
     name_or_id = str_param(params, "id", required=True)
     require(ctx.principal, "dataset.delete", _dataset_org(ctx, name_or_id))
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         datasets.delete_dataset(uow, name_or_id)
         uow.commit()
     return None
@@ -209,7 +214,7 @@ def resource_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset))
     checked = _checked_upload(ctx, params)
     fields = _with_validation(_resource_fields(params), checked)
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         ds = datasets.get_dataset(uow.session, dataset)
         result = publishing.add_resource(uow, ctx.principal, ds, fields, checked)
         uow.commit()
@@ -226,7 +231,7 @@ def _change_resource(ctx: ActionContext, params: dict[str, Any], *,
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset_id))
     checked = _checked_upload(ctx, params)
     fields = _with_validation(_resource_fields(params), checked)
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         res = datasets.get_resource(uow.session, resource_id)
         result = publishing.change_resource(uow, ctx.principal, res, fields, checked,
                                             partial=partial)
@@ -257,7 +262,7 @@ def resource_delete(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
     with ctx.catalogue.sessions() as session:
         dataset_id = datasets.get_resource(session, resource_id).dataset_id
     require(ctx.principal, "dataset.update", _dataset_org(ctx, dataset_id))
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         item = publishing.remove_resource(uow, ctx.principal,
                                           datasets.get_resource(uow.session, resource_id))
         uow.commit()
@@ -271,7 +276,7 @@ def resource_delete(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
 def organization_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create an organization (sysadmins only)."""
     require_sysadmin(ctx.principal, "create organizations")
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         org = organizations.create_organization(uow, _parent_checked(params))
         uow.commit()
         return organization_dict(org)
@@ -285,7 +290,7 @@ def organization_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, 
         org_id = organizations.get_organization(session, name_or_id).id
     require(ctx.principal, "organization.manage", org_id)
     data = {k: v for k, v in _parent_checked(params).items() if k not in ("id", "name")}
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         org = organizations.update_organization(uow, org_id, data)
         uow.commit()
         return organization_dict(org)
@@ -295,7 +300,7 @@ def organization_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, 
 def group_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create a group (sector; sysadmins only)."""
     require_sysadmin(ctx.principal, "create groups")
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         group = groups.create_group(uow, params)
         uow.commit()
         return group_dict(group)
@@ -306,7 +311,7 @@ def group_patch(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Change a group's descriptive fields (sysadmins only)."""
     name_or_id = str_param(params, "id", required=True)
     require_sysadmin(ctx.principal, "change groups")
-    with ctx.catalogue.unit(ctx.principal.name) as uow:
+    with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
         group = groups.update_group(uow, name_or_id, {k: v for k, v in params.items()
                                                       if k not in ("id", "name")})
         uow.commit()
@@ -337,7 +342,7 @@ def member_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
         "group_id": group_id, "table_name": "package", "table_id": dataset_id,
         "capacity": str_param(params, "capacity", default="public"), "state": "active"}
     if group_name not in current:
-        with ctx.catalogue.unit(ctx.principal.name) as uow:
+        with ctx.catalogue.unit(ctx.principal.name, ip=ctx.request.remote_addr) as uow:
             result = publishing.change_package(uow, ctx.principal, dataset_id,
                                                {"groups": current + [group_name]}, partial=True)
             uow.commit()
