@@ -72,7 +72,7 @@ class SourceConfig:
     path: str = ""
     dsn: str = ""
     schedule: str = "manual"
-    default_license: str = "not-specified"
+    default_license: str = ""  # "": the site's `default_license` setting (vn-open-data-terms)
     default_groups: tuple[str, ...] = ()
     filters: Filters = Filters()
     publish: str = "auto"

@@ -218,7 +218,9 @@ def _unique_name(uow: UnitOfWork, wanted: str, source: str) -> str:
 def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict[str, Any]],
                   digest: str, log: list[str]) -> dict[str, Any]:
     source = ctx.source
-    license_id, note = map_license(record.license, source.default_license)
+    # A source naming no default licence gets the site's: the statutory open-data terms.
+    license_id, note = map_license(record.license, source.default_license or str(
+        ctx.catalogue.settings.get("default_license") or "not-specified"))
     if note:
         log.append(note)
     owner = record.organization if record.organization in ctx.organizations else source.organization

@@ -206,3 +206,35 @@ def test_package_show_and_the_dataset_page_explain_the_quality_score(
     html = client.get(f"/dataset/{classified['open']}").get_data(as_text=True)
     assert 'id="quality-h"' in html and f"<strong>{quality['score']}</strong>/100" in html
     assert fix.split("(")[0].strip()[:30] in html.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_sources_and_api_datasets_naming_no_licence_get_the_statutory_terms(
+        client: FlaskClient, catalogue: Catalogue, api_token: TokenFactory, org: str,
+        home: Any, tmp_path: Any) -> None:
+    from harvesters.config import source_from_table
+    from harvesters.registry import harvester_types
+    from tests.harvest_servers import datasets, harvest, static_server
+
+    assert catalogue.settings["default_license"] == "vn-open-data-terms"
+    admin = api_token("an", org=org, role="admin")
+    created = client.post("/api/3/action/package_create", headers={"Authorization": admin},
+                          json={"name": "khong-giay-phep", "title": "Không giấy phép",
+                                "owner_org": org})
+    assert created.get_json()["result"]["license_id"] == "vn-open-data-terms"
+    named = client.post("/api/3/action/package_create", headers={"Authorization": admin},
+                        json={"name": "co-giay-phep", "title": "Có giấy phép", "owner_org": org,
+                              "license_id": "CC-BY-4.0"})
+    assert named.get_json()["result"]["license_id"] == "CC-BY-4.0"
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "muc.csv").write_text("huyen,muc\nA,1\nB,2\n", encoding="utf-8")
+    (share / "muc.csv.meta.toml").write_text('name = "muc"\ntitle = "Mức"\n', encoding="utf-8")
+    with static_server(share) as url:
+        bare, problems = source_from_table(
+            {"name": "khong-mac-dinh", "url": url, "type": "files", "organization": org},
+            tmp_path / "harvest.toml", harvester_types())
+        assert not problems and bare is not None and bare.default_license == ""
+        assert harvest(catalogue, bare, home).counts["new"] == 1
+    assert [d.license_id for d in datasets(catalogue, "khong-mac-dinh").values()] \
+        == ["vn-open-data-terms"]
