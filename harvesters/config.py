@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from catalogue.classification import ACCESS_CLASSES, check_access_class
 from harvesters.schedule import check_schedule
 from licenses import get_license
 
@@ -76,6 +77,8 @@ class SourceConfig:
     default_groups: tuple[str, ...] = ()
     filters: Filters = Filters()
     publish: str = "auto"
+    # Law on Data Art. 13 class of this source's datasets: open | shared | private (issue 9).
+    access_class: str = "open"
     reject_invalid: bool = False
     limits: Limits = Limits()
     options: dict[str, Any] = field(default_factory=dict)
@@ -99,6 +102,7 @@ class ConfigProblem:
 COMMON_KEYS = frozenset({
     "name", "title", "type", "url", "path", "dsn", "organization", "schedule",
     "default_license", "default_groups", "filters", "publish", "reject_invalid", "limits",
+    "access_class",
 })
 FILTER_KEYS: dict[str, type] = {
     "include_tags": list, "exclude_tags": list, "organizations": list,
@@ -179,7 +183,7 @@ def _source(checker: _Checker, raw: Mapping[str, Any],
     """Check one [[source]] table; problems go to the checker, None when unusable."""
     values: dict[str, Any] = {}
     for key in ("name", "title", "type", "organization", "schedule", "default_license",
-                "publish", *LOCATION_KEYS):
+                "publish", "access_class", *LOCATION_KEYS):
         if key in raw and checker.typed(raw, key, str) is not None:
             values[key] = raw[key]
     for key in ("name", "type", "organization"):
@@ -208,6 +212,9 @@ def _source(checker: _Checker, raw: Mapping[str, Any],
             checker.add("schedule", problem)
     if "default_license" in values and get_license(values["default_license"]) is None:
         checker.add("default_license", f"unknown licence {values['default_license']!r}")
+    if "access_class" in values and check_access_class(values["access_class"]):
+        checker.add("access_class", f"expected one of {', '.join(ACCESS_CLASSES)}, "
+                                    f"got {values['access_class']!r}")
     if "publish" in values and values["publish"] not in PUBLISH_MODES:
         checker.add("publish", f"expected one of {', '.join(PUBLISH_MODES)}, "
                                f"got {values['publish']!r}")

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import select
 
+from catalogue.classification import harvested_access_class, may_change_automatically
 from catalogue.context import Catalogue, UnitOfWork
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
@@ -123,7 +124,10 @@ def content_hash(record: SourceRecord, prepared: list[Prepared], source: SourceC
     settings = {"organization": source.organization, "license": source.default_license,
                 "groups": source.default_groups, "publish": source.publish,
                 "reject_invalid": source.reject_invalid,
-                "max_rows": source.limits.max_rows_validated}
+                "max_rows": source.limits.max_rows_validated,
+                # Only when set: sources from before classification keep their hashes.
+                **({"access_class": source.access_class} if source.access_class != "open"
+                   else {})}
     blob = json.dumps([meta, resources, settings], sort_keys=True, ensure_ascii=False,
                       default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -137,7 +141,8 @@ def metadata_fingerprint(record: SourceRecord, source: SourceConfig) -> str:
         res.pop("data", None)
         res["local_path"] = str(res["local_path"] or "")
     settings = [source.organization, source.default_license, source.default_groups,
-                source.publish, source.reject_invalid, source.limits.max_rows_validated]
+                source.publish, source.reject_invalid, source.limits.max_rows_validated,
+                *([source.access_class] if source.access_class != "open" else [])]
     blob = json.dumps([meta, settings], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -216,7 +221,7 @@ def _unique_name(uow: UnitOfWork, wanted: str, source: str) -> str:
 
 
 def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict[str, Any]],
-                  digest: str, log: list[str]) -> dict[str, Any]:
+                  digest: str, log: list[str], source_public: bool | None = None) -> dict[str, Any]:
     source = ctx.source
     # A source naming no default licence gets the site's: the statutory open-data terms.
     license_id, note = map_license(record.license, source.default_license or str(
@@ -239,6 +244,9 @@ def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict
         "source_url": (record.source_url or source.location)[:1000],
         "retrieved_at": ctx.catalogue.clock.now().isoformat(), "content_hash": digest,
         "resources": resources, "private": False,
+        # What the source marks non-public never comes out open (Law on Data Art. 13).
+        "access_class": harvested_access_class(source_public=source_public,
+                                               source_default=source.access_class),
         "state": "draft" if source.publish == "review" else "active",
         "extras": {**{k: str(v) for k, v in record.extras.items()},
                    "source_system": source.title or source.name, "source_type": source.type,
@@ -294,7 +302,8 @@ def find_dataset(uow: UnitOfWork, source: str, identifier: str) -> Dataset | Non
         Dataset.harvest_source == source, Dataset.source_identifier == identifier[:500])).first()
 
 
-def import_record(ctx: ImportContext, record: SourceRecord) -> str:
+def import_record(ctx: ImportContext, record: SourceRecord, *,
+                  source_public: bool | None = None) -> str:
     """Bring one publishable record into the catalogue; returns new/updated/unchanged, or
     skipped when personal data holds it for review instead of publishing it."""
     log: list[str] = []
@@ -335,11 +344,17 @@ def import_record(ctx: ImportContext, record: SourceRecord) -> str:
             log.append(f"published with validation errors: {', '.join(bad)}")
         with ctx.catalogue.unit(ctx.actor) as uow:
             resources = [_resource_dict(ctx, item) for item in prepared]
-            data = _dataset_dict(ctx, record, resources, digest, log)
+            data = _dataset_dict(ctx, record, resources, digest, log, source_public)
             if fingerprint:
                 data["extras"]["harvest_fingerprint"] = fingerprint
             existing = find_dataset(uow, ctx.source.name, record.identifier)
             message = f"harvest job {ctx.job_id}"
+            if existing is not None and not may_change_automatically(existing.access_class,
+                                                                     data["access_class"]):
+                # A class a person set stays: a re-harvest may close data, never open it.
+                log.append(f"access class kept at {existing.access_class} "
+                           f"(the source says {data['access_class']})")
+                del data["access_class"]
             findings, where = _screen(ctx, prepared, data)
             if findings:
                 data["name"] = existing.name if existing is not None else _unique_name(

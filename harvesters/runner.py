@@ -125,6 +125,12 @@ def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
         record = harvester.fetch(item)
         stage = "import"
         why = restriction(record) or filtered_out(record, ctx.source.filters)
+        if why and ctx.source.access_class != "open" and restriction(record) \
+                and not filtered_out(record, ctx.source.filters):
+            # A source configured for shared or private data keeps records its system marks
+            # non-public, in that class; an open source skips them (Law on Data Art. 13).
+            counts[import_record(ctx, record, source_public=False)] += 1
+            return
         if why:
             if _withdraw(ctx, item.identifier, f"no longer publishable: {why}"):
                 counts["withdrawn"] += 1

@@ -238,3 +238,48 @@ def test_sources_and_api_datasets_naming_no_licence_get_the_statutory_terms(
         assert harvest(catalogue, bare, home).counts["new"] == 1
     assert [d.license_id for d in datasets(catalogue, "khong-mac-dinh").values()] \
         == ["vn-open-data-terms"]
+
+
+def test_a_sources_access_class_applies_and_never_opens_what_it_marks_non_public(
+        client: FlaskClient, catalogue: Catalogue, org: str, home: Any, tmp_path: Any) -> None:
+    from catalogue.datasets.service import update_dataset
+    from harvesters.config import source_from_table
+    from harvesters.registry import harvester_types
+    from tests.harvest_servers import datasets, harvest, make_source, static_server
+
+    share = tmp_path / "share"
+    share.mkdir()
+    for name, extra in (("muc", ""), ("noi-bo", "restricted = true\n")):
+        (share / f"{name}.csv").write_text("huyen,muc\nA,1\nB,2\n", encoding="utf-8")
+        (share / f"{name}.csv.meta.toml").write_text(
+            f'name = "{name}"\ntitle = "Tệp {name}"\n{extra}', encoding="utf-8")
+    _, problems = source_from_table({"name": "sai", "type": "files", "url": "http://x.test/",
+                                     "organization": org, "access_class": "public"},
+                                    tmp_path / "harvest.toml", harvester_types())
+    assert [p.key for p in problems] == ["access_class"]
+
+    with static_server(share) as url:
+        opened = harvest(catalogue, make_source("files", url=url), home)
+        shared_source = make_source("files", url=url, name="chia-se", access_class="shared")
+        shared = harvest(catalogue, shared_source, home)
+    # An open source skips what its system marks restricted: it never becomes open.
+    assert opened.counts["new"] == 1 and opened.counts["skipped"] == 1
+    assert {d.name: d.access_class for d in datasets(catalogue, "test-files").values()} \
+        == {"muc": "open"}
+    # A shared source keeps both, as shared data: agency accounts only, never the public.
+    assert shared.counts["new"] == 2
+    kept = {d.source_identifier: d for d in datasets(catalogue, "chia-se").values()}
+    assert {d.access_class for d in kept.values()} == {"shared"}
+    for ds in kept.values():
+        assert api(client, "package_show", id=ds.name)["success"] is False
+
+    # A person closed the open one; the next harvest (changed file) does not reopen it.
+    opened_ds = next(iter(datasets(catalogue, "test-files").values()))
+    with catalogue.unit("quan-tri") as uow:
+        update_dataset(uow, opened_ds.id, {"access_class": "private"}, partial=True)
+        uow.commit()
+    (share / "muc.csv").write_text("huyen,muc\nA,1\nB,3\n", encoding="utf-8")
+    with static_server(share) as url:
+        again = harvest(catalogue, make_source("files", url=url), home)
+    assert again.counts["updated"] == 1
+    assert next(iter(datasets(catalogue, "test-files").values())).access_class == "private"
