@@ -28,6 +28,7 @@ from catalogue.harvest.model import HarvestObject
 from catalogue.privacy import screen_file, screen_metadata
 from catalogue.privacy.hold import hold_for_review, hold_message
 from catalogue.privacy.screen import Finding
+from catalogue.review.service import submit_harvested
 from catalogue.validation import (
     ValidationLimits,
     build_datapackage,
@@ -359,25 +360,25 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             if findings:
                 data["name"] = existing.name if existing is not None else _unique_name(
                     uow, record.name or record.title, ctx.source.name)
-                item = hold_for_review(uow, data, source=ctx.source.name, findings=findings,
-                                       resource=", ".join(where))
+                queued = hold_for_review(uow, data, source=ctx.source.name, findings=findings,
+                                         resource=", ".join(where))
                 held = find_dataset(uow, ctx.source.name, record.identifier)
                 uow.session.add(_object(
                     ctx, record.identifier, "skipped", stage="privacy",
                     dataset_id=held.id if held is not None else None,
                     reason=hold_message(findings, ", ".join(where))
-                    + (f"\nreview item {item.id}" if item is not None else ""), log=log))
+                    + (f"\nreview item {queued.id}" if queued is not None else ""), log=log))
                 uow.commit()
                 if held is not None:
                     ctx.touched.append(held.id)
                 return "skipped"
+            if ctx.source.publish == "review":
+                return _queue_for_review(ctx, uow, record, existing, data, message, log)
             if existing is None:
                 data["name"] = _unique_name(uow, record.name or record.title, ctx.source.name)
                 dataset = create_dataset(uow, data, message=message, trusted=True)
                 outcome = "new"
             else:
-                if ctx.source.publish == "review" and existing.state == "active":
-                    data["state"] = "active"  # published before: no review workflow yet
                 data["name"] = existing.name
                 dataset = update_dataset(uow, existing.id, data, message=message, trusted=True)
                 outcome = "updated"
@@ -388,4 +389,26 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                                     log=log))
             uow.commit()
             ctx.touched.append(dataset.id)
+    return outcome
+
+
+def _queue_for_review(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
+                      existing: Dataset | None, data: dict[str, Any], message: str,
+                      log: list[str]) -> str:
+    """``publish = "review"``: the change waits in the agency's review queue (issue 7);
+    the public keeps seeing the published version until an admin approves."""
+    data["name"] = existing.name if existing is not None else _unique_name(
+        uow, record.name or record.title, ctx.source.name)
+    item = submit_harvested(uow, data, source=ctx.source.name, message=message)
+    queued = find_dataset(uow, ctx.source.name, record.identifier)
+    if item is None:
+        outcome = "unchanged"
+    else:
+        outcome = "new" if existing is None else "updated"
+        log.append(f"waiting for review: review item {item.id}")
+    uow.session.add(_object(ctx, record.identifier, outcome,
+                            dataset_id=queued.id if queued is not None else None, log=log))
+    uow.commit()
+    if queued is not None:
+        ctx.touched.append(queued.id)
     return outcome

@@ -150,3 +150,41 @@ def test_reject_invalid_keeps_bad_data_out(catalogue: Catalogue, org: str, home:
     found = datasets(catalogue, source.name)
     assert "loi/ragged.csv" not in found and "cu/tcvn3.csv" not in found
     assert summary.counts["failed"] == 2 and summary.counts["new"] == 5
+
+
+def test_review_sources_queue_changes_and_the_public_keeps_the_published_version(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    from catalogue.accounts.principal import Principal
+    from catalogue.review.service import approve, queue
+
+    admin = Principal(user_id="u1", name="admin@test", sysadmin=True,
+                      scopes=frozenset({"read", "write"}))
+    share = tmp_path / "review-share"
+    share.mkdir()
+    (share / "gia.csv").write_text("huyen,gia\nĐồng Xoài,1200\n", encoding="utf-8")
+    (share / "gia.csv.meta.toml").write_text(SIDECAR.format(name="gia", title="Giá đất"),
+                                             encoding="utf-8")
+
+    def approve_all() -> None:
+        with catalogue.unit("admin@test") as uow:
+            for item in queue(uow.session, admin):
+                approve(uow, admin, item.id)
+            uow.commit()
+
+    with static_server(share) as url:
+        source = make_source("files", url=url, publish="review")
+        first = harvest(catalogue, source, home)
+        assert first.counts["new"] == 1
+        assert datasets(catalogue, source.name)["gia.csv"].state == "draft"
+        approve_all()
+        assert datasets(catalogue, source.name)["gia.csv"].state == "active"
+
+        (share / "gia.csv").write_text("huyen,gia\nĐồng Xoài,1500\n", encoding="utf-8")
+        second = harvest(catalogue, source, home)
+        assert second.counts["updated"] == 1
+        published = datasets(catalogue, source.name)["gia.csv"]
+        old_sha = published.resources[0].sha256
+        assert catalogue.files.path(old_sha).read_text(encoding="utf-8").endswith("1200\n")
+        approve_all()
+    updated = datasets(catalogue, source.name)["gia.csv"].resources[0]
+    assert catalogue.files.path(updated.sha256).read_text(encoding="utf-8").endswith("1500\n")
