@@ -32,28 +32,27 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings["max_upload_mb"] * 1024 * 1024
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from portal import catalogue_ext, errors
+    from portal import (
+        auth,  # accounts and sessions (issue 7)
+        catalogue_ext,
+        datajson,  # /data.json, DCAT-US 1.1 (issue 9)
+        dcat,  # DCAT-AP feeds (issue 5)
+        errors,
+        operations,  # health, metrics, logs, usage, notices (issue 8)
+        pages,  # the public portal (issue 6)
+        subscriptions,  # follow, confirm, one-click unsubscribe (issue 9)
+        workspace,  # the agency workspace (issue 7)
+    )
     from portal.api import blueprint as api_blueprint
 
     catalogue_ext.init_app(app, chosen_home, clock or SystemClock())
     errors.init_app(app)
     app.register_blueprint(api_blueprint)
-    from portal import dcat  # DCAT-AP feeds (issue 5)
-
+    auth.init_app(app)
+    workspace.init_app(app)
     dcat.init_app(app)
-
-    from portal import operations
-
     operations.init_app(app)
-
-    from portal import pages  # the public portal (issue 6)
-
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
-
-    from portal import datajson  # /data.json, DCAT-US 1.1 (issue 9)
-
     datajson.init_app(app)
-    from portal import subscriptions  # follow, confirm, one-click unsubscribe (issue 9)
-
     subscriptions.init_app(app)
     return app

@@ -35,21 +35,24 @@ def main(ctx: click.Context, home: Path | None) -> None:
 
 
 def _register() -> None:
-    from portal.cli import demo, harvest, home_cmds, index, serve
+    from portal.cli import (
+        accounts,  # users, tokens, audit (issue 7)
+        backup,  # backup, restore (issue 8)
+        demo,
+        harvest,
+        home_cmds,
+        index,
+        notice,  # maintenance and incident notices (issue 8)
+        report,  # usage reports (issue 8)
+        schedule,  # the long-running scheduler (issues 3, 8)
+        search_eval,  # search quality on a judged set (issue 4)
+        serve,
+        trust,  # link checks, digests, screening, quality (issue 9)
+    )
 
-    from portal.cli import backup, notice, report, schedule
-
-    for module in (home_cmds, serve, demo, harvest, index, backup, report, notice, schedule):
+    for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
+                   report, notice, schedule, trust):
         module.register(main)
-    from portal.cli import accounts  # users, tokens, audit (issue 7)
-
-    accounts.register(main)
-    from portal.cli import trust  # link checks, digests, screening, quality (issue 9)
-
-    trust.register(main)
-    from portal.cli import search_eval  # search quality on a judged set (issue 4)
-
-    search_eval.register(main)
 
 
 _register()
