@@ -115,3 +115,4 @@ class _SessionUnit:
         self.session = session
         self.clock = clock
         self.actor = actor
+        self.ip: str | None = None
