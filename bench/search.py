@@ -143,7 +143,7 @@ def pg_cluster() -> Iterator[str]:
             pwd.getpwnam("postgres")
         except KeyError:
             prefix = ["runuser", "-u", "nobody", "--"]
-    home = Path(tempfile.mkdtemp(prefix="dulieumo-bench-pg-"))
+    home = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-pg-"))
     data = home / "data"
     try:
         if prefix:
@@ -228,7 +228,7 @@ def threaded(call: Callable[[Any], Any], items: list[Any], threads: int = 4
 
 def run(name: str, size: int, pg_url: str | None, batch: int) -> SearchBackend | None:
     """Build and measure one backend at one size; prints one block of figures."""
-    workdir = Path(tempfile.mkdtemp(prefix="dulieumo-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-"))
     try:
         backend = make_backend(name, workdir, pg_url)
         started, cpu0 = time.perf_counter(), time.process_time()
