@@ -4,6 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= demo-home
 
+# The data path on PostgreSQL too, in every `make test` (issue 8); `make test-postgres` runs all.
+POSTGRES_CORE_TESTS := tests/test_datasets_service.py tests/test_api_read.py \
+	tests/test_api_write.py tests/test_review.py tests/test_audit.py tests/test_harvest_files.py \
+	tests/test_restore.py tests/test_migrations.py
+
 .PHONY: run test install lint translations clean-demo axe
 
 $(BIN)/.installed: pyproject.toml
@@ -21,6 +26,7 @@ run: install
 ## Set up and run the whole test suite
 test: install
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --db=postgres $(POSTGRES_CORE_TESTS)
 
 lint: install
 	$(BIN)/ruff check catalogue harvesters portal licenses tests bench examples
