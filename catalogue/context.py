@@ -27,6 +27,8 @@ class DocumentIndex(Protocol):
 
     def delete_documents(self, ids: Any) -> None: ...
 
+    def clear(self) -> None: ...
+
 
 @dataclass
 class Catalogue:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -37,18 +38,32 @@ def reindex_datasets(catalogue: Catalogue, ids: Iterable[str]) -> None:
         catalogue.search.delete_documents(gone)
 
 
+def _live_documents(catalogue: Catalogue, ids: list[str],
+                    progress: Callable[[int, int], None] | None) -> Iterator[dict[str, Any]]:
+    """Package dicts of ``ids``, loaded a batch at a time so memory stays flat."""
+    for start in range(0, len(ids), BATCH):
+        with catalogue.sessions() as session:
+            batch = _load(session, ids[start:start + BATCH])
+            docs = [package_dict(ds, catalogue.site_url) for ds in batch]
+        yield from docs
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+
+
 def rebuild_index(catalogue: Catalogue, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index from the database in batches; returns datasets indexed."""
+    """Rebuild the whole index from the database; returns datasets indexed.
+
+    One ``index_documents`` call over a generator: Whoosh then writes one segment instead
+    of one per batch that it would have to merge afterwards.
+    """
     if catalogue.search is None:
         return 0
-    clear = getattr(catalogue.search, "clear", None)
-    if clear is not None:
-        clear()
+    catalogue.search.clear()
     with catalogue.sessions() as session:
         ids = list(session.scalars(select(Dataset.id).where(Dataset.state != "deleted")
                                    .order_by(Dataset.id)))
-    for start in range(0, len(ids), BATCH):
-        reindex_datasets(catalogue, ids[start:start + BATCH])
-        if progress is not None:
-            progress(min(start + BATCH, len(ids)), len(ids))
+    catalogue.search.index_documents(_live_documents(catalogue, ids, progress))
+    optimize = getattr(catalogue.search, "optimize", None)
+    if optimize is not None:
+        optimize()
     return len(ids)
