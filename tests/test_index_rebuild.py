@@ -18,7 +18,8 @@ def test_rebuild_restores_a_lost_index_without_withdrawn_datasets(
         catalogue: Catalogue, org: str, home: Path) -> None:
     with catalogue.unit("test") as uow:
         for number in range(7):
-            create_dataset(uow, {"name": f"bang-gia-dat-{number}", "title": f"Bảng giá đất {number}",
+            create_dataset(uow, {"name": f"bang-gia-dat-{number}",
+                                 "title": f"Bảng giá đất {number}",
                                  "owner_org": org})
         uow.commit()
     with catalogue.unit("test") as uow:
