@@ -1,11 +1,11 @@
 """Imports every table so Alembic and tools see the whole schema on ``Base.metadata``."""
 
+from catalogue.backup.model import RestoreLog  # noqa: E402,I001  (operations, issue 8)
 from catalogue.datasets.model import Dataset, DatasetExtra, Resource, Tag
 from catalogue.groups.model import Group
 from catalogue.history.model import Revision
-from catalogue.organizations.model import Organization
-from catalogue.backup.model import RestoreLog  # noqa: E402,I001  (operations, issue 8)
 from catalogue.notices.model import Notice  # noqa: E402,I001
+from catalogue.organizations.model import Organization
 from catalogue.usage.model import UsageDaily  # noqa: E402,I001
 
 __all__ = ["Dataset", "DatasetExtra", "Group", "Organization", "Resource", "Revision", "Tag",

@@ -65,7 +65,8 @@ def test_update_keeps_previous_version_and_lists_changes(
         tag_names = [t.name for t in ds.tags]
     assert first.snapshot["title"] == AIR["title"]
     assert second.snapshot["title"] == "Quan trắc không khí 2024"
-    assert {"field": "title", "old": AIR["title"], "new": "Quan trắc không khí 2024"} in second.changes
+    assert {"field": "title", "old": AIR["title"],
+            "new": "Quan trắc không khí 2024"} in second.changes
     assert second.actor == "admin@test"
     assert ds.metadata_modified == clock.now()
     assert tag_names == ["PM2.5", "không khí"]

@@ -157,7 +157,8 @@ def clean_dataset(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
     if "update_frequency" in data:
         freq = _text(data["update_frequency"], "update_frequency", 50, errors)
         if freq not in FREQUENCIES:
-            errors.add("update_frequency", f"Must be one of {', '.join(f for f in FREQUENCIES if f)}")
+            choices = ", ".join(f for f in FREQUENCIES if f)
+            errors.add("update_frequency", f"Must be one of {choices}")
         out["update_frequency"] = freq
     # Law on Data 2024 Art. 13 classes (issue 9); absent on update means "keep".
     for field, check, default in (("access_class", check_access_class, DEFAULT_ACCESS_CLASS),
@@ -184,7 +185,8 @@ def clean_dataset(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         tags = _names(data["tags"], "tags", errors)
         for tag in tags:
             if not TAG_RE.match(tag):
-                errors.add("tags", f"Tag \"{tag}\" may only contain letters, digits, spaces and -_.")
+                errors.add("tags",
+                           f"Tag \"{tag}\" may only contain letters, digits, spaces and -_.")
         out["tags"] = tags
     if "groups" in data:
         out["groups"] = _names(data["groups"], "groups", errors)

@@ -31,4 +31,5 @@ class Revision(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     message: Mapped[str] = mapped_column(String(1000), default="")
     snapshot: Mapped[dict[str, Any]]  # the package dict after the change
-    changes: Mapped[list[Any]]  # [{"field": ..., "old": ..., "new": ...}] against the version before
+    # [{"field": ..., "old": ..., "new": ...}] against the version before
+    changes: Mapped[list[Any]]
