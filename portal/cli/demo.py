@@ -23,6 +23,7 @@ from harvesters.jobs import run_many
 from portal.catalogue_ext import catalogue_of
 from portal.cli.harvest import checked_setup, lock_dir, summary_line
 from portal.cli.home_cmds import initialise
+from portal.cli.serve import serve_app
 
 
 def ensure_organizations(catalogue: Catalogue, entries: list[dict[str, Any]]) -> int:
@@ -87,7 +88,7 @@ def demo_command(no_serve: bool, port: int) -> None:
         raise click.ClickException("some demo sources failed (see above)")
     if not no_serve:
         click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        current_app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+        serve_app(current_app._get_current_object(), "127.0.0.1", port)  # type: ignore[attr-defined]
 
 
 def register(group: click.Group) -> None:

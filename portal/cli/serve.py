@@ -6,7 +6,7 @@ import os
 import sys
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 
@@ -25,7 +25,15 @@ def serve_command(host: str, port: int, production: bool, workers: int) -> None:
             sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--bind", f"{host}:{port}", "--access-logfile", "-", "portal.wsgi:app",
         ])
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    serve_app(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
+
+
+def serve_app(app: Flask, host: str, port: int) -> None:
+    """Werkzeug's threaded server. ``app.run`` cannot be used: Flask ignores it when called
+    from its own CLI (FLASK_RUN_FROM_CLI), which ``dulieumo`` is built on."""
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def register(group: click.Group) -> None:
