@@ -159,3 +159,13 @@ def test_files_without_an_extension_and_unreadable_files(tmp_path: Path) -> None
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     result = screen_file(broken, "xlsx")
     assert not result.scanned and "could not read" in result.note
+
+
+def test_digests_in_metadata_are_not_read_as_phone_numbers() -> None:
+    from catalogue.privacy import screen_metadata
+
+    # sha256("1282"): its digit run "052226066874" looks like a CCCD when read as text.
+    digest = "3ac84a052226066874f36ca9dfddd1639db06447d2096a119ed31515dbd67505"
+    package = {"title": "Giá đất", "extras": [{"key": "harvest_fingerprint", "value": digest}],
+               "resources": [{"name": "gia.csv", "description": f"sha256:{digest}"}]}
+    assert screen_metadata(package, this_year=2026).findings == []

@@ -312,6 +312,9 @@ def screen_text(text: str, field_name: str, *, this_year: int | None = None) -> 
                     field=field_name) for kind, offsets in sorted(by_kind.items())]
 
 
+HEX_DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])")
+
+
 def screen_metadata(package: Mapping[str, Any], *, this_year: int | None = None) -> ScreeningResult:
     """Screen a package dict's descriptive text (titles, descriptions, tags, extras, resources).
 
@@ -331,6 +334,9 @@ def screen_metadata(package: Mapping[str, Any], *, this_year: int | None = None)
                    for key in ("name", "description")]
     result = ScreeningResult(scanned=True)
     for name, text in fields:
+        # Digests (content hashes, fingerprints) are random hex: their digit runs can look
+        # like a phone number or a CCCD by chance, so they are not read as text.
+        text = HEX_DIGEST.sub(" ", text)
         result.findings.extend(screen_text(text, name, this_year=this_year))
     return result
 
