@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .file_share import FileShare
-from .meta import DatasetMeta, GeneratedSource
+from .meta import GeneratedSource, MetaFactory
 from .places import BINH_PHUOC_DISTRICTS, ROAD_NAMES, commune, firm
 from .writers import Row, write_csv
 
@@ -41,30 +41,7 @@ LAND_TYPES = (
 )
 
 
-def _meta(
-    name: str,
-    title: str,
-    title_en: str,
-    description: str,
-    tags: Sequence[str],
-    groups: Sequence[str] = ("dat-dai",),
-    temporal: str = "2020-01-01/2024-12-31",
-    frequency: str = "annual",
-    license: str | None = "CC-BY-4.0",
-    spatial: str = SPATIAL,
-) -> DatasetMeta:
-    return DatasetMeta(
-        name,
-        title,
-        title_en,
-        description,
-        tuple(tags),
-        tuple(groups),
-        license,
-        temporal,
-        spatial,
-        frequency,
-    )
+_meta = MetaFactory(SPATIAL, ("dat-dai",), "2020-01-01/2024-12-31", "annual")
 
 
 def generate(target: Path, rng: random.Random) -> GeneratedSource:
@@ -232,7 +209,7 @@ def _prices(share: FileShare, rng: random.Random, growth: dict[int, float]) -> N
             "Giá đất trồng lúa, cây hằng năm, cây lâu năm, rừng sản xuất, nuôi trồng thủy sản "
             "theo huyện và vị trí.",
             ["giá đất", "đất nông nghiệp"],
-            ("dat-dai", "nong-nghiep"),
+            groups=("dat-dai", "nong-nghiep"),
         ),
         ["huyen", "ma_loai_dat", "loai_dat", "vi_tri", "nam", "don_gia"],
         farm,
@@ -262,7 +239,7 @@ def _prices(share: FileShare, rng: random.Random, growth: dict[int, float]) -> N
             "Giá đất thương mại, dịch vụ và đất sản xuất, kinh doanh phi nông nghiệp theo tuyến "
             "đường.",
             ["giá đất", "thương mại dịch vụ"],
-            ("dat-dai", "kinh-te"),
+            groups=("dat-dai", "kinh-te"),
         ),
         [
             "Huyện/thị xã/thành phố",
@@ -490,9 +467,9 @@ def _decisions(share: FileShare, rng: random.Random) -> None:
             "Các lô đất đấu giá: diện tích, giá khởi điểm, giá trúng đấu giá (triệu đồng). Không "
             "công bố người trúng.",
             ["đấu giá", "quyền sử dụng đất"],
-            ("dat-dai", "kinh-te"),
-            "2021-03-01/2024-12-31",
-            "monthly",
+            groups=("dat-dai", "kinh-te"),
+            temporal="2021-03-01/2024-12-31",
+            frequency="monthly",
         ),
         [
             "ma_lo",
@@ -573,7 +550,7 @@ def _statistics(share: FileShare, rng: random.Random) -> None:
             "Land area statistics 2020–2024",
             "Diện tích đất theo loại đất và đơn vị hành chính cấp huyện tại ngày 31/12 hằng năm.",
             ["thống kê đất đai", "diện tích"],
-            ("dat-dai", "kinh-te"),
+            groups=("dat-dai", "kinh-te"),
             license="CC0-1.0",
         ),
         ["huyen", "nam", "ma_loai_dat", "loai_dat", "dien_tich_ha"],

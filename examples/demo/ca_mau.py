@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .meta import DatasetMeta, GeneratedSource
+from .meta import DatasetMeta, GeneratedSource, MetaFactory
 from .places import CA_MAU_DISTRICTS, commune, firm, point
 from .writers import Row
 
@@ -118,29 +117,7 @@ CREATE TABLE nhat_ky_dong_bo (
 """
 
 
-def _meta(
-    name: str,
-    title: str,
-    title_en: str,
-    description: str,
-    tags: Sequence[str],
-    groups: Sequence[str],
-    temporal: str,
-    frequency: str,
-    license: str | None = "CC-BY-4.0",
-) -> DatasetMeta:
-    return DatasetMeta(
-        name,
-        title,
-        title_en,
-        description,
-        tuple(tags),
-        tuple(groups),
-        license,
-        temporal,
-        SPATIAL,
-        frequency,
-    )
+_meta = MetaFactory(SPATIAL)
 
 
 def _entry(meta: DatasetMeta, **where: str) -> dict[str, Any]:
@@ -200,9 +177,9 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Nhà máy nhiệt điện khí, điện gió và điện mặt trời: công suất lắp đặt, năm vận "
                 "hành, vị trí và chủ đầu tư.",
                 ["điện gió", "nhiệt điện", "năng lượng"],
-                ["cong-thuong"],
-                "2007-01-01/2024-12-31",
-                "irregular",
+                groups=["cong-thuong"],
+                temporal="2007-01-01/2024-12-31",
+                frequency="irregular",
             ),
         ),
         (
@@ -213,9 +190,9 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Monthly electricity generation by plant",
                 "Sản lượng điện phát lên lưới (triệu kWh) theo nhà máy và tháng, 2020–2024.",
                 ["sản lượng điện", "điện gió", "nhiệt điện"],
-                ["cong-thuong"],
-                "2020-01-01/2024-12-31",
-                "monthly",
+                groups=["cong-thuong"],
+                temporal="2020-01-01/2024-12-31",
+                frequency="monthly",
             ),
         ),
         (
@@ -226,10 +203,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Electricity sales by consumer category",
                 "Điện thương phẩm (triệu kWh) theo thành phần phụ tải và tháng.",
                 ["tiêu thụ điện", "điện thương phẩm"],
-                ["cong-thuong", "kinh-te"],
-                "2020-01-01/2024-12-31",
-                "monthly",
-                "CC0-1.0",
+                groups=["cong-thuong", "kinh-te"],
+                temporal="2020-01-01/2024-12-31",
+                frequency="monthly",
+                license="CC0-1.0",
             ),
         ),
         (
@@ -240,9 +217,9 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Market network",
                 "Danh sách chợ: hạng chợ, loại hình, số điểm kinh doanh, năm xây dựng.",
                 ["chợ", "thương mại", "hạ tầng thương mại"],
-                ["cong-thuong"],
-                "2024-01-01/2024-12-31",
-                "annual",
+                groups=["cong-thuong"],
+                temporal="2024-01-01/2024-12-31",
+                frequency="annual",
             ),
         ),
         (
@@ -254,10 +231,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Cửa hàng xăng dầu đã được cấp giấy chứng nhận đủ điều kiện bán lẻ: thương nhân, "
                 "vị trí, thời hạn giấy chứng nhận.",
                 ["xăng dầu", "cửa hàng", "giấy chứng nhận"],
-                ["cong-thuong"],
-                "2019-01-01/2024-12-31",
-                "monthly",
-                "ODC-BY-1.0",
+                groups=["cong-thuong"],
+                temporal="2019-01-01/2024-12-31",
+                frequency="monthly",
+                license="ODC-BY-1.0",
             ),
         ),
         (
@@ -269,10 +246,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Giá bán lẻ tối đa (đồng/lít, đồng/kg với mazut) vùng 1 và vùng 2 theo từng kỳ "
                 "điều hành của liên Bộ Công Thương – Tài chính.",
                 ["giá xăng dầu", "giá cả"],
-                ["cong-thuong", "kinh-te"],
-                "2022-01-01/2024-12-31",
-                "weekly",
-                "CC0-1.0",
+                groups=["cong-thuong", "kinh-te"],
+                temporal="2022-01-01/2024-12-31",
+                frequency="weekly",
+                license="CC0-1.0",
             ),
         ),
         (
@@ -283,10 +260,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Industrial clusters",
                 "Cụm công nghiệp: diện tích quy hoạch, tỷ lệ lấp đầy và ngành nghề thu hút.",
                 ["cụm công nghiệp", "công nghiệp"],
-                ["cong-thuong", "xay-dung"],
-                "2024-01-01/2024-12-31",
-                "annual",
-                None,
+                groups=["cong-thuong", "xay-dung"],
+                temporal="2024-01-01/2024-12-31",
+                frequency="annual",
+                license=None,
             ),
         ),
         (
@@ -297,9 +274,9 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Monthly index of industrial production (IIP)",
                 "Chỉ số IIP so với cùng kỳ năm trước (%) theo ngành cấp 1.",
                 ["IIP", "công nghiệp", "thống kê"],
-                ["cong-thuong", "kinh-te"],
-                "2020-01-01/2024-12-31",
-                "monthly",
+                groups=["cong-thuong", "kinh-te"],
+                temporal="2020-01-01/2024-12-31",
+                frequency="monthly",
             ),
         ),
         (
@@ -311,10 +288,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
                 "Kim ngạch xuất khẩu (triệu USD) theo tháng và nhóm hàng chủ lực: tôm, cua, cá, "
                 "phân bón.",
                 ["xuất khẩu", "thủy sản", "tôm"],
-                ["cong-thuong", "kinh-te"],
-                "2020-01-01/2024-12-31",
-                "monthly",
-                "other-open",
+                groups=["cong-thuong", "kinh-te"],
+                temporal="2020-01-01/2024-12-31",
+                frequency="monthly",
+                license="other-open",
             ),
         ),
     ]
@@ -334,9 +311,9 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
         "Annual wind power generation",
         "Tổng hợp sản lượng điện gió theo năm và nhà máy, tính từ sản lượng tháng.",
         ["điện gió", "năng lượng tái tạo", "sản lượng điện"],
-        ["cong-thuong"],
-        "2020-01-01/2024-12-31",
-        "annual",
+        groups=["cong-thuong"],
+        temporal="2020-01-01/2024-12-31",
+        frequency="annual",
     )
     e5_sql = (
         "SELECT ky_dieu_hanh, gia_vung_1, gia_vung_2 FROM gia_xang_dau "
@@ -348,10 +325,10 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
         "E5 RON 92 petrol price history",
         "Giá bán lẻ xăng sinh học E5 RON 92-II qua các kỳ điều hành.",
         ["giá xăng dầu", "xăng E5"],
-        ["cong-thuong", "kinh-te"],
-        "2022-01-01/2024-12-31",
-        "weekly",
-        "CC0-1.0",
+        groups=["cong-thuong", "kinh-te"],
+        temporal="2022-01-01/2024-12-31",
+        frequency="weekly",
+        license="CC0-1.0",
     )
     for meta, sql in ((wind, wind_sql), (e5, e5_sql)):
         source.subtables.append(("query", _entry(meta, sql=sql)))

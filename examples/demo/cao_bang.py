@@ -13,7 +13,7 @@ from typing import Protocol
 
 from . import geojson
 from .dcat import Catalogue, Distribution, Entry
-from .meta import DatasetMeta, GeneratedSource
+from .meta import DatasetMeta, GeneratedSource, MetaFactory
 from .places import CAO_BANG_DISTRICTS, point
 from .writers import Row, write_csv
 
@@ -105,29 +105,7 @@ class Adder(Protocol):
     ) -> None: ...
 
 
-def _meta(
-    name: str,
-    title: str,
-    title_en: str,
-    description: str,
-    tags: Sequence[str],
-    temporal: str,
-    frequency: str,
-    license: str | None = "CC-BY-4.0",
-    groups: Sequence[str] = GROUP,
-) -> DatasetMeta:
-    return DatasetMeta(
-        name,
-        title,
-        title_en,
-        description,
-        tuple(tags),
-        tuple(groups),
-        license,
-        temporal,
-        SPATIAL,
-        frequency,
-    )
+_meta = MetaFactory(SPATIAL, GROUP)
 
 
 def generate(target: Path, rng: random.Random) -> GeneratedSource:
@@ -241,8 +219,8 @@ def _heritage(add: Adder, data: Path, rng: random.Random) -> None:
             "gia, cấp tỉnh), "
             "năm xếp hạng và tọa độ.",
             ["di tích", "danh lam thắng cảnh", "di sản văn hóa"],
-            "1962-01-01/2024-12-31",
-            "annual",
+            temporal="1962-01-01/2024-12-31",
+            frequency="annual",
         ),
         [("Bảng CSV", csv_path, count), ("Bản đồ GeoJSON", geo_path, count)],
     )
@@ -294,10 +272,10 @@ def _heritage(add: Adder, data: Path, rng: random.Random) -> None:
             "Vị trí và loại hình các điểm di sản địa chất, văn hóa trong Công viên địa chất toàn "
             "cầu Non nước Cao Bằng.",
             ["công viên địa chất", "Non nước Cao Bằng", "UNESCO", "điểm di sản"],
-            "2018-04-12/2024-12-31",
-            "irregular",
-            "CC0-1.0",
-            ("van-hoa-the-thao-du-lich", "dia-chat-khoang-san"),
+            temporal="2018-04-12/2024-12-31",
+            frequency="irregular",
+            license="CC0-1.0",
+            groups=("van-hoa-the-thao-du-lich", "dia-chat-khoang-san"),
         ),
         [("Bản đồ GeoJSON", geo_path, count), ("Bảng CSV", csv_path, count)],
     )
@@ -331,8 +309,8 @@ def _heritage(add: Adder, data: Path, rng: random.Random) -> None:
             "Ranh giới tổng thể (khoảng 3.390 km²) và ba vùng hành trình của công viên địa chất, "
             "dạng đa giác (gần đúng, phục vụ minh họa).",
             ["công viên địa chất", "ranh giới", "bản đồ"],
-            "2018-04-12/2024-12-31",
-            "irregular",
+            temporal="2018-04-12/2024-12-31",
+            frequency="irregular",
             groups=("van-hoa-the-thao-du-lich", "do-dac-ban-do"),
         ),
         [("Bản đồ GeoJSON", geo_path, count)],
@@ -382,8 +360,8 @@ def _tourism(add: Adder, data: Path, rng: random.Random) -> None:
             "Lượt khách nội địa, quốc tế và doanh thu du lịch ước tính (tỷ đồng) theo tháng và "
             "đơn vị hành chính cấp huyện.",
             ["du lịch", "lượt khách", "thống kê"],
-            "2019-01-01/2024-12-31",
-            "monthly",
+            temporal="2019-01-01/2024-12-31",
+            frequency="monthly",
             groups=("van-hoa-the-thao-du-lich", "kinh-te"),
         ),
         [("Bảng CSV", csv_path, count)],
@@ -424,9 +402,9 @@ def _tourism(add: Adder, data: Path, rng: random.Random) -> None:
             "Khách sạn, nhà nghỉ, homestay đã được công nhận hoặc thẩm định: loại hình, hạng sao, "
             "số buồng.",
             ["lưu trú", "khách sạn", "homestay"],
-            "2024-01-01/2024-12-31",
-            "quarterly",
-            "ODC-BY-1.0",
+            temporal="2024-01-01/2024-12-31",
+            frequency="quarterly",
+            license="ODC-BY-1.0",
         ),
         [("Bảng CSV", csv_path, count)],
     )
@@ -460,9 +438,9 @@ def _tourism(add: Adder, data: Path, rng: random.Random) -> None:
             "Tourist attractions",
             "Danh sách điểm du lịch cộng đồng, sinh thái, lịch sử và tình trạng công nhận.",
             ["du lịch", "điểm du lịch", "du lịch cộng đồng"],
-            "2024-01-01/2024-12-31",
-            "irregular",
-            None,
+            temporal="2024-01-01/2024-12-31",
+            frequency="irregular",
+            license=None,
         ),
         [("Bảng CSV", csv_path, count)],
     )
@@ -507,8 +485,8 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Lễ hội truyền thống của các dân tộc Tày, Nùng, Dao, Mông: thời gian tổ chức theo âm "
             "lịch, quy mô và chu kỳ.",
             ["lễ hội", "văn hóa dân tộc", "di sản phi vật thể"],
-            "2024-01-01/2024-12-31",
-            "annual",
+            temporal="2024-01-01/2024-12-31",
+            frequency="annual",
         ),
         [("Bảng CSV", csv_path, count)],
     )
@@ -567,9 +545,9 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Di sản văn hóa phi vật thể được UNESCO ghi danh hoặc đưa vào Danh mục di sản văn hóa "
             "phi vật thể quốc gia.",
             ["di sản phi vật thể", "Then", "nghề truyền thống"],
-            "2014-01-01/2024-12-31",
-            "irregular",
-            "other-open",
+            temporal="2014-01-01/2024-12-31",
+            frequency="irregular",
+            license="other-open",
         ),
         [("Bảng CSV", csv_path, count)],
     )
@@ -611,8 +589,8 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Nhà văn hóa, sân thể thao, thư viện và điểm bưu điện văn hóa xã: năm xây dựng, diện "
             "tích, tình trạng.",
             ["nhà văn hóa", "thể thao", "thiết chế văn hóa"],
-            "1998-01-01/2024-12-31",
-            "annual",
+            temporal="1998-01-01/2024-12-31",
+            frequency="annual",
             groups=("van-hoa-the-thao-du-lich", "thong-tin-truyen-thong"),
         ),
         [("Bảng CSV", csv_path, count)],
@@ -659,8 +637,8 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Các giải thể thao cấp tỉnh, huyện và khu vực: môn thi đấu, địa điểm, số vận động "
             "viên tham gia.",
             ["thể thao", "giải đấu", "thể thao dân tộc"],
-            "2019-01-01/2024-12-31",
-            "annual",
+            temporal="2019-01-01/2024-12-31",
+            frequency="annual",
         ),
         [("Bảng CSV", csv_path, count)],
     )
@@ -706,8 +684,8 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Làng nghề rèn, làm hương, dệt thổ cẩm, giấy bản... gắn với du lịch cộng đồng; số hộ "
             "tham gia và tình trạng công nhận.",
             ["làng nghề", "du lịch cộng đồng", "nghề truyền thống"],
-            "2024-01-01/2024-12-31",
-            "annual",
+            temporal="2024-01-01/2024-12-31",
+            frequency="annual",
             groups=("van-hoa-the-thao-du-lich", "nong-nghiep"),
         ),
         [("Bảng CSV", csv_path, count)],
@@ -726,8 +704,8 @@ def _culture(add: Adder, data: Path, rng: random.Random) -> None:
             "Museum objects not yet inventoried (non-public)",
             "Dữ liệu nội bộ của Bảo tàng tỉnh, chưa công bố.",
             ["bảo tàng", "hiện vật"],
-            "2024-01-01/2024-12-31",
-            "irregular",
+            temporal="2024-01-01/2024-12-31",
+            frequency="irregular",
         ),
         [("Bảng CSV", csv_path, count)],
         public=False,

@@ -6,12 +6,11 @@ Mostly described by catalog.csv, two files by sidecars; one catalog row is restr
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from pathlib import Path
 
 from . import geojson
 from .file_share import FileShare
-from .meta import DatasetMeta, GeneratedSource
+from .meta import GeneratedSource, MetaFactory
 from .places import CAO_BANG_DISTRICTS, point
 from .writers import Row
 
@@ -69,29 +68,7 @@ VILLAGES = (
 )
 
 
-def _meta(
-    name: str,
-    title: str,
-    title_en: str,
-    description: str,
-    tags: Sequence[str],
-    temporal: str,
-    frequency: str,
-    license: str | None = "CC-BY-4.0",
-    groups: Sequence[str] = GROUPS,
-) -> DatasetMeta:
-    return DatasetMeta(
-        name,
-        title,
-        title_en,
-        description,
-        tuple(tags),
-        tuple(groups),
-        license,
-        temporal,
-        SPATIAL,
-        frequency,
-    )
+_meta = MetaFactory(SPATIAL, GROUPS)
 
 
 def generate(target: Path, rng: random.Random) -> GeneratedSource:
@@ -151,8 +128,8 @@ def _roads(share: FileShare, rng: random.Random) -> None:
             "Các tuyến quốc lộ, đường tỉnh qua địa bàn tỉnh: cấp kỹ thuật, chiều dài, kết cấu mặt "
             "đường, đơn vị quản lý.",
             ["đường bộ", "quốc lộ", "đường tỉnh"],
-            "2024-01-01/2024-12-31",
-            "annual",
+            temporal="2024-01-01/2024-12-31",
+            frequency="annual",
         ),
         header,
         rows,
@@ -178,8 +155,8 @@ def _roads(share: FileShare, rng: random.Random) -> None:
                 "Hướng tuyến quốc lộ, đường tỉnh dạng đường (LineString), hệ tọa độ WGS 84; hình "
                 "học giản lược để minh họa.",
                 ["đường bộ", "bản đồ", "GeoJSON"],
-                "2024-01-01/2024-12-31",
-                "annual",
+                temporal="2024-01-01/2024-12-31",
+                frequency="annual",
                 groups=("giao-thong-van-tai", "do-dac-ban-do"),
             ),
             False,
@@ -221,8 +198,8 @@ def _roads(share: FileShare, rng: random.Random) -> None:
             "Cầu theo tuyến và lý trình: chiều dài, tải trọng thiết kế, năm xây dựng, kết cấu và "
             "tình trạng kỹ thuật.",
             ["cầu", "đường bộ", "kết cấu hạ tầng"],
-            "2024-01-01/2024-12-31",
-            "annual",
+            temporal="2024-01-01/2024-12-31",
+            frequency="annual",
             groups=("giao-thong-van-tai", "xay-dung"),
         ),
         [
@@ -261,9 +238,9 @@ def _roads(share: FileShare, rng: random.Random) -> None:
             "Coach stations",
             "Bến xe khách: loại bến, số chỗ đỗ, vị trí.",
             ["bến xe", "vận tải hành khách"],
-            "2024-01-01/2024-12-31",
-            "irregular",
-            None,
+            temporal="2024-01-01/2024-12-31",
+            frequency="irregular",
+            license=None,
         ),
         ["ma_ben", "ten_ben", "huyen", "loai_ben", "so_cho_do", "vi_do", "kinh_do"],
         stations,
@@ -309,9 +286,9 @@ def _transport(share: FileShare, rng: random.Random) -> None:
             "Tuyến xe buýt: điểm đầu – điểm cuối, cự ly, tần suất, giờ hoạt động và giá vé lượt "
             "(đồng).",
             ["xe buýt", "vận tải công cộng"],
-            "2024-01-01/2024-12-31",
-            "irregular",
-            "CC0-1.0",
+            temporal="2024-01-01/2024-12-31",
+            frequency="irregular",
+            license="CC0-1.0",
         ),
         [
             "ma_tuyen",
@@ -338,9 +315,9 @@ def _transport(share: FileShare, rng: random.Random) -> None:
                 "Bus stops",
                 "Vị trí điểm dừng theo tuyến và thứ tự dừng.",
                 ["xe buýt", "điểm dừng", "GeoJSON"],
-                "2024-01-01/2024-12-31",
-                "irregular",
-                "CC0-1.0",
+                temporal="2024-01-01/2024-12-31",
+                frequency="irregular",
+                license="CC0-1.0",
             ),
             False,
         )
@@ -379,8 +356,8 @@ def _transport(share: FileShare, rng: random.Random) -> None:
             "Mã tuyến theo Thông tư 12/2020/TT-BGTVT, bến đi, bến đến, cự ly và số chuyến khai "
             "thác theo tháng.",
             ["vận tải hành khách", "tuyến cố định", "liên tỉnh"],
-            "2024-01-01/2024-12-31",
-            "monthly",
+            temporal="2024-01-01/2024-12-31",
+            frequency="monthly",
         ),
         ["Mã tuyến", "Bến đi", "Bến đến", "Cự ly (km)", "Số chuyến/tháng", "Tình trạng"],
         fixed,
@@ -415,8 +392,8 @@ def _transport(share: FileShare, rng: random.Random) -> None:
             "Số phương tiện giao thông đường bộ đăng ký mới theo loại xe và tháng, 2020–2024 (số "
             "liệu tổng hợp).",
             ["phương tiện", "đăng ký xe", "thống kê"],
-            "2020-01-01/2024-12-31",
-            "monthly",
+            temporal="2020-01-01/2024-12-31",
+            frequency="monthly",
             groups=("giao-thong-van-tai", "kinh-te"),
         ),
         ["thang", "loai_phuong_tien", "so_dang_ky_moi"],
@@ -448,8 +425,8 @@ def _transport(share: FileShare, rng: random.Random) -> None:
             "Số vụ, số người chết, số người bị thương do tai nạn giao thông đường bộ theo huyện "
             "và tháng (số liệu tổng hợp, không chứa thông tin cá nhân).",
             ["tai nạn giao thông", "an toàn giao thông", "thống kê"],
-            "2020-01-01/2024-12-31",
-            "monthly",
+            temporal="2020-01-01/2024-12-31",
+            frequency="monthly",
             groups=("giao-thong-van-tai", "y-te"),
         ),
         ["thang", "huyen", "so_vu", "so_nguoi_chet", "so_nguoi_bi_thuong"],
@@ -473,8 +450,8 @@ def _transport(share: FileShare, rng: random.Random) -> None:
             "Draft road maintenance plan 2025 (not approved)",
             "Dự thảo nội bộ; không công khai.",
             ["bảo trì", "dự thảo"],
-            "2025-01-01/2025-12-31",
-            "annual",
+            temporal="2025-01-01/2025-12-31",
+            frequency="annual",
         ),
         ["tuyen", "vi_tri", "hang_muc", "kinh_phi_ty_dong"],
         maintenance,

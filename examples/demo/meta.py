@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 LICENSE_URLS = {
@@ -50,6 +51,49 @@ class DatasetMeta:
     @property
     def temporal_end(self) -> str:
         return self.temporal.split("/")[1]
+
+
+
+@dataclass(frozen=True)
+class MetaFactory:
+    """Builds one agency's DatasetMeta: the place and usual groups, period and frequency are
+    said once per agency, each dataset overriding what differs."""
+
+    spatial: str
+    groups: tuple[str, ...] = ()
+    temporal: str | None = None
+    frequency: str | None = None
+
+    def __call__(
+        self,
+        name: str,
+        title: str,
+        title_en: str,
+        description: str,
+        tags: Sequence[str],
+        *,
+        groups: Sequence[str] | None = None,
+        temporal: str | None = None,
+        frequency: str | None = None,
+        license: str | None = "CC-BY-4.0",
+    ) -> DatasetMeta:
+        """The metadata of one dataset; arguments left out take the agency's defaults."""
+        temporal = temporal or self.temporal
+        frequency = frequency or self.frequency
+        if temporal is None or frequency is None:
+            raise ValueError(f"{name}: no temporal coverage or update frequency")
+        return DatasetMeta(
+            name,
+            title,
+            title_en,
+            description,
+            tuple(tags),
+            tuple(self.groups if groups is None else groups),
+            license,
+            temporal,
+            self.spatial,
+            frequency,
+        )
 
 
 @dataclass

@@ -105,10 +105,10 @@ def write_air(packages: PackageWriter, rng: random.Random) -> None:
             "Vị trí, địa bàn và năm vận hành của các trạm quan trắc chất lượng không khí tự động, "
             "liên tục trên địa bàn tỉnh Quảng Ninh.",
             ["không khí", "trạm quan trắc", "quan trắc tự động"],
-            ["moi-truong"],
-            "2016-01-01/2024-12-31",
-            "irregular",
-            "CC0-1.0",
+            groups=["moi-truong"],
+            temporal="2016-01-01/2024-12-31",
+            frequency="irregular",
+            license="CC0-1.0",
         ),
         [("tram-quan-trac", "Trạm quan trắc", station_fields, station_rows, ["ma_tram"])],
         organization=CENTRE_ORG,
@@ -155,9 +155,9 @@ def write_air(packages: PackageWriter, rng: random.Random) -> None:
             "Giá trị trung bình 1 giờ của bụi PM2.5, PM10, NO2, SO2, CO, O3 và chỉ số VN_AQI tại "
             "6 trạm quan trắc tự động. Số liệu chưa qua hiệu chỉnh cuối cùng.",
             ["không khí", "PM2.5", "AQI", "quan trắc tự động"],
-            ["moi-truong"],
-            "2024-01-01/2024-01-31",
-            "daily",
+            groups=["moi-truong"],
+            temporal="2024-01-01/2024-01-31",
+            frequency="daily",
         ),
         [
             (
@@ -207,9 +207,9 @@ def write_air(packages: PackageWriter, rng: random.Random) -> None:
             "đánh dấu "
             "ngày có ít nhất một thông số vượt giới hạn trung bình 24 giờ của QCVN 05:2023/BTNMT.",
             ["không khí", "PM2.5", "PM10", "QCVN 05:2023/BTNMT", "AQI"],
-            ["moi-truong"],
-            "2023-01-01/2023-12-31",
-            "daily",
+            groups=["moi-truong"],
+            temporal="2023-01-01/2023-12-31",
+            frequency="daily",
         ),
         [
             (
@@ -285,9 +285,9 @@ def write_air(packages: PackageWriter, rng: random.Random) -> None:
             "trung "
             "bình 24 giờ 50 µg/m³) tại từng trạm.",
             ["không khí", "AQI", "thống kê"],
-            ["moi-truong"],
-            "2019-01-01/2024-12-31",
-            "monthly",
+            groups=["moi-truong"],
+            temporal="2019-01-01/2024-12-31",
+            frequency="monthly",
         ),
         [
             (
@@ -336,9 +336,9 @@ def write_rainfall(packages: PackageWriter, rng: random.Random) -> None:
             "Lượng mưa ngày và nhiệt độ không khí trung bình ngày tại 6 trạm khí tượng trên địa "
             "bàn tỉnh.",
             ["lượng mưa", "nhiệt độ", "khí tượng"],
-            ["khi-tuong-thuy-van"],
-            "2024-01-01/2024-12-31",
-            "daily",
+            groups=["khi-tuong-thuy-van"],
+            temporal="2024-01-01/2024-12-31",
+            frequency="daily",
         ),
         [
             (

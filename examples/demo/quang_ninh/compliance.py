@@ -69,9 +69,9 @@ def write_permits(packages: PackageWriter, rng: random.Random) -> None:
             "phép, nguồn tiếp nhận, lưu lượng xả lớn nhất và cột chất lượng theo QCVN "
             "40:2011/BTNMT.",
             ["giấy phép", "nước thải", "xả thải"],
-            ["tai-nguyen-nuoc", "moi-truong"],
-            "2015-01-01/2024-12-31",
-            "monthly",
+            groups=["tai-nguyen-nuoc", "moi-truong"],
+            temporal="2015-01-01/2024-12-31",
+            frequency="monthly",
         ),
         [
             (
@@ -120,9 +120,9 @@ def write_permits(packages: PackageWriter, rng: random.Random) -> None:
             "nước "
             "và mục đích sử dụng.",
             ["giấy phép", "nước dưới đất", "giếng khoan"],
-            ["tai-nguyen-nuoc"],
-            "2015-01-01/2024-12-31",
-            "monthly",
+            groups=["tai-nguyen-nuoc"],
+            temporal="2015-01-01/2024-12-31",
+            frequency="monthly",
         ),
         [
             (
@@ -163,10 +163,10 @@ def write_permits(packages: PackageWriter, rng: random.Random) -> None:
             "Surface water abstraction permits",
             "Giấy phép khai thác nước mặt từ sông, suối, hồ chứa.",
             ["giấy phép", "nước mặt"],
-            ["tai-nguyen-nuoc"],
-            "2015-01-01/2024-12-31",
-            "quarterly",
-            None,
+            groups=["tai-nguyen-nuoc"],
+            temporal="2015-01-01/2024-12-31",
+            frequency="quarterly",
+            license=None,
         ),
         [
             (
@@ -218,9 +218,9 @@ def write_permits(packages: PackageWriter, rng: random.Random) -> None:
             "loại khoáng "
             "sản, diện tích, công suất và phương pháp khai thác.",
             ["khoáng sản", "than", "giấy phép"],
-            ["dia-chat-khoang-san"],
-            "2015-01-01/2024-12-31",
-            "quarterly",
+            groups=["dia-chat-khoang-san"],
+            temporal="2015-01-01/2024-12-31",
+            frequency="quarterly",
         ),
         [
             (
@@ -267,10 +267,10 @@ def write_waste_and_inspections(packages: PackageWriter, rng: random.Random) -> 
             "Khối lượng chất thải rắn sinh hoạt phát sinh, thu gom và tỷ lệ tái chế theo đơn vị "
             "hành chính cấp huyện.",
             ["chất thải rắn", "rác thải", "thu gom"],
-            ["moi-truong"],
-            "2020-01-01/2024-12-31",
-            "annual",
-            "other-open",
+            groups=["moi-truong"],
+            temporal="2020-01-01/2024-12-31",
+            frequency="annual",
+            license="other-open",
         ),
         [
             (
@@ -306,9 +306,9 @@ def write_waste_and_inspections(packages: PackageWriter, rng: random.Random) -> 
             "Environmental inspections pending conclusion (internal)",
             "Dữ liệu làm việc nội bộ, chưa được phép công khai.",
             ["thanh tra", "nội bộ"],
-            ["moi-truong"],
-            "2024-01-01/2024-12-31",
-            "irregular",
+            groups=["moi-truong"],
+            temporal="2024-01-01/2024-12-31",
+            frequency="irregular",
         ),
         [
             (

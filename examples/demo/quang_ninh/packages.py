@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..meta import LICENSE_TITLES, LICENSE_URLS, DatasetMeta, GeneratedSource
+from ..meta import LICENSE_TITLES, LICENSE_URLS, DatasetMeta, GeneratedSource, MetaFactory
 from ..writers import FIXED_ISO, Row, write_csv, write_json
 
 ORG = "so-tnmt-quang-ninh"
@@ -106,26 +106,4 @@ ORG_TITLES = {
 ORG_EMAILS = {ORG: "stnmt@quangninh.gov.vn", CENTRE_ORG: "ttqt.stnmt@quangninh.gov.vn"}
 
 
-def dataset_meta(
-    name: str,
-    title: str,
-    title_en: str,
-    description: str,
-    tags: Sequence[str],
-    groups: Sequence[str],
-    temporal: str,
-    frequency: str,
-    license: str | None = "CC-BY-4.0",
-) -> DatasetMeta:
-    return DatasetMeta(
-        name,
-        title,
-        title_en,
-        description,
-        tuple(tags),
-        tuple(groups),
-        license,
-        temporal,
-        SPATIAL,
-        frequency,
-    )
+dataset_meta = MetaFactory(SPATIAL)

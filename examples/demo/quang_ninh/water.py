@@ -83,9 +83,9 @@ def write_water(packages: PackageWriter, rng: random.Random) -> None:
             "chỉ số chất lượng nước VN_WQI theo Quyết định 1460/QĐ-TCMT. Gồm danh sách điểm quan "
             "trắc.",
             ["nước mặt", "WQI", "quan trắc định kỳ", "QCVN 08:2023/BTNMT"],
-            ["moi-truong", "tai-nguyen-nuoc"],
-            "2023-01-01/2024-12-31",
-            "monthly",
+            groups=["moi-truong", "tai-nguyen-nuoc"],
+            temporal="2023-01-01/2024-12-31",
+            frequency="monthly",
         ),
         [
             (
@@ -173,10 +173,10 @@ def write_water(packages: PackageWriter, rng: random.Random) -> None:
             "chiếu "
             "QCVN 10:2023/BTNMT.",
             ["nước biển", "vịnh Hạ Long", "quan trắc định kỳ"],
-            ["moi-truong"],
-            "2022-01-01/2024-12-31",
-            "quarterly",
-            "ODC-BY-1.0",
+            groups=["moi-truong"],
+            temporal="2022-01-01/2024-12-31",
+            frequency="quarterly",
+            license="ODC-BY-1.0",
         ),
         [
             (
