@@ -47,20 +47,14 @@ _meta = MetaFactory(SPATIAL, ("dat-dai",), "2020-01-01/2024-12-31", "annual")
 def generate(target: Path, rng: random.Random) -> GeneratedSource:
     """Write the Bình Phước share under target/binh-phuoc and return the harvest entry."""
     root = target / "binh-phuoc"
-    source = GeneratedSource(
-        config={
-            "name": "binh-phuoc-thong-tin-dat-dai",
-            "title": "Kho tệp dữ liệu đất đai tỉnh Bình Phước",
-            "type": "files",
-            "path": str(root),
-            "organization": ORG,
-            "schedule": "weekly",
-            "default_license": "CC-BY-4.0",
-            "default_groups": ["dat-dai"],
-            "publish": "auto",
-        }
+    share = FileShare.create(
+        root,
+        name="binh-phuoc-thong-tin-dat-dai",
+        title="Kho tệp dữ liệu đất đai tỉnh Bình Phước",
+        organization=ORG,
+        license="CC-BY-4.0",
+        groups=["dat-dai"],
     )
-    share = FileShare(root, source)
     growth = {year: 1.0 + 0.06 * (year - 2020) for year in YEARS}
     _prices(share, rng, growth)
     _plans(share, rng)
@@ -69,7 +63,7 @@ def generate(target: Path, rng: random.Random) -> GeneratedSource:
     share.write_catalog()
     # A file nobody described: harvesters must ignore it.
     write_csv(root / "tam" / "bang-tam-chua-mo-ta.csv", ["cot_1", "cot_2"], [("a", 1), ("b", 2)])
-    return source
+    return share.source
 
 
 def _prices(share: FileShare, rng: random.Random, growth: dict[int, float]) -> None:

@@ -121,20 +121,8 @@ _meta = MetaFactory(SPATIAL)
 
 
 def _entry(meta: DatasetMeta, **where: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": meta.name,
-        **where,
-        "title": meta.title,
-        "title_en": meta.title_en,
-        "description": meta.description,
-        "tags": list(meta.tags),
-        "groups": list(meta.groups),
-        "license": meta.license,
-        "temporal": meta.temporal,
-        "spatial": meta.spatial,
-        "update_frequency": meta.update_frequency,
-    }
-    return entry
+    # Where the rows come from (table or query) goes right after the name.
+    return {"name": meta.name, **where, **meta.as_entry()}
 
 
 def generate(target: Path, rng: random.Random) -> GeneratedSource:

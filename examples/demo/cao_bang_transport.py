@@ -74,24 +74,18 @@ _meta = MetaFactory(SPATIAL, GROUPS)
 def generate(target: Path, rng: random.Random) -> GeneratedSource:
     """Write the transport share under target/gtvt-cao-bang; return the harvest entry."""
     root = target / "gtvt-cao-bang"
-    source = GeneratedSource(
-        config={
-            "name": "cao-bang-giao-thong",
-            "title": "Kho tệp dữ liệu giao thông vận tải tỉnh Cao Bằng",
-            "type": "files",
-            "path": str(root),
-            "organization": ORG,
-            "schedule": "weekly",
-            "default_license": "ODC-BY-1.0",
-            "default_groups": list(GROUPS),
-            "publish": "auto",
-        }
+    share = FileShare.create(
+        root,
+        name="cao-bang-giao-thong",
+        title="Kho tệp dữ liệu giao thông vận tải tỉnh Cao Bằng",
+        organization=ORG,
+        license="ODC-BY-1.0",
+        groups=GROUPS,
     )
-    share = FileShare(root, source)
     _roads(share, rng)
     _transport(share, rng)
     share.write_catalog()
-    return source
+    return share.source
 
 
 def _roads(share: FileShare, rng: random.Random) -> None:

@@ -5,6 +5,7 @@ Shared by the Bình Phước land share and the Cao Bằng transport share (see 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,33 @@ class FileShare:
     root: Path
     source: GeneratedSource
     catalog: list[tuple[str, DatasetMeta, bool]] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        *,
+        name: str,
+        title: str,
+        organization: str,
+        license: str,
+        groups: Sequence[str],
+    ) -> FileShare:
+        """An empty share under `root` and its harvest.toml entry (harvested weekly, published)."""
+        source = GeneratedSource(
+            config={
+                "name": name,
+                "title": title,
+                "type": "files",
+                "path": str(root),
+                "organization": organization,
+                "schedule": "weekly",
+                "default_license": license,
+                "default_groups": list(groups),
+                "publish": "auto",
+            }
+        )
+        return cls(root, source)
 
     def add(
         self,
@@ -76,19 +104,7 @@ class FileShare:
         fields: list[dict[str, Any]] | None,
         sheet: str | None,
     ) -> None:
-        items: dict[str, Any] = {
-            "name": meta.name,
-            "title": meta.title,
-            "title_en": meta.title_en,
-            "description": meta.description,
-            "tags": list(meta.tags),
-            "groups": list(meta.groups),
-            "license": meta.license,
-            "temporal": meta.temporal,
-            "spatial": meta.spatial,
-            "update_frequency": meta.update_frequency,
-            "sheet": sheet,
-        }
+        items: dict[str, Any] = {**meta.as_entry(), "sheet": sheet}
         if restricted:
             items["restricted"] = True
         blocks = [toml_table(None, items)]

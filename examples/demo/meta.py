@@ -52,6 +52,21 @@ class DatasetMeta:
     def temporal_end(self) -> str:
         return self.temporal.split("/")[1]
 
+    def as_entry(self) -> dict[str, object]:
+        """The fields as a sidecar or an SQL source's table entry spells them, in that order."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "title_en": self.title_en,
+            "description": self.description,
+            "tags": list(self.tags),
+            "groups": list(self.groups),
+            "license": self.license,
+            "temporal": self.temporal,
+            "spatial": self.spatial,
+            "update_frequency": self.update_frequency,
+        }
+
 
 
 @dataclass(frozen=True)
