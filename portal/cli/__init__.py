@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -23,7 +24,23 @@ def _create_app() -> Flask:
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+class DulieumoGroup(FlaskGroup):
+    """FlaskGroup (an app context for every command) without Flask's ``--app``, ``--debug``
+    and ``--env-file`` options: the app is always ``portal.create_app`` on ``--home``, so
+    those options only confused users in ``dulieumo --help``."""
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(**extra)
+        flask_options = {"app", "debug", "env_file"}
+        self.params = [p for p in self.params if p.name not in flask_options]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # FlaskGroup.parse_args reads --env-file and --app from the environment before
+        # showing help; with those options gone there is nothing to read.
+        return click.Group.parse_args(self, ctx, args)
+
+
+@click.group(cls=DulieumoGroup, create_app=_create_app, add_default_commands=False,
              add_version_option=False, load_dotenv=False, set_debug_flag=False)
 @click.option("--home", envvar=HOME_ENV, type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (config, database, index, files, backups). "
