@@ -131,6 +131,13 @@ def test_reindexing_replaces_document(backend):
     assert (names(backend, "nông nghiệp"), names(backend, "khí tượng")) == ([], ["a"])
 
 
+def test_replaced_document_found_once_by_a_searcher_that_saw_the_old(backend):
+    backend.index_documents([package("a", "Dân số")])
+    names(backend, "dân số")
+    backend.index_documents([package("a", "Dân số", notes="Bản mới")])
+    assert names(backend, "dân số") == ["a"]
+
+
 def test_delete_documents_removes(backend):
     backend.index_documents([package("a", "Dân số"), package("b", "Dân số")])
     backend.delete_documents(["id-a"])
@@ -218,6 +225,48 @@ def test_autocomplete_matches_title_word_prefix(backend):
 def test_autocomplete_hides_private(backend):
     backend.index_documents([package("a", "Bản đồ", private=True)])
     assert backend.autocomplete("ban") == []
+
+
+def test_quality_band_facet_counts_high_medium_low(backend):
+    backend.index_documents([
+        package("a", "A", quality_score=80), package("b", "B", quality_score=95),
+        package("c", "C", quality_score=79), package("d", "D", quality_score=49)])
+    facets = backend.search(SearchQuery(facet_fields=["quality_band"])).facets
+    assert facets == {"quality_band": {"high": 2, "low": 1, "medium": 1}}
+
+
+def test_fq_filters_on_quality_band(backend):
+    backend.index_documents([package("a", "Dân số", quality_score=50),
+                             package("b", "Dân số", quality_score=80),
+                             package("c", "Dân số", quality_score=10)])
+    assert (names(backend, "dân số", fq="quality_band:high"),
+            names(backend, "dân số", fq="quality_band:medium"),
+            names(backend, fq="-quality_band:low", sort="name asc")) == (["b"], ["a"], ["a", "b"])
+
+
+def test_quality_breaks_ties_of_equal_relevance(backend):
+    backend.index_documents([package("poor", "Dân số", day=9, quality_score=40),
+                             package("good", "Dân số", day=1, quality_score=90)])
+    assert names(backend, "dân số") == ["good", "poor"]
+
+
+def test_quality_never_overrides_text_relevance(backend):
+    backend.index_documents([
+        package("a", "Danh mục", notes="Số liệu dân số", quality_score=100),
+        package("b", "Dân số trung bình", quality_score=0)])
+    assert names(backend, "dân số") == ["b", "a"]
+
+
+def test_quality_breaks_ties_of_ckan_default_sort(backend):
+    backend.index_documents([package("poor", "Dân số", day=9, quality_score=40),
+                             package("good", "Dân số", day=1, quality_score=90)])
+    assert names(backend, "dân số", sort="score desc, metadata_modified desc") == ["good", "poor"]
+
+
+def test_sort_by_quality_score(backend):
+    backend.index_documents([package("a", "A", quality_score=30),
+                             package("b", "B", quality_score=70)])
+    assert names(backend, sort="quality_score desc") == ["b", "a"]
 
 
 def test_whoosh_survives_segment_merge(tmp_path):

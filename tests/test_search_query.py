@@ -36,8 +36,18 @@ def test_fq_rejects_unbalanced_quote():
         parse_fq('tags:"x')
 
 
-def test_sort_relevance_breaks_ties_by_newest():
-    assert parse_sort("score desc") == [("score", True), ("metadata_modified", True)]
+def test_sort_relevance_breaks_ties_by_quality_then_newest():
+    assert parse_sort("score desc") == [("score", True), ("quality_score", True),
+                                        ("metadata_modified", True)]
+
+
+def test_sort_keeps_quality_where_the_caller_put_it():
+    assert parse_sort("score desc, quality_score asc") == [
+        ("score", True), ("quality_score", False), ("metadata_modified", True)]
+
+
+def test_fq_parses_quality_band():
+    assert parse_fq("quality_band:high") == Match("quality_band", "high")
 
 
 def test_sort_accepts_ckan_strings():

@@ -33,6 +33,8 @@ WEIGHTS = {
     "notes_en": 1.0,
     "resources": 1.0,
 }
+# Quality bands of the search facet (issue 9): the score's 0–100 cut in three.
+QUALITY_BANDS = (("high", 80), ("medium", 50), ("low", 0))
 # Only this many years are listed for one dataset's temporal coverage, so a
 # bogus 0001–9999 range cannot flood the year facet.
 MAX_YEARS = 60
@@ -54,6 +56,26 @@ def _years(package: dict[str, Any]) -> list[str]:
     if not (start.isdigit() and end.isdigit()) or int(end) < int(start):
         return []
     return [str(y) for y in range(int(start), min(int(end), int(start) + MAX_YEARS - 1) + 1)]
+
+
+def quality_score(package: dict[str, Any]) -> int:
+    """The package's 0–100 quality score as the index stores it (0 when unknown).
+
+    Indexing puts ``quality_score`` on the package dict (:mod:`catalogue.indexing`);
+    a ``quality`` dict as ``package_show`` explains it is read too.
+    """
+    score = package.get("quality_score")
+    if score is None:
+        score = (package.get("quality") or {}).get("score")
+    try:
+        return max(0, min(100, int(score or 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def quality_band(score: int) -> str:
+    """``high`` (80 and up), ``medium`` (50–79) or ``low`` (below 50)."""
+    return next(band for band, floor in QUALITY_BANDS if score >= floor)
 
 
 def _nfc(value: Any) -> str:
@@ -81,6 +103,7 @@ def filter_values(package: dict[str, Any]) -> dict[str, list[str]]:
         "capacity": ["public" if is_public({**package, "state": "active"}) else "private"],
         "access_class": [access_class_of(package)],
         "dataset_type": [package.get("type") or "dataset"],
+        "quality_band": [quality_band(quality_score(package))],
     }
     return {k: [_nfc(v) for v in vs if _nfc(v)] for k, vs in values.items()}
 
@@ -170,7 +193,7 @@ def search_fields(package: dict[str, Any]) -> dict[str, Any]:
         "metadata_modified": _text(package.get("metadata_modified")).rstrip("Z"),
         "metadata_created": _text(package.get("metadata_created")).rstrip("Z"),
         "title_string": normalize(title),
-        "quality_score": int(package.get("quality_score") or 0),
+        "quality_score": quality_score(package),
         "autocomplete": " ".join(folded_words(title)),
     }
 

@@ -30,7 +30,7 @@ MATCH_FIELDS = {
     "tags": "tags", "res_format": "res_format", "license_id": "license_id",
     "name": "name", "id": "id", "state": "state", "capacity": "capacity",
     "year": "year", "spatial": "spatial", "dataset_type": "dataset_type", "type": "dataset_type",
-    "access_class": "access_class",
+    "access_class": "access_class", "quality_band": "quality_band",
 }
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
 SORT_KEYS = ("score", "metadata_modified", "metadata_created", "name", "title_string", "id",
@@ -244,10 +244,14 @@ def visibility_tree(include_private: bool, include_drafts: bool) -> Filter:
 
 
 def parse_sort(sort: str) -> list[tuple[str, bool]]:
-    """CKAN sort string → [(key, descending)]; relevance means score then newest."""
+    """CKAN sort string → [(key, descending)]; relevance means score, then quality, then newest.
+
+    The quality score only breaks ties of equal text relevance (issue 9), so it follows
+    ``score desc`` wherever that comes first, unless the caller placed it himself.
+    """
     text = sort.strip() or "relevance"
     if text in ("relevance", "rank"):
-        return [("score", True), ("metadata_modified", True)]
+        return [("score", True), ("quality_score", True), ("metadata_modified", True)]
     keys: list[tuple[str, bool]] = []
     for clause in text.split(","):
         words = clause.split()
@@ -257,6 +261,8 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
         if direction not in ("asc", "desc"):
             raise SearchQueryError(f"sort: direction must be asc or desc, not {words[1]!r}")
         keys.append((words[0], direction == "desc"))
+    if keys[0] == ("score", True) and not any(k == "quality_score" for k, _ in keys):
+        keys.insert(1, ("quality_score", True))
     if ("score", True) in keys and not any(k == "metadata_modified" for k, _ in keys):
         keys.append(("metadata_modified", True))  # newer datasets win ties
     return keys

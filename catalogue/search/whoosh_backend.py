@@ -215,7 +215,11 @@ class WhooshBackend:
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.Frequency())
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A new searcher, not ``refresh()``: whoosh-reloaded's reader reuse appends
+            # the old generation's segments whose deletions changed, so a replaced
+            # document showed up twice (old and new) until the process restarted. The
+            # old searcher is left to the garbage collector: another thread may be using it.
+            self._searcher = self._ix.searcher(weighting=scoring.Frequency())
         return self._searcher
 
     def _leaves(self, searcher: Searcher) -> list[tuple[Any, str, int]]:
