@@ -16,22 +16,12 @@ from catalogue.accounts.principal import Principal
 from catalogue.context import UnitOfWork
 from catalogue.datasets.model import Dataset
 from catalogue.errors import ValidationError
-from catalogue.privacy.screen import LABELS, Finding
+from catalogue.privacy.gate import HOLD_PREFIX, hold_message
+from catalogue.privacy.screen import Finding
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 
-HOLD_PREFIX = "Personal data found"
-
-
-def hold_message(findings: Iterable[Finding], resource: str = "") -> str:
-    """One line per finding: kind, where, how often, sample rows (no values)."""
-    lines = []
-    for f in findings:
-        where = f"column {f.column!r}" if f.column else f"field {f.field}"
-        rows = f", rows {', '.join(map(str, f.positions))}" if f.positions and f.column else ""
-        prefix = f"{resource}: " if resource else ""
-        lines.append(f"{prefix}{LABELS[f.kind][1]} ({f.kind}) in {where}: {f.count}×{rows}")
-    return f"{HOLD_PREFIX} — held for review:\n" + "\n".join(lines)
+__all__ = ["HOLD_PREFIX", "hold_for_review", "hold_message", "release"]
 
 
 def hold_for_review(uow: UnitOfWork, data: Mapping[str, Any], *, source: str,
@@ -56,7 +46,8 @@ def release(uow: UnitOfWork, principal: Principal, item_id: str, *,
         raise ValidationError({"justification": [
             "Explain in a sentence why publishing this personal data is lawful "
             "(at least 20 characters)"]})
-    dataset = review.approve(uow, principal, item_id, comment=justification.strip())
+    dataset = review.approve(uow, principal, item_id, comment=justification.strip(),
+                             personal_data_released=True)
     audit.record_unit(uow, "privacy.release", f"dataset:{dataset.name}",
                       {"item": item_id, "justification": justification.strip()})
     return dataset

@@ -15,8 +15,12 @@ from catalogue.accounts.principal import Principal
 from catalogue.context import UnitOfWork
 from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset
+from catalogue.datasets.serialize import package_dict
 from catalogue.errors import NotAuthorized
 from catalogue.history.service import get_revision
+from catalogue.privacy.gate import publication_screen
+from catalogue.review import service as review
+from catalogue.review.model import ReviewItem
 
 # Keys of a package dict the service computes itself.
 COMPUTED = ("id", "metadata_created", "metadata_modified", "num_resources", "num_tags",
@@ -44,8 +48,13 @@ def snapshot_input(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def restore_version(uow: UnitOfWork, principal: Principal, name_or_id: str,
-                    number: int) -> Dataset:
-    """Make version ``number`` the current one again (admins of the owning agency)."""
+                    number: int) -> Dataset | ReviewItem:
+    """Make version ``number`` the current one again (admins of the owning agency).
+
+    A version that would newly make personal data public (a file removed since, a draft
+    restored to a published version) is not applied: it waits in the review queue as a held
+    change, released only with a justification (issue 9).
+    """
     ds = datasets.get_dataset(uow.session, name_or_id)
     if not principal.can("dataset.publish", ds.owner_org_id):
         raise NotAuthorized(f"Access denied: user {principal.name} may not restore versions")
@@ -53,6 +62,16 @@ def restore_version(uow: UnitOfWork, principal: Principal, name_or_id: str,
     data = snapshot_input(revision.snapshot)
     if data.get("owner_org") and not principal.can("dataset.publish", data["owner_org"]):
         raise NotAuthorized("Access denied: that version belongs to another agency")
+    current = package_dict(ds, uow.catalogue.site_url)
+    screen = publication_screen(uow.catalogue.files, {**current, **data}, before=current,
+                                this_year=uow.clock.now().year)
+    if screen.held:
+        item = review.propose_change(uow, ds, data, submitted_by=principal.name,
+                                     message=f"{screen.message()}\n\nRestore version {number}",
+                                     source="restore", trusted=True)
+        audit.record_unit(uow, "privacy.hold", f"dataset:{ds.name}",
+                          {"item": item.id, "source": "restore", "version": number})
+        return item
     restored = datasets.update_dataset(uow, ds.id, data, message=f"Restored version {number}",
                                        trusted=True)
     audit.record_unit(uow, "dataset.restore", f"dataset:{restored.name}", {"version": number})

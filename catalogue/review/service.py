@@ -24,6 +24,13 @@ from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
 from catalogue.files.store import StoredFile
 from catalogue.history.service import diff_snapshots, latest_revision
 from catalogue.organizations.service import get_organization
+from catalogue.privacy.gate import (
+    PersonalDataHeld,
+    PublicationScreen,
+    is_hold,
+    package_after,
+    publication_screen,
+)
 from catalogue.review.model import ReviewItem
 
 # What the owning agency sees for each dataset on its dashboard.
@@ -96,7 +103,12 @@ def create_as(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) ->
         raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
     _require(principal, "dataset.create", org_id)
     if principal.can("dataset.publish", org_id):
-        return datasets.create_dataset(uow, data)
+        screen = _screen(uow, data)
+        if not screen.held:
+            return datasets.create_dataset(uow, data)
+        ds = datasets.create_dataset(uow, {**data, "state": "draft"})
+        _hold(uow, _submit_draft(uow, ds, principal.name, "", "api"), screen)
+        return ds
     ds = datasets.create_dataset(uow, {**data, "state": "draft"})
     if data.get("state", "active") == "active":
         _submit_draft(uow, ds, principal.name, "", "api")
@@ -116,7 +128,21 @@ def edit_dataset(uow: UnitOfWork, principal: Principal, name_or_id: str,
         raise ValidationError({"state": ["Publish through review, withdraw by deleting"]})
     if ds.state == "active" and not principal.can("dataset.publish", ds.owner_org_id):
         return propose_change(uow, ds, changes, submitted_by=principal.name, message=message)
-    return datasets.update_dataset(uow, ds.id, changes, partial=True, message=message)
+    return update_screened(uow, principal, ds, changes, message=message)
+
+
+def update_screened(uow: UnitOfWork, principal: Principal, ds: Dataset,
+                    changes: Mapping[str, Any], *, message: str = "") -> Dataset | ReviewItem:
+    """Apply a publisher's patch at once, unless it would newly make personal data public
+    (opening a private dataset, publishing a draft, text with ID numbers): then it waits as a
+    held change for a release with a justification (issue 9)."""
+    current = package_dict(ds, uow.catalogue.site_url)
+    screen = _screen(uow, package_after(current, changes), before=current)
+    if not screen.held:
+        return datasets.update_dataset(uow, ds.id, changes, partial=True, message=message)
+    item = propose_change(uow, ds, changes, submitted_by=principal.name, message=message)
+    _hold(uow, item, screen)
+    return item
 
 
 def propose_change(uow: UnitOfWork, ds: Dataset, changes: Mapping[str, Any], *,
@@ -186,10 +212,88 @@ def _decide(uow: UnitOfWork, principal: Principal, item_id: str) -> tuple[Review
     return item, ds
 
 
-def approve(uow: UnitOfWork, principal: Principal, item_id: str, *,
-            comment: str = "") -> Dataset:
-    """Publish the draft, or apply the pending change, through the dataset service."""
+def _screen(uow: UnitOfWork, after: Mapping[str, Any], *,
+            before: Mapping[str, Any] | None = None) -> PublicationScreen:
+    return publication_screen(uow.catalogue.files, after, before=before,
+                              this_year=uow.clock.now().year)
+
+
+def _hold(uow: UnitOfWork, item: ReviewItem, screen: PublicationScreen) -> None:
+    """Mark an item as held for personal data (kinds, columns, rows; never values)."""
+    item.message = screen.message() + (f"\n\n{item.message}" if item.message else "")
+    ds = uow.session.get(Dataset, item.dataset_id)
+    audit.record_unit(uow, "privacy.hold", f"dataset:{ds.name if ds else item.dataset_id}",
+                      {"item": item.id, "source": item.source})
+
+
+def _item_screen(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> PublicationScreen:
+    """What approving ``item`` would newly make public, screened as it stands now."""
+    current = package_dict(ds, uow.catalogue.site_url)
+    after = ({**current, "state": "active"} if item.kind == "publish"
+             else package_after(current, item.proposed or {}))
+    return _screen(uow, after, before=current)
+
+
+def publication_hold(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> str | None:
+    """Why approving ``item`` must wait for a release, or None: the item is a hold already,
+    or what it would make public holds personal data."""
+    if is_hold(item.message):
+        return item.message
+    screen = _item_screen(uow, item, ds)
+    return screen.message() if screen.held else None
+
+
+def approve(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str = "",
+            personal_data_released: bool = False) -> Dataset:
+    """Publish the draft, or apply the pending change, through the dataset service.
+
+    Raises :class:`PersonalDataHeld` when it would make personal data public, unless an
+    admin releases it (``personal_data_released``, from :func:`catalogue.privacy.hold.release`
+    which records the justification).
+    """
     item, ds = _decide(uow, principal, item_id)
+    if not personal_data_released:
+        held = publication_hold(uow, item, ds)
+        if held is not None:
+            raise PersonalDataHeld(item.id, held)
+    return _apply(uow, principal, item, ds, comment)
+
+
+def approve_or_hold(uow: UnitOfWork, principal: Principal, item_id: str, *,
+                    comment: str = "") -> Dataset | ReviewItem:
+    """Approve, or, when personal data would become public, keep the item in the queue
+    marked as held (for the reviewer's "approve" button and an admin's direct publish)."""
+    item, ds = _decide(uow, principal, item_id)
+    if is_hold(item.message):
+        return item
+    screen = _item_screen(uow, item, ds)
+    if screen.held:
+        _hold(uow, item, screen)
+        return item
+    return _apply(uow, principal, item, ds, comment)
+
+
+def publish_now(uow: UnitOfWork, principal: Principal, name_or_id: str) -> Dataset | ReviewItem:
+    """An admin publishes a draft of their agency at once (submit and approve), screened
+    first: personal data keeps it a draft, held in the review queue (issue 9).
+
+    A hold made by screening stored files is looked at again, so a fixed draft goes out;
+    a harvest's hold (its remote files are not stored) waits for a release.
+    """
+    ds = datasets.get_dataset(uow.session, name_or_id)
+    _require(principal, "dataset.publish", ds.owner_org_id)
+    earlier = _open_item(uow.session, ds.id, "publish")
+    if earlier is not None and is_hold(earlier.message):
+        if earlier.submitted_by.startswith("harvest:") or _item_screen(uow, earlier, ds).held:
+            return earlier
+        earlier.status, earlier.decided_by = "withdrawn", principal.name
+        earlier.decided_at, earlier.comment = uow.clock.now(), "screened again: nothing found"
+    item = _submit_draft(uow, ds, principal.name, "", "workspace")
+    return approve_or_hold(uow, principal, item.id)
+
+
+def _apply(uow: UnitOfWork, principal: Principal, item: ReviewItem, ds: Dataset,
+           comment: str) -> Dataset:
     note = f"Approved by {principal.name}" + (f": {comment}" if comment else "")
     if item.kind == "publish":
         ds = datasets.update_dataset(uow, ds.id, {"state": "active"}, partial=True, message=note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalogue.accounts.principal import Principal
@@ -12,6 +13,7 @@ from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.history.service import list_revisions
+from catalogue.privacy.gate import is_hold
 from catalogue.privacy.hold import hold_message
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
@@ -114,7 +116,10 @@ def edit(name: str) -> Any:
     except ValidationError as exc:
         return _form("workspace/dataset_form.html", ds=ds, values={**values, **data},
                      errors=exc.errors, status=400)
-    if isinstance(result, ReviewItem):
+    if isinstance(result, ReviewItem) and is_hold(result.message):
+        flash(_("Chưa lưu: thay đổi sẽ công khai dữ liệu cá nhân; thay đổi chờ duyệt.") + "\n"
+              + result.message)
+    elif isinstance(result, ReviewItem):
         flash("Thay đổi đã được gửi duyệt; công chúng vẫn thấy phiên bản đã công bố.")
     else:
         flash("Đã lưu.")
@@ -187,10 +192,12 @@ def publish(name: str) -> Response:
         ds = datasets.get_dataset(uow.session, name)
         if not principal.can("dataset.publish", ds.owner_org_id):
             raise NotAuthorized("Access denied: only the agency's admins publish")
-        item = review.submit(uow, principal, name)
-        review.approve(uow, principal, item.id)
+        # Screened again: what a draft holds was never public (issue 9).
+        result = review.publish_now(uow, principal, name)
         uow.commit()
-    flash("Đã công bố.")
+        held = result.message if isinstance(result, ReviewItem) else ""
+    flash(_("Chưa công bố: phát hiện dữ liệu cá nhân; bản nháp chờ duyệt.") + "\n" + held
+          if held else _("Đã công bố."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -212,7 +219,12 @@ def delete(name: str) -> Response:
 @login_required
 def restore(name: str, number: int) -> Response:
     with unit() as uow:
-        restore_version(uow, current_principal(), name, number)
+        result = restore_version(uow, current_principal(), name, number)
         uow.commit()
-    flash(f"Đã khôi phục phiên bản {number} (thành một phiên bản mới).")
+        held = result.message if isinstance(result, ReviewItem) else ""
+    if held:
+        flash(_("Chưa khôi phục phiên bản %(number)s: phát hiện dữ liệu cá nhân; thay đổi chờ "
+                "duyệt.", number=number) + "\n" + held)
+    else:
+        flash(_("Đã khôi phục phiên bản %(number)s (thành một phiên bản mới).", number=number))
     return redirect(url_for("workspace_datasets.show", name=name))
