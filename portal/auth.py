@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalogue.accounts import service
@@ -193,7 +194,7 @@ def change_password() -> Any:
     if request.method == "POST":
         new = request.form.get("new_password", "")
         if new != request.form.get("confirm_password", ""):
-            errors = {"confirm_password": ["The two new passwords differ."]}
+            errors = {"confirm_password": [_("Hai mật khẩu mới không khớp.")]}
         else:
             try:
                 with unit() as uow:
@@ -201,7 +202,7 @@ def change_password() -> Any:
                     service.change_password(uow, user, request.form.get("password", ""), new)
                     uow.commit()
                     _start_session(user)  # other sessions ended; this one carries on
-                flash("Password changed.")
+                flash(_("Đã đổi mật khẩu."))
                 return redirect(url_for("auth.profile"))
             except ValidationError as exc:
                 errors = exc.errors
@@ -253,7 +254,7 @@ def token_revoke(token_id: str) -> Response:
             raise NotFound(f"Token not found: {token_id}")
         revoke_token(uow, token)
         uow.commit()
-    flash("Token revoked.")
+    flash(_("Đã thu hồi khóa API."))
     return redirect(url_for("auth.profile"))
 
 
