@@ -30,6 +30,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check catalogue harvesters portal licenses tests bench examples
+	$(BIN)/mypy --strict catalogue harvesters portal
 
 clean-demo:
 	rm -rf $(DEMO_HOME)

@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from catalogue.accounts import service
@@ -54,9 +55,8 @@ def client_ip() -> str:
 def unit(actor: str | None = None) -> UnitOfWork:
     """A unit of work acting as the current person, with their address for the audit log."""
     principal = current_principal()
-    uow = catalogue_of().unit(actor or principal.name)
-    uow.ip = client_ip()  # type: ignore[attr-defined]  # read by catalogue.audit.record_unit
-    return uow
+    # The address is read by catalogue.audit.record_unit.
+    return catalogue_of().unit(actor or principal.name, ip=client_ip())
 
 
 def _token_principal() -> Principal | None:
@@ -70,7 +70,7 @@ def _token_principal() -> Principal | None:
         return principal_from_token(db, token, catalogue.clock, policy=policy()) or ANONYMOUS
 
 
-def session_user(db: Any) -> User | None:
+def session_user(db: Session) -> User | None:
     """The logged-in account, if the session cookie is current and the account usable."""
     user_id, epoch, since = session.get("uid"), session.get("epoch"), session.get("since")
     if not user_id or not isinstance(since, str):
@@ -325,8 +325,7 @@ def _audit_token_write(response: Response) -> Response:
     if found is None or not found.writes or not token:
         return response
     principal = _token_principal() or ANONYMOUS
-    with catalogue_of().unit(principal.name) as uow:
-        uow.ip = client_ip()  # type: ignore[attr-defined]
+    with catalogue_of().unit(principal.name, ip=client_ip()) as uow:
         from catalogue import audit
 
         audit.record_unit(uow, "token.write", f"api:{found.name}",

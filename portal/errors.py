@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
@@ -22,9 +22,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotAuthorized)
     @app.errorhandler(Conflict)
     @app.errorhandler(ValidationError)
-    def _domain_error(exc: Exception) -> tuple[object, int]:
+    def _domain_error(exc: Exception) -> tuple[Response, int]:
         return jsonify({"error": str(exc)}), status_for(exc)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> object:
+    def _http_error(exc: HTTPException) -> HTTPException:
         return exc

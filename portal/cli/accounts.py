@@ -34,9 +34,8 @@ def _actor() -> str:
 
 
 def _unit() -> UnitOfWork:
-    uow = catalogue_of(current_app).unit(_actor())
-    uow.ip = "cli"  # type: ignore[attr-defined]  # recorded as where the event came from
-    return uow
+    # "cli" is recorded as where the event came from.
+    return catalogue_of(current_app).unit(_actor(), ip="cli")
 
 
 def _policy() -> AccountPolicy:

@@ -47,7 +47,8 @@ def _version_resource(session: Session, ds: Dataset, number: int,
         snapshot = get_revision(session, ds.id, number).snapshot
     except NotFound:
         abort(404)
-    for res in snapshot.get("resources", []):
+    resources: list[dict[str, Any]] = snapshot.get("resources", [])
+    for res in resources:
         if res["id"] == resource_id:
             url = res.get("url") or ""
             uploaded = res.get("url_type") == "upload"
