@@ -92,6 +92,10 @@ def load(app: Any, n: int, index: bool = True) -> list[str]:
                 "format": r["format"], "created": now, "extras": {}}
                 for p in chunk for i, r in enumerate(p["resources"])])
         session.commit()
+    # Bulk rows bypass the service layer: give them their package documents as an upgrade would.
+    from catalogue.datasets.package_cache import rebuild_package_documents
+
+    rebuild_package_documents(catalogue.sessions, catalogue.site_url, now)
     search = catalogue.search
     if not index or search is None:
         return [p["name"] for p in packages if p["state"] == "active" and not p["private"]]

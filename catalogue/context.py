@@ -62,6 +62,14 @@ class UnitOfWork:
         self._touched.add(dataset_id)
 
     def commit(self) -> None:
+        """Commit, with the touched datasets' package documents in the same transaction,
+        then reindex them."""
+        if self._touched:
+            from catalogue.datasets.package_cache import store_packages
+
+            self.session.flush()
+            store_packages(self.session, self._touched, self.catalogue.site_url,
+                           self.clock.now())
         self.session.commit()
         touched, self._touched = self._touched, set()
         if touched and self.catalogue.search is not None:

@@ -121,3 +121,21 @@ class Resource(Base):
     validation_status: Mapped[str] = mapped_column(String(20), default="")  # valid|invalid|error
     validation_report: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     extras: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PackageDocument(Base):
+    """A dataset's package dict as ``package_show`` returns it, kept as JSON text.
+
+    Written in the same transaction as every change to the dataset (``UnitOfWork.commit``),
+    so the read path (``package_show``, ``package_search`` hits) is one indexed row instead of
+    five relationship loads and a serialisation. ``site_url`` is the base the download URLs
+    were built with; a portal moved to another address rebuilds rows on read.
+    """
+
+    __tablename__ = "package_document"
+
+    dataset_id: Mapped[str] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
+    site_url: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[datetime]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from catalogue import audit
 from catalogue.context import UnitOfWork
+from catalogue.datasets.model import dataset_group
 from catalogue.datasets.schema import NAME_RE
 from catalogue.errors import NotFound, ValidationError
 from catalogue.groups.model import Group
@@ -56,6 +57,10 @@ def update_group(uow: UnitOfWork, name_or_id: str, data: Mapping[str, Any]) -> G
                 raise ValidationError({key: ["Must be a string"]})
             setattr(group, key, data[key].strip())
     uow.session.flush()
+    # Datasets embed their groups: refresh their documents and index entries.
+    for dataset_id in uow.session.scalars(select(dataset_group.c.dataset_id).where(
+            dataset_group.c.group_id == group.id)):
+        uow.touch(dataset_id)
     audit.record_unit(uow, "group.update", f"group:{group.name}")
     return group
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from catalogue.clock import Clock, SystemClock
@@ -148,6 +148,12 @@ def latest_results(session: Session, urls: Iterable[str]) -> dict[str, dict[str,
     wanted = list(dict.fromkeys(urls))
     if not wanted:
         return {}
-    rows = session.scalars(select(LinkCheck).where(LinkCheck.url.in_(wanted)))
-    return {r.url: {"ok": r.ok, "status": r.status, "error": r.error,
-                    "checked_at": r.checked_at.strftime("%Y-%m-%dT%H:%M:%S")} for r in rows}
+    rows = session.execute(_LATEST, {"urls": wanted})
+    return {url: {"ok": ok, "status": status, "error": error,
+                  "checked_at": checked_at.strftime("%Y-%m-%dT%H:%M:%S")}
+            for url, ok, status, error, checked_at in rows}
+
+
+# Built once: package_show asks on every call.
+_LATEST = select(LinkCheck.url, LinkCheck.ok, LinkCheck.status, LinkCheck.error,
+                 LinkCheck.checked_at).where(LinkCheck.url.in_(bindparam("urls", expanding=True)))

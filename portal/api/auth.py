@@ -6,7 +6,8 @@ CKAN clients send the token as ``Authorization: <token>`` and ``X-CKAN-API-Key: 
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
@@ -73,14 +74,18 @@ def require_sysadmin(principal: Principal, what: str) -> None:
         raise NotAuthorized(f"Access denied: only sysadmins may {what}")
 
 
-def can_read(principal: Principal, ds: Dataset) -> bool:
-    """Whether the dataset may be shown: open active ones to all (Law on Data Art. 13),
-    shared ones to agency accounts, private ones by org role."""
-    if ds.state == "active":
+def can_read(principal: Principal, ds: Dataset | Mapping[str, Any]) -> bool:
+    """Whether the dataset (a row or its package dict) may be shown: open active ones to all
+    (Law on Data Art. 13), shared ones to agency accounts, private ones by org role."""
+    if isinstance(ds, Mapping):
+        state, owner_org_id = ds.get("state"), ds.get("owner_org")
+    else:
+        state, owner_org_id = ds.state, ds.owner_org_id
+    if state == "active":
         return visible_to(ds, principal)
     # Drafts and withdrawn datasets: only those who may edit them (CKAN shows deleted
     # datasets to their editors, so a delete can be checked and undone).
-    return principal.can(EDIT, ds.owner_org_id)
+    return principal.can(EDIT, owner_org_id)
 
 
 def orgs_with(principal: Principal, permission: str) -> list[str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -9,10 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from catalogue.database import to_iso
 from catalogue.datasets.model import Dataset
+from catalogue.datasets.package_cache import package_by_name_or_id
 from catalogue.datasets.serialize import package_dict
+from catalogue.errors import NotFound
 from catalogue.history.service import list_revisions
 from catalogue.quality.service import quality_for_package
-from portal.api.auth import public_datasets, readable_dataset
+from portal.api.auth import can_read, public_datasets, readable_dataset
 from portal.api.registry import ActionContext, Param, action, int_param, page_params, str_param
 from portal.api.search import run_package_search
 
@@ -50,9 +53,11 @@ def package_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     its ``quality``: the score and what to fix to raise it (issue 9)."""
     name_or_id = str_param(params, "id", required=True)
     with ctx.catalogue.sessions() as session:
-        ds = readable_dataset(session, ctx.principal, name_or_id)
-        ctx.last_modified = ds.metadata_modified
-        package = package_dict(ds, ctx.catalogue.site_url)
+        package = package_by_name_or_id(session, name_or_id, ctx.catalogue.site_url)
+        if package is None or not can_read(ctx.principal, package):
+            # Hidden datasets answer "not found", not "forbidden", so names do not leak.
+            raise NotFound(f"Dataset not found: {name_or_id}")
+        ctx.last_modified = datetime.fromisoformat(package["metadata_modified"])
         package["quality"] = quality_for_package(session, package, ctx.catalogue.clock.now())
         return package
 

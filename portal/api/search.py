@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from catalogue.accounts.principal import Principal
 from catalogue.context import Catalogue
-from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import cached_packages
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery, SearchResult
@@ -112,17 +111,12 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
 
 def load_packages(session: Session, ids: list[str], site_url: str,
                   principal: Principal) -> list[dict[str, Any]]:
-    """Package dicts for ``ids`` in that order, in one query; unreadable ones left out."""
-    if not ids:
-        return []
-    rows = session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(
-        selectinload(Dataset.tags), selectinload(Dataset.groups),
-        selectinload(Dataset.extras), selectinload(Dataset.resources)))
-    by_id = {ds.id: ds for ds in rows}
+    """Package dicts for ``ids`` in that order, from their stored documents; unreadable ones
+    left out."""
+    packages = cached_packages(session, ids, site_url)
     # The index may lag a concurrent write by a moment; never show what the database
     # says the caller may not see.
-    return [package_dict(by_id[i], site_url) for i in ids
-            if i in by_id and can_read(principal, by_id[i])]
+    return [packages[i] for i in ids if i in packages and can_read(principal, packages[i])]
 
 
 def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from catalogue.database import upgrade_database
+from catalogue.datasets.package_cache import rebuild_package_documents
 from catalogue.groups.service import seed_sectors
 from catalogue.home import Home
 from portal.catalogue_ext import catalogue_of
@@ -17,9 +18,13 @@ def initialise(app: Flask) -> None:
     home: Home = app.config["DULIEUMO_HOME"]
     home.ensure()
     upgrade_database(app.config["DULIEUMO"]["database_url"] or home.default_database_url())
-    with catalogue_of(app).unit("system") as uow:
+    catalogue = catalogue_of(app)
+    with catalogue.unit("system") as uow:
         seed_sectors(uow)
         uow.commit()
+    # After an upgrade (or a move to a new site_url) older datasets get their documents.
+    rebuild_package_documents(catalogue.sessions, catalogue.site_url, catalogue.clock.now(),
+                              only_missing=True)
 
 
 @click.command("init")

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue.datasets.package_cache import rebuild_package_documents
 from catalogue.indexing import rebuild_index
 from portal.catalogue_ext import catalogue_of
 
@@ -29,6 +30,10 @@ def rebuild_command() -> None:
 
         count = rebuild_index(catalogue, progress)
     click.echo(f"Indexed {count} datasets")
+    # Package documents too: datasets written before they existed, or bulk-loaded, get theirs.
+    stored = rebuild_package_documents(catalogue.sessions, catalogue.site_url,
+                                       catalogue.clock.now())
+    click.echo(f"Stored {stored} package documents")
 
 
 def register(group: click.Group) -> None:
