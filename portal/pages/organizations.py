@@ -12,8 +12,9 @@ from catalogue.datasets.model import Dataset, dataset_group
 from catalogue.errors import NotFound
 from catalogue.groups.service import get_group
 from catalogue.organizations.service import get_organization
+from catalogue.quality.agency import QualityBlock, score_published, summarise
 from portal.pages import counts
-from portal.pages.public import public_datasets, reading
+from portal.pages.public import catalogue, public_datasets, reading
 
 bp = Blueprint("organizations", __name__)
 PAGE_SIZE = 20
@@ -56,7 +57,17 @@ def organization(name: str) -> str:
         total, datasets = _datasets(
             session, public_datasets(select(Dataset).where(Dataset.owner_org_id == org.id)), page)
         return render_template("organization.html", org=org, total=total, datasets=datasets,
-                               page=page, pages=max(1, -(-total // PAGE_SIZE)))
+                               page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                               quality=_public_quality(session, org.id))
+
+
+def _public_quality(session: Session, org_id: str) -> QualityBlock:
+    """The agency's average quality over its open data (issue 9), cached until the catalogue
+    changes or the day turns (overdue datasets lose points as time passes)."""
+    now = catalogue().clock.now()
+    stamp = (counts.catalogue_stamp(session), now.date())
+    return counts.cached(f"quality:{org_id}", stamp, lambda: summarise(score_published(
+        session, catalogue().site_url, now, org_ids=[org_id], public_only=True)))
 
 
 @bp.get("/group")

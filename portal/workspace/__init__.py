@@ -17,11 +17,13 @@ from sqlalchemy import func, select
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.model import Dataset
 from catalogue.organizations.model import Organization
+from catalogue.quality.agency import score_published, summarise_by
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from portal import csrf
 from portal.auth import current_principal, login_required
 from portal.catalogue_ext import catalogue_of
+from portal.pages.search import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace", __name__, url_prefix="/workspace"))
 
@@ -56,9 +58,14 @@ def dashboard() -> str:
                  "invalid": sum(1 for r in ds.resources if r.validation_status == "invalid")}
                 for ds in datasets]
         queue_size = len(review.queue(session, principal))
+        # Each agency's quality, overdue datasets flagged (issue 9: "agencies reminded").
+        quality = summarise_by(
+            score_published(session, catalogue.site_url, catalogue.clock.now(),
+                            org_ids=org_ids), lambda s: [s.organization])
         return render_template("workspace/dashboard.html", orgs=orgs, rows=rows,
                                labels=review.STATUS_LABELS, queue_size=queue_size,
-                               principal=principal)
+                               principal=principal, quality=quality,
+                               band_labels=quality_band_labels())
 
 
 @bp.route("/workspace.css")

@@ -18,9 +18,11 @@ from catalogue.harvest.service import get_job, job_dict, list_jobs
 from catalogue.home import Home
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import get_organization
+from catalogue.quality.agency import score_published, summarise
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
+from portal.pages.search import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace/org"))
 # user:password@ in a DSN or URL is never shown, even to the agency's admins.
@@ -45,6 +47,21 @@ def _sources(org: Organization) -> tuple[Any, list[Any]]:
 
 def masked(location: str) -> str:
     return CREDENTIALS.sub(r"\1***@", location)
+
+
+@bp.route("/<org_name>/quality")
+@login_required
+def quality(org_name: str) -> str:
+    """Every published dataset of the agency by score, lowest first, with what to fix;
+    overdue ones flagged (issue 9)."""
+    org = _org(org_name, "dataset.read_private")
+    catalogue = catalogue_of()
+    with catalogue.sessions() as session:
+        scored = score_published(session, catalogue.site_url, catalogue.clock.now(),
+                                 org_ids=[org.id])
+    summary = summarise(scored, lowest=len(scored))
+    return render_template("workspace/quality.html", org=org, q=summary,
+                           band_labels=quality_band_labels())
 
 
 @bp.route("/<org_name>/harvest")
