@@ -11,6 +11,7 @@ from flask import Flask
 from catalogue.clock import Clock, SystemClock
 from catalogue.home import Home
 from catalogue.settings import load_settings
+from portal.json_provider import use_orjson
 
 
 def create_app(
@@ -30,7 +31,7 @@ def create_app(
     app.config["DULIEUMO_HOME"] = chosen_home
     app.config["SECRET_KEY"] = settings["secret_key"] or chosen_home.secret_key()
     app.config["MAX_CONTENT_LENGTH"] = settings["max_upload_mb"] * 1024 * 1024
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    use_orjson(app)  # UTF-8 JSON, encoded in C (issue 8)
 
     from portal import (
         auth,  # accounts and sessions (issue 7)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from catalogue.accounts.principal import Principal
@@ -119,17 +119,19 @@ def load_packages(session: Session, ids: list[str], site_url: str,
     return [packages[i] for i in ids if i in packages and can_read(principal, packages[i])]
 
 
+# Built once: package_search asks on every call.
+_ORGANIZATION_TITLES = select(Organization.name, Organization.title).where(
+    Organization.name.in_(bindparam("names", expanding=True)))
+_GROUP_TITLES = select(Group.name, Group.title).where(
+    Group.name.in_(bindparam("names", expanding=True)))
+
+
 def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, str]:
     names: dict[str, str] = {}
-    if facets.get("organization"):
-        for org_name, title in session.execute(select(Organization.name, Organization.title)
-                                               .where(Organization.name.in_(
-                                                   list(facets["organization"])))):
-            names[f"organization:{org_name}"] = title
-    if facets.get("groups"):
-        for group_name, title in session.execute(select(Group.name, Group.title).where(
-                Group.name.in_(list(facets["groups"])))):
-            names[f"groups:{group_name}"] = title
+    for field, statement in (("organization", _ORGANIZATION_TITLES), ("groups", _GROUP_TITLES)):
+        if facets.get(field):
+            for name, title in session.execute(statement, {"names": list(facets[field])}):
+                names[f"{field}:{name}"] = title
     return names
 
 
