@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from flask.testing import FlaskClient
 from ops_data import publish, revise
 
 from catalogue.clock import FixedClock
@@ -149,3 +150,76 @@ def test_usage_counts_are_batched_and_added_across_workers(catalogue: Catalogue,
     with catalogue.sessions() as session:
         row = session.scalars(select(UsageDaily)).one()
     assert (row.day, row.count) == (date(2026, 3, 2), 6)
+
+
+def test_quality_per_agency_and_sector(activity: Catalogue, org: str, clock: FixedClock) -> None:
+    from catalogue.datasets.service import update_dataset
+    from catalogue.quality.agency import score_published, summarise
+
+    with activity.unit("editor@test") as uow:  # promises monthly updates from 2 March on
+        update_dataset(uow, "khong-khi", {"update_frequency": "monthly"}, partial=True)
+        uow.commit()
+    with activity.sessions() as session:
+        scores = {s.name: s.score for s in score_published(session, "", clock.now())}
+        march = build_report(session, parse_period("2026-03"), now=clock.now())
+        june = build_report(session, parse_period("2026-06"))
+    assert set(scores) == {"cu-thang-hai", "khong-khi"}  # the withdrawn one does not count
+    agency = next(r for r in march.agencies if r.key == org)
+    assert agency.quality["quality_average"] == round(sum(scores.values()) / 2, 1)
+    assert agency.quality["quality_below_50"] == sum(1 for s in scores.values() if s < 50)
+    assert agency.quality["overdue"] == 0
+    health = next(r for r in march.sectors if r.key == "y-te")
+    assert health.quality["quality_average"] == scores["khong-khi"]
+    assert march.quality_totals == agency.quality
+    # Judged at the end of June, the monthly dataset has missed its update.
+    assert next(r for r in june.agencies if r.key == org).quality["overdue"] == 1
+    assert june.quality_totals["overdue"] == 1 and summarise([]).average is None
+
+
+def test_quality_columns_in_csv_and_xlsx(activity: Catalogue, org: str) -> None:
+    from openpyxl import load_workbook
+
+    with activity.sessions() as session:
+        report = build_report(session, parse_period("2026-03"))
+    rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
+    for header in ("Điểm chất lượng trung bình", "Bộ dữ liệu dưới 50 điểm",
+                   "Bộ dữ liệu quá hạn cập nhật"):
+        assert header in rows[0]
+    column = rows[0].index("Điểm chất lượng trung bình")
+    agency = next(r for r in rows if r[2] == org)
+    assert float(agency[column]) == next(
+        r for r in report.agencies if r.key == org).quality["quality_average"]
+    empty_sector = next(r for r in rows if r[1] == "Lĩnh vực" and r[2] != "moi-truong"
+                        and r[2] != "y-te") if len(report.sectors) > 2 else None
+    assert empty_sector is None or empty_sector[column] == ""
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Theo lĩnh vực"]
+    assert "Bộ dữ liệu quá hạn cập nhật" in [c.value for c in sheet[2]]
+
+
+def test_admin_report_page_shows_quality(activity: Catalogue, client: FlaskClient,
+                                         org: str) -> None:
+    import re
+
+    from catalogue.accounts.service import create_user
+
+    password, new = "Sông Hồng chảy 47 mùa", "Núi Bài Thơ xanh 2026"
+    with activity.unit("test") as uow:
+        create_user(uow, name="quan-tri", email="qt@stttt.gov.vn", full_name="Quản Trị",
+                    password=password, sysadmin=True)
+        uow.commit()
+
+    def token(path: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"',
+                          client.get(path).get_data(as_text=True))
+        assert found
+        return found.group(1)
+
+    client.post("/user/login", data={"login": "quan-tri", "password": password,
+                                     "csrf_token": token("/user/login")})
+    client.post("/user/password", data={"password": password, "new_password": new,
+                                        "confirm_password": new,
+                                        "csrf_token": token("/user/password")})
+    page = client.get("/workspace/operations/reports?period=2026-03").get_data(as_text=True)
+    assert "Điểm chất lượng trung bình" in page and "Bộ dữ liệu quá hạn cập nhật" in page
+    csv_body = client.get("/workspace/operations/reports/2026-03.csv").get_data()
+    assert "Bộ dữ liệu dưới 50 điểm".encode() in csv_body

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, inspect, select, text
@@ -21,6 +22,7 @@ from catalogue.groups.model import Group
 from catalogue.history.model import Revision
 from catalogue.organizations.model import Organization
 from catalogue.reports.period import Period
+from catalogue.reports.quality import empty_quality, report_date, tally_quality
 from catalogue.usage.model import UsageDaily
 
 # Column order of every export, with the Vietnamese header (and an English one for the CLI).
@@ -60,6 +62,8 @@ class ReportRow:
     key: str  # organisation or group name; "" for unattributed
     title: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURE_KEYS, 0))
+    # Average score, datasets below 50, overdue ones (catalogue.reports.quality; issue 9).
+    quality: dict[str, Any] = field(default_factory=empty_quality)
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Report:
     sectors: list[ReportRow]
     totals: dict[str, int]
     notes: list[str] = field(default_factory=list)
+    quality_totals: dict[str, Any] = field(default_factory=empty_quality)
 
 
 @dataclass
@@ -239,8 +244,10 @@ def _org_name(conn: Connection, org_id: str) -> str:
     return str(row[0]) if row else org_id
 
 
-def build_report(session: Session, period: Period) -> Report:
-    """The period's activity per agency and sector, with totals and notes on gaps."""
+def build_report(session: Session, period: Period, *, now: datetime | None = None,
+                 site_url: str = "") -> Report:
+    """The period's activity per agency and sector, with totals and notes on gaps, and the
+    quality of what is published at the period's end (or ``now``, if earlier)."""
     owners = _owners(session)
     tally = _Tally()
     notes: list[str] = [
@@ -252,13 +259,21 @@ def build_report(session: Session, period: Period) -> Report:
     _count_usage(session, period, owners, tally)
     _count_validation(session, period, owners, tally)
     _count_optional(session.connection(), period, owners, tally, notes)
+    quality = tally_quality(session, report_date(period.end, now), site_url)
+    notes.append(f"Quality (average score, datasets below 50, overdue) is judged on the "
+                 f"datasets published at {quality.as_of:%Y-%m-%d %H:%M}, from their current "
+                 "metadata.")
     org_titles = dict(session.execute(select(Organization.name, Organization.title)).all())
     group_titles = dict(session.execute(select(Group.name, Group.title)).all())
     agencies = [ReportRow(name, org_titles.get(name, name), dict(tally.agency.get(name, {})) or
                           dict.fromkeys(MEASURE_KEYS, 0)) for name in sorted(org_titles)]
-    if UNATTRIBUTED in tally.agency:
+    if UNATTRIBUTED in tally.agency or UNATTRIBUTED in quality.agency:
         agencies.append(ReportRow(UNATTRIBUTED, "Không thuộc cơ quan nào",
-                                  dict(tally.agency[UNATTRIBUTED])))
+                                  dict(tally.agency.get(UNATTRIBUTED, {})) or
+                                  dict.fromkeys(MEASURE_KEYS, 0)))
     sectors = [ReportRow(name, group_titles.get(name, name), dict(tally.sector.get(name, {})) or
                          dict.fromkeys(MEASURE_KEYS, 0)) for name in sorted(group_titles)]
-    return Report(period, agencies, sectors, dict(tally.total), notes)
+    for rows, found in ((agencies, quality.agency), (sectors, quality.sector)):
+        for row in rows:
+            row.quality = found.get(row.key) or empty_quality()
+    return Report(period, agencies, sectors, dict(tally.total), notes, quality.total)

@@ -8,17 +8,26 @@ import io
 from typing import Any
 
 from catalogue.reports.compute import MEASURES, Report, ReportRow
+from catalogue.reports.quality import QUALITY_MEASURES
 
 KIND_AGENCY = "Cơ quan"
 KIND_SECTOR = "Lĩnh vực"
 KIND_TOTAL = "Tổng cộng"
-HEADERS = ["Kỳ báo cáo", "Phân loại", "Mã", "Tên"] + [m[1] for m in MEASURES]
+HEADERS = (["Kỳ báo cáo", "Phân loại", "Mã", "Tên"] + [m[1] for m in MEASURES]
+           + [m[1] for m in QUALITY_MEASURES])
+
+
+def _cells(report: Report, row: ReportRow | None) -> list[Any]:
+    """The measures of a row (the totals for None), then its quality; no average: blank."""
+    counts = report.totals if row is None else row.counts
+    quality = report.quality_totals if row is None else row.quality
+    return ([counts.get(m[0], 0) for m in MEASURES]
+            + ["" if quality.get(m[0]) is None else quality[m[0]] for m in QUALITY_MEASURES])
 
 
 def _line(report: Report, kind: str, row: ReportRow | None) -> list[Any]:
-    counts = report.totals if row is None else row.counts
     key, title = ("", KIND_TOTAL) if row is None else (row.key, row.title)
-    return [report.period.label, kind, key, title] + [counts.get(m[0], 0) for m in MEASURES]
+    return [report.period.label, kind, key, title] + _cells(report, row)
 
 
 def report_lines(report: Report) -> list[list[Any]]:
@@ -51,12 +60,12 @@ def report_xlsx(report: Report) -> bytes:
         sheet.title = "Theo cơ quan" if kind == KIND_AGENCY else "Theo lĩnh vực"
         sheet.append([f"Báo cáo hoạt động — {report.period.title_vi}"])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(["Mã", "Tên"] + [m[1] for m in MEASURES])
+        sheet.append(["Mã", "Tên"] + HEADERS[4:])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row.key, row.title] + [row.counts.get(m[0], 0) for m in MEASURES])
-        sheet.append(["", KIND_TOTAL] + [report.totals.get(m[0], 0) for m in MEASURES])
+            sheet.append([row.key, row.title] + _cells(report, row))
+        sheet.append(["", KIND_TOTAL] + _cells(report, None))
         sheet[sheet.max_row][1].font = Font(bold=True)
         sheet.freeze_panes = "C3"
         sheet.column_dimensions["B"].width = 48

@@ -12,6 +12,7 @@ from catalogue.notices.service import announce_notice, end_notice, list_notices,
 from catalogue.reports.compute import MEASURES, build_report
 from catalogue.reports.export import report_csv, report_xlsx
 from catalogue.reports.period import parse_period
+from catalogue.reports.quality import QUALITY_MEASURES
 from portal import csrf
 from portal.auth import current_principal, login_required
 from portal.catalogue_ext import catalogue_of
@@ -98,11 +99,13 @@ def reports() -> tuple[str, int] | str:
         period = parse_period(label)
     except ValidationError as exc:
         return render_template("operations/reports.html", report=None, period=label,
-                               error=exc.errors["period"][0], measures=MEASURES), 400
+                               error=exc.errors["period"][0], measures=MEASURES,
+                               quality_measures=QUALITY_MEASURES), 400
     with catalogue.sessions() as session:
-        report = build_report(session, period)
+        report = build_report(session, period, now=catalogue.clock.now(),
+                              site_url=catalogue.site_url)
     return render_template("operations/reports.html", report=report, period=period.label,
-                           error=None, measures=MEASURES)
+                           error=None, measures=MEASURES, quality_measures=QUALITY_MEASURES)
 
 
 @bp.get("/reports/<period>.<fmt>")
@@ -115,8 +118,10 @@ def export_report(period: str, fmt: str) -> Response:
         chosen = parse_period(period)
     except ValidationError:
         abort(404)
-    with catalogue_of().sessions() as session:
-        report = build_report(session, chosen)
+    catalogue = catalogue_of()
+    with catalogue.sessions() as session:
+        report = build_report(session, chosen, now=catalogue.clock.now(),
+                              site_url=catalogue.site_url)
     if fmt == "csv":
         return Response(report_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=bao-cao-{chosen.label}.csv"})
