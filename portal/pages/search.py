@@ -2,6 +2,12 @@
 
 The URL holds the whole state (``q``, one parameter per facet value, ``sort``, ``page``),
 so every result page is a shareable link and works without JavaScript.
+
+Anonymous visitors search the public catalogue straight through the backend. Signed-in
+agency staff (a viewer role or above in any agency) search through the API's
+``package_search`` with ``include_private``, as CKAN's own search page does: they also find
+data shared between state agencies (Law on Data Art. 13) and their agencies' private data,
+each marked with a badge.
 """
 
 from __future__ import annotations
@@ -15,18 +21,22 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
+from catalogue.accounts.principal import Principal
 from catalogue.datasets.model import Dataset
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery
 from catalogue.search.errors import SearchQueryError
 from licenses import registry
+from portal.api.registry import ParamError
+from portal.api.search import run_package_search
+from portal.auth import current_principal
 from portal.pages import counts
 from portal.pages.public import catalogue, datasets_by_ids, public_datasets, reading
 
 bp = Blueprint("search", __name__)
 
-FACETS = ("organization", "groups", "tags", "res_format", "license_id", "year")
+FACETS = ("organization", "groups", "quality_band", "tags", "res_format", "license_id", "year")
 SORTS = {
     "relevance": "relevance",
     "modified": "metadata_modified desc",
@@ -116,6 +126,7 @@ def _labels(session: Any, facets: dict[str, dict[str, int]]) -> dict[str, dict[s
             rows = session.execute(select(model.name, model.title, model.title_en)
                                    .where(model.name.in_(names))).all()
             labels[key] = {n: (te if english and te else t) for n, t, te in rows}
+    labels["quality_band"] = quality_band_labels()
     licences = registry()
     labels["license_id"] = {
         i: ((lic.title_en if english else lic.title) if (lic := licences.get(i)) else i)
@@ -146,10 +157,53 @@ def _search_engine(page: SearchPage) -> None:
         page.datasets = datasets_by_ids(session, result.ids)  # organization joined eagerly
         labels = _labels(session, facets)
         session.expunge_all()  # loaded: the template reads them after the session closes
+    _set_facets(page, facets, labels)
+
+
+def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
+                labels: dict[str, dict[str, str]]) -> None:
     for key in FACETS:
         values = facets.get(key, {})
         names = labels.get(key, {})
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
+    # Quality bands read best from good to poor, whatever their counts.
+    order = list(quality_band_labels())
+    page.facets["quality_band"].sort(key=lambda f: order.index(f[0]) if f[0] in order else 9)
+
+
+def agency_staff(principal: Principal) -> bool:
+    """Whether the visitor may see shared data: signed in with a role in some agency."""
+    return not principal.is_anonymous and (principal.sysadmin or any(principal.roles.values()))
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _package_search(page: SearchPage, principal: Principal) -> None:
+    """Through the API's ``package_search`` with ``include_private`` (CKAN's page does the
+    same): public, shared and the visitor's agencies' private data, with facet counts to
+    match. No snippets: the API does not highlight."""
+    fq = " AND ".join(f"{key}:({' OR '.join(_quoted(v) for v in values)})"
+                      for key, values in page.filters.items())
+    params: dict[str, Any] = {
+        "q": page.q, "fq": fq, "sort": SORTS[page.sort], "rows": PAGE_SIZE,
+        "start": (page.page - 1) * PAGE_SIZE, "facet.field": list(FACETS),
+        "facet.limit": 50, "include_private": True, "fl": "id"}
+    try:
+        body = run_package_search(catalogue(), params, principal)
+    except ParamError as exc:
+        page.error = str(exc)
+        return
+    facets: dict[str, dict[str, int]] = body["facets"]
+    page.count = body["count"]
+    suggestion = body.get("suggestion")
+    page.suggestion = suggestion if page.q and suggestion != page.q else None
+    with reading() as session:
+        page.datasets = datasets_by_ids(session, [r["id"] for r in body["results"]])
+        labels = _labels(session, facets)
+        session.expunge_all()
+    _set_facets(page, facets, labels)
 
 
 def _plain_match(page: SearchPage) -> None:
@@ -179,6 +233,10 @@ def run_search() -> SearchPage:
     page = SearchPage(q=q, filters=filters, sort=sort, page=page_no)
     if catalogue().search is None:
         _plain_match(page)
+        return page
+    principal = current_principal()
+    if agency_staff(principal):
+        _package_search(page, principal)
         return page
     try:
         _search_engine(page)
