@@ -148,7 +148,7 @@ def latest_results(session: Session, urls: Iterable[str]) -> dict[str, dict[str,
     wanted = list(dict.fromkeys(urls))
     if not wanted:
         return {}
-    rows = session.execute(_LATEST, {"urls": wanted})
+    rows = session.connection().execute(_LATEST, {"urls": wanted})  # plain rows: Core is enough
     return {url: {"ok": ok, "status": status, "error": error,
                   "checked_at": checked_at.strftime("%Y-%m-%dT%H:%M:%S")}
             for url, ok, status, error, checked_at in rows}

@@ -130,7 +130,8 @@ def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[
     names: dict[str, str] = {}
     for field, statement in (("organization", _ORGANIZATION_TITLES), ("groups", _GROUP_TITLES)):
         if facets.get(field):
-            for name, title in session.execute(statement, {"names": list(facets[field])}):
+            rows = session.connection().execute(statement, {"names": list(facets[field])})
+            for name, title in rows:
                 names[f"{field}:{name}"] = title
     return names
 

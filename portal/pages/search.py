@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
@@ -33,6 +32,7 @@ from portal.api.search import run_package_search
 from portal.auth import current_principal
 from portal.pages import counts
 from portal.pages.public import catalogue, datasets_by_ids, public_datasets, reading
+from portal.quality_bands import quality_band_labels
 
 bp = Blueprint("search", __name__)
 
@@ -65,13 +65,6 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return min(MAX_PAGE, max(1, -(-self.count // PAGE_SIZE)))
-
-
-def quality_band_labels() -> dict[str, str]:
-    """The quality facet's bands (issue 9), as ``catalogue.search.documents.QUALITY_BANDS``
-    cuts the score, in the page's language (plain strings: "<" is escaped when shown)."""
-    return {"high": _("Tốt (≥ 80)"), "medium": _("Khá (50–79)"),
-            "low": _("Cần cải thiện (< 50)")}
 
 
 def read_state() -> tuple[str, dict[str, list[str]], str, int]:

@@ -23,7 +23,7 @@ from catalogue.review.model import ReviewItem
 from portal import csrf
 from portal.auth import current_principal, login_required
 from portal.catalogue_ext import catalogue_of
-from portal.pages.search import quality_band_labels
+from portal.quality_bands import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace", __name__, url_prefix="/workspace"))
 

@@ -22,7 +22,7 @@ from catalogue.quality.agency import score_published, summarise
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
-from portal.pages.search import quality_band_labels
+from portal.quality_bands import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace/org"))
 # user:password@ in a DSN or URL is never shown, even to the agency's admins.
