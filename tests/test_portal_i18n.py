@@ -43,15 +43,6 @@ ENDONYMS = ("Tiếng Việt",)
 NOT_YET_TRANSLATED = {
     "_notices.html",  # the ops banner's fixed Vietnamese text (NOT_OURS)
     "api_docs.html",
-    "operations/reports.html",
-    "workspace/audit.html",
-    "workspace/dashboard.html",
-    "workspace/dataset.html",
-    "workspace/dataset_form.html",
-    "workspace/feedback.html",
-    "workspace/harvest.html",
-    "workspace/harvest_job.html",
-    "workspace/members.html",
 }
 
 

@@ -1,0 +1,70 @@
+"""The workspace speaks English too (issue 9): every page renders through the English
+catalogue, with no Vietnamese left outside _() (test_portal_i18n checks the templates)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalogue.accounts.service import create_user
+from catalogue.context import Catalogue
+from catalogue.review import service as review
+
+PASSWORD = "Sông Hồng chảy 47 mùa"
+
+
+@pytest.fixture
+def admin(app: Flask, catalogue: Catalogue, org: str) -> FlaskClient:
+    with catalogue.unit("setup") as uow:
+        user = create_user(uow, name="truong-phong", email="tp@tnmt.gov.vn",
+                           full_name="Lê Văn Trưởng", password=PASSWORD, organization=org,
+                           role="admin")
+        uow.commit()
+    client = app.test_client()
+
+    def token(path: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"',
+                          client.get(path).get_data(as_text=True))
+        assert found
+        return found.group(1)
+
+    client.post("/user/login", data={"login": user.name, "password": PASSWORD,
+                                     "csrf_token": token("/user/login")})
+    new = "Núi Bài Thơ xanh 2026"
+    client.post("/user/password", data={"password": PASSWORD, "new_password": new,
+                                        "confirm_password": new,
+                                        "csrf_token": token("/user/password")})
+    return client
+
+
+@pytest.mark.parametrize(("path", "english"), [
+    ("/workspace/", "+ New dataset"),
+    ("/workspace/dataset/new", "Create a draft"),
+    ("/workspace/dataset/nuoc-mat", "Publish now"),
+    ("/workspace/dataset/nuoc-mat/edit", "Edit the dataset"),
+    ("/workspace/review/", "Approve and publish"),
+    ("/workspace/org/{org}/members", "Add a member"),
+    ("/workspace/org/{org}/feedback", "Problem reports"),
+    ("/workspace/org/{org}/harvest", "The agency has no harvest source yet"),
+    ("/workspace/org/{org}/quality", "Data quality"),
+])
+def test_workspace_pages_in_english(admin: FlaskClient, catalogue: Catalogue, org: str,
+                                    path: str, english: str) -> None:
+    from catalogue.accounts.principal import Principal
+    from catalogue.organizations.service import get_organization
+
+    with catalogue.sessions() as session:
+        org_id = get_organization(session, org).id
+    editor = Principal(user_id="e", name="bien-tap", roles={org_id: "editor"},
+                       scopes=frozenset({"read", "read_private", "write"}))
+    with catalogue.unit("bien-tap") as uow:
+        review.create_draft(uow, editor, {"name": "nuoc-mat", "title": "Nước mặt",
+                                          "owner_org": org})
+        review.submit(uow, editor, "nuoc-mat")
+        uow.commit()
+    response = admin.get(path.format(org=org) + "?lang=en")
+    assert response.status_code == 200
+    assert english in response.get_data(as_text=True)
