@@ -138,6 +138,17 @@ def test_replaced_document_found_once_by_a_searcher_that_saw_the_old(backend):
     assert names(backend, "dân số") == ["a"]
 
 
+def test_repeated_search_sees_each_write(backend):
+    backend.index_documents([package("a", "Dân số")])
+    first = backend.search(SearchQuery(q="dân số", facet_fields=["tags"])).count
+    backend.index_documents([package("b", "Dân số", tags=[{"name": "x"}])])
+    again = backend.search(SearchQuery(q="dân số", facet_fields=["tags"]))
+    backend.delete_documents(["id-a", "id-b"])
+    assert (first, again.count, again.facets,
+            backend.search(SearchQuery(q="dân số", facet_fields=["tags"])).count) == (
+        1, 2, {"tags": {"x": 1}}, 0)
+
+
 def test_delete_documents_removes(backend):
     backend.index_documents([package("a", "Dân số"), package("b", "Dân số")])
     backend.delete_documents(["id-a"])

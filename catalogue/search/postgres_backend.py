@@ -26,8 +26,14 @@ from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import search_fields
 from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
 from catalogue.search.ranking import TextQuery, plan_query
+from catalogue.search.result_cache import ResultCache
 from catalogue.search.spelling import correct, suggest
 
+# Rows up to this size stay uncompressed (see _store_uncompressed); a page is 8192 bytes.
+_TOAST_TARGET = 8160
+RESULT_CACHE_ENTRIES = 512
+# Memory for the statement's materialised matches, so a broad match does not spill to disk.
+_WORK_MEM = "64MB"
 # Serialises writers across processes: the lexicon's counts are
 # read-modify-write. Any constant unique to this table set will do.
 _LOCK_KEY = 4_001_004
@@ -40,6 +46,13 @@ _SCHEMA = [
         filters text[] NOT NULL, state text NOT NULL, private boolean NOT NULL,
         metadata_modified text NOT NULL, metadata_created text NOT NULL,
         autocomplete text NOT NULL, meta jsonb NOT NULL)""",
+    # Sort keys as columns (they were read out of ``meta``, a detoast per matching row);
+    # filled from ``meta`` for rows indexed before they existed.
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS name text",
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS title_string text",
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS quality smallint",
+    """UPDATE search_documents SET name = meta->>'name', title_string = meta->>'title_string',
+        quality = CAST(meta->>'quality_score' AS smallint) WHERE name IS NULL""",
     "CREATE INDEX IF NOT EXISTS search_documents_lexemes ON search_documents USING gin (lexemes)",
     "CREATE INDEX IF NOT EXISTS search_documents_filters ON search_documents USING gin (filters)",
     """CREATE INDEX IF NOT EXISTS search_documents_autocomplete
@@ -134,10 +147,35 @@ class _Lexicon:
         return self.backend._vocabulary(self.conn)
 
 
-class PostgresBackend:
-    """Search backend storing its tables in a PostgreSQL database."""
+def _store_uncompressed(conn: Connection) -> None:
+    """Keep a row's term weights, lexemes and filters inline and uncompressed.
 
-    def __init__(self, url_or_engine: str | Engine) -> None:
+    Scoring and facet counting read them for every matching row: decompressing them
+    cost three times the lookups themselves. Rows compress only past ``toast_tuple_target``
+    (nearly a page); rows indexed before this change keep their compressed values until
+    reindexed (``dulieumo index rebuild``). Altered only when needed: ``SET STORAGE``
+    locks the table.
+    """
+    storage: dict[str, str] = dict(conn.execute(text(
+        "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+        "'search_documents'::regclass AND attname IN ('terms', 'lexemes', 'filters')")).all())
+    options = conn.execute(text("SELECT reloptions FROM pg_class WHERE oid = "
+                                "'search_documents'::regclass")).scalar_one() or []
+    if set(storage.values()) != {"m"} or f"toast_tuple_target={_TOAST_TARGET}" not in options:
+        conn.execute(text(
+            f"ALTER TABLE search_documents SET (toast_tuple_target = {_TOAST_TARGET}), "
+            "ALTER COLUMN terms SET STORAGE MAIN, ALTER COLUMN lexemes SET STORAGE MAIN, "
+            "ALTER COLUMN filters SET STORAGE MAIN"))
+
+
+class PostgresBackend:
+    """Search backend storing its tables in a PostgreSQL database.
+
+    ``result_cache`` is how many recent results each process keeps (0: none).
+    """
+
+    def __init__(self, url_or_engine: str | Engine, *,
+                 result_cache: int = RESULT_CACHE_ENTRIES) -> None:
         if isinstance(url_or_engine, str):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
             url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url_or_engine)
@@ -147,10 +185,12 @@ class PostgresBackend:
             self.engine = url_or_engine
             self._owns_engine = False
         self._vocab: tuple[int, dict[str, int]] | None = None
+        self._results = ResultCache(result_cache)
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             for statement in _SCHEMA:
                 conn.execute(text(statement))
+            _store_uncompressed(conn)
 
     # -- writing --------------------------------------------------------------
 
@@ -197,12 +237,15 @@ class PostgresBackend:
                     "filters": r["filters"], "state": r["facets"]["state"][0],
                     "private": r["facets"]["capacity"] == ["private"],
                     "mod": r["metadata_modified"], "cre": r["metadata_created"],
-                    "ac": r["autocomplete"], "meta": json.dumps(meta, ensure_ascii=False)})
+                    "ac": r["autocomplete"], "meta": json.dumps(meta, ensure_ascii=False),
+                    "name": r["name"], "ts": r["title_string"], "quality": r["quality_score"]})
             conn.execute(text(
                 """INSERT INTO search_documents (id, lexemes, terms, filters, state, private,
-                       metadata_modified, metadata_created, autocomplete, meta)
+                       metadata_modified, metadata_created, autocomplete, meta, name,
+                       title_string, quality)
                    VALUES (:id, array_to_tsvector(CAST(:lex AS text[])), CAST(:terms AS jsonb),
-                           :filters, :state, :private, :mod, :cre, :ac, CAST(:meta AS jsonb))"""),
+                           :filters, :state, :private, :mod, :cre, :ac, CAST(:meta AS jsonb),
+                           :name, :ts, :quality)"""),
                 params)
             self._apply(conn, delta, len(rows) - removed)
 
@@ -250,32 +293,33 @@ class PostgresBackend:
         if not textq.weights:
             return None
         where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
-        # One pass over the document's term weights (one detoast of the jsonb) gives
-        # the weighted sum and which query words it contains; a ->> per query term
-        # would unpack the jsonb once per term per row.
-        terms = list(textq.weights)
-        lateral = (
-            "CROSS JOIN LATERAL (SELECT sum(q.w * e.value::float8) AS s, bit_or(q.m) AS m "
-            "FROM jsonb_each_text(d.terms) e JOIN unnest("
-            f"CAST({sql.bind(terms)} AS text[]), "
-            f"CAST({sql.bind([textq.weights[t] for t in terms])} AS float8[]), "
-            f"CAST({sql.bind([textq.masks[t] for t in terms])} AS bigint[])) q(t, w, m) "
-            "ON q.t = e.key) sc")
-        score = "coalesce(sc.s, 0)"
+        lateral, refs = _term_columns(list(textq.weights), sql)
+        # ranking's sum, term at a time in the planner's order (Whoosh adds the same way).
+        score = " + ".join(f"coalesce({refs[t]}, 0) * {sql.bind(w)}"
+                           for t, w in textq.weights.items())
         if textq.nwords > 1:
             # ranking.TextQuery.combine in SQL: the sum × (share of query words found)².
-            share = f"(bit_count(coalesce(sc.m, 0)::bit(64))::float8 / {textq.nwords})"
-            score = f"{score} * {share} * {share}"
+            found = " | ".join(f"(CASE WHEN {refs[t]} IS NULL THEN 0 ELSE "
+                               f"{sql.bind(textq.masks[t])} END)" for t in textq.weights)
+            share = f"(bit_count(CAST(({found}) AS bit(64)))::float8 / {textq.nwords})"
+            score = f"({score}) * {share} * {share}"
         return " AND ".join(where), score, lateral
 
     def search(self, sq: SearchQuery) -> SearchResult:
         """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`.
 
-        Ordering, paging and facet counting happen in SQL (``LIMIT``, ``GROUP BY``
-        over the matching rows), so only one page of documents leaves the database.
+        One statement: the matching rows are scored once into a CTE, from which the page
+        (a bounded top-N sort), the count and the facet counts (one GROUP BY) are taken,
+        so the text match and the filters run once; then the page's stored data is read.
         """
         tree, sort_keys = collect.prepare(sq)
         with self.engine.connect() as conn:
+            generation = int(conn.execute(text("SELECT generation FROM search_meta"))
+                             .scalar_one())
+            key = (generation, repr(sq))
+            cached = self._results.get(key)
+            if cached is not None:
+                return cached
             lexicon = _Lexicon(self, conn)
             textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
             sql = _Sql()
@@ -284,40 +328,37 @@ class PostgresBackend:
             if found is not None:
                 where, score, lateral = found
                 wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
-                rows = conn.execute(text(
-                    f"SELECT count(*) OVER () AS total, meta, score FROM ("
-                    f"SELECT d.id, d.meta, d.metadata_modified, d.metadata_created, "
-                    f"{score} AS score FROM search_documents d {lateral} WHERE {where}) AS hits "
-                    f"ORDER BY {_order_by(sort_keys, textq)} LIMIT {wanted}"), sql.params).all()
-                page = [collect.doc_data(meta) for _, meta, _ in rows][sq.start:]
-                result.ids = [d.id for d in page]
-                result.count = int(rows[0][0]) if rows else self._count(conn, where, sql)
-                if sq.facet_fields and result.count:
-                    result.facets = self._facets(conn, where, sql, sq)
+                facets = "NULL"
+                if sq.facet_fields:
+                    # The ``filters`` array holds exactly the facet values as "field=value".
+                    patterns = sql.bind([_like_prefix(f) for f in sq.facet_fields])
+                    facets = ("(SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n "
+                              "FROM hits, unnest(hits.filters) f "
+                              f"WHERE f LIKE ANY(CAST({patterns} AS text[])) GROUP BY f) c)")
+                conn.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
+                total, ids, counts = conn.execute(text(
+                    f"WITH hits AS MATERIALIZED (SELECT d.id, d.metadata_modified, "
+                    f"d.metadata_created, d.name, d.title_string, d.quality, "
+                    f"{'d.filters' if sq.facet_fields else 'NULL::text[] AS filters'}, "
+                    f"{score} AS score FROM search_documents d {lateral} WHERE {where}), "
+                    f"page AS (SELECT id FROM hits ORDER BY {_order_by(sort_keys, textq)} "
+                    f"LIMIT {wanted}) "
+                    f"SELECT (SELECT count(*) FROM hits), ARRAY(SELECT id FROM page), {facets}"),
+                    sql.params).one()
+                result.count = int(total)
+                result.ids = list(ids)[sq.start:]
+                metas = {i: m for i, m in conn.execute(text(
+                    "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"),
+                    {"ids": result.ids})}
+                page = [collect.doc_data(metas[i]) for i in result.ids]
+                if sq.facet_fields:
+                    result.facets = _facet_counts(counts or {}, sq)
                 collect.add_snippets(result, page, sq, textq)
             if sq.q.strip():
                 corrected = correct(sq.q, lexicon)
                 result.suggestion = corrected[0] if corrected and corrected[1] else None
+        self._results.put(key, result)
         return result
-
-    def _count(self, conn: Connection, where: str, sql: _Sql) -> int:
-        """Matches when the page itself is empty (``start`` past the end)."""
-        return int(conn.execute(text(f"SELECT count(*) FROM search_documents WHERE {where}"),
-                                sql.params).scalar_one())
-
-    def _facets(self, conn: Connection, where: str, sql: _Sql,
-                sq: SearchQuery) -> dict[str, dict[str, int]]:
-        """Facet counts with one GROUP BY over the matching rows."""
-        # The ``filters`` array holds exactly the facet values as "field=value".
-        fields = sql.bind(list(sq.facet_fields))
-        rows = conn.execute(text(
-            f"SELECT split_part(f, '=', 1), substr(f, strpos(f, '=') + 1), count(*) "
-            f"FROM search_documents d, unnest(d.filters) f WHERE {where} "
-            f"AND split_part(f, '=', 1) = ANY(CAST({fields} AS text[])) GROUP BY f"), sql.params)
-        counts: dict[str, dict[str, int]] = {f: {} for f in sq.facet_fields}
-        for field, value, count in rows:
-            counts[field][value] = int(count)
-        return {name: collect.rank_facet(values, sq) for name, values in counts.items()}
 
     def suggest(self, q: str) -> str | None:
         """"Did you mean": typos fixed, diacritics as in the data."""
@@ -346,15 +387,54 @@ class PostgresBackend:
             self.engine.dispose()
 
 
-# Sort keys as SQL over search_documents; "C" collation orders as Python compares strings.
+# PostgreSQL truncates longer identifiers, so longer terms cannot name a record column.
+_MAX_COLUMN_BYTES = 63
+# Sort keys as SQL over the ``hits`` CTE; "C" collation orders as Python compares strings.
 _SORT_SQL = {
     "metadata_modified": "metadata_modified COLLATE \"C\"",
     "metadata_created": "metadata_created COLLATE \"C\"",
-    "quality_score": "(meta->>'quality_score')::int",
-    "name": "(meta->>'name') COLLATE \"C\"",
-    "title_string": "(meta->>'title_string') COLLATE \"C\"",
+    "quality_score": "quality",
+    "name": "name COLLATE \"C\"",
+    "title_string": "title_string COLLATE \"C\"",
     "id": "id COLLATE \"C\"",
 }
+
+
+def _term_columns(terms: list[str], sql: _Sql) -> tuple[str, dict[str, str]]:
+    """A LATERAL ``jsonb_to_record`` reading the query terms' weights of each row.
+
+    The jsonb is decompressed once per row and each term found by binary search, where
+    ``jsonb_each_text`` walked every term of the document and a ``->>`` per query term
+    decompressed it once per term. Returns the join and an SQL reference per term
+    (NULL where the document lacks the term).
+    """
+    columns: list[str] = []
+    refs: dict[str, str] = {}
+    for term in terms:
+        if len(term.encode("utf-8")) <= _MAX_COLUMN_BYTES:
+            name = '"' + term.replace('"', '""') + '"'
+            columns.append(f"{name} float8")
+            refs[term] = f"x.{name}"
+        else:
+            refs[term] = f"CAST(d.terms ->> {sql.bind(term)} AS float8)"
+    if not columns:
+        return "", refs
+    return (f"CROSS JOIN LATERAL jsonb_to_record(d.terms) AS x({', '.join(columns)})", refs)
+
+
+def _like_prefix(field: str) -> str:
+    """A LIKE pattern for the filter terms of ``field``: ``res\\_format=%``."""
+    return re.sub(r"([\\%_])", r"\\\1", field) + "=%"
+
+
+def _facet_counts(counts: Mapping[str, int], sq: SearchQuery) -> dict[str, dict[str, int]]:
+    """``{"field=value": n}`` from SQL → per facet field, ranked as every backend ranks."""
+    by_field: dict[str, dict[str, int]] = {f: {} for f in sq.facet_fields}
+    for term, count in counts.items():
+        field, _, value = term.partition("=")
+        if field in by_field:
+            by_field[field][value] = int(count)
+    return {name: collect.rank_facet(values, sq) for name, values in by_field.items()}
 
 
 def _order_by(keys: list[tuple[str, bool]], textq: TextQuery) -> str:
