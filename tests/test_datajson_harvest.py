@@ -68,7 +68,9 @@ def test_data_json_round_trips_through_the_datajson_harvester(
     (files / "gia.csv").write_text("tuyen_duong,gia\nLê Lợi,12000\n", encoding="utf-8")
     other_home = tmp_path / "other"
     other_home.mkdir()
-    other = create_app({"site_url": "http://other.test"}, home=other_home, clock=clock)
+    # Its own database (SQLite in its home) even when the suite runs on PostgreSQL.
+    other = create_app({"site_url": "http://other.test", "database_url": ""}, home=other_home,
+                       clock=clock)
     initialise(other)
     harvested_into = catalogue_of(other)
     with harvested_into.unit("test") as uow:
