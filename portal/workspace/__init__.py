@@ -58,10 +58,13 @@ def dashboard() -> str:
                  "invalid": sum(1 for r in ds.resources if r.validation_status == "invalid")}
                 for ds in datasets]
         queue_size = len(review.queue(session, principal))
-        # Each agency's quality, overdue datasets flagged (issue 9: "agencies reminded").
+        # Each agency's quality, overdue datasets flagged (issue 9: "agencies reminded"): for
+        # the agencies the person works for, not every agency a sysadmin may open (that is
+        # the whole catalogue; the reports and each agency's quality page cover it).
+        member_of = [o.id for o in orgs if o.id in principal.roles]
         quality = summarise_by(
             score_published(session, catalogue.site_url, catalogue.clock.now(),
-                            org_ids=org_ids), lambda s: [s.organization])
+                            org_ids=member_of), lambda s: [s.organization])
         return render_template("workspace/dashboard.html", orgs=orgs, rows=rows,
                                labels=review.STATUS_LABELS, queue_size=queue_size,
                                principal=principal, quality=quality,
