@@ -13,12 +13,11 @@ from datetime import UTC
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from catalogue.classification import public_conditions
 from catalogue.datajson import build_data_json
 from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import ordered_packages
 from portal.catalogue_ext import catalogue_of
 
 blueprint = Blueprint("datajson", __name__)
@@ -35,12 +34,9 @@ def data_json() -> Response:
         if newest is not None and since is not None and \
                 newest.replace(microsecond=0, tzinfo=UTC) <= since:
             return Response(status=304)
-        datasets = session.scalars(
-            select(Dataset).where(*public_conditions())
-            .options(selectinload(Dataset.resources), selectinload(Dataset.tags),
-                     selectinload(Dataset.groups), selectinload(Dataset.extras))
-            .order_by(Dataset.metadata_modified.desc(), Dataset.name))
-        packages = [package_dict(ds, catalogue.site_url) for ds in datasets]
+        packages = ordered_packages(
+            session, select(Dataset.id).where(*public_conditions())
+            .order_by(Dataset.metadata_modified.desc(), Dataset.name), catalogue.site_url)
     document = build_data_json(packages, catalogue.site_url)
     response = Response(json.dumps(document, ensure_ascii=False, indent=1),
                         mimetype="application/json")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import Select, bindparam, delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.datasets.model import Dataset, PackageDocument
@@ -75,19 +75,29 @@ def store_packages(session: Session, ids: Iterable[str], site_url: str,
 
 def cached_packages(session: Session, ids: list[str], site_url: str) -> dict[str, dict[str, Any]]:
     """Package dicts of these datasets by id, from their documents where current."""
-    if not ids:
-        return {}
     found: dict[str, dict[str, Any]] = {}
     # Core execution on the session's connection: these are plain rows, and the ORM's
-    # per-statement machinery cost as much as the query.
+    # per-statement machinery cost as much as the query. Batches keep under SQLite's limit
+    # on bound parameters.
     connection = session.connection()
-    for dataset_id, body in connection.execute(_BODIES, {"ids": ids, "site_url": site_url}):
-        found[dataset_id] = json.loads(body)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        for dataset_id, body in connection.execute(_BODIES,
+                                                   {"ids": batch, "site_url": site_url}):
+            found[dataset_id] = json.loads(body)
     missing = [i for i in ids if i not in found]
-    if missing:
-        for ds in load_datasets(session, missing):
+    for start in range(0, len(missing), BATCH):
+        for ds in load_datasets(session, missing[start:start + BATCH]):
             found[ds.id] = package_dict(ds, site_url)
     return found
+
+
+def ordered_packages(session: Session, ids_query: Select[Any],
+                     site_url: str) -> list[dict[str, Any]]:
+    """Package dicts of the datasets a ``select(Dataset.id)...`` query finds, in its order."""
+    ids = list(session.scalars(ids_query))
+    found = cached_packages(session, ids, site_url)
+    return [found[i] for i in ids if i in found]
 
 
 def package_by_name_or_id(session: Session, name_or_id: str,

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from catalogue.classification import public_conditions
 from catalogue.datasets.model import Dataset, dataset_group
-from catalogue.datasets.serialize import group_dict, organization_dict, package_dict
+from catalogue.datasets.package_cache import ordered_packages
+from catalogue.datasets.serialize import group_dict, organization_dict
 from catalogue.groups.model import Group
 from catalogue.groups.service import get_group
 from catalogue.organizations.model import Organization
@@ -110,12 +111,9 @@ def group_list(ctx: ActionContext, params: dict[str, Any]) -> list[Any]:
 
 
 def _datasets(ctx: ActionContext, session: Session, *conditions: Any) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Dataset).where(*conditions).order_by(Dataset.metadata_modified.desc())
-        .limit(SHOWN_DATASETS)
-        .options(selectinload(Dataset.tags), selectinload(Dataset.groups),
-                 selectinload(Dataset.extras), selectinload(Dataset.resources)))
-    return [package_dict(ds, ctx.catalogue.site_url) for ds in rows]
+    return ordered_packages(session, select(Dataset.id).where(*conditions)
+                            .order_by(Dataset.metadata_modified.desc()).limit(SHOWN_DATASETS),
+                            ctx.catalogue.site_url)
 
 
 @action(tag="organizations", params=SHOW_PARAMS)

@@ -6,12 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from catalogue.database import to_iso
 from catalogue.datasets.model import Dataset
-from catalogue.datasets.package_cache import package_by_name_or_id
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import ordered_packages, package_by_name_or_id
 from catalogue.errors import NotFound
 from catalogue.history.service import list_revisions
 from catalogue.quality.service import quality_for_package
@@ -83,13 +81,10 @@ def current_package_list_with_resources(ctx: ActionContext,
     page_number = int_param(params, "page", 0, maximum=1_000_000)
     offset = (page_number - 1) * page.limit if page_number else page.offset
     with ctx.catalogue.sessions() as session:
-        rows = session.scalars(
-            select(Dataset).where(*public_datasets())
+        return ordered_packages(
+            session, select(Dataset.id).where(*public_datasets())
             .order_by(Dataset.metadata_modified.desc(), Dataset.name)
-            .limit(page.limit).offset(offset)
-            .options(selectinload(Dataset.tags), selectinload(Dataset.groups),
-                     selectinload(Dataset.extras), selectinload(Dataset.resources)))
-        return [package_dict(ds, ctx.catalogue.site_url) for ds in rows]
+            .limit(page.limit).offset(offset), ctx.catalogue.site_url)
 
 
 @action(tag="datasets", params=(Param("q", "string", "Start of a title or name."),

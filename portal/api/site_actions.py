@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from catalogue.datasets.model import Dataset, Resource, Tag, dataset_tag
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import ordered_packages
 from catalogue.errors import NotFound
 from catalogue.notices.service import notices_for_status
 from licenses import registry
@@ -70,12 +69,10 @@ def tag_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"id": tag.id, "name": tag.name, "display_name": tag.name,
                                "vocabulary_id": None}
         if include:
-            rows = session.scalars(
-                select(Dataset).where(*public_datasets(), Dataset.tags.any(Tag.id == tag.id))
-                .order_by(Dataset.name).limit(1000)
-                .options(selectinload(Dataset.tags), selectinload(Dataset.groups),
-                         selectinload(Dataset.extras), selectinload(Dataset.resources)))
-            out["packages"] = [package_dict(ds, ctx.catalogue.site_url) for ds in rows]
+            out["packages"] = ordered_packages(
+                session, select(Dataset.id).where(*public_datasets(),
+                                                  Dataset.tags.any(Tag.id == tag.id))
+                .order_by(Dataset.name).limit(1000), ctx.catalogue.site_url)
         return out
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from catalogue import citations
 from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import cached_packages
 from catalogue.errors import NotFound
 from catalogue.history.model import Revision
 from catalogue.history.service import count_revisions, get_revision, list_revisions
@@ -164,7 +164,7 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
 def show(name: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
-        pkg = package_dict(ds, catalogue().site_url)
+        pkg = cached_packages(session, [ds.id], catalogue().site_url)[ds.id]
         latest = current_version(session, ds)
         return render_dataset(session, ds, pkg, latest, latest=latest)
 
@@ -230,7 +230,7 @@ def cite(name: str, fmt: str) -> Response:
     """BibTeX (``bibtex``), RIS (``ris``) or CSL-JSON (``csl``) of the current version."""
     with reading() as session:
         ds = visible_dataset(session, name)
-        return _citation_download(package_dict(ds, catalogue().site_url),
+        return _citation_download(cached_packages(session, [ds.id], catalogue().site_url)[ds.id],
                                   current_version(session, ds), fmt)
 
 
