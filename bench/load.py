@@ -120,13 +120,13 @@ def prepare(home: Path, n: int, config: dict[str, Any]) -> tuple[list[str], list
 @contextmanager
 def gunicorn(home: Path, config: dict[str, Any], workers: int) -> Iterator[int]:
     port = _free_port()
-    # The documented production settings (deploy/gunicorn.conf.py), with this many workers.
+    # The documented production settings (portal/gunicorn_config.py), with this many workers.
     env = {**os.environ, "DULIEUMO_HOME": str(home), "DULIEUMO_LOG_JSON": "false",
            "DULIEUMO_WORKERS": str(workers), "DULIEUMO_BIND": f"127.0.0.1:{port}",
            **{f"DULIEUMO_{k.upper()}": str(v) for k, v in config.items()}}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--backlog", "2048",
-         "portal.wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_config",
+         "--backlog", "2048", "portal.wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     try:

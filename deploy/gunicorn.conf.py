@@ -1,30 +1,5 @@
-"""gunicorn settings for dulieumo in production: ``gunicorn -c deploy/gunicorn.conf.py
-portal.wsgi:app`` (``DULIEUMO_HOME`` names the home; see deploy/README.md)."""
+"""gunicorn settings for dulieumo: the package's own (``portal/gunicorn_config.py``), so
+``gunicorn -c deploy/gunicorn.conf.py portal.wsgi:app`` and ``dulieumo serve --production``
+run the same configuration. Override a setting below the import if a site needs to."""
 
-import multiprocessing
-import os
-
-bind = os.environ.get("DULIEUMO_BIND", "127.0.0.1:8000")
-# Sync workers: requests are short and CPU-bound (templates, JSON); 2 per core plus one.
-workers = int(os.environ.get("DULIEUMO_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
-timeout = 60  # a worker stuck longer is killed and replaced; large downloads go via nginx
-graceful_timeout = 30
-max_requests = 5000  # recycle workers now and then (bounded memory); jitter avoids a herd
-max_requests_jitter = 500
-# JSON request lines come from the app (with request ids); gunicorn's own access log is off.
-accesslog = None
-errorlog = "-"
-forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* from the local nginx only
-proxy_allow_ips = "127.0.0.1"
-
-
-def worker_exit(server, worker):  # noqa: ANN001, ARG001  (gunicorn's hook signature)
-    """Write the worker's pending usage counts before it goes (recycling, shutdown)."""
-    from portal.operations import EXTENSION
-
-    app = getattr(worker, "wsgi", None)
-    ops = getattr(app, "extensions", {}).get(EXTENSION) if app is not None else None
-    if ops is not None:
-        ops.usage.flush()
-        ops.metrics.write_spool()
+from portal.gunicorn_config import *  # noqa: F403

@@ -20,11 +20,11 @@ def serve_command(host: str, port: int, production: bool, workers: int) -> None:
     """Serve the portal on HOST:PORT."""
     if production:
         home = current_app.config["DULIEUMO_HOME"].root
-        os.environ["DULIEUMO_HOME"] = str(home)
-        os.execvp(sys.executable, [
-            sys.executable, "-m", "gunicorn", "--workers", str(workers),
-            "--bind", f"{host}:{port}", "--access-logfile", "-", "portal.wsgi:app",
-        ])
+        os.environ.update({"DULIEUMO_HOME": str(home), "DULIEUMO_BIND": f"{host}:{port}",
+                           "DULIEUMO_WORKERS": str(workers)})
+        # The production settings (portal/gunicorn_config.py), as deploy/README.md documents.
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-c",
+                                   "python:portal.gunicorn_config", "portal.wsgi:app"])
     serve_app(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
 
 
