@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from catalogue.classification import public_conditions
 from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import package_dict
+from catalogue.datasets.package_cache import cached_packages
 from catalogue.quality.linkcheck import latest_results
 from catalogue.quality.score import score_dataset
 from catalogue.search.documents import QUALITY_BANDS, quality_band
@@ -80,14 +80,14 @@ def score_published(session: Session, site_url: str, now: datetime, *,
                     public_only: bool = False) -> list[Scored]:
     """Scores of the active datasets (of ``org_ids`` when given; only public ones when
     ``public_only``), with one query for the datasets and one for the link results."""
-    query = select(Dataset).where(Dataset.state == "active").options(
-        selectinload(Dataset.tags), selectinload(Dataset.groups),
-        selectinload(Dataset.extras), selectinload(Dataset.resources))
+    query = select(Dataset.id).where(Dataset.state == "active")
     if org_ids is not None:
         query = query.where(Dataset.owner_org_id.in_(list(org_ids)))
     if public_only:
         query = query.where(*public_conditions())
-    packages = [package_dict(ds, site_url) for ds in session.scalars(query)]
+    ids = list(session.scalars(query))
+    # The stored package documents (serialised on the spot for any without one).
+    packages = list(cached_packages(session, ids, site_url).values())
     links = latest_results(session, [str(r["url"]) for p in packages
                                      for r in p.get("resources") or [] if r.get("url")])
     return [_scored(p, score_dataset(p, now=now, link_results=links).to_dict())
