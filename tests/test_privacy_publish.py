@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -253,3 +254,20 @@ def test_the_workspace_publish_button_holds_and_the_queue_releases(
     admin.post(f"/workspace/review/{item_id}/release",
                data={"csrf_token": token, "justification": REASON})
     assert state_of(catalogue) == ("active", True)
+
+
+@pytest.mark.xfail(strict=True, reason="portal/api/publishing.change_package applies a "
+                   "publisher's patch with datasets.update_dataset; it should call "
+                   "review.update_screened (lead's file). Remove this marker once wired.")
+def test_an_admins_api_patch_publishing_a_draft_with_personal_data_is_held(
+        client: FlaskClient, catalogue: Catalogue, api_token: Callable[..., str],
+        org: str) -> None:
+    headers = {"Authorization": api_token("an", org=org, role="admin")}
+    client.post("/api/3/action/package_create", headers=headers,
+                json={"name": "ho-tro", "owner_org": org, "state": "draft"})
+    client.post("/api/3/action/resource_create", headers=headers,
+                content_type="multipart/form-data", data={
+                    "package_id": "ho-tro", "upload": (io.BytesIO(CCCD_CSV.encode()), "d.csv")})
+    client.post("/api/3/action/package_patch", headers=headers,
+                json={"id": "ho-tro", "state": "active"})
+    assert state_of(catalogue) == ("draft", False)
