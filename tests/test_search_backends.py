@@ -149,6 +149,34 @@ def test_repeated_search_sees_each_write(backend):
         1, 2, {"tags": {"x": 1}}, 0)
 
 
+def test_broad_query_ranks_and_counts_as_a_full_ranking(backend):
+    backend.index_documents(
+        [package("dan-so-1", "Dân số trung bình", day=1),
+         package("dan-so-2", "Dân số theo xã", day=2),
+         package("lao-dong", "Lao động", day=3, tags=[{"name": "dân số"}])]
+        + [package(f"gia-dat-{i}", f"Giá đất {i}", day=4 + i, notes="Số liệu năm nay")
+           for i in range(9)])
+    top = backend.search(SearchQuery(q="dân số", rows=2, facet_fields=["organization"]))
+    everything = names(backend, "dân số", rows=20)
+    assert (top.ids, top.count, top.facets) == (
+        ["id-dan-so-2", "id-dan-so-1"], 12, {"organization": {"so-tnmt": 12}})
+    assert everything[:3] == ["dan-so-2", "dan-so-1", "lao-dong"] and len(everything) == 12
+
+
+def test_broad_query_facets_leave_out_unmatched_and_hidden_rows(backend):
+    backend.index_documents(
+        [package(f"a{i}", f"Số liệu {i}", tags=[{"name": "x"}]) for i in range(5)]
+        + [package("b", "Bản đồ", tags=[{"name": "x"}, {"name": "y"}]),
+           package("c", "Số liệu riêng", tags=[{"name": "y"}], private=True),
+           package("d", "Số liệu nháp", tags=[{"name": "y"}], state="draft")])
+    found = backend.search(SearchQuery(q="liệu", facet_fields=["tags"]))
+    narrowed = backend.search(SearchQuery(q="liệu -nháp", facet_fields=["tags"],
+                                          include_drafts=True,
+                                          fq="-name:a0"))
+    assert (found.count, found.facets, narrowed.count, narrowed.facets) == (
+        5, {"tags": {"x": 5}}, 4, {"tags": {"x": 4}})
+
+
 def test_delete_documents_removes(backend):
     backend.index_documents([package("a", "Dân số"), package("b", "Dân số")])
     backend.delete_documents(["id-a"])

@@ -28,6 +28,8 @@ from catalogue.search.query import (
 from catalogue.search.ranking import TextQuery
 
 PUBLIC = visibility_tree(include_private=False, include_drafts=False)
+# The sort keys of relevance ranking, as parse_sort gives them.
+RELEVANCE = parse_sort("relevance")
 
 
 def hidden_filter_terms(all_terms: list[str], include_private: bool,

@@ -11,6 +11,7 @@ you mean"; ``pg_trgm`` indexes titles for autocomplete. Scores follow
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -23,8 +24,9 @@ from sqlalchemy.engine import Connection
 from catalogue.search import collect
 from catalogue.search.analyzer import ENGLISH_PREFIX, FOLD_PREFIX, fold_term, folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
-from catalogue.search.documents import search_fields
-from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
+from catalogue.search.documents import WEIGHTS, search_fields
+from catalogue.search.postgres_sql import Sql, facet_counts, main_statement, order_by, term_columns
+from catalogue.search.query import Filter
 from catalogue.search.ranking import TextQuery, plan_query
 from catalogue.search.result_cache import ResultCache
 from catalogue.search.spelling import correct, suggest
@@ -32,8 +34,16 @@ from catalogue.search.spelling import correct, suggest
 # Rows up to this size stay uncompressed (see _store_uncompressed); a page is 8192 bytes.
 _TOAST_TARGET = 8160
 RESULT_CACHE_ENTRIES = 512
+BASE_CACHE_ENTRIES = 64
 # Memory for the statement's materialised matches, so a broad match does not spill to disk.
 _WORK_MEM = "64MB"
+# Terms in more than this share of the documents are "common": see _bounded_page.
+COMMON_SHARE = 0.25
+# A query with a term in more than this share of the documents is counted by its
+# complement: see _by_complement.
+BROAD_SHARE = 0.5
+# The most a term can weigh in one document: present in every weighted field.
+MAX_DOC_WEIGHT = sum(WEIGHTS.values())
 # Serialises writers across processes: the lexicon's counts are
 # read-modify-write. Any constant unique to this table set will do.
 _LOCK_KEY = 4_001_004
@@ -68,55 +78,10 @@ _SCHEMA = [
 ]
 
 
-def _tsquery_term(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def _lexicon_row(term: str, delta: int) -> tuple[str, str | None, int, int]:
     if term.startswith((FOLD_PREFIX, ENGLISH_PREFIX)):
         return term, None, 0, delta
     return term, fold_term(term)[1:], 2 if "_" in term else 1, delta
-
-
-class _Sql:
-    """Collects bind parameters while SQL text is built."""
-
-    def __init__(self) -> None:
-        self.params: dict[str, Any] = {}
-
-    def bind(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return ":" + name
-
-    def tsquery(self, terms: Iterable[str], op: str) -> str:
-        return "CAST(" + self.bind(f" {op} ".join(map(_tsquery_term, terms))) + " AS tsquery)"
-
-    def filter(self, tree: Filter) -> str:
-        if isinstance(tree, MatchAll):
-            return "TRUE"
-        if isinstance(tree, Match):
-            return f"filters @> ARRAY[{self.bind(tree.term)}]::text[]"
-        if isinstance(tree, Range):
-            col = tree.field
-            parts = [f"{col} <> ''"]
-            if tree.low is not None:
-                parts.append(f"{col} {'>=' if tree.include_low else '>'} {self.bind(tree.low)}")
-            if tree.high is not None:
-                # A bare date as upper bound covers that whole day, as in Whoosh.
-                cut = f"substr({col}, 1, {len(tree.high)})"
-                parts.append(f"{cut} {'<=' if tree.include_high else '<'} "
-                             f"{self.bind(tree.high)}")
-            return "(" + " AND ".join(parts) + ")"
-        if isinstance(tree, And):
-            return "(" + " AND ".join(self.filter(i) for i in tree.items) + ")" \
-                if tree.items else "TRUE"
-        if isinstance(tree, Or):
-            return "(" + " OR ".join(self.filter(i) for i in tree.items) + ")" \
-                if tree.items else "FALSE"
-        if isinstance(tree, Not):
-            return f"NOT {self.filter(tree.item)}"
-        raise TypeError(f"unknown filter {tree!r}")
 
 
 class _Lexicon:
@@ -186,6 +151,8 @@ class PostgresBackend:
             self._owns_engine = False
         self._vocab: tuple[int, dict[str, int]] | None = None
         self._results = ResultCache(result_cache)
+        # Counts and facets without text, for _by_complement; always kept.
+        self._bases = ResultCache(BASE_CACHE_ENTRIES)
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             for statement in _SCHEMA:
@@ -277,9 +244,12 @@ class PostgresBackend:
             self._vocab = (generation, {f: int(n) for f, n in rows})
         return self._vocab[1]
 
-    def _where(self, sq: SearchQuery, tree: Filter, textq: TextQuery,
-               sql: _Sql) -> tuple[str, str, str] | None:
-        """(WHERE clause, score expression, the LATERAL join it needs); None: no match."""
+    def _where(self, sq: SearchQuery, tree: Filter, textq: TextQuery, sql: Sql,
+               match: Iterable[str] | None = None) -> tuple[str, str, str] | None:
+        """(WHERE clause, score expression, the LATERAL join it needs); None: no match.
+
+        Rows match any of ``match`` (default: every query term); all terms are scored.
+        """
         states = ["active", "draft"] if sq.include_drafts else ["active"]
         where = [f"state = ANY({sql.bind(states)})", sql.filter(tree)]
         if not sq.include_private:
@@ -292,8 +262,8 @@ class PostgresBackend:
             return " AND ".join(where), "0.0", ""
         if not textq.weights:
             return None
-        where.append(f"lexemes @@ {sql.tsquery(textq.weights, '|')}")
-        lateral, refs = _term_columns(list(textq.weights), sql)
+        where.append(f"lexemes @@ {sql.tsquery(match or textq.weights, '|')}")
+        lateral, refs = term_columns(list(textq.weights), sql)
         # ranking's sum, term at a time in the planner's order (Whoosh adds the same way).
         score = " + ".join(f"coalesce({refs[t]}, 0) * {sql.bind(w)}"
                            for t, w in textq.weights.items())
@@ -305,59 +275,139 @@ class PostgresBackend:
             score = f"({score}) * {share} * {share}"
         return " AND ".join(where), score, lateral
 
+    def _bounded_page(self, conn: Connection, sq: SearchQuery, tree: Filter, textq: TextQuery,
+                      lexicon: _Lexicon, wanted: int) -> list[str] | None:
+        """The page ranked from a bounded candidate set, when that is provably exact.
+
+        Words such as "số" or "năm" occur in most datasets, and scoring every row holding
+        one is most of a broad query's cost. Candidates are the rows holding a less common
+        query term; a row holding only common ones scores at most ``MAX_DOC_WEIGHT`` × their
+        query weights (low: their idf is). When the page's last candidate scores above that
+        bound, no other row can reach the page, so it is the page a full ranking gives.
+        None when there is nothing to gain or the bound does not hold.
+        """
+        total = lexicon.doc_count()
+        frequencies = lexicon.doc_frequencies(textq.weights)
+        common = [t for t in textq.weights if frequencies.get(t, 0) > total * COMMON_SHARE]
+        rare = [t for t in textq.weights if t not in common]
+        if not common or not rare:
+            return None
+        bound = MAX_DOC_WEIGHT * sum(textq.weights[t] for t in common)
+        sql = Sql()
+        found = self._where(sq, tree, textq, sql, match=rare)
+        if found is None:
+            return None
+        where, score, lateral = found
+        rows = conn.execute(text(
+            f"WITH hits AS MATERIALIZED (SELECT d.id, d.metadata_modified, d.name, d.quality, "
+            f"{score} AS score FROM search_documents d {lateral} WHERE {where}) "
+            f"SELECT id, score FROM hits ORDER BY {order_by(collect.RELEVANCE, textq)} "
+            f"LIMIT {wanted}"), sql.params).all()
+        # The margin keeps a row outside from tying the last one once scores are rounded.
+        if len(rows) < wanted or rows[-1][1] <= bound + 2 * 10 ** -collect.SCORE_DIGITS:
+            return None
+        return [str(r[0]) for r in rows]
+
+    def _by_complement(self, conn: Connection, sq: SearchQuery, tree: Filter, textq: TextQuery,
+                       lexicon: _Lexicon, generation: int
+                       ) -> tuple[int, dict[str, dict[str, int]]] | None:
+        """Count and facets of a broad text query from the rows it does not match.
+
+        When a query term occurs in most documents, the matches are most of the rows the
+        filters allow: their counts are those of the same search without text (one cached
+        result per generation) minus the counts of the few allowed rows left unmatched.
+        None when the query is not that broad.
+        """
+        if textq.empty or textq.required or not textq.weights:
+            return None
+        frequencies = lexicon.doc_frequencies(textq.weights)
+        if max(frequencies.get(t, 0) for t in textq.weights) <= lexicon.doc_count() * BROAD_SHARE:
+            return None
+        base_query = dataclasses.replace(sq, q="", rows=0, start=0, facet_limit=-1,
+                                         facet_mincount=1, highlight=False)
+        key = (generation, repr(base_query))
+        base = self._bases.get(key)
+        if base is None:
+            base = self._search(base_query, generation)
+            self._bases.put(key, base)
+        sql = Sql()
+        allowed = self._where(sq, tree, TextQuery(), sql)
+        assert allowed is not None  # no text: never None
+        matched = f"lexemes @@ {sql.tsquery(textq.weights, '|')}"
+        if textq.excluded:
+            matched += f" AND NOT (lexemes @@ {sql.tsquery(textq.excluded, '|')})"
+        missed, _, counts = conn.execute(text(main_statement(
+            sql, sq, f"{allowed[0]} AND NOT ({matched})", "0.0", "", "id", 0,
+            bool(sq.facet_fields))), sql.params).one()
+        facets = {}
+        for name in sq.facet_fields:
+            values = dict(base.facets.get(name, {}))
+            for value, count in facet_counts(counts or {}, dataclasses.replace(
+                    sq, facet_limit=-1, facet_mincount=1))[name].items():
+                values[value] = values.get(value, 0) - count
+            facets[name] = collect.rank_facet({v: c for v, c in values.items() if c > 0}, sq)
+        return base.count - int(missed), facets
+
     def search(self, sq: SearchQuery) -> SearchResult:
         """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`.
 
         One statement: the matching rows are scored once into a CTE, from which the page
         (a bounded top-N sort), the count and the facet counts (one GROUP BY) are taken,
         so the text match and the filters run once; then the page's stored data is read.
+        A broad query ranks its page from a bounded candidate set (:meth:`_bounded_page`)
+        and counts from the rows it misses (:meth:`_by_complement`) when it can. Results
+        are kept per index generation (``result_cache``).
         """
-        tree, sort_keys = collect.prepare(sq)
+        collect.prepare(sq)  # a broken query fails before the cache is looked at
         with self.engine.connect() as conn:
             generation = int(conn.execute(text("SELECT generation FROM search_meta"))
                              .scalar_one())
-            key = (generation, repr(sq))
-            cached = self._results.get(key)
-            if cached is not None:
-                return cached
+        key = (generation, repr(sq))
+        cached = self._results.get(key)
+        if cached is None:
+            cached = self._search(sq, generation)
+            self._results.put(key, cached)
+        return cached
+
+    def _search(self, sq: SearchQuery, generation: int) -> SearchResult:
+        """:meth:`search` without the result cache."""
+        tree, sort_keys = collect.prepare(sq)
+        with self.engine.connect() as conn:
             lexicon = _Lexicon(self, conn)
             textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-            sql = _Sql()
+            sql = Sql()
             found = self._where(sq, tree, textq, sql)
             result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
             if found is not None:
                 where, score, lateral = found
                 wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
-                facets = "NULL"
-                if sq.facet_fields:
-                    # The ``filters`` array holds exactly the facet values as "field=value".
-                    patterns = sql.bind([_like_prefix(f) for f in sq.facet_fields])
-                    facets = ("(SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n "
-                              "FROM hits, unnest(hits.filters) f "
-                              f"WHERE f LIKE ANY(CAST({patterns} AS text[])) GROUP BY f) c)")
                 conn.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
-                total, ids, counts = conn.execute(text(
-                    f"WITH hits AS MATERIALIZED (SELECT d.id, d.metadata_modified, "
-                    f"d.metadata_created, d.name, d.title_string, d.quality, "
-                    f"{'d.filters' if sq.facet_fields else 'NULL::text[] AS filters'}, "
-                    f"{score} AS score FROM search_documents d {lateral} WHERE {where}), "
-                    f"page AS (SELECT id FROM hits ORDER BY {_order_by(sort_keys, textq)} "
-                    f"LIMIT {wanted}) "
-                    f"SELECT (SELECT count(*) FROM hits), ARRAY(SELECT id FROM page), {facets}"),
-                    sql.params).one()
-                result.count = int(total)
-                result.ids = list(ids)[sq.start:]
+                ids = None
+                if sort_keys == collect.RELEVANCE and not textq.empty and wanted:
+                    ids = self._bounded_page(conn, sq, tree, textq, lexicon, wanted)
+                counted = self._by_complement(conn, sq, tree, textq, lexicon, generation)
+                if ids is None or counted is None:
+                    if ids is not None:
+                        score, lateral, wanted = "0.0", "", 0
+                    with_facets = bool(sq.facet_fields) and counted is None
+                    total, page_ids, counts = conn.execute(text(main_statement(
+                        sql, sq, where, score, lateral, order_by(sort_keys, textq), wanted,
+                        with_facets)), sql.params).one()
+                    ids = list(page_ids) if ids is None else ids
+                    if with_facets:
+                        result.facets = facet_counts(counts or {}, sq)
+                    result.count = int(total)
+                if counted is not None:
+                    result.count, result.facets = counted
+                result.ids = ids[sq.start:]
                 metas = {i: m for i, m in conn.execute(text(
                     "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"),
                     {"ids": result.ids})}
                 page = [collect.doc_data(metas[i]) for i in result.ids]
-                if sq.facet_fields:
-                    result.facets = _facet_counts(counts or {}, sq)
                 collect.add_snippets(result, page, sq, textq)
             if sq.q.strip():
                 corrected = correct(sq.q, lexicon)
                 result.suggestion = corrected[0] if corrected and corrected[1] else None
-        self._results.put(key, result)
         return result
 
     def suggest(self, q: str) -> str | None:
@@ -370,7 +420,7 @@ class PostgresBackend:
         words = folded_words(prefix)
         if not words:
             return []
-        sql = _Sql()
+        sql = Sql()
         patterns = [f"(^| ){re.escape(w)}( |$)" for w in words[:-1]]
         patterns.append(f"(^| ){re.escape(words[-1])}")
         where = " AND ".join(f"autocomplete ~ {sql.bind(p)}" for p in patterns)
@@ -385,68 +435,3 @@ class PostgresBackend:
         """Dispose of the engine if this backend created it."""
         if self._owns_engine:
             self.engine.dispose()
-
-
-# PostgreSQL truncates longer identifiers, so longer terms cannot name a record column.
-_MAX_COLUMN_BYTES = 63
-# Sort keys as SQL over the ``hits`` CTE; "C" collation orders as Python compares strings.
-_SORT_SQL = {
-    "metadata_modified": "metadata_modified COLLATE \"C\"",
-    "metadata_created": "metadata_created COLLATE \"C\"",
-    "quality_score": "quality",
-    "name": "name COLLATE \"C\"",
-    "title_string": "title_string COLLATE \"C\"",
-    "id": "id COLLATE \"C\"",
-}
-
-
-def _term_columns(terms: list[str], sql: _Sql) -> tuple[str, dict[str, str]]:
-    """A LATERAL ``jsonb_to_record`` reading the query terms' weights of each row.
-
-    The jsonb is decompressed once per row and each term found by binary search, where
-    ``jsonb_each_text`` walked every term of the document and a ``->>`` per query term
-    decompressed it once per term. Returns the join and an SQL reference per term
-    (NULL where the document lacks the term).
-    """
-    columns: list[str] = []
-    refs: dict[str, str] = {}
-    for term in terms:
-        if len(term.encode("utf-8")) <= _MAX_COLUMN_BYTES:
-            name = '"' + term.replace('"', '""') + '"'
-            columns.append(f"{name} float8")
-            refs[term] = f"x.{name}"
-        else:
-            refs[term] = f"CAST(d.terms ->> {sql.bind(term)} AS float8)"
-    if not columns:
-        return "", refs
-    return (f"CROSS JOIN LATERAL jsonb_to_record(d.terms) AS x({', '.join(columns)})", refs)
-
-
-def _like_prefix(field: str) -> str:
-    """A LIKE pattern for the filter terms of ``field``: ``res\\_format=%``."""
-    return re.sub(r"([\\%_])", r"\\\1", field) + "=%"
-
-
-def _facet_counts(counts: Mapping[str, int], sq: SearchQuery) -> dict[str, dict[str, int]]:
-    """``{"field=value": n}`` from SQL → per facet field, ranked as every backend ranks."""
-    by_field: dict[str, dict[str, int]] = {f: {} for f in sq.facet_fields}
-    for term, count in counts.items():
-        field, _, value = term.partition("=")
-        if field in by_field:
-            by_field[field][value] = int(count)
-    return {name: collect.rank_facet(values, sq) for name, values in by_field.items()}
-
-
-def _order_by(keys: list[tuple[str, bool]], textq: TextQuery) -> str:
-    """ORDER BY for :func:`collect.order`'s keys, then name, then id."""
-    parts = []
-    for key, desc in keys:
-        if key == "score":
-            if textq.empty:
-                continue  # all 0
-            column = f"round(CAST(score AS numeric), {collect.SCORE_DIGITS})"
-        else:
-            column = _SORT_SQL[key]
-        parts.append(f"{column} {'DESC' if desc else 'ASC'}")
-    parts += [_SORT_SQL["name"] + " ASC", _SORT_SQL["id"] + " ASC"]
-    return ", ".join(parts)
