@@ -256,9 +256,6 @@ def test_the_workspace_publish_button_holds_and_the_queue_releases(
     assert state_of(catalogue) == ("active", True)
 
 
-@pytest.mark.xfail(strict=True, reason="portal/api/publishing.change_package applies a "
-                   "publisher's patch with datasets.update_dataset; it should call "
-                   "review.update_screened (lead's file). Remove this marker once wired.")
 def test_an_admins_api_patch_publishing_a_draft_with_personal_data_is_held(
         client: FlaskClient, catalogue: Catalogue, api_token: Callable[..., str],
         org: str) -> None:

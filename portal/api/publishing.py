@@ -75,7 +75,9 @@ def change_package(uow: UnitOfWork, principal: Principal, name_or_id: str,
     if changes.get("state") == ds.state:
         del changes["state"]  # clients send whole dicts back; an unchanged state is no request
     if publishes(principal, ds.owner_org_id):
-        return datasets.update_dataset(uow, ds.id, changes, partial=True)
+        # Publishing a draft or opening a private dataset makes its data public: screened
+        # for personal data first, held for release with a justification on a hit (issue 9).
+        return review.update_screened(uow, principal, ds, changes)
     return review.edit_dataset(uow, principal, ds.id, changes)
 
 
