@@ -50,13 +50,20 @@ SETTINGS: tuple[Setting, ...] = (
     # Operations (issue 8): backups, notices, usage counters.
     Setting("backup_dir", str, "",
             "Where `dulieumo backup` and the scheduler write backups. Empty: `backups/` in the "
-            "home. Regulations want it on another disk or server (a mounted path)."),
+            "home. Regulations want it on another disk or server (a mounted path, or "
+            "`sftp://user@host:port/path`)."),
     Setting("backup_keep_daily", int, 7, "Backups kept: the newest of each of the last N days."),
     Setting("backup_keep_weekly", int, 4, "Backups kept: the newest of each of the last N weeks."),
     Setting("backup_keep_monthly", int, 12,
             "Backups kept: the newest of each of the last N months."),
     Setting("backup_hour", int, 2, "Hour (UTC, 0-23) after which the scheduler takes the "
             "daily backup."),
+    Setting("backup_sftp_key", str, "",
+            "Private key (no passphrase) that logs in to an `sftp://` backup location; a "
+            "relative path is read from the home. Empty: the system user's `~/.ssh/id_*`."),
+    Setting("backup_sftp_known_hosts", str, "~/.ssh/known_hosts",
+            "known_hosts file the SFTP backup server's host key must be in; an unknown or "
+            "changed key is refused. A relative path is read from the home."),
     Setting("notice_min_working_days", int, 7,
             "A maintenance window announced fewer working days ahead than this gets a warning "
             "(Sơn La 20/2023 Điều 13.4)."),

@@ -82,16 +82,16 @@ def _restore_files(backup: Path, manifest: Manifest, target: BackupTarget) -> li
 
 
 def _log_restore(target: BackupTarget, backup: Path, manifest: Manifest, actor: str,
-                 now: datetime, safety: Path | None, message: str) -> None:
+                 now: datetime, safety: Path | None, message: str, origin: str) -> None:
     """Write the restore into the restored database and into ``restore.log`` in the home,
     which keeps the trail even when a later restore replaces the database again."""
     from catalogue.backup.model import RestoreLog
     from catalogue.database import make_engine, make_sessionmaker
 
     entry = RestoreLog(restored_at=now, actor=actor, backup_name=backup.name,
-                       backup_path=str(backup), backup_created_at=manifest.created_at,
+                       backup_path=origin or str(backup), backup_created_at=manifest.created_at,
                        safety_backup=str(safety or ""), message=message)
-    line = {"restored_at": now.isoformat(), "actor": actor, "backup": str(backup),
+    line = {"restored_at": now.isoformat(), "actor": actor, "backup": origin or str(backup),
             "backup_created_at": manifest.created_at.isoformat(),
             "safety_backup": str(safety or ""), "message": message}
     with (target.home.root / RESTORE_LOG_FILE).open("a", encoding="utf-8") as fh:
@@ -120,14 +120,19 @@ def _audit(session: Session, now: datetime, actor: str, backup: Path,
 
 
 def restore_backup(backup: Path, target: BackupTarget, *, now: datetime, actor: str,
-                   force: bool = False, safety_dest: Path | None = None) -> RestoreResult:
+                   force: bool = False, safety_dest: Path | None = None,
+                   origin: str = "") -> RestoreResult:
     """Verify ``backup``, then restore it into ``target``; raises BackupError on refusal.
+
+    ``origin`` names where the backup came from in the logs when ``backup`` is a downloaded
+    copy (an ``sftp://`` URL, which never holds a password).
 
     The caller rebuilds the search index afterwards (it needs the catalogue's search backend).
     """
     report = verify_backup(backup)
     if not report.ok or report.manifest is None:
-        raise BackupError(f"refusing to restore {backup}: " + "; ".join(report.problems))
+        raise BackupError(f"refusing to restore {origin or backup}: "
+                          + "; ".join(report.problems))
     manifest = report.manifest
     target.home.ensure()
     safety: Path | None = None
@@ -142,5 +147,5 @@ def restore_backup(backup: Path, target: BackupTarget, *, now: datetime, actor: 
     # A backup from an older release: bring its schema up to this release's migrations.
     upgrade_database(target.database_url)
     message = f"restored {manifest.counts}" + (f"; config restored: {config}" if config else "")
-    _log_restore(target, backup, manifest, actor, now, safety, message)
+    _log_restore(target, backup, manifest, actor, now, safety, message, origin)
     return RestoreResult(backup, manifest, safety, config)

@@ -47,8 +47,16 @@ class BackupTarget:
 
 
 def backup_dir_for(home: Home, settings: dict[str, object]) -> Path:
-    """The configured backup location (``backup_dir``), else the home's ``backups/``."""
-    return Path(str(settings.get("backup_dir") or home.backups_dir))
+    """The configured local backup location (``backup_dir``), else the home's ``backups/``.
+
+    When ``backup_dir`` is an ``sftp://`` URL this is the home's ``backups/`` (safety backups
+    before a restore stay local); ``catalogue.backup.remote.configured_location`` gives the
+    server.
+    """
+    configured = str(settings.get("backup_dir") or "")
+    if not configured or configured.startswith("sftp://"):
+        return home.backups_dir
+    return Path(configured)
 
 
 def _folder_name(now: datetime, dest: Path, label: str) -> str:
