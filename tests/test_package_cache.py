@@ -70,7 +70,8 @@ def test_resource_changes_and_removal_reach_the_document(catalogue: Catalogue, o
         update_resource(uow, added.id, {"name": "b mới.json"})
         uow.commit()
     stored = _stored(catalogue, dataset_id)
-    assert stored is not None and [r["name"] for r in stored["resources"]] == ["a.csv", "b mới.json"]
+    assert stored is not None
+    assert [r["name"] for r in stored["resources"]] == ["a.csv", "b mới.json"]
     with catalogue.unit("editor") as uow:
         delete_resource(uow, added.id)
         uow.commit()

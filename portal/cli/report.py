@@ -31,7 +31,8 @@ def report_command(period: str, fmt: str, out: Path | None) -> None:
         raise click.BadParameter(exc.errors["period"][0], param_hint="--period") from None
     catalogue = catalogue_of(current_app)
     with catalogue.sessions() as session:
-        report = build_report(session, chosen)
+        report = build_report(session, chosen, now=catalogue.clock.now(),
+                              site_url=catalogue.site_url)
     data = report_csv(report) if fmt == "csv" else report_xlsx(report)
     if out is None and fmt == "csv":
         click.echo(data.decode("utf-8"), nl=False)

@@ -1,14 +1,17 @@
 """``dulieumo schedule``: the long-running process for due harvests and the daily backup.
 
 Run exactly one per installation (systemd unit ``dulieumo-scheduler.service``). Each tick
-runs the harvests that are due, if the harvesters package offers a due-runner, then takes
-the daily backup and prunes old ones when it is time.
+runs the harvests that are due, once an hour the link checker and the notifications
+(subscriber digests, overdue reminders to agencies), then takes the daily backup and prunes
+old ones when it is time.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -22,6 +25,7 @@ from portal.catalogue_ext import catalogue_of
 from portal.cli.backup import retention_of, take_backup
 
 log = logging.getLogger("dulieumo.scheduler")
+HOURLY = timedelta(hours=1)
 
 
 def _run_due_harvests(app: Flask) -> list[str]:
@@ -46,6 +50,30 @@ def _run_due_harvests(app: Flask) -> list[str]:
     return done
 
 
+def _hourly_trust_jobs(app: Flask) -> list[str]:
+    """The link checker (it backs off failing links itself) and the notifications: at most
+    once an hour, so agencies are reminded and scores follow broken links without cron."""
+    from portal.cli.trust import check_links, send_notifications
+
+    catalogue = catalogue_of(app)
+    now = catalogue.clock.now()
+    last = app.extensions.setdefault("dulieumo.scheduler.trust", {"at": None})
+    if last["at"] is not None and now - last["at"] < HOURLY:
+        return []
+    last["at"] = now
+    jobs: list[tuple[str, Callable[[], str]]] = [
+        ("links", lambda: f"checked {len(check_links(catalogue))} link(s)"),
+        ("notify", lambda: send_notifications(catalogue))]
+    done: list[str] = []
+    for name, job in jobs:
+        try:
+            done.append(f"{name}: {job()}")
+        except Exception:  # noqa: BLE001  (one failing job must not stop the others)
+            log.exception("%s round failed", name)
+            done.append(f"{name}: failed (see log)")
+    return done
+
+
 def tick(app: Flask) -> list[str]:
     """One round of the scheduler; returns what it did (for logs and tests)."""
     catalogue = catalogue_of(app)
@@ -54,6 +82,7 @@ def tick(app: Flask) -> list[str]:
     except Exception:  # noqa: BLE001  (a failing harvest round must not stop the backup)
         log.exception("harvest round failed")
         done = ["harvests: failed (see log)"]
+    done += _hourly_trust_jobs(app)
     settings = app.config["DULIEUMO"]
     dest = backup_dir_for(app.config["DULIEUMO_HOME"], settings)
     manifests = [m for _, m in list_backups(dest)]

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue.context import Catalogue
 from portal.catalogue_ext import catalogue_of
 
 # Revisions looked at by ``notify``: longer than the weekly digest, so a missed run loses
@@ -24,15 +26,38 @@ def trust_group() -> None:
     """Quality, personal-data screening and subscriptions."""
 
 
+def check_links(catalogue: Catalogue, limit: int = 500) -> list[Any]:
+    """Check the resource links that are due; returns the results (the scheduler's job too)."""
+    from catalogue.quality.linkcheck import LinkChecker, run_link_check
+
+    return list(run_link_check(catalogue, LinkChecker(clock=catalogue.clock), limit=limit))
+
+
+def send_notifications(catalogue: Catalogue) -> str:
+    """Queue notifications (new versions, withdrawals, overdue), send the due digests and
+    remind agencies of their overdue datasets; returns what was done, in a line."""
+    from catalogue.subscriptions.mail import SmtpMailer, send_digests
+    from catalogue.subscriptions.service import collect_overdue, collect_revision_events
+
+    with catalogue.unit("notify") as uow:
+        queued = collect_revision_events(uow, uow.clock.now() - NOTIFY_WINDOW)
+        queued += collect_overdue(uow)
+        uow.commit()
+    mailer = SmtpMailer.from_settings(catalogue.settings)
+    if mailer is None:
+        return f"queued {queued} notification(s); smtp_host is not set, nothing sent"
+    from catalogue.subscriptions.reminders import send_agency_reminders
+
+    return (f"queued {queued} notification(s); sent {send_digests(catalogue, mailer)} "
+            f"digest(s) and {send_agency_reminders(catalogue, mailer)} agency reminder(s)")
+
+
 @trust_group.command("linkcheck")
 @click.option("--limit", default=500, show_default=True, help="Most URLs checked this run.")
 @with_appcontext
 def linkcheck_command(limit: int) -> None:
     """Check the resource links that are due (failing links back off: 1 h, 2 h, 4 h…)."""
-    from catalogue.quality.linkcheck import LinkChecker, run_link_check
-
-    catalogue = catalogue_of(current_app)
-    results = run_link_check(catalogue, LinkChecker(clock=catalogue.clock), limit=limit)
+    results = check_links(catalogue_of(current_app), limit)
     broken = [r for r in results if not r.ok]
     click.echo(f"checked {len(results)} link(s); {len(broken)} broken")
     for result in broken:
@@ -44,22 +69,7 @@ def linkcheck_command(limit: int) -> None:
 def notify_command() -> None:
     """Queue notifications (new versions, withdrawals, overdue), send the due digests and
     remind agencies of their overdue datasets."""
-    from catalogue.subscriptions.mail import SmtpMailer, send_digests
-    from catalogue.subscriptions.service import collect_overdue, collect_revision_events
-
-    catalogue = catalogue_of(current_app)
-    with catalogue.unit("notify") as uow:
-        queued = collect_revision_events(uow, uow.clock.now() - NOTIFY_WINDOW)
-        queued += collect_overdue(uow)
-        uow.commit()
-    mailer = SmtpMailer.from_settings(catalogue.settings)
-    if mailer is None:
-        click.echo(f"queued {queued} notification(s); smtp_host is not set, nothing sent")
-        return
-    from catalogue.subscriptions.reminders import send_agency_reminders
-
-    click.echo(f"queued {queued} notification(s); sent {send_digests(catalogue, mailer)} "
-               f"digest(s) and {send_agency_reminders(catalogue, mailer)} agency reminder(s)")
+    click.echo(send_notifications(catalogue_of(current_app)))
 
 
 @trust_group.command("screen")
