@@ -136,6 +136,9 @@ def update_screened(uow: UnitOfWork, principal: Principal, ds: Dataset,
     """Apply a publisher's patch at once, unless it would newly make personal data public
     (opening a private dataset, publishing a draft, text with ID numbers): then it waits as a
     held change for a release with a justification (issue 9)."""
+    from catalogue.datasets.schema import clean_dataset
+
+    clean_dataset({"name": ds.name, **changes}, partial=True)  # malformed input: refused first
     current = package_dict(ds, uow.catalogue.site_url)
     screen = _screen(uow, package_after(current, changes), before=current)
     if not screen.held:

@@ -17,12 +17,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from catalogue.backup.manifest import BackupError
-from catalogue.backup.retention import prune_backups
-from catalogue.backup.schedule import daily_backup_due
-from catalogue.backup.snapshot import backup_dir_for, list_backups
 from portal.catalogue_ext import catalogue_of
-from portal.cli.backup import retention_of, take_backup
+from portal.cli.backup import daily_backup
 
 log = logging.getLogger("dulieumo.scheduler")
 HOURLY = timedelta(hours=1)
@@ -76,25 +72,13 @@ def _hourly_trust_jobs(app: Flask) -> list[str]:
 
 def tick(app: Flask) -> list[str]:
     """One round of the scheduler; returns what it did (for logs and tests)."""
-    catalogue = catalogue_of(app)
     try:
         done = _run_due_harvests(app)
     except Exception:  # noqa: BLE001  (a failing harvest round must not stop the backup)
         log.exception("harvest round failed")
         done = ["harvests: failed (see log)"]
     done += _hourly_trust_jobs(app)
-    settings = app.config["DULIEUMO"]
-    dest = backup_dir_for(app.config["DULIEUMO_HOME"], settings)
-    manifests = [m for _, m in list_backups(dest)]
-    if daily_backup_due(manifests, catalogue.clock.now(), settings["backup_hour"]):
-        try:
-            path = take_backup(app, dest)
-            done.append(f"backup: {path}")
-            plan = prune_backups(dest, retention_of(app))
-            done.append(f"pruned: {len(plan.remove)}")
-        except BackupError as exc:
-            log.error("daily backup failed: %s", exc)
-            done.append(f"backup failed: {exc}")
+    done += daily_backup(app)  # local folder or SFTP server, with retention
     return done
 
 
