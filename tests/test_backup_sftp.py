@@ -273,6 +273,9 @@ def test_configured_sftp_location_is_the_default_and_the_daily_backup_goes_there
     done = daily_backup(app)
     assert done[0].startswith(f"backup: {server.url()}/dulieumo-") and done[1] == "pruned: 0"
     assert daily_backup(app) == []  # one was taken today already
+    # /metrics knows the server's newest backup without asking the server on each scrape.
+    metrics = app.test_client().get("/metrics").get_data(as_text=True)
+    assert "dulieumo_backups 1" in metrics and "dulieumo_backup_age_seconds 0" in metrics
     clock.advance(days=1)
     assert daily_backup(app)[0].startswith("backup: sftp://")
     assert len(_complete(server)) == 2

@@ -238,12 +238,13 @@ def backup_to_sftp(target: BackupTarget, location: SftpLocation, auth: SftpAuth,
     staging = staging_dir(target.home)
     snapshot = create_backup(target, staging, now, label)
     landed: SftpLocation | None = None
-    for local, _ in list_backups(staging):  # leftovers of failed uploads, then this one
+    for local, manifest in list_backups(staging):  # leftovers of failed uploads, then this one
         try:
             uploaded = upload_backup(local, location, auth)
         except BackupError as exc:
             raise BackupError(f"{exc}; the local snapshot is kept at {snapshot} and uploaded "
                               "with the next backup to this server") from None
+        _record_upload(target.home, manifest.created_at)
         shutil.rmtree(local)
         if on_upload is not None:
             on_upload(uploaded)
@@ -251,6 +252,28 @@ def backup_to_sftp(target: BackupTarget, location: SftpLocation, auth: SftpAuth,
             landed = uploaded
     assert landed is not None  # the new snapshot is complete, so list_backups lists it
     return landed
+
+
+def _upload_stamp(home: Home) -> Path:
+    return home.root / "run" / "last-remote-backup"
+
+
+def _record_upload(home: Home, created_at: datetime) -> None:
+    """Remember the newest backup that landed on the server, for /metrics: asking the
+    server on every scrape would be a network call per scrape."""
+    stamp = _upload_stamp(home)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    previous = last_remote_backup(home)
+    if previous is None or created_at > previous:
+        stamp.write_text(created_at.isoformat(), encoding="utf-8")
+
+
+def last_remote_backup(home: Home) -> datetime | None:
+    """When the newest backup this home uploaded to a server was taken, if any."""
+    try:
+        return datetime.fromisoformat(_upload_stamp(home).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def configured_location(home: Home, settings: dict[str, object]) -> Path | SftpLocation:

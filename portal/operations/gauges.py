@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from catalogue.backup.remote import last_remote_backup
+from catalogue.backup.sftp import is_remote
 from catalogue.backup.snapshot import backup_dir_for, list_backups
 from catalogue.context import Catalogue
 from catalogue.home import Home
@@ -17,13 +19,18 @@ HARVEST_TABLES = ("harvest_job", "harvest_run")
 
 
 def _backup_gauges(catalogue: Catalogue, home: Home, settings: dict[str, Any]) -> list[Gauge]:
-    backups = list_backups(backup_dir_for(home, settings))
-    if not backups:
+    if is_remote(str(settings.get("backup_dir") or "")):
+        # An SFTP location: what this home uploaded last (no network call per scrape).
+        uploaded = last_remote_backup(home)
+        count, newest = (1, uploaded) if uploaded is not None else (0, None)
+    else:
+        backups = list_backups(backup_dir_for(home, settings))
+        count, newest = len(backups), backups[-1][1].created_at if backups else None
+    if newest is None:
         return [("dulieumo_backups", "Complete backups in the backup location.", {}, 0)]
-    newest = backups[-1][1].created_at
     age = (catalogue.clock.now() - newest).total_seconds()
     return [
-        ("dulieumo_backups", "Complete backups in the backup location.", {}, len(backups)),
+        ("dulieumo_backups", "Complete backups in the backup location.", {}, count),
         ("dulieumo_backup_age_seconds", "Seconds since the newest complete backup.", {}, age),
         ("dulieumo_backup_last_timestamp_seconds", "When the newest backup was taken (UTC).",
          {}, newest.timestamp()),
