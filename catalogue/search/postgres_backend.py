@@ -382,11 +382,6 @@ class PostgresBackend:
                 where, score, lateral = found
                 wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
                 conn.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
-                # JIT compiling took a third of a broad query at 100k datasets (its cost
-                # estimate crosses jit_above_cost), and parallel workers only move a busy
-                # search service's load onto the cores its other requests need.
-                conn.execute(text("SET LOCAL jit = off"))
-                conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
                 ids = None
                 if sort_keys == collect.RELEVANCE and not textq.empty and wanted:
                     ids = self._bounded_page(conn, sq, tree, textq, lexicon, wanted)
