@@ -11,10 +11,10 @@ POSTGRES_CORE_TESTS := tests/test_datasets_service.py tests/test_api_read.py \
 
 .PHONY: run test install lint translations clean-demo axe
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -c constraints.txt -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed

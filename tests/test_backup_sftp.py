@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncssh
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -27,6 +26,7 @@ from catalogue.backup.manifest import MANIFEST, PARTIAL_PREFIX, BackupError, ver
 from catalogue.backup.remote import backup_to_sftp, list_remote_backups, staging_dir
 from catalogue.backup.sftp import SftpAuth, SftpLocation, parse_sftp_url
 from catalogue.backup.snapshot import BackupTarget, list_backups
+from catalogue.backup.ssh_library import asyncssh
 from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
 from portal import create_app

@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-import asyncssh
-
 from catalogue.backup.manifest import (
     CHUNK,
     MANIFEST,
@@ -38,6 +36,7 @@ from catalogue.backup.manifest import (
 from catalogue.backup.retention import PrunePlan, Retention, plan_prune
 from catalogue.backup.sftp import SftpAuth, SftpLocation, is_remote, parse_sftp_url, run_sftp
 from catalogue.backup.snapshot import BackupTarget, backup_dir_for, create_backup, list_backups
+from catalogue.backup.ssh_library import asyncssh
 from catalogue.home import Home
 
 STAGING = "backup-staging"  # in the home: snapshots waiting for their upload, downloads

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-import asyncssh
-
 from catalogue.backup.manifest import BackupError
+from catalogue.backup.ssh_library import asyncssh
 
 SCHEME = "sftp://"
 log = logging.getLogger("dulieumo.backup")
