@@ -9,7 +9,9 @@ the generator of ``bench/search.py`` via ``bench/portal.py``) and a few uploaded
 ``--clients`` threads send requests (a new connection each, as browsers behind nginx do to
 sync workers) for ``--seconds``; with ``wrk`` installed (Debian's package), wrk drives the load
 instead, so the client takes little of the two cores. Prints throughput, p50/p95/p99 and
-errors for package_show, package_search with three facets, the search page and downloads.
+errors for package_show, package_search with three facets (ten popular searches over and
+over, and the "search mix": 3000 distinct searches in turn, so result caches rarely help), the
+search page and downloads.
 
 Targets (issue 8, 2 cores): package_show ≥ 300 req/s, package_search with facets ≥ 100 req/s
 at 100k datasets, p99 < 500 ms, no errors. Client and server share the two cores here, so the
@@ -47,6 +49,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 WORDS = ["khong khi", "nước mặt", "gia dat", "Cao Bằng", "thuy san", "truong hoc",
          "bản đồ địa chính", "doanh nghiep 2020", "QCVN 40:2011", "xe buyt"]
 FACETS = quote(json.dumps(["organization", "groups", "res_format"]))
+MIX_SIZE = 3000  # distinct searches: more than a worker's result cache holds
 
 
 def _bench_module(name: str) -> Any:
@@ -55,6 +58,25 @@ def _bench_module(name: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def search_mix(count: int = MIX_SIZE) -> list[str]:
+    """``package_search`` paths for the query mix of ``bench/search.py`` (topics, places,
+    folded text, codes, English, 20 % with a format filter, 10 % with a year), so most
+    requests are searches the portal has not answered before."""
+    paths = []
+    for sq in _bench_module("search").queries(count, seed=11):
+        fq = " ".join(f'{key}:"{value}"' for key, values in sq.filters.items()
+                      for value in values)
+        paths.append(f"/api/3/action/package_search?q={quote(sq.q)}&fq={quote(fq)}"
+                     f"&facet.field={FACETS}&rows=10")
+    return paths
+
+
+def _in_turn(paths: list[str]) -> Callable[[random.Random], str]:
+    """A picker that walks ``paths`` in order (each once before any repeats)."""
+    position = iter(range(10**9))
+    return lambda _rnd: paths[next(position) % len(paths)]
 
 
 def _free_port() -> int:
@@ -220,7 +242,7 @@ def hammer_wrk(port: int, pick: Callable[[random.Random], str], clients: int,
     """The same scenario driven by wrk (C, one thread per core's worth of connections), so the
     load generator takes little of the two cores; returns the printed line's figures."""
     rnd = random.Random(7)
-    paths = ", ".join(json.dumps(pick(rnd)) for _ in range(2000))
+    paths = ", ".join(json.dumps(pick(rnd)) for _ in range(MIX_SIZE))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % paths)
     try:
@@ -289,6 +311,7 @@ def run(n: int, db: str, workers: int, clients: int, seconds: float,
             "package_show": lambda r: f"/api/3/action/package_show?id={r.choice(names)}",
             "package_search": lambda r: (f"/api/3/action/package_search?q={quote(r.choice(WORDS))}"
                                          f"&facet.field={FACETS}&rows=10"),
+            "search mix": _in_turn(search_mix()),
             "search page": lambda r: f"/dataset?q={quote(r.choice(WORDS))}",
             "download": lambda r: r.choice(downloads),
         }
