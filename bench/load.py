@@ -1,6 +1,7 @@
 """Load benchmark: the API and portal under concurrent clients, through gunicorn (issue 8).
 
-    python bench/load.py --sizes 10000 100000 [--db sqlite|postgres] [--workers 4]
+    python bench/load.py --sizes 10000 100000 [--db sqlite|postgres] [--search whoosh|postgres]
+                         [--workers 4]
                          [--clients 16] [--seconds 15] [--home DIR]
 
 For each size: a fresh home with ``n`` generated Vietnamese datasets (bulk insert plus index,
@@ -86,19 +87,23 @@ def _free_port() -> int:
 
 
 @contextmanager
-def database(kind: str) -> Iterator[dict[str, Any]]:
-    """Settings for the chosen database: the home's SQLite file, or a throw-away cluster."""
+def database(kind: str, keep: Path | None = None) -> Iterator[dict[str, Any]]:
+    """Settings for the chosen database: the home's SQLite file, or a PostgreSQL cluster
+    (throw-away, or kept in ``keep``/pg to be reused)."""
     if kind == "sqlite":
         yield {}
         return
     from pg_databases import PrivateCluster
 
-    cluster = PrivateCluster(_free_port())
+    cluster = PrivateCluster(_free_port(), keep / "pg" if keep is not None else None)
     try:
         cluster.start()
         yield {"database_url": cluster.url, "search_backend": "postgres"}
     finally:
-        cluster.remove()
+        if keep is None:
+            cluster.remove()
+        else:
+            cluster.stop()
 
 
 def prepare(home: Path, n: int, config: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -296,17 +301,21 @@ def existing(home: Path, config: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 
 def run(n: int, db: str, workers: int, clients: int, seconds: float,
-        keep: Path | None = None) -> None:
-    print(f"{n} datasets, {db}, gunicorn {workers} sync workers, {clients} clients, "
+        keep: Path | None = None, search: str | None = None) -> None:
+    print(f"{n} datasets, {db}, search {search or 'default'}, gunicorn {workers} sync workers, "
+          f"{clients} clients, "
           f"{seconds:.0f} s per scenario")
-    with tempfile.TemporaryDirectory() as tmp, database(db) as config:
+    with tempfile.TemporaryDirectory() as tmp, database(db, keep) as config:
+        if search is not None:
+            config["search_backend"] = search
         home = keep or Path(tmp) / "home"
-        if keep is not None and db == "sqlite" and (home / "dulieumo.sqlite").exists():
+        if keep is not None and (home / "prepared").exists():
             names, downloads = existing(home, config)
             print(f"  reusing {home}: {len(names)} public datasets")
         else:
             home.mkdir(parents=True, exist_ok=True)
             names, downloads = prepare(home, n, config)
+            (home / "prepared").touch()
         scenarios: dict[str, Callable[[random.Random], str]] = {
             "package_show": lambda r: f"/api/3/action/package_show?id={r.choice(names)}",
             "package_search": lambda r: (f"/api/3/action/package_search?q={quote(r.choice(WORDS))}"
@@ -360,14 +369,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--search", choices=("whoosh", "postgres"),
+                        help="Search backend (default: whoosh on SQLite, postgres on "
+                             "PostgreSQL; whoosh on PostgreSQL is the one-machine setup).")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--home", type=Path, help="Keep the generated home here and reuse it "
-                        "on the next run (SQLite; one size).")
+    parser.add_argument("--home", type=Path, help="Keep the generated home (and PostgreSQL "
+                        "cluster) here and reuse it on the next run (one size).")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        run(n, args.db, args.workers, args.clients, args.seconds, args.home)
+        run(n, args.db, args.workers, args.clients, args.seconds, args.home, args.search)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Search engine: `whoosh` (index on local disk in the home; one machine) or "
             "`postgres` (in the catalogue database; several machines).",
             choices=("whoosh", "postgres")),
+    Setting("search_in_memory", bool, True,
+            "With `search_backend = postgres`: each worker keeps the search columns (stored "
+            "fields, filter terms, postings of the terms searched) in memory, about 1 kB per "
+            "dataset plus a bounded posting cache, and SQL only finds term postings (fast on "
+            "broad queries). `false`: everything is ranked and counted in SQL (less memory, "
+            "slower when a query matches thousands of datasets)."),
     Setting("site_url", str, "http://127.0.0.1:5000",
             "Public base URL of the portal, used in citations, feeds, DCAT and e-mails."),
     Setting("site_title", str, "Cổng dữ liệu mở",

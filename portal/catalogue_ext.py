@@ -23,7 +23,7 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
     engine = make_engine(url)
     files = FileStore(home.files_dir, settings["max_upload_mb"] * 1024 * 1024)
     search = open_backend(settings["search_backend"], index_dir=home.index_dir,
-                          database_url=url)
+                          database_url=url, in_memory=settings["search_in_memory"])
     return Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                      site_url=settings["site_url"], search=search, settings=settings)
 

@@ -59,13 +59,19 @@ def fresh_database(server_url: str, *, migrated: bool = True) -> Iterator[str]:
 class PrivateCluster:
     """A cluster only one test uses, so it can be stopped and started (database outage)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, directory: Path | None = None) -> None:
+        """A new cluster in a temporary folder, or in ``directory`` (kept, and reused when
+        it already holds one: benchmarks load 100k datasets once)."""
         self.port = port
         self.prefix = _run_as()
-        self.dir = Path(tempfile.mkdtemp(prefix="dulieumo-pg-own-"))
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        self.dir = directory or Path(tempfile.mkdtemp(prefix="dulieumo-pg-own-"))
         if self.prefix:
             shutil.chown(self.dir, user=self.prefix[2])
         self.data = self.dir / "data"
+        if (self.data / "PG_VERSION").exists():
+            return
         subprocess.run([*self.prefix, str(PG_BIN / "initdb"), "-D", str(self.data), "-A",
                         "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
                         "--no-sync"], check=True, capture_output=True)

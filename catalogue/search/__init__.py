@@ -8,8 +8,10 @@ from catalogue.errors import ConfigError
 from catalogue.search.backend import SearchBackend
 
 
-def open_backend(name: str, *, index_dir: Path, database_url: str) -> SearchBackend:
-    """The configured engine: ``whoosh`` (index in ``index_dir``) or ``postgres`` (in the DB)."""
+def open_backend(name: str, *, index_dir: Path, database_url: str,
+                 in_memory: bool = True) -> SearchBackend:
+    """The configured engine: ``whoosh`` (index in ``index_dir``) or ``postgres`` (in the DB;
+    ``in_memory``: ranked in each process's columns, else all in SQL)."""
     if name == "whoosh":
         from catalogue.search.whoosh_backend import WhooshBackend
 
@@ -20,5 +22,5 @@ def open_backend(name: str, *, index_dir: Path, database_url: str) -> SearchBack
                 f"search_backend 'postgres' needs a PostgreSQL database_url, got {database_url!r}")
         from catalogue.search.postgres_backend import PostgresBackend
 
-        return PostgresBackend(database_url)
+        return PostgresBackend(database_url, in_process=in_memory)
     raise ConfigError(f"search_backend: expected whoosh or postgres, got {name!r}")

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from catalogue.search import collect
-from catalogue.search.backend import SearchQuery
+from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
 from catalogue.search.ranking import TextQuery
 
@@ -262,3 +262,23 @@ class DocTable:
                 order = order[:sq.facet_limit]
             found[name] = {column.values[i]: int(counts[i]) for i in shown[order]}
         return found
+
+
+def search_table(table: DocTable, sq: SearchQuery, tree: Filter, sort_keys: list[tuple[str, bool]],
+                 text: TextQuery) -> SearchResult:
+    """Count, page, facets and snippets of ``sq`` over a column table (both backends)."""
+    scores, selected = table.score(text)
+    selected &= ~table.hidden(sq.include_private, sq.include_drafts)
+    allowed = table.filter_mask(tree)
+    if allowed is not None:
+        selected &= allowed
+    docs = np.flatnonzero(selected)
+    if text.empty:
+        # Every score is 0: ordering by it would only make the first key useless.
+        sort_keys = [k for k in sort_keys if k[0] != "score"]
+    rows = min(sq.rows, collect.MAX_ROWS)
+    page = table.top(docs, scores, sort_keys, sq.start + rows)[sq.start:]
+    result = SearchResult(count=len(docs), ids=[table.docs[d].id for d in page],
+                          facets=table.facets(selected, sq))
+    collect.add_snippets(result, [table.docs[d] for d in page], sq, text)
+    return result

@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection
 
-from catalogue.search import collect
+from catalogue.search import collect, columns
 from catalogue.search.analyzer import ENGLISH_PREFIX, FOLD_PREFIX, fold_term, folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import WEIGHTS, search_fields
+from catalogue.search.postgres_columns import PostgresColumns
 from catalogue.search.postgres_sql import Sql, facet_counts, main_statement, order_by, term_columns
 from catalogue.search.query import Filter
 from catalogue.search.ranking import TextQuery, plan_query
@@ -63,6 +64,10 @@ _SCHEMA = [
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS quality smallint",
     """UPDATE search_documents SET name = meta->>'name', title_string = meta->>'title_string',
         quality = CAST(meta->>'quality_score' AS smallint) WHERE name IS NULL""",
+    # Insertion order, for the in-process columns (postgres_columns): rows indexed before
+    # it existed are numbered when it is added.
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS docnum bigserial",
+    "CREATE INDEX IF NOT EXISTS search_documents_docnum ON search_documents (docnum)",
     "CREATE INDEX IF NOT EXISTS search_documents_lexemes ON search_documents USING gin (lexemes)",
     "CREATE INDEX IF NOT EXISTS search_documents_filters ON search_documents USING gin (filters)",
     """CREATE INDEX IF NOT EXISTS search_documents_autocomplete
@@ -140,7 +145,7 @@ class PostgresBackend:
     """
 
     def __init__(self, url_or_engine: str | Engine, *,
-                 result_cache: int = RESULT_CACHE_ENTRIES) -> None:
+                 result_cache: int = RESULT_CACHE_ENTRIES, in_process: bool = True) -> None:
         if isinstance(url_or_engine, str):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
             url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url_or_engine)
@@ -150,6 +155,8 @@ class PostgresBackend:
             self.engine = url_or_engine
             self._owns_engine = False
         self._vocab: tuple[int, dict[str, int]] | None = None
+        self.in_process = in_process
+        self._columns = PostgresColumns()
         self._results = ResultCache(result_cache)
         # Counts and facets without text, for _by_complement; always kept.
         self._bases = ResultCache(BASE_CACHE_ENTRIES)
@@ -370,7 +377,23 @@ class PostgresBackend:
         return cached
 
     def _search(self, sq: SearchQuery, generation: int) -> SearchResult:
-        """:meth:`search` without the result cache."""
+        """:meth:`search` without the result cache: in this process's column table."""
+        if not self.in_process:
+            return self._search_sql(sq, generation)
+        tree, sort_keys = collect.prepare(sq)
+        with self.engine.connect() as conn:
+            lexicon = _Lexicon(self, conn)
+            textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
+            table = self._columns.prepare(conn, [*textq.weights, *textq.required,
+                                                 *textq.excluded])
+            result = columns.search_table(table, sq, tree, sort_keys, textq)
+            if sq.q.strip():
+                corrected = correct(sq.q, lexicon)
+                result.suggestion = corrected[0] if corrected and corrected[1] else None
+        return result
+
+    def _search_sql(self, sq: SearchQuery, generation: int) -> SearchResult:
+        """:meth:`search` without the result cache, all in SQL."""
         tree, sort_keys = collect.prepare(sq)
         with self.engine.connect() as conn:
             lexicon = _Lexicon(self, conn)

@@ -303,21 +303,7 @@ class WhooshBackend:
         searcher = self._fresh()
         lexicon = _Lexicon(self, searcher)
         text = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-        table = self._columns(searcher)
-        scores, selected = table.score(text)
-        selected &= ~table.hidden(sq.include_private, sq.include_drafts)
-        allowed = table.filter_mask(tree)
-        if allowed is not None:
-            selected &= allowed
-        docs = np.flatnonzero(selected)
-        if text.empty:
-            # Every score is 0: ordering by it would only make the first key useless.
-            sort_keys = [k for k in sort_keys if k[0] != "score"]
-        rows = min(sq.rows, collect.MAX_ROWS)
-        page = table.top(docs, scores, sort_keys, sq.start + rows)[sq.start:]
-        result = SearchResult(count=len(docs), ids=[table.docs[d].id for d in page],
-                              facets=table.facets(selected, sq))
-        collect.add_snippets(result, [table.docs[d] for d in page], sq, text)
+        result = columns.search_table(self._columns(searcher), sq, tree, sort_keys, text)
         if sq.q.strip():
             corrected = correct(sq.q, lexicon)
             result.suggestion = corrected[0] if corrected and corrected[1] else None

@@ -1,0 +1,123 @@
+"""The PostgreSQL backend's in-memory columns (issue 8): several app processes share one
+database, each keeps its own columns, and every search sees every committed write."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from test_search_backends import package
+
+from catalogue.search import postgres_columns
+from catalogue.search.backend import SearchQuery
+from catalogue.search.postgres_backend import PostgresBackend
+
+pytest_plugins = ["pg_cluster"]
+
+WORDS = ["nước", "mặt", "chất", "lượng", "không", "khí", "đất", "đai", "giá", "dân", "số",
+         "trường", "học", "bản", "đồ", "giao", "thông", "xe", "buýt", "rừng"]
+ORGS = ["so-tnmt", "so-gtvt", "so-gddt"]
+
+
+@pytest.fixture
+def two_servers(pg_url: str) -> Iterator[tuple[PostgresBackend, PostgresBackend]]:
+    """Two app servers' backends on one database (no result cache: the engine is tested)."""
+    writer = PostgresBackend(pg_url, result_cache=0)
+    writer.clear()
+    reader = PostgresBackend(pg_url, result_cache=0)
+    yield writer, reader
+    reader.close()
+    writer.close()
+
+
+def found(backend: PostgresBackend, q: str, **kwargs: Any) -> list[str]:
+    return [i.removeprefix("id-") for i in backend.search(SearchQuery(q=q, **kwargs)).ids]
+
+
+def test_other_process_sees_added_replaced_and_deleted_documents(two_servers) -> None:
+    writer, reader = two_servers
+    writer.index_documents([package("ho-a", "Chất lượng nước hồ A"),
+                            package("ho-b", "Chất lượng nước hồ B"),
+                            package("song-c", "Chất lượng nước sông C")])
+    assert sorted(found(reader, "nước")) == ["ho-a", "ho-b", "song-c"]  # postings now cached
+    writer.index_documents([package("ho-d", "Quan trắc nước hồ D"),
+                            package("ho-b", "Bản đồ hồ B")])  # replaced: no longer "nước"
+    writer.delete_documents(["id-song-c"])
+    assert sorted(found(reader, "nước")) == ["ho-a", "ho-d"]
+    assert found(reader, "bản đồ") == ["ho-b"]
+
+
+def test_many_new_documents_drop_the_cached_postings_and_still_match(
+        two_servers, monkeypatch: pytest.MonkeyPatch) -> None:
+    writer, reader = two_servers
+    writer.index_documents([package("ho-a", "Chất lượng nước hồ A")])
+    assert found(reader, "nước") == ["ho-a"]
+    monkeypatch.setattr(postgres_columns, "EXTEND_LIMIT", 1)
+    writer.index_documents([package(f"ho-{i}", f"Nước hồ số {i}", day=2) for i in range(3)])
+    assert sorted(found(reader, "nước")) == ["ho-0", "ho-1", "ho-2", "ho-a"]
+
+
+def test_columns_rebuilt_after_most_documents_were_replaced(two_servers) -> None:
+    writer, reader = two_servers
+    docs = [package(f"ds-{i}", f"Dân số xã {i}") for i in range(6)]
+    writer.index_documents(docs)
+    assert len(found(reader, "dân số", rows=50)) == 6
+    for round_ in range(3):  # each round replaces every row: most positions are dead
+        writer.index_documents([package(f"ds-{i}", f"Dân số xã {i} năm {2020 + round_}")
+                                for i in range(6)])
+        assert len(found(reader, "dân số", rows=50)) == 6
+    assert found(reader, "2022", rows=50) != [] and found(reader, "2020", rows=50) == []
+
+
+def test_fq_on_name_and_id_in_memory(two_servers) -> None:
+    writer, reader = two_servers
+    writer.index_documents([package("ho-a", "Nước hồ A"), package("ho-b", "Nước hồ B")])
+    assert found(reader, "", fq="name:ho-b") == ["ho-b"]
+    assert found(reader, "nước", fq="id:id-ho-a") == ["ho-a"]
+
+
+def _corpus(count: int) -> list[dict[str, Any]]:
+    rnd = random.Random(3)
+    docs = []
+    for i in range(count):
+        title = " ".join(rnd.sample(WORDS, 4))
+        docs.append(package(
+            f"ds-{i:03d}", title.capitalize(), day=1 + i % 28,
+            notes=" ".join(rnd.sample(WORDS, 6)),
+            tags=[{"name": w} for w in rnd.sample(WORDS, 2)],
+            organization={"name": rnd.choice(ORGS), "title": "Sở"},
+            resources=[{"format": rnd.choice(["CSV", "XLSX", "JSON"])}],
+            private=rnd.random() < 0.1, state="draft" if rnd.random() < 0.05 else "active"))
+    return docs
+
+
+QUERIES = [
+    SearchQuery(q="nuoc mat", facet_fields=["organization", "tags", "res_format"]),
+    SearchQuery(q="chất lượng không khí", rows=5, start=3),
+    SearchQuery(q="dat dai -rung", facet_fields=["organization"]),
+    SearchQuery(q='"giao thông"', sort="metadata_modified desc"),
+    SearchQuery(q="", facet_fields=["res_format", "tags"], facet_limit=3),
+    SearchQuery(q="truong hoc", filters={"res_format": ["CSV", "JSON"]}, include_private=True),
+    SearchQuery(q="xe buyt", fq="organization:so-gtvt", include_drafts=True),
+    SearchQuery(q="ban do", sort="name asc", rows=20),
+    SearchQuery(q="dân số", fq="-tags:rừng", facet_fields=["tags"], facet_mincount=2),
+    SearchQuery(q="giá", sort="title_string desc"),
+]
+
+
+def test_in_memory_columns_rank_and_count_as_sql(pg_url: str) -> None:
+    sql = PostgresBackend(pg_url, result_cache=0, in_process=False)
+    sql.clear()
+    memory = PostgresBackend(pg_url, result_cache=0)
+    try:
+        sql.index_documents(_corpus(240))
+        for sq in QUERIES:
+            expected, got = sql.search(sq), memory.search(sq)
+            assert (got.count, got.ids, got.facets, got.suggestion) == (
+                expected.count, expected.ids, expected.facets, expected.suggestion), sq
+            assert got.count > 0, sq
+    finally:
+        memory.close()
+        sql.close()
