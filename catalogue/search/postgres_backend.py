@@ -36,6 +36,8 @@ from catalogue.search.spelling import correct, suggest
 _TOAST_TARGET = 8160
 RESULT_CACHE_ENTRIES = 512
 BASE_CACHE_ENTRIES = 64
+# Most memoised lexicon answers kept per generation before starting afresh.
+MEMO_ENTRIES = 200_000
 # Memory for the statement's materialised matches, so a broad match does not spill to disk.
 _WORK_MEM = "64MB"
 # Terms in more than this share of the documents are "common": see _bounded_page.
@@ -69,6 +71,18 @@ _SCHEMA = [
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS docnum bigserial",
     "CREATE INDEX IF NOT EXISTS search_documents_docnum ON search_documents (docnum)",
     "CREATE INDEX IF NOT EXISTS search_documents_lexemes ON search_documents USING gin (lexemes)",
+    # Term postings, narrow: a term's docnums and weights in an index-only scan (reading
+    # them from search_documents visited one wide row, one page, per matching dataset).
+    """CREATE TABLE IF NOT EXISTS search_postings (
+        term text NOT NULL, docnum bigint NOT NULL, weight float8 NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS search_postings_term
+        ON search_postings (term) INCLUDE (docnum, weight)""",
+    "CREATE INDEX IF NOT EXISTS search_postings_docnum ON search_postings (docnum)",
+    # Rows indexed before the table existed (once, at the first start after an upgrade).
+    """INSERT INTO search_postings (term, docnum, weight)
+        SELECT t.key, d.docnum, CAST(t.value AS float8)
+        FROM search_documents d, jsonb_each_text(d.terms) t
+        WHERE NOT EXISTS (SELECT 1 FROM search_postings)""",
     "CREATE INDEX IF NOT EXISTS search_documents_filters ON search_documents USING gin (filters)",
     """CREATE INDEX IF NOT EXISTS search_documents_autocomplete
         ON search_documents USING gin (autocomplete gin_trgm_ops)""",
@@ -89,32 +103,62 @@ def _lexicon_row(term: str, delta: int) -> tuple[str, str | None, int, int]:
     return term, fold_term(term)[1:], 2 if "_" in term else 1, delta
 
 
-class _Lexicon:
-    """Index statistics from ``search_lexicon``, on one connection."""
+@dataclasses.dataclass
+class _Memo:
+    """Lexicon answers of one index generation (a search asks several; most repeat)."""
 
-    def __init__(self, backend: PostgresBackend, conn: Connection) -> None:
+    generation: int
+    doc_count: int | None = None
+    frequencies: dict[str, int] = dataclasses.field(default_factory=dict)
+    variants: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+
+
+class _Lexicon:
+    """Index statistics from ``search_lexicon``, on one connection, remembered per
+    generation (each answer was a round trip: a third of a warm search's time)."""
+
+    def __init__(self, backend: PostgresBackend, conn: Connection, generation: int) -> None:
         self.backend = backend
         self.conn = conn
+        memo = backend._memo
+        if memo.generation != generation or \
+                len(memo.frequencies) + len(memo.variants) > MEMO_ENTRIES:
+            memo = backend._memo = _Memo(generation)
+        self.memo = memo
 
     def doc_count(self) -> int:
-        return int(self.conn.execute(text("SELECT doc_count FROM search_meta")).scalar_one())
+        if self.memo.doc_count is None:
+            self.memo.doc_count = int(self.conn.execute(text(
+                "SELECT doc_count FROM search_meta")).scalar_one())
+        return self.memo.doc_count
 
     def doc_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        rows = self.conn.execute(text("SELECT term, ndoc FROM search_lexicon WHERE term = ANY(:t)"),
-                                 {"t": list(terms)})
-        return {t: int(n) for t, n in rows}
+        wanted = list(terms)
+        known = self.memo.frequencies
+        missing = [t for t in wanted if t not in known]
+        if missing:
+            found = dict.fromkeys(missing, 0)
+            found.update({t: int(n) for t, n in self.conn.execute(text(
+                "SELECT term, ndoc FROM search_lexicon WHERE term = ANY(:t)"), {"t": missing})})
+            known.update(found)
+        return {t: known[t] for t in wanted if known[t]}
 
     def variants(self, folded: Iterable[str]) -> dict[str, dict[str, int]]:
         wanted = list(folded)
-        found: dict[str, dict[str, int]] = {f: {} for f in wanted}
-        rows = self.conn.execute(text(
-            "SELECT folded, term, ndoc FROM search_lexicon WHERE folded = ANY(:f)"), {"f": wanted})
-        for f, term, n in rows:
-            found[f][term] = int(n)
-        return found
+        known = self.memo.variants
+        missing = [f for f in wanted if f not in known]
+        if missing:
+            found: dict[str, dict[str, int]] = {f: {} for f in missing}
+            rows = self.conn.execute(text(
+                "SELECT folded, term, ndoc FROM search_lexicon WHERE folded = ANY(:f)"),
+                {"f": missing})
+            for f, term, n in rows:
+                found[f][term] = int(n)
+            known.update(found)
+        return {f: known[f] for f in wanted}
 
     def unigram_vocabulary(self) -> Mapping[str, int]:
-        return self.backend._vocabulary(self.conn)
+        return self.backend._vocabulary(self.conn, self.memo.generation)
 
 
 def _store_uncompressed(conn: Connection) -> None:
@@ -156,6 +200,7 @@ class PostgresBackend:
             self._owns_engine = False
         self._vocab: tuple[int, dict[str, int]] | None = None
         self.in_process = in_process
+        self._memo = _Memo(-1)
         self._columns = PostgresColumns()
         self._results = ResultCache(result_cache)
         # Counts and facets without text, for _by_complement; always kept.
@@ -170,12 +215,14 @@ class PostgresBackend:
 
     def _remove(self, conn: Connection, ids: list[str], delta: Counter[str]) -> int:
         rows = conn.execute(text(
-            "DELETE FROM search_documents WHERE id = ANY(:ids) RETURNING terms"), {"ids": ids})
-        removed = 0
-        for (terms,) in rows:
+            "DELETE FROM search_documents WHERE id = ANY(:ids) RETURNING docnum, terms"),
+            {"ids": ids}).all()
+        for _docnum, terms in rows:
             delta.subtract(terms.keys())
-            removed += 1
-        return removed
+        if rows:
+            conn.execute(text("DELETE FROM search_postings WHERE docnum = ANY(:d)"),
+                         {"d": [r[0] for r in rows]})
+        return len(rows)
 
     def _apply(self, conn: Connection, delta: Counter[str], docs: int) -> None:
         rows = [_lexicon_row(t, n) for t, n in delta.items() if n]
@@ -221,7 +268,26 @@ class PostgresBackend:
                            :filters, :state, :private, :mod, :cre, :ac, CAST(:meta AS jsonb),
                            :name, :ts, :quality)"""),
                 params)
+            self._insert_postings(conn, rows)
             self._apply(conn, delta, len(rows) - removed)
+
+    def _insert_postings(self, conn: Connection, rows: dict[str, dict[str, Any]]) -> None:
+        """One ``search_postings`` row per (term, document) of the rows just inserted."""
+        docnums: dict[str, int] = {doc_id: docnum for doc_id, docnum in conn.execute(text(
+            "SELECT id, docnum FROM search_documents WHERE id = ANY(:ids)"),
+            {"ids": list(rows)})}
+        terms: list[str] = []
+        numbers: list[int] = []
+        weights: list[float] = []
+        for doc_id, r in rows.items():
+            terms.extend(r["terms"])
+            numbers.extend([docnums[doc_id]] * len(r["terms"]))
+            weights.extend(map(float, r["terms"].values()))
+        conn.execute(text(
+            """INSERT INTO search_postings (term, docnum, weight)
+               SELECT * FROM unnest(CAST(:t AS text[]), CAST(:d AS bigint[]),
+                                    CAST(:w AS float8[]))"""),
+            {"t": terms, "d": numbers, "w": weights})
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         """Remove these dataset ids."""
@@ -238,13 +304,17 @@ class PostgresBackend:
         """Remove every document and the lexicon."""
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-            conn.execute(text("TRUNCATE search_documents, search_lexicon"))
+            conn.execute(text("TRUNCATE search_documents, search_lexicon, search_postings"))
             conn.execute(text("UPDATE search_meta SET generation = generation + 1, doc_count = 0"))
 
     # -- reading --------------------------------------------------------------
 
-    def _vocabulary(self, conn: Connection) -> dict[str, int]:
-        generation = int(conn.execute(text("SELECT generation FROM search_meta")).scalar_one())
+    @staticmethod
+    def _generation(conn: Connection) -> int:
+        """The index generation: every write bumps it."""
+        return int(conn.execute(text("SELECT generation FROM search_meta")).scalar_one())
+
+    def _vocabulary(self, conn: Connection, generation: int) -> dict[str, int]:
         if self._vocab is None or self._vocab[0] != generation:
             rows = conn.execute(text("SELECT folded, sum(ndoc) FROM search_lexicon "
                                      "WHERE ngram = 1 GROUP BY folded"))
@@ -335,7 +405,7 @@ class PostgresBackend:
         key = (generation, repr(base_query))
         base = self._bases.get(key)
         if base is None:
-            base = self._search(base_query, generation)
+            base = self._search_sql(conn, base_query, generation)
             self._bases.put(key, base)
         sql = Sql()
         allowed = self._where(sq, tree, TextQuery(), sql)
@@ -358,85 +428,84 @@ class PostgresBackend:
     def search(self, sq: SearchQuery) -> SearchResult:
         """Run ``sq``; see :class:`~catalogue.search.backend.SearchBackend`.
 
-        One statement: the matching rows are scored once into a CTE, from which the page
-        (a bounded top-N sort), the count and the facet counts (one GROUP BY) are taken,
-        so the text match and the filters run once; then the page's stored data is read.
-        A broad query ranks its page from a bounded candidate set (:meth:`_bounded_page`)
-        and counts from the rows it misses (:meth:`_by_complement`) when it can. Results
-        are kept per index generation (``result_cache``).
+        In memory (the default): the query's term postings (cached per process) are scored,
+        filtered, ordered and counted in this process's column table
+        (:mod:`catalogue.search.postgres_columns`), as the Whoosh backend does.
+        In SQL (``in_process=False``): one statement scores the matching rows once into a
+        CTE, from which the page (a bounded top-N sort), the count and the facet counts
+        (one GROUP BY) are taken; a broad query ranks its page from a bounded candidate set
+        (:meth:`_bounded_page`) and counts from the rows it misses (:meth:`_by_complement`)
+        when it can. Results are kept per index generation (``result_cache``).
         """
         collect.prepare(sq)  # a broken query fails before the cache is looked at
-        with self.engine.connect() as conn:
-            generation = int(conn.execute(text("SELECT generation FROM search_meta"))
-                             .scalar_one())
-        key = (generation, repr(sq))
-        cached = self._results.get(key)
-        if cached is None:
-            cached = self._search(sq, generation)
-            self._results.put(key, cached)
+        with self.engine.connect() as conn:  # one connection: a checkout costs a ping
+            generation = self._generation(conn)
+            key = (generation, repr(sq))
+            cached = self._results.get(key)
+            if cached is None:
+                cached = self._search(conn, sq, generation)
+                self._results.put(key, cached)
         return cached
 
-    def _search(self, sq: SearchQuery, generation: int) -> SearchResult:
+    def _search(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
         """:meth:`search` without the result cache: in this process's column table."""
         if not self.in_process:
-            return self._search_sql(sq, generation)
+            return self._search_sql(conn, sq, generation)
         tree, sort_keys = collect.prepare(sq)
-        with self.engine.connect() as conn:
-            lexicon = _Lexicon(self, conn)
-            textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-            table = self._columns.prepare(conn, [*textq.weights, *textq.required,
-                                                 *textq.excluded])
-            result = columns.search_table(table, sq, tree, sort_keys, textq)
-            if sq.q.strip():
-                corrected = correct(sq.q, lexicon)
-                result.suggestion = corrected[0] if corrected and corrected[1] else None
+        lexicon = _Lexicon(self, conn, generation)
+        textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
+        table = self._columns.prepare(conn, generation, [*textq.weights, *textq.required,
+                                                         *textq.excluded])
+        result = columns.search_table(table, sq, tree, sort_keys, textq)
+        if sq.q.strip():
+            corrected = correct(sq.q, lexicon)
+            result.suggestion = corrected[0] if corrected and corrected[1] else None
         return result
 
-    def _search_sql(self, sq: SearchQuery, generation: int) -> SearchResult:
+    def _search_sql(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
         """:meth:`search` without the result cache, all in SQL."""
         tree, sort_keys = collect.prepare(sq)
-        with self.engine.connect() as conn:
-            lexicon = _Lexicon(self, conn)
-            textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-            sql = Sql()
-            found = self._where(sq, tree, textq, sql)
-            result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
-            if found is not None:
-                where, score, lateral = found
-                wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
-                conn.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
-                ids = None
-                if sort_keys == collect.RELEVANCE and not textq.empty and wanted:
-                    ids = self._bounded_page(conn, sq, tree, textq, lexicon, wanted)
-                counted = self._by_complement(conn, sq, tree, textq, lexicon, generation)
-                if ids is None or counted is None:
-                    if ids is not None:
-                        score, lateral, wanted = "0.0", "", 0
-                    with_facets = bool(sq.facet_fields) and counted is None
-                    total, page_ids, counts = conn.execute(text(main_statement(
-                        sql, sq, where, score, lateral, order_by(sort_keys, textq), wanted,
-                        with_facets)), sql.params).one()
-                    ids = list(page_ids) if ids is None else ids
-                    if with_facets:
-                        result.facets = facet_counts(counts or {}, sq)
-                    result.count = int(total)
-                if counted is not None:
-                    result.count, result.facets = counted
-                result.ids = ids[sq.start:]
-                metas = {i: m for i, m in conn.execute(text(
-                    "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"),
-                    {"ids": result.ids})}
-                page = [collect.doc_data(metas[i]) for i in result.ids]
-                collect.add_snippets(result, page, sq, textq)
-            if sq.q.strip():
-                corrected = correct(sq.q, lexicon)
-                result.suggestion = corrected[0] if corrected and corrected[1] else None
+        lexicon = _Lexicon(self, conn, generation)
+        textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
+        sql = Sql()
+        found = self._where(sq, tree, textq, sql)
+        result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
+        if found is not None:
+            where, score, lateral = found
+            wanted = sq.start + min(sq.rows, collect.MAX_ROWS)
+            conn.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
+            ids = None
+            if sort_keys == collect.RELEVANCE and not textq.empty and wanted:
+                ids = self._bounded_page(conn, sq, tree, textq, lexicon, wanted)
+            counted = self._by_complement(conn, sq, tree, textq, lexicon, generation)
+            if ids is None or counted is None:
+                if ids is not None:
+                    score, lateral, wanted = "0.0", "", 0
+                with_facets = bool(sq.facet_fields) and counted is None
+                total, page_ids, counts = conn.execute(text(main_statement(
+                    sql, sq, where, score, lateral, order_by(sort_keys, textq), wanted,
+                    with_facets)), sql.params).one()
+                ids = list(page_ids) if ids is None else ids
+                if with_facets:
+                    result.facets = facet_counts(counts or {}, sq)
+                result.count = int(total)
+            if counted is not None:
+                result.count, result.facets = counted
+            result.ids = ids[sq.start:]
+            metas = {i: m for i, m in conn.execute(text(
+                "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"),
+                {"ids": result.ids})}
+            page = [collect.doc_data(metas[i]) for i in result.ids]
+            collect.add_snippets(result, page, sq, textq)
+        if sq.q.strip():
+            corrected = correct(sq.q, lexicon)
+            result.suggestion = corrected[0] if corrected and corrected[1] else None
         return result
 
     def suggest(self, q: str) -> str | None:
         """"Did you mean": typos fixed, diacritics as in the data."""
         with self.engine.connect() as conn:
-            return suggest(q, _Lexicon(self, conn))
+            return suggest(q, _Lexicon(self, conn, self._generation(conn)))
 
     def autocomplete(self, prefix: str, limit: int = 10) -> list[dict[str, str]]:
         """Public active datasets whose title words start like ``prefix``."""
