@@ -5,6 +5,7 @@ deploy/README.md). A module of the package, so an installed dulieumo has it."""
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = os.environ.get("DULIEUMO_BIND", "127.0.0.1:8000")
 # Sync workers: requests are short and CPU-bound (templates, JSON); 2 per core plus one.
@@ -21,7 +22,7 @@ forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* from the local nginx on
 proxy_allow_ips = "127.0.0.1"
 
 
-def worker_exit(server, worker):  # noqa: ANN001, ARG001  (gunicorn's hook signature)
+def worker_exit(server: Any, worker: Any) -> None:  # noqa: ARG001  (gunicorn's hook)
     """Write the worker's pending usage counts before it goes (recycling, shutdown)."""
     from portal.operations import EXTENSION
 

@@ -90,7 +90,12 @@ def dump_database(url: str, folder: Path) -> str:
         return target.name
     args, env = pg_connection(url)
     target = folder / "database.pgdump"
+    # The search backend's documents, lexicon and postings keep their definitions but not
+    # their rows: they are derived (a restore rebuilds the index) and, with the postings,
+    # larger than the catalogue. search_meta is kept: processes read it on every search.
+    derived = ("search_documents", "search_lexicon", "search_postings")
     _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+          *(f"--exclude-table-data={table}" for table in derived),
           "--file", str(target), *args], env, "pg_dump")
     return target.name
 

@@ -94,6 +94,10 @@ _SCHEMA = [
         doc_count integer NOT NULL)""",
     """INSERT INTO search_meta (singleton, generation, doc_count) VALUES (true, 0, 0)
         ON CONFLICT DO NOTHING""",
+    # Changed to a random value whenever the documents are emptied (``clear``, and so every
+    # rebuild and restore): docnums may then start again lower, so processes holding
+    # columns (postgres_columns) must drop them rather than extend them.
+    "ALTER TABLE search_meta ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0",
 ]
 
 
@@ -305,7 +309,8 @@ class PostgresBackend:
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             conn.execute(text("TRUNCATE search_documents, search_lexicon, search_postings"))
-            conn.execute(text("UPDATE search_meta SET generation = generation + 1, doc_count = 0"))
+            conn.execute(text("UPDATE search_meta SET generation = generation + 1, doc_count = 0, "
+                              "epoch = CAST(floor(random() * 9e18) AS bigint)"))
 
     # -- reading --------------------------------------------------------------
 

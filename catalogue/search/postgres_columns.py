@@ -11,7 +11,9 @@ Rows carry ``docnum``, a sequence value given on insert. Writers hold the backen
 advisory lock until they commit, so docnums become visible in increasing order: a refresh
 reads the rows past the highest docnum it holds, plus the list of live docnums (an update
 is a delete and an insert, so a replaced or removed row simply drops out of that list).
-Positions in the table only grow; when more than half are dead the table is rebuilt.
+Positions in the table only grow; when more than half are dead the table is rebuilt, and
+when the documents were emptied (``search_meta.epoch`` changed: a rebuild or a restore,
+after which docnums may repeat) it is read afresh.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class PostgresColumns:
         self._lock = threading.Lock()
         self.pinned = threading.local()  # the postings of this thread's current search
         self._posting_limit = posting_limit
+        self._epoch: int | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -123,10 +126,13 @@ class PostgresColumns:
     # -- keeping up with the database -------------------------------------------
 
     def _refresh(self, conn: Connection, generation: int) -> None:
+        epoch = int(conn.execute(text("SELECT epoch FROM search_meta")).scalar_one())
         live = np.array(conn.execute(text("SELECT docnum FROM search_documents"))
                         .scalars().all(), dtype=np.int64)
-        if len(self._docnums) and len(live) < len(self._docnums) // 2:
+        if epoch != self._epoch or (len(self._docnums) and
+                                    len(live) < len(self._docnums) // 2):
             self._reset()
+            self._epoch = epoch
         newest = int(self._docnums[-1]) if len(self._docnums) else 0
         fresh = int((live > newest).sum())
         extend = bool(self._postings) and fresh <= EXTEND_LIMIT
