@@ -118,6 +118,9 @@ QUERIES = [
     SearchQuery(q="ban do", sort="name asc", rows=20),
     SearchQuery(q="dân số", fq="-tags:rừng", facet_fields=["tags"], facet_mincount=2),
     SearchQuery(q="giá", sort="title_string desc"),
+    SearchQuery(q="nước", facet_fields=["name", "year", "license_id", "state", "capacity"],
+                include_private=True, include_drafts=True),
+    SearchQuery(q="khí", highlight=True, rows=3),
 ]
 
 
@@ -129,8 +132,9 @@ def test_in_memory_columns_rank_and_count_as_sql(pg_url: str) -> None:
         sql.index_documents(_corpus(240))
         for sq in QUERIES:
             expected, got = sql.search(sq), memory.search(sq)
-            assert (got.count, got.ids, got.facets, got.suggestion) == (
-                expected.count, expected.ids, expected.facets, expected.suggestion), sq
+            assert (got.count, got.ids, got.facets, got.suggestion, got.highlights) == (
+                expected.count, expected.ids, expected.facets, expected.suggestion,
+                expected.highlights), sq
             assert got.count > 0, sq
     finally:
         memory.close()

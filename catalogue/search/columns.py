@@ -26,6 +26,7 @@ from catalogue.search.ranking import TextQuery
 
 Ids = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+_NONE = np.zeros(0, dtype=np.int64)
 # Postings kept in memory, counted in entries (12 bytes each): the common
 # terms, which are the costly ones to decode, stay; rare ones are cheap to reread.
 POSTING_CACHE_ENTRIES = 8_000_000
@@ -100,12 +101,16 @@ class DocTable:
     """Every document of one index generation as columns; docnums are global.
 
     ``postings(field, term)`` returns global docnums and weights; the
-    backend provides it over its segments and cache.
+    backend provides it over its segments and cache. With ``facets_from_filters``,
+    facet counts come from the ``field=value`` filter postings rather than each
+    document's ``facets`` (which a backend may then leave empty to save memory).
     """
 
     def __init__(self, segments: list[Segment], deleted: Mask,
                  postings: Callable[[str, str], tuple[Ids, npt.NDArray[np.float64]]],
-                 filter_terms: Callable[[str], list[str]]) -> None:
+                 filter_terms: Callable[[str], list[str]],
+                 facets_from_filters: bool = False) -> None:
+        self._facets_from_filters = facets_from_filters
         self.docs = [d for s in segments for d in s.docs]
         self.size = len(self.docs)
         self.deleted = deleted
@@ -234,7 +239,23 @@ class DocTable:
         order = np.lexsort(columns[::-1])
         return docs[order[:wanted]]
 
+    def _facet_of_filters(self, name: str) -> FacetColumn:
+        if name in ("id", "name"):  # one value per document: not kept as filter postings
+            values = [d.id if name == "id" else d.name for d in self.docs]
+            every = np.arange(self.size, dtype=np.int64)
+            return FacetColumn(values, _ranks(values), every, every)
+        prefix = name + "="
+        terms = self._filter_terms(prefix)
+        docs = [self.postings("filters", t)[0] for t in terms]
+        values = [t[len(prefix):] for t in terms]
+        return FacetColumn(values, _ranks(values),
+                           np.repeat(np.arange(len(terms), dtype=np.int64),
+                                     [len(d) for d in docs]) if docs else _NONE,
+                           np.concatenate(docs).astype(np.int64) if docs else _NONE)
+
     def _facet(self, name: str) -> FacetColumn:
+        if name not in self._facets and self._facets_from_filters:
+            self._facets[name] = self._facet_of_filters(name)
         if name not in self._facets:
             index: dict[str, int] = {}
             entry_value: list[int] = []
@@ -265,8 +286,13 @@ class DocTable:
 
 
 def search_table(table: DocTable, sq: SearchQuery, tree: Filter, sort_keys: list[tuple[str, bool]],
-                 text: TextQuery) -> SearchResult:
-    """Count, page, facets and snippets of ``sq`` over a column table (both backends)."""
+                 text: TextQuery,
+                 full_docs: Callable[[list[str]], list[collect.DocData]] | None = None
+                 ) -> SearchResult:
+    """Count, page, facets and snippets of ``sq`` over a column table (both backends).
+
+    ``full_docs`` gives the page's documents with their descriptions, for a table that
+    keeps them out of memory (snippets are only made when ``sq.highlight`` asks)."""
     scores, selected = table.score(text)
     selected &= ~table.hidden(sq.include_private, sq.include_drafts)
     allowed = table.filter_mask(tree)
@@ -280,5 +306,8 @@ def search_table(table: DocTable, sq: SearchQuery, tree: Filter, sort_keys: list
     page = table.top(docs, scores, sort_keys, sq.start + rows)[sq.start:]
     result = SearchResult(count=len(docs), ids=[table.docs[d].id for d in page],
                           facets=table.facets(selected, sq))
-    collect.add_snippets(result, [table.docs[d] for d in page], sq, text)
+    if sq.highlight and text.words:
+        page_docs = [table.docs[d] for d in page] if full_docs is None else \
+            full_docs(result.ids)
+        collect.add_snippets(result, page_docs, sq, text)
     return result

@@ -461,7 +461,8 @@ class PostgresBackend:
         textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
         table = self._columns.prepare(conn, generation, [*textq.weights, *textq.required,
                                                          *textq.excluded])
-        result = columns.search_table(table, sq, tree, sort_keys, textq)
+        result = columns.search_table(table, sq, tree, sort_keys, textq,
+                                      full_docs=lambda ids: self._stored(conn, ids))
         if sq.q.strip():
             corrected = correct(sq.q, lexicon)
             result.suggestion = corrected[0] if corrected and corrected[1] else None
@@ -497,15 +498,18 @@ class PostgresBackend:
             if counted is not None:
                 result.count, result.facets = counted
             result.ids = ids[sq.start:]
-            metas = {i: m for i, m in conn.execute(text(
-                "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"),
-                {"ids": result.ids})}
-            page = [collect.doc_data(metas[i]) for i in result.ids]
-            collect.add_snippets(result, page, sq, textq)
+            collect.add_snippets(result, self._stored(conn, result.ids), sq, textq)
         if sq.q.strip():
             corrected = correct(sq.q, lexicon)
             result.suggestion = corrected[0] if corrected and corrected[1] else None
         return result
+
+    @staticmethod
+    def _stored(conn: Connection, ids: list[str]) -> list[collect.DocData]:
+        """The stored fields of these documents, in this order (missing ones left out)."""
+        metas = {i: m for i, m in conn.execute(text(
+            "SELECT id, meta FROM search_documents WHERE id = ANY(:ids)"), {"ids": ids})}
+        return [collect.doc_data(metas[i]) for i in ids if i in metas]
 
     def suggest(self, q: str) -> str | None:
         """"Did you mean": typos fixed, diacritics as in the data."""
