@@ -4,6 +4,7 @@ database, each keeps its own columns, and every search sees every committed writ
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -139,3 +140,22 @@ def test_in_memory_columns_rank_and_count_as_sql(pg_url: str) -> None:
     finally:
         memory.close()
         sql.close()
+
+
+def test_starting_a_backend_does_not_wait_for_searches_in_progress(pg_url: str) -> None:
+    # Gunicorn starts workers while others search; an ALTER TABLE at start-up locked the
+    # search tables exclusively and deadlocked with a search holding them (issue 8).
+    first = PostgresBackend(pg_url, result_cache=0)
+    first.index_documents([package("ho-a", "Nước hồ A")])
+    started: list[PostgresBackend] = []
+    with first.engine.connect() as reading:
+        reading.execute(text("SELECT generation FROM search_meta"))
+        reading.execute(text("SELECT count(*) FROM search_documents"))
+        starting = threading.Thread(target=lambda: started.append(PostgresBackend(pg_url)))
+        starting.start()
+        starting.join(timeout=20)
+        finished = not starting.is_alive()
+    starting.join()
+    for backend in (first, *started):
+        backend.close()
+    assert finished, "the new backend waited for the search's transaction"

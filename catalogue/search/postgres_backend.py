@@ -101,6 +101,10 @@ _SCHEMA = [
 ]
 
 
+_ADD_COLUMN = re.compile(
+    r"ALTER TABLE (?P<table>\w+) ADD COLUMN IF NOT EXISTS (?P<column>\w+) ")
+
+
 def _lexicon_row(term: str, delta: int) -> tuple[str, str | None, int, int]:
     if term.startswith((FOLD_PREFIX, ENGLISH_PREFIX)):
         return term, None, 0, delta
@@ -211,7 +215,15 @@ class PostgresBackend:
         self._bases = ResultCache(BASE_CACHE_ENTRIES)
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            present = {(table, column) for table, column in conn.execute(text(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name LIKE 'search%'"))}
             for statement in _SCHEMA:
+                added = _ADD_COLUMN.match(statement)
+                if added and (added["table"], added["column"]) in present:
+                    # ALTER TABLE locks the table exclusively even when the column exists:
+                    # with other workers searching, starting one deadlocked them.
+                    continue
                 conn.execute(text(statement))
             _store_uncompressed(conn)
 
