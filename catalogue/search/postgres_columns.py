@@ -128,8 +128,9 @@ class PostgresColumns:
 
     def _refresh(self, conn: Connection, generation: int) -> None:
         epoch = int(conn.execute(text("SELECT epoch FROM search_meta")).scalar_one())
-        live = np.array(conn.execute(text("SELECT docnum FROM search_documents"))
-                        .scalars().all(), dtype=np.int64)
+        # One array, converted by the driver in C (a row per docnum took 0.2 s at 100k).
+        live = np.array(conn.execute(text("SELECT array_agg(docnum) FROM search_documents"))
+                        .scalar_one() or [], dtype=np.int64)
         if epoch != self._epoch or (len(self._docnums) and
                                     len(live) < len(self._docnums) // 2):
             self._reset()
