@@ -126,7 +126,7 @@ QUERIES = [
 
 
 def test_in_memory_columns_rank_and_count_as_sql(pg_url: str) -> None:
-    sql = PostgresBackend(pg_url, result_cache=0, in_process=False)
+    sql = PostgresBackend(pg_url, result_cache=0, in_memory=False)
     sql.clear()
     memory = PostgresBackend(pg_url, result_cache=0)
     try:

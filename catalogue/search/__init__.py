@@ -22,5 +22,5 @@ def open_backend(name: str, *, index_dir: Path, database_url: str,
                 f"search_backend 'postgres' needs a PostgreSQL database_url, got {database_url!r}")
         from catalogue.search.postgres_backend import PostgresBackend
 
-        return PostgresBackend(database_url, in_process=in_memory)
+        return PostgresBackend(database_url, in_memory=in_memory)
     raise ConfigError(f"search_backend: expected whoosh or postgres, got {name!r}")

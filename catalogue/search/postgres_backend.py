@@ -193,11 +193,12 @@ def _store_uncompressed(conn: Connection) -> None:
 class PostgresBackend:
     """Search backend storing its tables in a PostgreSQL database.
 
-    ``result_cache`` is how many recent results each process keeps (0: none).
+    ``result_cache`` is how many recent results each process keeps (0: none);
+    ``in_memory`` ranks in this process's columns (the ``search_in_memory`` setting).
     """
 
     def __init__(self, url_or_engine: str | Engine, *,
-                 result_cache: int = RESULT_CACHE_ENTRIES, in_process: bool = True) -> None:
+                 result_cache: int = RESULT_CACHE_ENTRIES, in_memory: bool = True) -> None:
         if isinstance(url_or_engine, str):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
             url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url_or_engine)
@@ -207,7 +208,7 @@ class PostgresBackend:
             self.engine = url_or_engine
             self._owns_engine = False
         self._vocab: tuple[int, dict[str, int]] | None = None
-        self.in_process = in_process
+        self.in_memory = in_memory
         self._memo = _Memo(-1)
         self._columns = PostgresColumns()
         self._results = ResultCache(result_cache)
@@ -448,7 +449,7 @@ class PostgresBackend:
         In memory (the default): the query's term postings (cached per process) are scored,
         filtered, ordered and counted in this process's column table
         (:mod:`catalogue.search.postgres_columns`), as the Whoosh backend does.
-        In SQL (``in_process=False``): one statement scores the matching rows once into a
+        In SQL (``in_memory=False``): one statement scores the matching rows once into a
         CTE, from which the page (a bounded top-N sort), the count and the facet counts
         (one GROUP BY) are taken; a broad query ranks its page from a bounded candidate set
         (:meth:`_bounded_page`) and counts from the rows it misses (:meth:`_by_complement`)
@@ -466,7 +467,7 @@ class PostgresBackend:
 
     def _search(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
         """:meth:`search` without the result cache: in this process's column table."""
-        if not self.in_process:
+        if not self.in_memory:
             return self._search_sql(conn, sq, generation)
         tree, sort_keys = collect.prepare(sq)
         lexicon = _Lexicon(self, conn, generation)
