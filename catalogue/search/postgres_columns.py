@@ -51,11 +51,10 @@ _NO_IDS = np.zeros(0, dtype=np.int64)
 class _Generation:
     """What one refresh produced: read by searches, never changed afterwards."""
 
-    def __init__(self, generation: int, docnums: columns.Ids, segments: list[columns.Segment],
+    def __init__(self, generation: int, segments: list[columns.Segment],
                  filters: dict[str, columns.Ids], deleted: columns.Mask,
                  body: PostgresColumns) -> None:
         self.generation = generation
-        self.docnums = docnums
         self.filters = filters
         self.body = body
         self.table = columns.DocTable(segments, deleted, self.postings, self.filter_terms,
@@ -145,8 +144,8 @@ class PostgresColumns:
             self._load(conn, newest, with_terms=extend)
         # Rows added between the two reads count as deleted until the next refresh.
         deleted = ~np.isin(self._docnums, live)
-        self._current = _Generation(generation, self._docnums, list(self._segments),
-                                    self._filters, deleted, self)
+        self._current = _Generation(generation, list(self._segments), self._filters, deleted,
+                                    self)
 
     def _load(self, conn: Connection, after: int, *, with_terms: bool) -> None:
         """Append the rows past docnum ``after`` (and their postings of cached terms)."""
