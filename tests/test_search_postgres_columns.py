@@ -159,3 +159,37 @@ def test_starting_a_backend_does_not_wait_for_searches_in_progress(pg_url: str) 
     for backend in (first, *started):
         backend.close()
     assert finished, "the new backend waited for the search's transaction"
+
+
+ORDERS = [SearchQuery(q="", sort=sort, rows=100, include_drafts=True, include_private=True)
+          for sort in ("name asc", "name desc", "title_string asc", "title_string desc",
+                       "metadata_modified desc")] + [SearchQuery(q="nước", rows=100)]
+
+
+def _same_order_as_sql(pg_url: str, memory: PostgresBackend) -> None:
+    sql = PostgresBackend(pg_url, result_cache=0, in_memory=False)
+    try:
+        for sq in ORDERS:
+            assert memory.search(sq).ids == sql.search(sq).ids, sq.sort
+    finally:
+        sql.close()
+
+
+def test_documents_added_one_by_one_sort_as_a_fresh_ranking(two_servers, pg_url: str) -> None:
+    writer, reader = two_servers
+    writer.index_documents([package(f"ds-{c}", f"Nước {c}") for c in "bdfh"])
+    assert len(found(reader, "", rows=100)) == 4  # columns loaded: later rows are merged in
+    for name in ["ds-a", "ds-c", "ds-z", "ds-d", "ds-e"]:  # ends, gaps, a repeated title
+        writer.index_documents([package(name, f"Nước {name[-1]}", day=3)])
+        _same_order_as_sql(pg_url, reader)
+
+
+def test_ranks_made_afresh_when_a_gap_runs_out_of_room(two_servers, pg_url: str) -> None:
+    writer, reader = two_servers
+    writer.index_documents([package("a", "A"), package("c", "C")])
+    found(reader, "")
+    for depth in range(1, 60):  # b, bz, bzz, …: each halves the same gap below "c"
+        name = "b" + "z" * (depth - 1)
+        writer.index_documents([package(name, name.upper())])
+    found(reader, "")
+    _same_order_as_sql(pg_url, reader)

@@ -90,6 +90,96 @@ def _ranks(values: list[str]) -> Ids:
     return inverse.astype(np.int64)
 
 
+RANKED = ("name", "title_string", "id")
+# Distinct new values merged one by one into the previous order; more are ranked afresh.
+MERGE_LIMIT = 200
+
+
+class SortColumns(NamedTuple):
+    """The per-document arrays that ordering and date ranges read, by position.
+
+    Ranks are float64: equal values rank equal, and a value added later ranks between its
+    neighbours (``extend_sort_columns``) without renumbering the others.
+    """
+
+    modified_text: npt.NDArray[np.str_]
+    created_text: npt.NDArray[np.str_]
+    numeric: dict[str, npt.NDArray[np.float64]]
+    rank: dict[str, npt.NDArray[np.float64]]
+    # Per ranked key: the distinct values in order and their ranks.
+    ordered: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]]]
+
+
+def sort_columns(docs: list[collect.DocData], modified: list[str],
+                 created: list[str]) -> SortColumns:
+    """The sort columns of these documents, ranked from scratch."""
+    rank: dict[str, npt.NDArray[np.float64]] = {}
+    ordered = {}
+    for key in RANKED:
+        values = np.array([getattr(d, key) for d in docs] or [""], dtype=str)[:len(docs)]
+        distinct, inverse = np.unique(values, return_inverse=True)
+        ranks = np.arange(len(distinct), dtype=np.float64)
+        rank[key] = ranks[inverse.reshape(-1)] if len(docs) else np.zeros(0)
+        ordered[key] = (distinct, ranks)
+    return SortColumns(
+        np.array(modified or [""], dtype=str)[:len(docs)],
+        np.array(created or [""], dtype=str)[:len(docs)],
+        {"metadata_modified": np.array([d.modified for d in docs], dtype=np.float64),
+         "metadata_created": np.array([d.created for d in docs], dtype=np.float64),
+         "quality_score": np.array([d.quality for d in docs], dtype=np.float64)},
+        rank, ordered)
+
+
+def _merge(ordered: tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]],
+           values: list[str]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]] | None:
+    """``ordered`` with ``values`` inserted, each new one ranked midway between its
+    neighbours; None when too many or a gap has no room left (floats halve each time)."""
+    distinct, ranks = ordered
+    new = sorted(set(values))
+    if len(new) > MERGE_LIMIT:
+        return None
+    width = max([distinct.dtype.itemsize // 4, *map(len, new)], default=1)
+    distinct = distinct.astype(f"<U{max(width, 1)}")
+    for value in new:
+        at = int(np.searchsorted(distinct, value))
+        if at < len(distinct) and distinct[at] == value:
+            continue
+        low = ranks[at - 1] if at > 0 else (ranks[0] - 1 if len(ranks) else 0.0)
+        high = ranks[at] if at < len(ranks) else (ranks[-1] + 1 if len(ranks) else 1.0)
+        middle = (low + high) / 2
+        if not low < middle < high:
+            return None
+        distinct = np.insert(distinct, at, value)
+        ranks = np.insert(ranks, at, middle)
+    return distinct, ranks
+
+
+def extend_sort_columns(before: SortColumns, docs: list[collect.DocData], modified: list[str],
+                        created: list[str],
+                        everything: Callable[[], tuple[list[collect.DocData], list[str],
+                                                       list[str]]]) -> SortColumns:
+    """``before`` with these documents appended: the cost grows with what was added, not
+    with the table (``everything`` gives all documents, for ranking afresh when the new
+    values do not fit in the old order)."""
+    added = sort_columns(docs, modified, created)
+    rank = {}
+    ordered = {}
+    for key in RANKED:
+        merged = _merge(before.ordered[key], [getattr(d, key) for d in docs])
+        if merged is None:
+            return sort_columns(*everything())
+        distinct, ranks = merged
+        wanted = np.array([getattr(d, key) for d in docs] or [""], dtype=str)[:len(docs)]
+        rank[key] = np.concatenate([before.rank[key],
+                                    ranks[np.searchsorted(distinct, wanted)]])
+        ordered[key] = merged
+    return SortColumns(
+        np.concatenate([before.modified_text, added.modified_text]),
+        np.concatenate([before.created_text, added.created_text]),
+        {k: np.concatenate([v, added.numeric[k]]) for k, v in before.numeric.items()},
+        rank, ordered)
+
+
 class FacetColumn(NamedTuple):
     values: list[str]
     value_rank: Ids  # alphabetical rank of each value, for ties
@@ -109,25 +199,21 @@ class DocTable:
     def __init__(self, segments: list[Segment], deleted: Mask,
                  postings: Callable[[str, str], tuple[Ids, npt.NDArray[np.float64]]],
                  filter_terms: Callable[[str], list[str]],
-                 facets_from_filters: bool = False) -> None:
+                 facets_from_filters: bool = False,
+                 sorting: SortColumns | None = None) -> None:
         self._facets_from_filters = facets_from_filters
         self.docs = [d for s in segments for d in s.docs]
         self.size = len(self.docs)
         self.deleted = deleted
         self.postings = postings
         self._filter_terms = filter_terms
-        self.modified_text = np.array([t for s in segments for t in s.modified] or [""],
-                                      dtype=str)[:self.size]
-        self.created_text = np.array([t for s in segments for t in s.created] or [""],
-                                     dtype=str)[:self.size]
-        self.numeric = {
-            "metadata_modified": np.array([d.modified for d in self.docs], dtype=np.float64),
-            "metadata_created": np.array([d.created for d in self.docs], dtype=np.float64),
-            "quality_score": np.array([d.quality for d in self.docs], dtype=np.float64),
-        }
-        self.rank = {"name": _ranks([d.name for d in self.docs]),
-                     "title_string": _ranks([d.title_string for d in self.docs]),
-                     "id": _ranks([d.id for d in self.docs])}
+        if sorting is None:
+            sorting = sort_columns(self.docs, [t for s in segments for t in s.modified],
+                                   [t for s in segments for t in s.created])
+        self.modified_text = sorting.modified_text
+        self.created_text = sorting.created_text
+        self.numeric = sorting.numeric
+        self.rank = sorting.rank
         self._facets: dict[str, FacetColumn] = {}
         self._hidden: dict[tuple[bool, bool], Mask] = {}
 
