@@ -314,3 +314,23 @@ def test_whoosh_survives_segment_merge(tmp_path):
     backend.index_documents([package("b", "Dân số", day=2)])
     backend.optimize()
     assert names(backend, "dân số") == ["b", "a"]
+
+
+def test_whoosh_sort_after_writes_matches_a_fresh_reader(tmp_path):
+    # Each commit adds a segment; the sort columns of the earlier ones are reused.
+    engine = WhooshBackend(tmp_path / "index")
+    engine.index_documents([package(f"ds-{c}", f"Nước {c}") for c in "bdfh"])
+    orders = [SearchQuery(q="", sort=sort, rows=100) for sort in (
+        "name asc", "name desc", "title_string desc", "metadata_modified desc")]
+    orders.append(SearchQuery(q="nước", rows=100))
+    for sq in orders:
+        engine.search(sq)
+    for name in ["ds-a", "ds-c", "ds-z", "ds-d", "ds-e"]:  # ends, gaps, a replaced one
+        engine.index_documents([package(name, f"Nước {name[-1]}", day=3)])
+        fresh = WhooshBackend(tmp_path / "index")
+        try:
+            for sq in orders:
+                assert engine.search(sq).ids == fresh.search(sq).ids, sq.sort
+        finally:
+            fresh.close()
+    engine.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -178,6 +179,37 @@ def extend_sort_columns(before: SortColumns, docs: list[collect.DocData], modifi
         np.concatenate([before.created_text, added.created_text]),
         {k: np.concatenate([v, added.numeric[k]]) for k, v in before.numeric.items()},
         rank, ordered)
+
+
+def contents(segments: list[Segment]) -> tuple[list[collect.DocData], list[str], list[str]]:
+    """The documents, modified and created dates of these segments, in docnum order."""
+    return ([d for s in segments for d in s.docs], [t for s in segments for t in s.modified],
+            [t for s in segments for t in s.created])
+
+
+def segments_sort_columns(before: tuple[list[str], SortColumns] | None, ids: list[str],
+                          segments: list[Segment]) -> SortColumns:
+    """Sort columns of these segments (named by ``ids``, in docnum order), reusing those of
+    ``before`` (its segment ids and columns) for the segments both begin with: a commit
+    appends a segment, so usually only its documents are ranked."""
+    everything = partial(contents, segments)
+    if before is None:
+        return sort_columns(*everything())
+    kept = 0
+    while kept < min(len(ids), len(before[0])) and ids[kept] == before[0][kept]:
+        kept += 1
+    if kept == 0:
+        return sort_columns(*everything())
+    size = sum(len(s.docs) for s in segments[:kept])
+    old = before[1]
+    # The order keeps values of segments merged away: harmless, ranks only compare.
+    base = SortColumns(old.modified_text[:size], old.created_text[:size],
+                       {k: v[:size] for k, v in old.numeric.items()},
+                       {k: v[:size] for k, v in old.rank.items()}, old.ordered)
+    tail = segments[kept:]
+    if not tail:
+        return base
+    return extend_sort_columns(base, *contents(tail), everything)
 
 
 class FacetColumn(NamedTuple):

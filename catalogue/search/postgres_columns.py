@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -201,12 +202,8 @@ class PostgresColumns:
         # Sort columns extended by the new rows: rebuilding them for the whole table was
         # most of a refresh (0.5 of 0.6–0.9 s at 100k after a one-dataset write).
         self._sorting = columns.sort_columns(*segment) if self._sorting is None else \
-            columns.extend_sort_columns(self._sorting, *segment, everything=self._everything)
-
-    def _everything(self) -> tuple[list[collect.DocData], list[str], list[str]]:
-        return ([d for s in self._segments for d in s.docs],
-                [t for s in self._segments for t in s.modified],
-                [t for s in self._segments for t in s.created])
+            columns.extend_sort_columns(self._sorting, *segment,
+                                        partial(columns.contents, self._segments))
 
     # -- postings ------------------------------------------------------------------
 

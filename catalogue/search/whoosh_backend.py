@@ -148,6 +148,8 @@ class WhooshBackend:
         self._postings = columns.PostingCache()
         # The column table of the current searcher's generation.
         self._table: tuple[Searcher, columns.DocTable] | None = None
+        # Sort columns of the last table, with its segment ids: extended, not rebuilt.
+        self._sorting: tuple[list[str], columns.SortColumns] | None = None
         self._vocab: tuple[int, dict[str, int]] | None = None
         self._memo: tuple[Searcher, dict[str, int], dict[str, dict[str, int]]] | None = None
 
@@ -264,7 +266,10 @@ class WhooshBackend:
             return [t.decode("utf-8") if isinstance(t, bytes) else t
                     for t in searcher.reader().expand_prefix("filters", prefix)]
 
-        table = columns.DocTable(segments, deleted, postings, filter_terms)
+        ids = [seg_id for _reader, seg_id, _offset in leaves]
+        sorting = columns.segments_sort_columns(self._sorting, ids, segments)
+        self._sorting = (ids, sorting)
+        table = columns.DocTable(segments, deleted, postings, filter_terms, sorting=sorting)
         self._table = (searcher, table)
         return table
 
