@@ -101,6 +101,7 @@ _SCHEMA = [
 ]
 
 
+_FILL_SORT_COLUMNS = "UPDATE search_documents SET name = meta->>'name'"
 _ADD_COLUMN = re.compile(
     r"ALTER TABLE (?P<table>\w+) ADD COLUMN IF NOT EXISTS (?P<column>\w+) ")
 
@@ -225,6 +226,9 @@ class PostgresBackend:
                     # ALTER TABLE locks the table exclusively even when the column exists:
                     # with other workers searching, starting one deadlocked them.
                     continue
+                if statement.startswith(_FILL_SORT_COLUMNS) and \
+                        ("search_documents", "quality") in present:
+                    continue  # filled when the columns were added; a full scan each start
                 conn.execute(text(statement))
             _store_uncompressed(conn)
 
