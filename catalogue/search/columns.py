@@ -27,7 +27,7 @@ from catalogue.search.ranking import TextQuery
 
 Ids = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
-_NONE = np.zeros(0, dtype=np.int64)
+NO_IDS = np.zeros(0, dtype=np.int64)
 # Postings kept in memory, counted in entries (12 bytes each): the common
 # terms, which are the costly ones to decode, stay; rare ones are cheap to reread.
 POSTING_CACHE_ENTRIES = 8_000_000
@@ -111,24 +111,28 @@ class SortColumns(NamedTuple):
     ordered: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]]]
 
 
+def _texts(values: list[str]) -> npt.NDArray[np.str_]:
+    return np.array(values or [""], dtype=str)[:len(values)]
+
+
+def _numeric(docs: list[collect.DocData]) -> dict[str, npt.NDArray[np.float64]]:
+    return {"metadata_modified": np.array([d.modified for d in docs], dtype=np.float64),
+            "metadata_created": np.array([d.created for d in docs], dtype=np.float64),
+            "quality_score": np.array([d.quality for d in docs], dtype=np.float64)}
+
+
 def sort_columns(docs: list[collect.DocData], modified: list[str],
                  created: list[str]) -> SortColumns:
     """The sort columns of these documents, ranked from scratch."""
     rank: dict[str, npt.NDArray[np.float64]] = {}
     ordered = {}
     for key in RANKED:
-        values = np.array([getattr(d, key) for d in docs] or [""], dtype=str)[:len(docs)]
-        distinct, inverse = np.unique(values, return_inverse=True)
+        distinct, inverse = np.unique(_texts([getattr(d, key) for d in docs]),
+                                      return_inverse=True)
         ranks = np.arange(len(distinct), dtype=np.float64)
-        rank[key] = ranks[inverse.reshape(-1)] if len(docs) else np.zeros(0)
+        rank[key] = ranks[inverse.reshape(-1)] if docs else np.zeros(0)
         ordered[key] = (distinct, ranks)
-    return SortColumns(
-        np.array(modified or [""], dtype=str)[:len(docs)],
-        np.array(created or [""], dtype=str)[:len(docs)],
-        {"metadata_modified": np.array([d.modified for d in docs], dtype=np.float64),
-         "metadata_created": np.array([d.created for d in docs], dtype=np.float64),
-         "quality_score": np.array([d.quality for d in docs], dtype=np.float64)},
-        rank, ordered)
+    return SortColumns(_texts(modified), _texts(created), _numeric(docs), rank, ordered)
 
 
 def _merge(ordered: tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]],
@@ -162,22 +166,22 @@ def extend_sort_columns(before: SortColumns, docs: list[collect.DocData], modifi
     """``before`` with these documents appended: the cost grows with what was added, not
     with the table (``everything`` gives all documents, for ranking afresh when the new
     values do not fit in the old order)."""
-    added = sort_columns(docs, modified, created)
     rank = {}
     ordered = {}
     for key in RANKED:
-        merged = _merge(before.ordered[key], [getattr(d, key) for d in docs])
+        values = [getattr(d, key) for d in docs]
+        merged = _merge(before.ordered[key], values)
         if merged is None:
             return sort_columns(*everything())
         distinct, ranks = merged
-        wanted = np.array([getattr(d, key) for d in docs] or [""], dtype=str)[:len(docs)]
         rank[key] = np.concatenate([before.rank[key],
-                                    ranks[np.searchsorted(distinct, wanted)]])
+                                    ranks[np.searchsorted(distinct, _texts(values))]])
         ordered[key] = merged
+    numeric = _numeric(docs)
     return SortColumns(
-        np.concatenate([before.modified_text, added.modified_text]),
-        np.concatenate([before.created_text, added.created_text]),
-        {k: np.concatenate([v, added.numeric[k]]) for k, v in before.numeric.items()},
+        np.concatenate([before.modified_text, _texts(modified)]),
+        np.concatenate([before.created_text, _texts(created)]),
+        {k: np.concatenate([v, numeric[k]]) for k, v in before.numeric.items()},
         rank, ordered)
 
 
@@ -240,8 +244,7 @@ class DocTable:
         self.postings = postings
         self._filter_terms = filter_terms
         if sorting is None:
-            sorting = sort_columns(self.docs, [t for s in segments for t in s.modified],
-                                   [t for s in segments for t in s.created])
+            sorting = sort_columns(*contents(segments))
         self.modified_text = sorting.modified_text
         self.created_text = sorting.created_text
         self.numeric = sorting.numeric
@@ -368,8 +371,8 @@ class DocTable:
         values = [t[len(prefix):] for t in terms]
         return FacetColumn(values, _ranks(values),
                            np.repeat(np.arange(len(terms), dtype=np.int64),
-                                     [len(d) for d in docs]) if docs else _NONE,
-                           np.concatenate(docs).astype(np.int64) if docs else _NONE)
+                                     [len(d) for d in docs]) if docs else NO_IDS,
+                           np.concatenate(docs).astype(np.int64) if docs else NO_IDS)
 
     def _facet(self, name: str) -> FacetColumn:
         if name not in self._facets and self._facets_from_filters:

@@ -46,7 +46,6 @@ FETCH = 5_000
 # Filter terms unique to one dataset: not kept as postings (two entries per dataset);
 # an ``fq`` on them is answered by a scan of the stored fields.
 UNIQUE_PREFIXES = ("id=", "name=")
-_NO_IDS = np.zeros(0, dtype=np.int64)
 
 
 class _Generation:
@@ -67,10 +66,10 @@ class _Generation:
         if fieldname == "filters":
             if term.startswith(UNIQUE_PREFIXES):
                 return self._unique(term)
-            found = self.filters.get(term, _NO_IDS)
+            found = self.filters.get(term, columns.NO_IDS)
             return found, np.ones(len(found))
         pinned: dict[str, Postings] = getattr(self.body.pinned, "postings", {})
-        ids, weights = pinned.get(term, (_NO_IDS, np.zeros(0)))
+        ids, weights = pinned.get(term, (columns.NO_IDS, np.zeros(0)))
         return ids.astype(np.int64), weights.astype(np.float64)
 
     def _unique(self, term: str) -> tuple[columns.Ids, Wide]:
