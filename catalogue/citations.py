@@ -23,7 +23,7 @@ class Citation:
 
     title: str
     agency: str
-    version: int
+    version: int | None  # the public version number; None before anything was published
     version_date: date | None
     url: str
     accessed: date
@@ -42,9 +42,13 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-def citation_for(package: dict[str, Any], *, version: int, version_url: str, accessed: date,
-                 publisher: str, english: bool = False) -> Citation:
-    """A :class:`Citation` of ``package`` (the version's snapshot) as version ``version``."""
+def citation_for(package: dict[str, Any], *, version: int | None, version_url: str,
+                 accessed: date, publisher: str, english: bool = False) -> Citation:
+    """A :class:`Citation` of ``package`` (the version's snapshot) as version ``version``.
+
+    ``version`` counts published versions only (issue 15): a draft or a private version in
+    between never shows in the number. None (a draft seen by its agency) names no version.
+    """
     org = package.get("organization") or {}
     title = (package.get("title_en") if english else "") or package.get("title") or ""
     agency = ((org.get("title_en") if english else "") or org.get("title")
@@ -65,9 +69,9 @@ def _dmy(day: date) -> str:
 
 def vietnamese_text(c: Citation) -> str:
     """Nguồn: <Cơ quan>, <Tên bộ dữ liệu>, phiên bản n (dd/mm/yyyy), <URL>, truy cập ngày …"""
-    version = f"phiên bản {c.version}"
+    version = f"phiên bản {c.version}" if c.version is not None else ""
     if c.version_date:
-        version += f" ({_dmy(c.version_date)})"
+        version = f"{version} ({_dmy(c.version_date)})".strip()
     parts = [f"Nguồn: {c.agency}", c.title, version, c.publisher, c.url,
              f"truy cập ngày {_dmy(c.accessed)}"]
     return ", ".join(p for p in parts if p) + "."
@@ -75,9 +79,9 @@ def vietnamese_text(c: Citation) -> str:
 
 def english_text(c: Citation) -> str:
     """The same in English, for the English pages."""
-    version = f"version {c.version}"
+    version = f"version {c.version}" if c.version is not None else ""
     if c.version_date:
-        version += f" ({_dmy(c.version_date)})"
+        version = f"{version} ({_dmy(c.version_date)})".strip()
     parts = [f"Source: {c.agency}", c.title, version, c.publisher, c.url,
              f"accessed {_dmy(c.accessed)}"]
     return ", ".join(p for p in parts if p) + "."
@@ -87,7 +91,8 @@ def apa(c: Citation) -> str:
     """APA 7 style for a dataset: Agency. (Year). *Title* (Version n) [Data set]. Portal. URL"""
     year = c.version_date.year if c.version_date else "n.d."
     accessed = c.accessed.strftime("%B %-d, %Y")
-    return (f"{c.agency}. ({year}). {c.title} (Version {c.version}) [Data set]. {c.publisher}. "
+    version = f" (Version {c.version})" if c.version is not None else ""
+    return (f"{c.agency}. ({year}). {c.title}{version} [Data set]. {c.publisher}. "
             f"Retrieved {accessed}, from {c.url}")
 
 
@@ -95,7 +100,8 @@ def citation_key(c: Citation) -> str:
     """An ASCII key such as ``chat_luong_khong_khi_v3``."""
     folded = unicodedata.normalize("NFKD", c.name.replace("đ", "d").replace("Đ", "D"))
     ascii_name = folded.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_").lower() + f"_v{c.version}"
+    key = re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_").lower()
+    return key + (f"_v{c.version}" if c.version is not None else "")
 
 
 def _bibtex_escape(value: str) -> str:
@@ -109,7 +115,7 @@ def bibtex(c: Citation) -> str:
         ("author", "{" + _bibtex_escape(c.agency) + "}"),  # braces: an agency, not a person
         ("title", _bibtex_escape(c.title)),
         ("year", str(year)),
-        ("version", str(c.version)),
+        *([("version", str(c.version))] if c.version is not None else []),
         ("publisher", _bibtex_escape(c.publisher)),
         ("howpublished", "\\url{" + c.url + "}"),
         ("url", c.url),
@@ -122,7 +128,8 @@ def bibtex(c: Citation) -> str:
 
 def ris(c: Citation) -> str:
     """RIS (``TY  - DATA``), CRLF line ends as the format expects."""
-    lines = [("TY", "DATA"), ("AU", c.agency), ("TI", c.title), ("ET", f"Version {c.version}"),
+    lines = [("TY", "DATA"), ("AU", c.agency), ("TI", c.title),
+             *([("ET", f"Version {c.version}")] if c.version is not None else []),
              ("PB", c.publisher), ("UR", c.url), ("Y2", c.accessed.strftime("%Y/%m/%d"))]
     if c.version_date:
         lines.append(("PY", str(c.version_date.year)))
@@ -139,10 +146,11 @@ def csl_json(c: Citation) -> str:
         "title": c.title,
         "author": [{"literal": c.agency}],
         "publisher": c.publisher,
-        "version": str(c.version),
         "URL": c.url,
         "accessed": {"date-parts": [[c.accessed.year, c.accessed.month, c.accessed.day]]},
     }
+    if c.version is not None:
+        item["version"] = str(c.version)
     if c.version_date:
         d = c.version_date
         item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}

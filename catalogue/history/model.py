@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, UniqueConstraint
+from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.database import Base, new_id
@@ -16,14 +16,23 @@ class Revision(Base):
 
     The dataset itself may later be deleted; its revisions stay (no foreign key cascade),
     so nothing is ever overwritten without a trace.
+
+    ``number`` counts every change, drafts and private ones too; only the agency sees it.
+    ``published_number`` (1, 2, ...) counts the versions the public saw: set when the version
+    recorded was public (open, active, not private), so a draft, a held change or a private
+    period is never reachable at ``/dataset/<name>/v/<n>``, in the public history or in a
+    citation, and approving a later version does not publish it (issue 15).
     """
 
     __tablename__ = "revision"
-    __table_args__ = (UniqueConstraint("dataset_id", "number"),)
+    __table_args__ = (UniqueConstraint("dataset_id", "number"),
+                      Index("ix_revision_published", "dataset_id", "published_number",
+                            unique=True))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(String(36), index=True)
     number: Mapped[int] = mapped_column(Integer)
+    published_number: Mapped[int | None] = mapped_column(Integer, default=None)
     # e.g. "dataset.create", "dataset.update", "dataset.delete", "resource.create"
     action: Mapped[str] = mapped_column(String(50))
     object_id: Mapped[str] = mapped_column(String(36))  # the dataset or resource changed

@@ -1,12 +1,22 @@
-"""Recording and reading revisions; diffs between two versions of a dataset."""
+"""Recording and reading revisions; diffs between two versions of a dataset.
+
+Two numberings: ``number`` counts every change (the agency's history, restores), while
+``published_number`` counts the versions that were public. Public doors — version pages,
+their downloads, the public history, citations, the API's activity list — read only the
+published ones through :func:`published_versions` and :func:`get_published`, and see their
+changes against the previous *published* version, never against a draft in between.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalogue.classification import is_public
 from catalogue.context import UnitOfWork
 from catalogue.errors import NotFound
 from catalogue.history.model import Revision
@@ -66,9 +76,77 @@ def record_revision(
         dataset_id=dataset_id, number=number, action=action, object_id=object_id,
         actor=uow.actor, created_at=uow.clock.now(), message=message,
         snapshot=snapshot, changes=changes,
+        # Every write reaches here after the publishing gate let it through; what it left
+        # public is a published version, anything else (a draft, a private period) is not.
+        published_number=(latest_published_number(uow.session, dataset_id) + 1
+                          if is_public(snapshot) else None),
     )
     uow.session.add(revision)
     return revision
+
+
+def latest_published_number(session: Session, dataset_id: str) -> int:
+    """The public version number of the dataset's newest published version (0: none yet)."""
+    return session.scalar(select(func.max(Revision.published_number)).where(
+        Revision.dataset_id == dataset_id)) or 0
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A version as the public sees it: its public number, and its changes against the
+    previous published version (so nothing of an unpublished version in between shows)."""
+
+    id: str
+    number: int
+    revision_number: int  # the internal number, for the agency's own pages only
+    action: str
+    actor: str
+    created_at: datetime
+    message: str
+    snapshot: dict[str, Any]
+    changes: list[dict[str, Any]]
+
+
+def _published_query(dataset_id: str) -> Any:
+    return select(Revision).where(Revision.dataset_id == dataset_id,
+                                  Revision.published_number.is_not(None))
+
+
+def published_versions(session: Session, dataset_id: str, limit: int = 100,
+                       offset: int = 0) -> list[PublishedVersion]:
+    """Published versions, newest first, each diffed against the one published before it."""
+    rows = list(session.scalars(_published_query(dataset_id)
+                                .order_by(Revision.published_number.desc())
+                                .limit(limit + 1).offset(offset)))
+    versions = []
+    for index, rev in enumerate(rows[:limit]):
+        before = rows[index + 1].snapshot if index + 1 < len(rows) else None
+        versions.append(_published(rev, before))
+    return versions
+
+
+def _published(rev: Revision, before: dict[str, Any] | None) -> PublishedVersion:
+    assert rev.published_number is not None
+    changes = diff_snapshots(before, rev.snapshot)
+    return PublishedVersion(id=rev.id, number=rev.published_number, revision_number=rev.number,
+                            action=rev.action, actor=rev.actor, created_at=rev.created_at,
+                            message=rev.message, snapshot=rev.snapshot, changes=changes)
+
+
+def count_published(session: Session, dataset_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Revision).where(
+        Revision.dataset_id == dataset_id, Revision.published_number.is_not(None))) or 0
+
+
+def get_published(session: Session, dataset_id: str, number: int) -> PublishedVersion:
+    """Published version ``number`` (the public numbering), or NotFound."""
+    revision = session.scalars(_published_query(dataset_id).where(
+        Revision.published_number == number)).first()
+    if revision is None:
+        raise NotFound(f"Version {number} not found")
+    before = session.scalars(_published_query(dataset_id).where(
+        Revision.published_number == number - 1)).first() if number > 1 else None
+    return _published(revision, before.snapshot if before is not None else None)
 
 
 def list_revisions(session: Session, dataset_id: str, limit: int = 100,

@@ -11,7 +11,7 @@ from catalogue.database import to_iso
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.package_cache import ordered_packages, package_by_name_or_id
 from catalogue.errors import NotFound
-from catalogue.history.service import list_revisions
+from catalogue.history.service import list_revisions, published_versions
 from catalogue.quality.service import quality_for_package
 from portal.api.auth import can_read, public_datasets, readable_dataset
 from portal.api.registry import ActionContext, Param, action, int_param, page_params, str_param
@@ -117,23 +117,41 @@ def package_autocomplete(ctx: ActionContext, params: dict[str, Any]) -> list[dic
 
 @action(tag="datasets", params=(ID, LIMIT, OFFSET))
 def package_activity_list(ctx: ActionContext, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """A dataset's changes, newest first, from its revision history."""
+    """A dataset's published versions, newest first (``version``: the public number).
+
+    Versions that were never public (drafts, changes awaiting review, private periods) are
+    left out, and each version's ``changes`` are against the previous published one (issue
+    15). Members of the owning agency get every change, with its internal ``revision``.
+    """
     name_or_id = str_param(params, "id", required=True)
     page = page_params(params, default_limit=31, maximum=100)
     with ctx.catalogue.sessions() as session:
         ds = readable_dataset(session, ctx.principal, name_or_id)
-        revisions = list_revisions(session, ds.id, limit=page.limit, offset=page.offset)
-        return [{
-            "id": rev.id,
-            "timestamp": to_iso(rev.created_at),
-            "user_id": rev.actor,
-            "object_id": ds.id,
-            "activity_type": ACTIVITY_TYPES.get(rev.action, "changed package"),
-            "data": {"package": rev.snapshot},
-            # dulieumo additions
-            "revision": rev.number,
-            "action": rev.action,
-            "changed_object_id": rev.object_id,
-            "message": rev.message,
-            "changes": rev.changes,
-        } for rev in revisions]
+        if ctx.principal.can("dataset.read_private", ds.owner_org_id):
+            return [_activity(ds.id, rev.id, rev.created_at, rev.actor, rev.action,
+                              rev.snapshot, rev.message, rev.changes, rev.published_number)
+                    | {"revision": rev.number, "changed_object_id": rev.object_id}
+                    for rev in list_revisions(session, ds.id, limit=page.limit,
+                                              offset=page.offset)]
+        return [_activity(ds.id, v.id, v.created_at, v.actor, v.action, v.snapshot,
+                          v.message, v.changes, v.number)
+                for v in published_versions(session, ds.id, limit=page.limit,
+                                            offset=page.offset)]
+
+
+def _activity(dataset_id: str, activity_id: str, at: datetime, actor: str, kind: str,
+              snapshot: dict[str, Any], message: str, changes: list[Any],
+              version: int | None) -> dict[str, Any]:
+    return {
+        "id": activity_id,
+        "timestamp": to_iso(at),
+        "user_id": actor,
+        "object_id": dataset_id,
+        "activity_type": ACTIVITY_TYPES.get(kind, "changed package"),
+        "data": {"package": snapshot},
+        # dulieumo additions
+        "version": version,  # the public version number (None: never public)
+        "action": kind,
+        "message": message,
+        "changes": changes,
+    }

@@ -2,6 +2,10 @@
 
 Both the current page and a version page render the package dict (``package_dict`` now, or
 the revision's snapshot), so a version page shows exactly what was published then.
+
+Version numbers here are public ones (:func:`catalogue.history.service.published_versions`):
+only versions that were public are numbered, reachable, listed and cited, so a harvested draft
+or an edit awaiting review never becomes public when a later version is approved (issue 15).
 """
 
 from __future__ import annotations
@@ -20,8 +24,13 @@ from catalogue import citations
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.package_cache import cached_packages
 from catalogue.errors import NotFound
-from catalogue.history.model import Revision
-from catalogue.history.service import count_revisions, get_revision, list_revisions
+from catalogue.history.service import (
+    PublishedVersion,
+    count_published,
+    get_published,
+    latest_published_number,
+    published_versions,
+)
 from catalogue.quality.service import quality_for_package
 from licenses import get_license
 from portal.i18n import is_english
@@ -50,17 +59,22 @@ def absolute(path: str) -> str:
     return catalogue().site_url.rstrip("/") + path
 
 
-def version_url(name: str, number: int) -> str:
+def version_url(name: str, number: int | None) -> str:
+    """The permanent URL of published version ``number`` (the dataset's page before any)."""
+    if number is None:
+        return absolute(url_for("dataset.show", name=name))
     return absolute(url_for("dataset.version", name=name, number=number))
 
 
-def current_version(session: Session, ds: Dataset) -> int:
-    return max(1, count_revisions(session, ds.id))
+def current_version(session: Session, ds: Dataset) -> int | None:
+    """The public number of the newest published version; None while nothing was public
+    (a draft or a private dataset, seen by its agency)."""
+    return latest_published_number(session, ds.id) or None
 
 
-def citation_of(pkg: dict[str, Any], number: int, english: bool | None = None
+def citation_of(pkg: dict[str, Any], number: int | None, english: bool | None = None
                 ) -> citations.Citation:
-    """The citation of version ``number``, accessed today (the catalogue's clock)."""
+    """The citation of published version ``number``, accessed today (the catalogue's clock)."""
     english = is_english() if english is None else english
     settings = catalogue().settings
     publisher = str(settings["site_title_en"] if english and settings.get("site_title_en")
@@ -70,7 +84,7 @@ def citation_of(pkg: dict[str, Any], number: int, english: bool | None = None
         accessed=catalogue().clock.now().date(), publisher=publisher, english=english)
 
 
-def json_ld(pkg: dict[str, Any], number: int) -> Markup:
+def json_ld(pkg: dict[str, Any], number: int | None) -> Markup:
     """schema.org ``Dataset`` for search engines and Google Dataset Search."""
     org = pkg.get("organization") or {}
     doc: dict[str, Any] = {
@@ -80,7 +94,7 @@ def json_ld(pkg: dict[str, Any], number: int) -> Markup:
         "description": (pkg.get("notes") or pkg.get("title") or "")[:5000],
         "url": absolute(url_for("dataset.show", name=pkg["name"])),
         "identifier": version_url(pkg["name"], number),
-        "version": str(number),
+        **({"version": str(number)} if number is not None else {}),
         "keywords": [t["name"] for t in pkg.get("tags", [])],
         "dateCreated": pkg.get("metadata_created"),
         "dateModified": pkg.get("metadata_modified"),
@@ -138,8 +152,8 @@ def download_href(name: str, res: dict[str, Any], number: int | None) -> str:
                    resource_id=res["id"], filename=filename)
 
 
-def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: int, *,
-                   latest: int, revision: Revision | None = None) -> str:
+def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: int | None, *,
+                   latest: int | None, revision: PublishedVersion | None = None) -> str:
     lic = get_license(pkg.get("license_id") or "")
     cite = citation_of(pkg, number)
     english = is_english()
@@ -153,7 +167,7 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
         citation_vi=citations.vietnamese_text(citation_of(pkg, number, english=False)),
         citation_apa=citations.apa(cite),
         json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds),
-        history=list_revisions(session, ds.id, limit=5) if revision is None else [],
+        history=published_versions(session, ds.id, limit=5) if revision is None else [],
         quality=quality_for_package(session, pkg, catalogue().clock.now())
         if revision is None else None,
         canonical=absolute(url_for("dataset.show", name=ds.name)) if revision is None else
@@ -169,16 +183,17 @@ def show(name: str) -> str:
         return render_dataset(session, ds, pkg, latest, latest=latest)
 
 
-def _revision(session: Session, ds: Dataset, number: int) -> Revision:
+def _revision(session: Session, ds: Dataset, number: int) -> PublishedVersion:
+    """Published version ``number``; any other (never public) version is not found."""
     try:
-        return get_revision(session, ds.id, number)
+        return get_published(session, ds.id, number)
     except NotFound:
         abort(404)
 
 
 @bp.get("/dataset/<name>/v/<int:number>")
 def version(name: str, number: int) -> str:
-    """A permanent version: the metadata as it was, with its files by sha256."""
+    """A permanent published version: the metadata as it was, with its files by sha256."""
     with reading() as session:
         ds = visible_dataset(session, name)
         revision = _revision(session, ds, number)
@@ -188,16 +203,16 @@ def version(name: str, number: int) -> str:
 
 @bp.get("/dataset/<name>/history")
 def history(name: str) -> str:
-    """Every change, newest first, with field-level diffs."""
+    """Every published version, newest first, with field-level diffs between them."""
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
     with reading() as session:
         ds = visible_dataset(session, name)
-        total = count_revisions(session, ds.id)
-        revisions = list_revisions(session, ds.id, limit=HISTORY_PAGE,
-                                   offset=(page - 1) * HISTORY_PAGE)
+        total = count_published(session, ds.id)
+        revisions = published_versions(session, ds.id, limit=HISTORY_PAGE,
+                                       offset=(page - 1) * HISTORY_PAGE)
         return render_template("history.html", ds=ds, revisions=revisions, total=total,
                                page=page, pages=max(1, -(-total // HISTORY_PAGE)),
                                shown=shown_change)
@@ -213,7 +228,7 @@ def shown_change(value: Any) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def _citation_download(pkg: dict[str, Any], number: int, fmt: str) -> Response:
+def _citation_download(pkg: dict[str, Any], number: int | None, fmt: str) -> Response:
     if fmt not in citations.FORMATS:
         abort(404)
     render, mimetype, ext = citations.FORMATS[fmt]

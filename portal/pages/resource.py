@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import resource_dict
 from catalogue.errors import NotFound
-from catalogue.history.service import get_revision
+from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
 from portal.i18n import format_day
@@ -43,8 +43,8 @@ def _resource(ds: Dataset, resource_id: str) -> dict[str, Any]:
 
 def _version_resource(session: Session, ds: Dataset, number: int,
                       resource_id: str) -> dict[str, Any]:
-    try:
-        snapshot = get_revision(session, ds.id, number).snapshot
+    try:  # published versions only: a draft's files were never public (issue 15)
+        snapshot = get_published(session, ds.id, number).snapshot
     except NotFound:
         abort(404)
     resources: list[dict[str, Any]] = snapshot.get("resources", [])
