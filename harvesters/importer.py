@@ -25,10 +25,11 @@ from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.harvest.model import HarvestObject
+from catalogue.organizations.service import get_organization
 from catalogue.privacy import screen_file, screen_metadata
-from catalogue.privacy.hold import hold_for_review, hold_message
 from catalogue.privacy.screen import Finding
-from catalogue.review.service import submit_harvested
+from catalogue.publishing.gate import Decision, Held, Pending, decide, screen_of, source_principal
+from catalogue.review.service import hold_harvested, submit_harvested
 from catalogue.validation import (
     ValidationLimits,
     build_datapackage,
@@ -248,7 +249,7 @@ def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict
         # What the source marks non-public never comes out open (Law on Data Art. 13).
         "access_class": harvested_access_class(source_public=source_public,
                                                source_default=source.access_class),
-        "state": "draft" if source.publish == "review" else "active",
+        "state": "active",  # what the record asks for; the publishing gate decides
         "extras": {**{k: str(v) for k, v in record.extras.items()},
                    "source_system": source.title or source.name, "source_type": source.type,
                    **({"source_created": record.created} if record.created else {}),
@@ -356,23 +357,23 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                 log.append(f"access class kept at {existing.access_class} "
                            f"(the source says {data['access_class']})")
                 del data["access_class"]
-            findings, where = _screen(ctx, prepared, data)
-            if findings:
+            decision = _decide(ctx, uow, record, existing, data, prepared)
+            if isinstance(decision, Held):
                 data["name"] = existing.name if existing is not None else _unique_name(
                     uow, record.name or record.title, ctx.source.name)
-                queued = hold_for_review(uow, data, source=ctx.source.name, findings=findings,
-                                         resource=", ".join(where))
+                queued = hold_harvested(uow, data, source=ctx.source.name, held=decision)
                 held = find_dataset(uow, ctx.source.name, record.identifier)
                 uow.session.add(_object(
-                    ctx, record.identifier, "skipped", stage="privacy",
+                    ctx, record.identifier, "skipped",
+                    stage="privacy" if decision.personal_data else "hold",
                     dataset_id=held.id if held is not None else None,
-                    reason=hold_message(findings, ", ".join(where))
+                    reason=decision.message()
                     + (f"\nreview item {queued.id}" if queued is not None else ""), log=log))
                 uow.commit()
                 if held is not None:
                     ctx.touched.append(held.id)
                 return "skipped"
-            if ctx.source.publish == "review":
+            if isinstance(decision, Pending):
                 return _queue_for_review(ctx, uow, record, existing, data, message, log)
             if existing is None:
                 data["name"] = _unique_name(uow, record.name or record.title, ctx.source.name)
@@ -390,6 +391,22 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             uow.commit()
             ctx.touched.append(dataset.id)
     return outcome
+
+
+def _decide(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord, existing: Dataset | None,
+            data: dict[str, Any], prepared: list[Prepared]) -> Decision:
+    """Ask the publishing gate, as every door does (issue 15): the source acts as its agency's
+    admin with ``publish = "auto"``, as an editor with ``"review"``; personal data in the files
+    or metadata, and the record's own hold reasons, hold it."""
+    findings, where = _screen(ctx, prepared, data)
+    org_id = get_organization(uow.session, str(data["owner_org"])).id
+    before = package_dict(existing, ctx.catalogue.site_url) if existing is not None else None
+    return decide(source_principal(ctx.source.name, org_id,
+                                   publishes=ctx.source.publish == "auto"),
+                  org_id=org_id, before=before, after=data,
+                  screen=screen_of(findings, where),
+                  # Unknown licences, access rights that are not public: set by the mapping.
+                  hold_reasons=getattr(record, "hold_reasons", ()))
 
 
 def _queue_for_review(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,

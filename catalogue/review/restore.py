@@ -18,7 +18,7 @@ from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
 from catalogue.errors import NotAuthorized
 from catalogue.history.service import get_revision
-from catalogue.privacy.gate import publication_screen
+from catalogue.publishing.gate import Held, Publish
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 
@@ -63,14 +63,13 @@ def restore_version(uow: UnitOfWork, principal: Principal, name_or_id: str,
     if data.get("owner_org") and not principal.can("dataset.publish", data["owner_org"]):
         raise NotAuthorized("Access denied: that version belongs to another agency")
     current = package_dict(ds, uow.catalogue.site_url)
-    screen = publication_screen(uow.catalogue.files, {**current, **data}, before=current,
-                                this_year=uow.clock.now().year)
-    if screen.held:
+    decision = review.gate(uow, principal, ds.owner_org_id, current, {**current, **data})
+    if not isinstance(decision, Publish):  # Held (a restorer may publish: never Pending)
         item = review.propose_change(uow, ds, data, submitted_by=principal.name,
-                                     message=f"{screen.message()}\n\nRestore version {number}",
-                                     source="restore", trusted=True)
-        audit.record_unit(uow, "privacy.hold", f"dataset:{ds.name}",
-                          {"item": item.id, "source": "restore", "version": number})
+                                     message=f"Restore version {number}", source="restore",
+                                     trusted=True)
+        if isinstance(decision, Held):
+            review.hold(uow, item, decision)
         return item
     restored = datasets.update_dataset(uow, ds.id, data, message=f"Restored version {number}",
                                        trusted=True)

@@ -4,11 +4,15 @@ Editors create drafts and submit them; their changes to a published dataset wait
 ``change`` item, so the public keeps seeing the published version until an admin approves.
 Approving applies the change through the dataset service (history, audit, reindex follow).
 Sơn La 20/2023 Điều 9: data is checked before it is published.
+
+Whether a change applies now, waits or is held is not decided here but by the one publishing
+gate (:func:`catalogue.publishing.gate.decide`); every function below that changes a dataset
+asks it and acts on the answer, whichever door (API, workspace, harvest, restore) called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +22,7 @@ from catalogue import audit
 from catalogue.accounts.principal import Principal
 from catalogue.context import Catalogue, UnitOfWork
 from catalogue.datasets import service as datasets
-from catalogue.datasets.model import Dataset
+from catalogue.datasets.model import Dataset, Resource
 from catalogue.datasets.serialize import package_dict
 from catalogue.errors import Conflict, NotAuthorized, NotFound, ValidationError
 from catalogue.files.store import StoredFile
@@ -31,6 +35,8 @@ from catalogue.privacy.gate import (
     package_after,
     publication_screen,
 )
+from catalogue.privacy.screen import Finding
+from catalogue.publishing.gate import Decision, Held, Pending, Publish, decide, screen_of
 from catalogue.review.model import ReviewItem
 
 # What the owning agency sees for each dataset on its dashboard.
@@ -102,17 +108,22 @@ def create_as(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) ->
     if org_id is None and not principal.sysadmin:
         raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
     _require(principal, "dataset.create", org_id)
-    if principal.can("dataset.publish", org_id):
-        screen = _screen(uow, data)
-        if not screen.held:
-            return datasets.create_dataset(uow, data)
-        ds = datasets.create_dataset(uow, {**data, "state": "draft"})
-        _hold(uow, _submit_draft(uow, ds, principal.name, "", "api"), screen)
-        return ds
+    decision = gate(uow, principal, org_id, None, data)
+    if isinstance(decision, Publish):
+        return datasets.create_dataset(uow, data)
     ds = datasets.create_dataset(uow, {**data, "state": "draft"})
-    if data.get("state", "active") == "active":
-        _submit_draft(uow, ds, principal.name, "", "api")
+    item = _submit_draft(uow, ds, principal.name, "", "api")
+    if isinstance(decision, Held):
+        hold(uow, item, decision)
     return ds
+
+
+def gate(uow: UnitOfWork, principal: Principal, org_id: str | None,
+         before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> Decision:
+    """The publishing gate's answer for a change from ``before`` to ``after``, with what
+    it would newly make public screened for personal data."""
+    return decide(principal, org_id=org_id, before=before, after=after,
+                  screen=_screen(uow, after, before=before))
 
 
 def edit_dataset(uow: UnitOfWork, principal: Principal, name_or_id: str,
@@ -126,25 +137,27 @@ def edit_dataset(uow: UnitOfWork, principal: Principal, name_or_id: str,
         _require(principal, "dataset.update", new_org)
     if "state" in changes and changes["state"] != ds.state:
         raise ValidationError({"state": ["Publish through review, withdraw by deleting"]})
-    if ds.state == "active" and not principal.can("dataset.publish", ds.owner_org_id):
-        return propose_change(uow, ds, changes, submitted_by=principal.name, message=message)
     return update_screened(uow, principal, ds, changes, message=message)
 
 
 def update_screened(uow: UnitOfWork, principal: Principal, ds: Dataset,
-                    changes: Mapping[str, Any], *, message: str = "") -> Dataset | ReviewItem:
-    """Apply a publisher's patch at once, unless it would newly make personal data public
-    (opening a private dataset, publishing a draft, text with ID numbers): then it waits as a
-    held change for a release with a justification (issue 9)."""
+                    changes: Mapping[str, Any], *, message: str = "",
+                    source: str = "workspace") -> Dataset | ReviewItem:
+    """Apply a patch as the gate decides: at once (drafts, an admin's clean change), as a
+    pending change (an editor's change to a published dataset), or held when it would newly
+    make personal data public (opening a private dataset, publishing a draft, text with ID
+    numbers) until a release with a justification (issue 9)."""
     from catalogue.datasets.schema import clean_dataset
 
     clean_dataset({"name": ds.name, **changes}, partial=True)  # malformed input: refused first
     current = package_dict(ds, uow.catalogue.site_url)
-    screen = _screen(uow, package_after(current, changes), before=current)
-    if not screen.held:
+    decision = gate(uow, principal, ds.owner_org_id, current, package_after(current, changes))
+    if isinstance(decision, Publish):
         return datasets.update_dataset(uow, ds.id, changes, partial=True, message=message)
-    item = propose_change(uow, ds, changes, submitted_by=principal.name, message=message)
-    _hold(uow, item, screen)
+    item = propose_change(uow, ds, changes, submitted_by=principal.name, message=message,
+                          source=source)
+    if isinstance(decision, Held):
+        hold(uow, item, decision)
     return item
 
 
@@ -164,6 +177,31 @@ def propose_change(uow: UnitOfWork, ds: Dataset, changes: Mapping[str, Any], *,
     uow.session.flush()
     audit.record_unit(uow, "review.submit", f"dataset:{ds.name}",
                       {"item": item.id, "kind": "change", "source": source})
+    return item
+
+
+def add_upload(uow: UnitOfWork, principal: Principal, ds: Dataset, fields: Mapping[str, Any],
+               upload: datasets.Upload, personal_data: Sequence[Finding], *,
+               source: str = "workspace") -> Resource | ReviewItem:
+    """Attach a checked upload as the gate decides: at once (drafts, an admin's clean file),
+    as a pending change, or held when the file's personal data would be published (issue 9).
+
+    ``personal_data`` is what the upload check found in the file (kinds, columns, rows).
+    """
+    title = str(fields.get("name") or upload.filename)
+    pending = {**fields, "filename": upload.filename, "sha256": upload.stored.sha256,
+               "size": upload.stored.size, "mimetype": upload.mimetype}
+    current = package_dict(ds, uow.catalogue.site_url)
+    decision = decide(principal, org_id=ds.owner_org_id, before=current,
+                      after=package_after(current, {"resources_add": [pending]}),
+                      screen=screen_of(personal_data, [title]))
+    if isinstance(decision, Publish):
+        return datasets.create_resource(uow, ds.id, fields, upload=upload, trusted=True)
+    item = propose_change(uow, ds, {"resources_add": [pending]}, submitted_by=principal.name,
+                          source=source, message="" if isinstance(decision, Held)
+                          else f"Thêm tài nguyên {title}")
+    if isinstance(decision, Held):
+        hold(uow, item, decision)
     return item
 
 
@@ -206,7 +244,8 @@ def get_item(session: Session, item_id: str) -> ReviewItem:
     return item
 
 
-def _decide(uow: UnitOfWork, principal: Principal, item_id: str) -> tuple[ReviewItem, Dataset]:
+def _deciding(uow: UnitOfWork, principal: Principal, item_id: str
+              ) -> tuple[ReviewItem, Dataset]:
     item = get_item(uow.session, item_id)
     ds = datasets.get_dataset(uow.session, item.dataset_id)
     _require(principal, "dataset.publish", ds.owner_org_id)
@@ -221,20 +260,36 @@ def _screen(uow: UnitOfWork, after: Mapping[str, Any], *,
                               this_year=uow.clock.now().year)
 
 
-def _hold(uow: UnitOfWork, item: ReviewItem, screen: PublicationScreen) -> None:
-    """Mark an item as held for personal data (kinds, columns, rows; never values)."""
-    item.message = screen.message() + (f"\n\n{item.message}" if item.message else "")
+def hold(uow: UnitOfWork, item: ReviewItem, held: Held) -> None:
+    """Mark an item as held: personal data (kinds, columns, rows; never values) and the
+    source's reasons, named in its message."""
+    item.message = held.message() + (f"\n\n{item.message}" if item.message else "")
     ds = uow.session.get(Dataset, item.dataset_id)
-    audit.record_unit(uow, "privacy.hold", f"dataset:{ds.name if ds else item.dataset_id}",
-                      {"item": item.id, "source": item.source})
+    audit.record_unit(uow, "privacy.hold" if held.personal_data else "review.hold",
+                      f"dataset:{ds.name if ds else item.dataset_id}",
+                      {"item": item.id, "source": item.source, "reasons": list(held.reasons)})
 
 
 def _item_screen(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> PublicationScreen:
     """What approving ``item`` would newly make public, screened as it stands now."""
+    current, after = _item_change(uow, item, ds)
+    return _screen(uow, after, before=current)
+
+
+def _item_change(uow: UnitOfWork, item: ReviewItem,
+                 ds: Dataset) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The package now and as approving ``item`` would leave it."""
     current = package_dict(ds, uow.catalogue.site_url)
     after = ({**current, "state": "active"} if item.kind == "publish"
              else package_after(current, item.proposed or {}))
-    return _screen(uow, after, before=current)
+    return current, after
+
+
+def _item_decision(uow: UnitOfWork, principal: Principal, item: ReviewItem,
+                   ds: Dataset) -> Decision:
+    """The gate's answer for approving ``item`` (a reviewer who may publish: never Pending)."""
+    current, after = _item_change(uow, item, ds)
+    return gate(uow, principal, ds.owner_org_id, current, after)
 
 
 def publication_hold(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> str | None:
@@ -254,7 +309,7 @@ def approve(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str
     admin releases it (``personal_data_released``, from :func:`catalogue.privacy.hold.release`
     which records the justification).
     """
-    item, ds = _decide(uow, principal, item_id)
+    item, ds = _deciding(uow, principal, item_id)
     if not personal_data_released:
         held = publication_hold(uow, item, ds)
         if held is not None:
@@ -266,13 +321,15 @@ def approve_or_hold(uow: UnitOfWork, principal: Principal, item_id: str, *,
                     comment: str = "") -> Dataset | ReviewItem:
     """Approve, or, when personal data would become public, keep the item in the queue
     marked as held (for the reviewer's "approve" button and an admin's direct publish)."""
-    item, ds = _decide(uow, principal, item_id)
+    item, ds = _deciding(uow, principal, item_id)
     if is_hold(item.message):
         return item
-    screen = _item_screen(uow, item, ds)
-    if screen.held:
-        _hold(uow, item, screen)
+    decision = _item_decision(uow, principal, item, ds)
+    if isinstance(decision, Held):
+        hold(uow, item, decision)
         return item
+    if isinstance(decision, Pending):  # not reached: _deciding required dataset.publish
+        raise NotAuthorized(f"Access denied: user {principal.name} may not publish")
     return _apply(uow, principal, item, ds, comment)
 
 
@@ -328,7 +385,7 @@ def reject(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str)
     """Send it back with a comment the editor sees; the dataset is unchanged."""
     if not comment.strip():
         raise ValidationError({"comment": ["Missing value: say what to fix"]})
-    item, ds = _decide(uow, principal, item_id)
+    item, ds = _deciding(uow, principal, item_id)
     item.status, item.decided_by, item.decided_at = "rejected", principal.name, uow.clock.now()
     item.comment = comment.strip()
     audit.record_unit(uow, "review.reject", f"dataset:{ds.name}",
@@ -417,3 +474,16 @@ def submit_harvested(uow: UnitOfWork, data: Mapping[str, Any], *, source: str,
         return None
     return propose_change(uow, ds, patch, submitted_by=by, message=message, source=by,
                           trusted=True)
+
+
+def hold_harvested(uow: UnitOfWork, data: Mapping[str, Any], *, source: str,
+                   held: Held) -> ReviewItem | None:
+    """Queue a harvested record the gate held, its message naming why (personal data found in
+    its files or metadata, the source's reasons). None if a published dataset would not
+    change."""
+    item = submit_harvested(uow, data, source=source, message=held.message())
+    if item is not None:
+        audit.record_unit(uow, "privacy.hold" if held.personal_data else "review.hold",
+                          f"dataset:{data.get('name')}",
+                          {"item": item.id, "source": source, "reasons": list(held.reasons)})
+    return item

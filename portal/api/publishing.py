@@ -4,6 +4,10 @@ Whoever may publish in the owning organization (its admins, sysadmins) changes d
 once, and so does anyone on a draft. An editor's new dataset starts as a draft submitted for
 review; an editor's change to a published dataset waits as a review item
 (:mod:`catalogue.review.service`), so the public keeps seeing the published version.
+
+None of that is decided here: each action asks the publishing gate
+(:func:`catalogue.publishing.gate.decide`, the same one the workspace and harvests ask) and
+maps its answer — publish, pending, held — onto CKAN's actions.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from catalogue.context import UnitOfWork
 from catalogue.datasets import service as datasets
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datasets.schema import clean_resource
+from catalogue.datasets.serialize import package_dict
 from catalogue.errors import ValidationError
+from catalogue.privacy.gate import package_after
 from catalogue.privacy.hold import hold_message
+from catalogue.publishing.gate import Decision, Held, Publish, decide, may_publish, screen_of
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from portal.api.auth import require
@@ -27,22 +34,19 @@ from portal.workspace.uploads import CheckedUpload
 REPLACED_LISTS: dict[str, Any] = {"tags": [], "groups": [], "extras": [], "resources": []}
 
 
-def publishes(principal: Principal, org_id: str | None) -> bool:
-    """Whether ``principal``'s changes in ``org_id`` go live without review."""
-    return principal.can("dataset.publish", org_id)
+def _resource_decision(uow: UnitOfWork, principal: Principal, ds: Dataset,
+                       resources: list[dict[str, Any]],
+                       checked: CheckedUpload | None = None) -> Decision:
+    """The gate's answer for ``ds`` with this resource list (an upload's findings screened).
 
-
-def direct(principal: Principal, ds: Dataset) -> bool:
-    """Drafts change at once; published datasets only for those who may publish."""
-    return ds.state != "active" or publishes(principal, ds.owner_org_id)
-
-
-def held_upload(ds: Dataset, checked: CheckedUpload | None) -> bool:
-    """Whether an upload to ``ds`` must wait for review because it holds personal data.
-
-    Drafts are not public: the file joins them, and the dataset's own review comes later.
+    Drafts are not public: a file joins them at once, and the dataset's own review comes
+    later; a published dataset's file with personal data is held (issue 9).
     """
-    return checked is not None and bool(checked.personal_data) and ds.state == "active"
+    current = package_dict(ds, uow.catalogue.site_url)
+    found = checked.personal_data if checked is not None else ()
+    name = checked.upload.filename if checked is not None else ""
+    return decide(principal, org_id=ds.owner_org_id, before=current,
+                  after={**current, "resources": resources}, screen=screen_of(found, [name]))
 
 
 def pending(item: ReviewItem) -> dict[str, Any]:
@@ -74,10 +78,10 @@ def change_package(uow: UnitOfWork, principal: Principal, name_or_id: str,
     changes = dict(data) if partial else _replacement(ds, data)
     if changes.get("state") == ds.state:
         del changes["state"]  # clients send whole dicts back; an unchanged state is no request
-    if publishes(principal, ds.owner_org_id):
-        # Publishing a draft or opening a private dataset makes its data public: screened
-        # for personal data first, held for release with a justification on a hit (issue 9).
-        return review.update_screened(uow, principal, ds, changes)
+    if may_publish(principal, ds.owner_org_id):
+        # Publishers may change the state too (publish a draft by patching it): the gate
+        # screens what that makes public and holds it on a hit (issue 9).
+        return review.update_screened(uow, principal, ds, changes, source="api")
     return review.edit_dataset(uow, principal, ds.id, changes)
 
 
@@ -104,38 +108,42 @@ def _propose_resources(uow: UnitOfWork, principal: Principal, ds: Dataset,
 def add_resource(uow: UnitOfWork, principal: Principal, ds: Dataset, fields: dict[str, Any],
                  checked: CheckedUpload | None) -> Resource | ReviewItem:
     """``resource_create``: at once, or as a pending change of a published dataset (always,
-    when the file holds personal data: issue 9)."""
-    held = held_upload(ds, checked)
-    if direct(principal, ds) and not held:
-        return datasets.create_resource(uow, ds.id, fields, trusted=checked is not None,
-                                        upload=checked.upload if checked else None)
-    title = str(fields.get("name") or (checked.upload.filename if checked else fields.get("url")))
+    when the file holds personal data: issue 9), as the gate decides."""
     if checked is not None:
-        upload = {**fields, "filename": checked.upload.filename,
-                  "sha256": checked.upload.stored.sha256, "size": checked.upload.stored.size,
-                  "mimetype": checked.upload.mimetype}
-        return review.propose_change(uow, ds, {"resources_add": [upload]},
-                                     submitted_by=principal.name, source="api",
-                                     message=hold_message(checked.personal_data, title)
-                                     if held else f"Thêm tài nguyên {title}")
+        return review.add_upload(uow, principal, ds, fields, checked.upload,
+                                 checked.personal_data, source="api")
     clean_resource(fields)  # refuse bad input now, not at approval
     if not fields.get("url"):
         raise ValidationError({"url": ["Missing value: give a url or upload a file"]})
     resources = [resource_fields(r) for r in ds.resources] + [fields]
-    return _propose_resources(uow, principal, ds, resources, f"Thêm tài nguyên {title}")
+    current = package_dict(ds, uow.catalogue.site_url)
+    decision = review.gate(uow, principal, ds.owner_org_id, current,
+                           package_after(current, {"resources": resources}))
+    if isinstance(decision, Publish):
+        return datasets.create_resource(uow, ds.id, fields)
+    title = str(fields.get("name") or fields.get("url"))
+    item = _propose_resources(uow, principal, ds, resources, f"Thêm tài nguyên {title}")
+    if isinstance(decision, Held):
+        review.hold(uow, item, decision)
+    return item
 
 
 def change_resource(uow: UnitOfWork, principal: Principal, res: Resource, fields: dict[str, Any],
                     checked: CheckedUpload | None, *, partial: bool) -> Resource | ReviewItem:
     """``resource_update``/``resource_patch``: at once, or as a pending change."""
     ds = datasets.get_dataset(uow.session, res.dataset_id)
-    if held_upload(ds, checked):
+    clean_resource(fields)
+    base = resource_fields(res) if partial else {"id": res.id, "url": res.url}
+    resources = [{**base, **fields, "id": res.id} if r.id == res.id else resource_fields(r)
+                 for r in ds.resources]
+    decision = _resource_decision(uow, principal, ds, resources, checked)
+    if isinstance(decision, Held):
         assert checked is not None
         raise ValidationError({"upload": [
             hold_message(checked.personal_data, checked.upload.filename) + "\nA published "
             "dataset's file with personal data is not replaced in place: add it with "
             "resource_create, where it waits for an administrator's review"]})
-    if direct(principal, ds):
+    if isinstance(decision, Publish):
         return datasets.update_resource(uow, res.id, fields, partial=partial,
                                         trusted=checked is not None,
                                         upload=checked.upload if checked else None)
@@ -143,18 +151,14 @@ def change_resource(uow: UnitOfWork, principal: Principal, res: Resource, fields
         raise ValidationError({"upload": [
             "A published dataset's file is replaced through review: add the new file with "
             "resource_create, then delete the old one"]})
-    clean_resource(fields)
-    base = resource_fields(res) if partial else {"id": res.id, "url": res.url}
-    resources = [{**base, **fields, "id": res.id} if r.id == res.id else resource_fields(r)
-                 for r in ds.resources]
     return _propose_resources(uow, principal, ds, resources, f"Sửa tài nguyên {res.name}")
 
 
 def remove_resource(uow: UnitOfWork, principal: Principal, res: Resource) -> ReviewItem | None:
     """``resource_delete``: at once, or as a pending change."""
     ds = datasets.get_dataset(uow.session, res.dataset_id)
-    if direct(principal, ds):
+    resources = [resource_fields(r) for r in ds.resources if r.id != res.id]
+    if isinstance(_resource_decision(uow, principal, ds, resources), Publish):
         datasets.delete_resource(uow, res.id)
         return None
-    resources = [resource_fields(r) for r in ds.resources if r.id != res.id]
     return _propose_resources(uow, principal, ds, resources, f"Xoá tài nguyên {res.name}")

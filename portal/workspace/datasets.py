@@ -14,7 +14,6 @@ from catalogue.datasets.model import Dataset
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.history.service import list_revisions
 from catalogue.privacy.gate import is_hold
-from catalogue.privacy.hold import hold_message
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from catalogue.review.restore import restore_version
@@ -129,7 +128,8 @@ def edit(name: str) -> Any:
 @bp.route("/<name>/resource", methods=["POST"])
 @login_required
 def upload(name: str) -> Response:
-    """Upload a file: straight onto drafts (and for admins), as a pending change otherwise."""
+    """Upload a file: straight onto drafts (and for admins), as a pending change otherwise,
+    held when it would publish personal data (the publishing gate decides, issue 15)."""
     principal = current_principal()
     catalogue = catalogue_of()
     with catalogue.sessions() as session:
@@ -137,31 +137,17 @@ def upload(name: str) -> Response:
         _readable(principal, ds)
         if not principal.can("dataset.update", ds.owner_org_id):
             abort(403)
-        direct = ds.state != "active" or principal.can("dataset.publish", ds.owner_org_id)
     try:
         checked = check_upload(catalogue, request.files.get("file"))
         fields = {"name": request.form.get("name", "") or checked.upload.filename,
                   "description": request.form.get("description", ""),
                   "format": checked.format, "validation_status": checked.validation_status,
                   "validation_report": checked.validation_report}
-        # Personal data on a published dataset waits for review, whoever uploads (issue 9).
-        direct = direct and not (checked.personal_data and ds.state == "active")
         with unit() as uow:
-            if direct:
-                datasets.create_resource(uow, ds.id, fields, upload=checked.upload, trusted=True)
-            else:
-                upload_fields = {**fields, "filename": checked.upload.filename,
-                                 "sha256": checked.upload.stored.sha256,
-                                 "size": checked.upload.stored.size,
-                                 "mimetype": checked.upload.mimetype}
-                review.propose_change(uow, datasets.get_dataset(uow.session, ds.id),
-                                      {"resources_add": [upload_fields]},
-                                      submitted_by=principal.name,
-                                      message=hold_message(checked.personal_data,
-                                                           str(fields["name"]))
-                                      if checked.personal_data
-                                      else f"Thêm tài nguyên {fields['name']}")
+            result = review.add_upload(uow, principal, datasets.get_dataset(uow.session, ds.id),
+                                       fields, checked.upload, checked.personal_data)
             uow.commit()
+        direct = not isinstance(result, ReviewItem)
     except ValidationError as exc:
         for messages in exc.errors.values():
             for message in messages:
