@@ -265,3 +265,20 @@ def test_a_harvest_with_review_queues_through_the_same_gate(
         assert harvest(catalogue, source, home).counts["updated"] == 1
     assert versions(client, "xa") == [1]  # the re-harvest waits as a change
     assert client.get("/dataset/xa/v/2").status_code == 404
+
+
+def test_the_agency_sees_its_draft_unnumbered_and_its_history_marked(
+        app: Flask, catalogue: Catalogue, org: str) -> None:
+    admin = log_in_admin(app, catalogue, org)
+    admin.post("/workspace/dataset/new", data={
+        "csrf_token": csrf_of(admin, "/workspace/dataset/new"), "name": "nhap",
+        "title": "Bản nháp", "owner_org": org, "license_id": "CC-BY-4.0"})
+    page = admin.get("/dataset/nhap")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/dataset/nhap/v/" not in html
+    assert "version" not in admin.get("/dataset/nhap/cite.bibtex").get_data(as_text=True)
+    admin.post("/workspace/dataset/nhap/publish",
+               data={"csrf_token": csrf_of(admin, "/workspace/dataset/nhap")})
+    workspace = admin.get("/workspace/dataset/nhap").get_data(as_text=True)
+    assert 'href="/dataset/nhap/v/1">Phiên bản 1</a>' in workspace
