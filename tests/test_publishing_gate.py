@@ -282,3 +282,36 @@ def test_the_agency_sees_its_draft_unnumbered_and_its_history_marked(
                data={"csrf_token": csrf_of(admin, "/workspace/dataset/nhap")})
     workspace = admin.get("/workspace/dataset/nhap").get_data(as_text=True)
     assert 'href="/dataset/nhap/v/1">Phiên bản 1</a>' in workspace
+
+
+def test_a_harvested_records_hold_reasons_hold_it_even_with_publish_auto(
+        client: FlaskClient, catalogue: Catalogue, org: str, home: Path,
+        tmp_path: Path) -> None:
+    """The mapping names what the gate must hold for (an unknown licence, access rights that
+    are not public) on the record; an ``auto`` source still publishes nothing of it."""
+    from harvesters.base import Gathered, SourceRecord
+    from harvesters.files import FilesHarvester
+    from harvesters.registry import harvester_types
+    from harvesters.runner import run_source
+
+    class ReasonedFiles(FilesHarvester):
+        def fetch(self, item: Gathered) -> SourceRecord:
+            record = super().fetch(item)
+            record.hold_reasons = ["licence 'giay-phep-rieng' is not known"]  # type: ignore[attr-defined]
+            return record
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "xa.csv").write_text(CLEAN_CSV, encoding="utf-8")
+    (share / "xa.csv.meta.toml").write_text('name = "xa"\ntitle = "Số liệu xã"\n',
+                                            encoding="utf-8")
+    with static_server(share) as url:
+        source = make_source("files", url=url)
+        summary = run_source(catalogue, source, {**harvester_types(), "files": ReasonedFiles},
+                             home / "harvest-locks", sleep=lambda seconds: None)
+    assert summary.counts["skipped"] == 1 and summary.counts["new"] == 0
+    with catalogue.sessions() as session:
+        item = session.query(ReviewItem).one()
+        assert "giay-phep-rieng" in item.message and not is_hold(item.message)
+        assert datasets.get_dataset(session, "xa").state == "draft"
+    assert client.get("/dataset/xa").status_code == 404 and versions(client, "xa") == []
