@@ -118,16 +118,16 @@ def published_versions(session: Session, dataset_id: str, limit: int = 100,
     rows = list(session.scalars(_published_query(dataset_id)
                                 .order_by(Revision.published_number.desc())
                                 .limit(limit + 1).offset(offset)))
-    versions = []
-    for index, rev in enumerate(rows[:limit]):
-        before = rows[index + 1].snapshot if index + 1 < len(rows) else None
-        versions.append(_published(rev, before))
-    return versions
+    return [_published(rev, rows[index + 1] if index + 1 < len(rows) else None)
+            for index, rev in enumerate(rows[:limit])]
 
 
-def _published(rev: Revision, before: dict[str, Any] | None) -> PublishedVersion:
+def _published(rev: Revision, before: Revision | None) -> PublishedVersion:
     assert rev.published_number is not None
-    changes = diff_snapshots(before, rev.snapshot)
+    if before is not None and before.number == rev.number - 1:
+        changes = rev.changes  # nothing unpublished in between: the stored diff is the one
+    else:
+        changes = diff_snapshots(before.snapshot if before is not None else None, rev.snapshot)
     return PublishedVersion(id=rev.id, number=rev.published_number, revision_number=rev.number,
                             action=rev.action, actor=rev.actor, created_at=rev.created_at,
                             message=rev.message, snapshot=rev.snapshot, changes=changes)
@@ -146,7 +146,7 @@ def get_published(session: Session, dataset_id: str, number: int) -> PublishedVe
         raise NotFound(f"Version {number} not found")
     before = session.scalars(_published_query(dataset_id).where(
         Revision.published_number == number - 1)).first() if number > 1 else None
-    return _published(revision, before.snapshot if before is not None else None)
+    return _published(revision, before)
 
 
 def list_revisions(session: Session, dataset_id: str, limit: int = 100,
