@@ -270,12 +270,6 @@ def hold(uow: UnitOfWork, item: ReviewItem, held: Held) -> None:
                       {"item": item.id, "source": item.source, "reasons": list(held.reasons)})
 
 
-def _item_screen(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> PublicationScreen:
-    """What approving ``item`` would newly make public, screened as it stands now."""
-    current, after = _item_change(uow, item, ds)
-    return _screen(uow, after, before=current)
-
-
 def _item_change(uow: UnitOfWork, item: ReviewItem,
                  ds: Dataset) -> tuple[dict[str, Any], dict[str, Any]]:
     """The package now and as approving ``item`` would leave it."""
@@ -292,13 +286,14 @@ def _item_decision(uow: UnitOfWork, principal: Principal, item: ReviewItem,
     return gate(uow, principal, ds.owner_org_id, current, after)
 
 
-def publication_hold(uow: UnitOfWork, item: ReviewItem, ds: Dataset) -> str | None:
+def publication_hold(uow: UnitOfWork, principal: Principal, item: ReviewItem,
+                     ds: Dataset) -> str | None:
     """Why approving ``item`` must wait for a release, or None: the item is a hold already,
-    or what it would make public holds personal data."""
+    or the gate holds what it would make public (screened as it stands now)."""
     if is_hold(item.message):
         return item.message
-    screen = _item_screen(uow, item, ds)
-    return screen.message() if screen.held else None
+    decision = _item_decision(uow, principal, item, ds)
+    return decision.message() if isinstance(decision, Held) else None
 
 
 def approve(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str = "",
@@ -311,7 +306,7 @@ def approve(uow: UnitOfWork, principal: Principal, item_id: str, *, comment: str
     """
     item, ds = _deciding(uow, principal, item_id)
     if not personal_data_released:
-        held = publication_hold(uow, item, ds)
+        held = publication_hold(uow, principal, item, ds)
         if held is not None:
             raise PersonalDataHeld(item.id, held)
     return _apply(uow, principal, item, ds, comment)
@@ -344,7 +339,8 @@ def publish_now(uow: UnitOfWork, principal: Principal, name_or_id: str) -> Datas
     _require(principal, "dataset.publish", ds.owner_org_id)
     earlier = _open_item(uow.session, ds.id, "publish")
     if earlier is not None and is_hold(earlier.message):
-        if earlier.submitted_by.startswith("harvest:") or _item_screen(uow, earlier, ds).held:
+        if earlier.submitted_by.startswith("harvest:") or isinstance(
+                _item_decision(uow, principal, earlier, ds), Held):
             return earlier
         earlier.status, earlier.decided_by = "withdrawn", principal.name
         earlier.decided_at, earlier.comment = uow.clock.now(), "screened again: nothing found"
