@@ -250,3 +250,22 @@ def test_the_migration_numbers_only_versions_that_were_public_on_postgresql(
 
     with fresh_database(request.getfixturevalue("pg_url"), migrated=False) as url:
         assert _migrate_old_history(url) == EXPECTED_FILL
+
+
+def test_activity_reports_count_published_versions_not_drafts(
+        catalogue: Catalogue, org: str, story: Story) -> None:
+    """The story's draft was created, edited and approved in March 2026: one dataset
+    published, no update; a draft deleted before anyone approved it was never withdrawn."""
+    from catalogue.reports.compute import build_report
+    from catalogue.reports.period import parse_period
+
+    editor, _ = people(catalogue, org)
+    with catalogue.unit("editor") as uow:
+        review.create_draft(uow, editor, {"name": "bo-nhap", "title": "Bỏ", "owner_org": org})
+        datasets.delete_dataset(uow, "bo-nhap")
+        uow.commit()
+    with catalogue.sessions() as session:
+        report = build_report(session, parse_period("2026-03"))
+    assert report.totals["published"] == 1
+    assert report.totals["updated"] == 0 and report.totals["withdrawn"] == 0
+    assert report.totals["resources_added"] == 0

@@ -129,19 +129,30 @@ def _snapshot_owner(snapshot: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def _count_history(session: Session, period: Period, tally: _Tally) -> None:
+    """Published versions only (issue 15): a draft created, edited or deleted before anyone
+    approved it was never published, updated or withdrawn."""
     updated: dict[str, tuple[str, list[str]]] = {}
     published: set[str] = set()
-    revisions = session.execute(
-        select(Revision.dataset_id, Revision.action, Revision.snapshot)
+    revisions = list(session.execute(
+        select(Revision.dataset_id, Revision.action, Revision.snapshot,
+               Revision.published_number)
         .where(Revision.created_at >= period.start, Revision.created_at < period.end)
-        .order_by(Revision.created_at, Revision.number))
-    for dataset_id, action, snapshot in revisions:
+        .order_by(Revision.created_at, Revision.number)))
+    deleted = {row[0] for row in revisions if row[1] == "dataset.delete"}
+    ever_public: set[str] = set()
+    if deleted:
+        ever_public = set(session.scalars(select(Revision.dataset_id).where(
+            Revision.dataset_id.in_(deleted), Revision.published_number.is_not(None))))
+    for dataset_id, action, snapshot, public_number in revisions:
         agency, sectors = _snapshot_owner(snapshot or {})
-        if action == "dataset.create":
+        if action == "dataset.delete":
+            if dataset_id in ever_public:
+                tally.add("withdrawn", agency, sectors)
+        elif public_number is None:
+            continue  # a draft, a private period: nothing the public saw changed
+        elif public_number == 1:
             published.add(dataset_id)
             tally.add("published", agency, sectors)
-        elif action == "dataset.delete":
-            tally.add("withdrawn", agency, sectors)
         else:
             if action == "resource.create":
                 tally.add("resources_added", agency, sectors)
