@@ -42,6 +42,7 @@ def create_app(
         datajson,  # /data.json, DCAT-US 1.1 (issue 9)
         dcat,  # DCAT-AP feeds (issue 5)
         errors,
+        input_checks,
         operations,  # health, metrics, logs, usage, notices (issue 8)
         pages,  # the public portal (issue 6)
         subscriptions,  # follow, confirm, one-click unsubscribe (issue 9)
@@ -56,6 +57,7 @@ def create_app(
     workspace.init_app(app)
     dcat.init_app(app)
     operations.init_app(app)
+    input_checks.init_app(app)  # NUL, lone surrogates, CR/LF: a 400, never a 500 (issue 15)
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
     datajson.init_app(app)
     subscriptions.init_app(app)

@@ -103,6 +103,9 @@ def create_as(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) ->
         raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
     _require(principal, "dataset.create", org_id)
     if principal.can("dataset.publish", org_id):
+        from catalogue.datasets.schema import clean_dataset
+
+        clean_dataset(data)  # malformed input (tags: [1, 2]) is refused before screening it
         screen = _screen(uow, data)
         if not screen.held:
             return datasets.create_dataset(uow, data)
