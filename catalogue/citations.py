@@ -104,8 +104,34 @@ def citation_key(c: Citation) -> str:
     return key + (f"_v{c.version}" if c.version is not None else "")
 
 
+# Line breaks and other control characters: a title is one line in every format (a newline
+# in RIS starts a new tag, "ER  - " ends the record; issue 15).
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# BibTeX counts braces even after a backslash, so "\{" would still unbalance the entry:
+# braces and backslashes become commands that print them; the rest are escaped (issue 15).
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#", "_": r"\_",
+}
+_BIBTEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIALS))
+
+
+def _one_line(value: str) -> str:
+    """``value`` with line breaks and control characters as single spaces."""
+    # A lone surrogate cannot be encoded: it becomes U+FFFD rather than a server error.
+    value = _SURROGATE.sub("\ufffd", _BREAKS.sub(" ", value))
+    return re.sub(r" {2,}", " ", value).strip()
+
+
 def _bibtex_escape(value: str) -> str:
-    return re.sub(r"([{}%&$#_])", r"\\\1", value)
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_SPECIALS[m.group(0)], _one_line(value))
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL with nothing that could end its field: braces, backslashes, spaces encoded."""
+    return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group(0)):02X}", _one_line(url))
 
 
 def bibtex(c: Citation) -> str:
@@ -117,8 +143,8 @@ def bibtex(c: Citation) -> str:
         ("year", str(year)),
         *([("version", str(c.version))] if c.version is not None else []),
         ("publisher", _bibtex_escape(c.publisher)),
-        ("howpublished", "\\url{" + c.url + "}"),
-        ("url", c.url),
+        ("howpublished", "\\url{" + _bibtex_url(c.url) + "}"),
+        ("url", _bibtex_url(c.url)),
         ("urldate", c.accessed.isoformat()),
         ("note", f"Accessed {c.accessed.isoformat()}"),
     ]
@@ -128,9 +154,10 @@ def bibtex(c: Citation) -> str:
 
 def ris(c: Citation) -> str:
     """RIS (``TY  - DATA``), CRLF line ends as the format expects."""
-    lines = [("TY", "DATA"), ("AU", c.agency), ("TI", c.title),
+    lines = [("TY", "DATA"), ("AU", _one_line(c.agency)), ("TI", _one_line(c.title)),
              *([("ET", f"Version {c.version}")] if c.version is not None else []),
-             ("PB", c.publisher), ("UR", c.url), ("Y2", c.accessed.strftime("%Y/%m/%d"))]
+             ("PB", _one_line(c.publisher)), ("UR", _one_line(c.url)),
+             ("Y2", c.accessed.strftime("%Y/%m/%d"))]
     if c.version_date:
         lines.append(("PY", str(c.version_date.year)))
         lines.append(("DA", c.version_date.strftime("%Y/%m/%d")))
@@ -143,9 +170,9 @@ def csl_json(c: Citation) -> str:
     item: dict[str, Any] = {
         "id": citation_key(c),
         "type": "dataset",
-        "title": c.title,
-        "author": [{"literal": c.agency}],
-        "publisher": c.publisher,
+        "title": _one_line(c.title),
+        "author": [{"literal": _one_line(c.agency)}],
+        "publisher": _one_line(c.publisher),
         "URL": c.url,
         "accessed": {"date-parts": [[c.accessed.year, c.accessed.month, c.accessed.day]]},
     }
@@ -154,7 +181,10 @@ def csl_json(c: Citation) -> str:
     if c.version_date:
         d = c.version_date
         item["issued"] = {"date-parts": [[d.year, d.month, d.day]]}
-    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps([item], ensure_ascii=False, indent=2)
+    # The same JSON value, but "<" never appears raw: the file stays inert where a page or a
+    # processor embeds it in HTML (a title "</script><script>…").
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 # Download formats: name -> (renderer, mimetype, file extension)

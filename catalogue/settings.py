@@ -78,6 +78,11 @@ SETTINGS: tuple[Setting, ...] = (
             "per worker (or `usage_flush_seconds`), never per request."),
     Setting("usage_flush_seconds", int, 60, "Longest time counted usage waits in memory."),
     Setting("log_json", bool, True, "Write request logs as JSON lines with request ids."),
+    Setting("proxy_trusted_hops", int, 0,
+            "Reverse proxies in front of the portal whose `X-Forwarded-For` and "
+            "`X-Forwarded-Proto` are believed (werkzeug ProxyFix). 0: not behind a proxy, "
+            "the connection's address is the client's. Behind one nginx: 1. Set it, or every "
+            "visitor has the proxy's address and the log-in throttle treats them as one."),
     # Accounts (issue 7; Sơn La 20/2023 Điều 13.1).
     Setting("account_password_change_days", int, 7,
             "A new account (or a reset password) must get a password of its own within this "
@@ -85,8 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("account_inactive_lock_days", int, 30,
             "An account not used (log-in or API token) for this many days locks."),
     Setting("account_max_failed_logins", int, 5,
-            "Failed log-ins in a row that lock an account for `account_lock_minutes`."),
-    Setting("account_lock_minutes", int, 15, "How long a failed-log-in lock lasts."),
+            "Failed log-ins in a row for one account from one address after which that address "
+            "may not try that account for `account_lock_minutes`. The account itself never "
+            "locks on failures (whoever knows a login name could lock its officer out)."),
+    Setting("account_lock_minutes", int, 15,
+            "How long an address waits after `account_max_failed_logins` failures on one "
+            "account."),
     Setting("account_ip_max_failures", int, 20,
             "Failed log-ins from one IP address within `account_ip_window_minutes` after which "
             "that address is refused without checking passwords (brute-force throttle)."),

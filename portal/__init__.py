@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.clock import Clock, SystemClock
+from catalogue.errors import ConfigError
 from catalogue.home import Home
 from catalogue.settings import load_settings
 from portal.json_provider import use_orjson
@@ -32,6 +34,7 @@ def create_app(
     app.config["SECRET_KEY"] = settings["secret_key"] or chosen_home.secret_key()
     app.config["MAX_CONTENT_LENGTH"] = settings["max_upload_mb"] * 1024 * 1024
     use_orjson(app)  # UTF-8 JSON, encoded in C (issue 8)
+    _trust_proxies(app, settings["proxy_trusted_hops"])
 
     from portal import (
         auth,  # accounts and sessions (issue 7)
@@ -39,6 +42,7 @@ def create_app(
         datajson,  # /data.json, DCAT-US 1.1 (issue 9)
         dcat,  # DCAT-AP feeds (issue 5)
         errors,
+        input_checks,
         operations,  # health, metrics, logs, usage, notices (issue 8)
         pages,  # the public portal (issue 6)
         subscriptions,  # follow, confirm, one-click unsubscribe (issue 9)
@@ -53,7 +57,21 @@ def create_app(
     workspace.init_app(app)
     dcat.init_app(app)
     operations.init_app(app)
+    input_checks.init_app(app)  # NUL, lone surrogates, CR/LF: a 400, never a 500 (issue 15)
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
     datajson.init_app(app)
     subscriptions.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Believe ``X-Forwarded-For``/``-Proto`` from exactly ``hops`` proxies (issue 15).
+
+    Behind nginx without this, every visitor has nginx's address, so the per-address log-in
+    throttle would refuse everyone once it refused anyone. With more hops trusted than there
+    are proxies, a client could write its own address into the header: the number is declared.
+    """
+    if hops < 0:
+        raise ConfigError(f"setting 'proxy_trusted_hops': expected 0 or more, got {hops}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -1,7 +1,9 @@
 """Log-in, log-out and who is asking: the session cookie for people, tokens for scripts.
 
-The session cookie is Flask's signed cookie holding the account id and its ``session_epoch``;
-raising the epoch (log-out everywhere, lock, password change) ends every session at once.
+The session cookie is Flask's signed cookie holding the account id, its ``session_epoch`` and
+the id of a ``login_session`` row: log-out ends that row, so a copy of the cookie is anonymous
+afterwards (issue 15); raising the epoch (log-out everywhere, lock, password change) ends
+every session at once.
 Cookies are HttpOnly, SameSite=Lax, and Secure whenever the portal is served over https.
 """
 
@@ -28,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from catalogue.accounts import service
+from catalogue.accounts import service, sessions
 from catalogue.accounts.model import TOKEN_SCOPES, User
 from catalogue.accounts.policy import AccountPolicy
 from catalogue.accounts.principal import ANONYMOUS, Principal, principal_from_token
@@ -48,7 +50,8 @@ def policy() -> AccountPolicy:
 
 
 def client_ip() -> str:
-    """The caller's address (put ProxyFix in front when behind a reverse proxy)."""
+    """The caller's address: the connection's, or the one the trusted proxies forwarded
+    (``proxy_trusted_hops``, applied by ``portal.create_app`` with ProxyFix)."""
     return request.remote_addr or ""
 
 
@@ -79,6 +82,8 @@ def session_user(db: Session) -> User | None:
     now = catalogue_of().clock.now()
     if user is None or user.session_epoch != epoch or user.state != "active":
         return None
+    if not sessions.is_open(db, session.get("sid"), user.id):
+        return None  # logged out (or a cookie from before sessions were kept)
     if now - datetime.fromisoformat(since) > timedelta(hours=policy().session_hours):
         return None
     if service.due_lock(user, now, policy()) is not None:
@@ -131,10 +136,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("workspace.dashboard")
 
 
-def _start_session(user: User) -> None:
+def _start_session(uow: UnitOfWork, user: User) -> None:
+    """Open a session row and put it in a fresh cookie (commit ``uow`` afterwards)."""
+    session_id = sessions.open_session(uow, user, ip=client_ip(), hours=policy().session_hours)
     # A fresh session (and CSRF token) at log-in: no fixation of a pre-log-in session.
     session.clear()
     session.permanent = True
+    session["sid"] = session_id
     session["uid"] = user.id
     session["epoch"] = user.session_epoch
     session["since"] = catalogue_of().clock.now().isoformat()
@@ -153,9 +161,9 @@ def login() -> Any:
                     user = service.authenticate(uow, name, request.form.get("password", ""),
                                                 ip=client_ip(), policy=policy(),
                                                 totp_code=request.form.get("code", ""))
+                    _start_session(uow, user)
                 finally:
                     uow.commit()  # failures and locks are recorded too
-            _start_session(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
@@ -172,6 +180,7 @@ def logout() -> Response:
             from catalogue import audit
 
             audit.record_unit(uow, "logout", f"user:{principal.name}")
+            sessions.end_session(uow, session.get("sid"))  # a kept copy of the cookie dies too
             uow.commit()
     session.clear()
     return redirect("/")
@@ -200,8 +209,8 @@ def change_password() -> Any:
                 with unit() as uow:
                     user = service.get_user(uow.session, current_principal().user_id or "")
                     service.change_password(uow, user, request.form.get("password", ""), new)
+                    _start_session(uow, user)  # other sessions ended; this one carries on
                     uow.commit()
-                    _start_session(user)  # other sessions ended; this one carries on
                 flash(_("Đã đổi mật khẩu."))
                 return redirect(url_for("auth.profile"))
             except ValidationError as exc:

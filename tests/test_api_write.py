@@ -213,7 +213,8 @@ def test_anonymous_writes_do_not_reveal_private_names(client: FlaskClient, edito
 def test_organization_parent_must_be_a_name(client: FlaskClient, api_token: TokenFactory,
                                             org: str) -> None:
     root = api_token("root", sysadmin=True)
-    error = _post(client, "organization_create", root, 409, name="con", title="Con",
+    # A JSON value of the wrong shape is a 400 naming the field (issue 15).
+    error = _post(client, "organization_create", root, 400, name="con", title="Con",
                   parent={"name": org})
     assert "parent" in error
     _post(client, "organization_patch", root, 409, id=org, parent=["x"])

@@ -44,6 +44,8 @@ class User(Base):
     last_active_at: Mapped[datetime | None] = mapped_column(default=None)
     session_epoch: Mapped[int] = mapped_column(default=0)
     totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    # The last time step whose one-time code was accepted: a code works once (issue 15).
+    totp_last_step: Mapped[int] = mapped_column(default=0)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan")
@@ -87,3 +89,20 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """One log-in: its id is in the session cookie, and log-out ends it here (issue 15).
+
+    A signed cookie alone cannot be taken back: a copy kept after log-out would still work
+    until it expires. With the row ended, that copy is anonymous.
+    """
+
+    __tablename__ = "login_session"
+    __table_args__ = (Index("ix_login_session_user", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    created: Mapped[datetime]
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -6,8 +6,10 @@ kinder than locking later.
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 MIN_LENGTH = 10
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+GUESSABLE_WORDS_FILE = Path(__file__).with_name("guessable_words.txt")
 # Runs of 4+ along these count as a sequence ("1234", "abcd", "qwer", "9876").
 SEQUENCES = ("0123456789", string.ascii_lowercase, "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
@@ -61,6 +64,45 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def guessable_words() -> frozenset[str]:
+    """Words a guesser tries first, with digits and symbols around them (issue 15): the
+    common passwords' letters and ``guessable_words.txt`` (Vietnamese words, agencies, places)."""
+    lines = GUESSABLE_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    words |= {_letters(p) for p in common_passwords() if len(_letters(p)) >= 4}
+    return frozenset(words)
+
+
+def agency_words(*names: str) -> frozenset[str]:
+    """Words of an agency's short name and titles, and their initials ("Sở Tài nguyên và Môi
+    trường Quảng Ninh" gives "so", "tai", …, "stnvmtqn", "stnmtqn")."""
+    words: set[str] = set()
+    for name in names:
+        parts = [_letters(part) for part in re.split(r"[\s\-_.,()/]+", _fold(name))]
+        parts = [part for part in parts if part]
+        words.update(parts)
+        if len(parts) > 1:
+            words.add("".join(part[0] for part in parts))
+            words.add("".join(part[0] for part in parts if part != "va"))
+    return frozenset(words)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text)
+
+
+def _made_of(core: str, words: Iterable[str]) -> bool:
+    """Whether ``core`` is nothing but guessable words one after another."""
+    vocabulary = set(words)
+    longest = max((len(w) for w in vocabulary), default=0)
+    reachable = [True] + [False] * len(core)  # reachable[i]: core[:i] splits into words
+    for end in range(1, len(core) + 1):
+        reachable[end] = any(reachable[start] and core[start:end] in vocabulary
+                             for start in range(max(0, end - longest), end))
+    return reachable[-1]
+
+
 def _fold(text: str) -> str:
     """Lower-case without Vietnamese diacritics, so 'Hà Nội' and 'hanoi' compare equal."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
@@ -79,14 +121,23 @@ def _has_sequence(folded: str, run: int = 4) -> bool:
 
 
 def password_problems(password: str, *, name: str = "", email: str = "",
-                      full_name: str = "") -> list[str]:
-    """Reasons ``password`` is refused (empty when acceptable)."""
+                      full_name: str = "", agency: Iterable[str] = ()) -> list[str]:
+    """Reasons ``password`` is refused (empty when acceptable).
+
+    ``agency`` holds the names of the person's agency (short name, titles): "agency name +
+    year" is the first thing tried against a government account.
+    """
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
         problems.append(f"Password must be at least {MIN_LENGTH} characters long.")
     folded = _fold(password)
-    if folded in common_passwords() or folded.rstrip("!.0123456789") in common_passwords():
+    core = _letters(folded)  # "Matkhau@2024" -> "matkhau"
+    if folded in common_passwords() or folded.rstrip("!.0123456789") in common_passwords() \
+            or core in common_passwords():
         problems.append("Password is in the list of common passwords.")
+    elif core and _made_of(core, guessable_words() | agency_words(*agency)):
+        problems.append("Password is only common words, place or agency names with digits or "
+                        "symbols added (such as Matkhau@2024 or SoTNMT2025).")
     personal = [name, email, email.split("@", 1)[0] if email else ""]
     personal += [part for part in full_name.split() if len(part) >= 4]
     for word in (_fold(p) for p in personal if p and len(p) >= 3):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import audit
+from catalogue.accounts import sessions
 from catalogue.accounts.model import ROLES, Membership, User
 from catalogue.accounts.passwords import (
     dummy_hash,
@@ -23,7 +24,8 @@ from catalogue.accounts.passwords import (
 from catalogue.accounts.policy import DEFAULT_POLICY, AccountPolicy
 from catalogue.accounts.principal import Principal
 from catalogue.accounts.roles import principal_for_user
-from catalogue.accounts.totp import verify_code
+from catalogue.accounts.totp import matching_step, verify_code
+from catalogue.audit.model import AuditEntry
 from catalogue.context import UnitOfWork
 from catalogue.datasets.schema import EMAIL_RE, NAME_RE
 from catalogue.errors import NotAuthorized, NotFound, ValidationError
@@ -87,6 +89,10 @@ def _check_new_user(session: Session, name: str, email: str, full_name: str,
     return errors
 
 
+def _agency_names(org: Organization | None) -> tuple[str, ...]:
+    return (org.name, org.title, org.title_en or "") if org is not None else ()
+
+
 def create_user(uow: UnitOfWork, *, name: str, email: str, full_name: str, password: str,
                 organization: str | None = None, role: str | None = None,
                 sysadmin: bool = False, by: Principal = SYSTEM) -> User:
@@ -108,7 +114,8 @@ def create_user(uow: UnitOfWork, *, name: str, email: str, full_name: str, passw
     errors = _check_new_user(uow.session, name, email, full_name, org)
     if org is None and not sysadmin:
         errors["organization"] = ["Missing value: name the agency the person works for"]
-    problems = password_problems(password, name=name, email=email, full_name=full_name)
+    problems = password_problems(password, name=name, email=email, full_name=full_name,
+                                 agency=_agency_names(org))
     if problems:
         errors["password"] = problems
     if errors:
@@ -152,6 +159,7 @@ def lock_user(uow: UnitOfWork, user: User, reason: str, *, until: datetime | Non
     user.locked_reason = reason.strip()
     user.locked_until = until
     user.session_epoch += 1
+    sessions.end_all(uow, user)
     audit.record_unit(uow, "user.lock", f"user:{user.name}",
                       {"reason": user.locked_reason,
                        "until": until.isoformat() if until else None})
@@ -197,51 +205,95 @@ def enforce_locks(uow: UnitOfWork, policy: AccountPolicy = DEFAULT_POLICY) -> li
 
 # Log-in -------------------------------------------------------------------------------------
 
+def _client_failures(session: Session, ip: str, target: str, now: datetime,
+                     policy: AccountPolicy) -> int:
+    """Failed log-ins on ``target`` from ``ip`` in a row: within ``lock_minutes`` and since
+    that address last logged in to it. Counted from the audit log, which every machine
+    shares (a counter in one worker's memory would be several counters)."""
+    since = now - timedelta(minutes=policy.lock_minutes)
+    last_success = session.scalar(select(func.max(AuditEntry.at)).where(
+        AuditEntry.action == "login.success", AuditEntry.ip == ip, AuditEntry.target == target,
+        AuditEntry.at >= since))
+    return audit.log.count_since(session, "login.failed", last_success or since, ip=ip,
+                                 target=target)
+
+
+def _claim_totp_step(uow: UnitOfWork, user: User, step: int) -> bool:
+    """Record ``step`` as used, if no code of this or a later step was accepted before.
+
+    One conditional UPDATE, so two log-ins racing with the same code cannot both win.
+    """
+    claimed = uow.session.execute(
+        update(User).where(User.id == user.id, User.totp_last_step < step)
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    uow.session.expire(user, ["totp_last_step"])
+    return bool(getattr(claimed, "rowcount", 0) == 1)
+
+
+def _attempt(uow: UnitOfWork, action: str, target: str, ip: str,
+             details: dict[str, str] | None = None) -> None:
+    """Record a log-in attempt with the address it came from: the throttles count these."""
+    audit.record(uow.session, uow.clock, uow.actor, action, target, ip=ip, details=details)
+
+
 def authenticate(uow: UnitOfWork, login: str, password: str, *, ip: str | None,
                  policy: AccountPolicy = DEFAULT_POLICY, totp_code: str = "") -> User:
     """Check a log-in (and the one-time code, if the account has one); raises LoginRefused.
 
-    Failures count towards a temporary lock, wrong codes included.
+    Failures throttle the client, never the account (issue 15): after ``max_failed_logins``
+    failures on one account from one address, that address may not try that account for
+    ``lock_minutes``, and after ``ip_max_failures`` on any accounts, not at all for
+    ``ip_window_minutes``. Whoever knows an officer's login name cannot lock them out. The
+    regulation's locks (initial password unchanged, account unused) stay as they are.
+    A one-time code is accepted once: its time step is remembered.
 
     The caller commits ``uow`` whether or not this raises: failures must be recorded.
     """
     now = uow.clock.now()
+    address = ip or ""
     window = now - timedelta(minutes=policy.ip_window_minutes)
-    if ip and audit.log.count_since(uow.session, "login.failed", window,
-                                    ip=ip) >= policy.ip_max_failures:
-        audit.record_unit(uow, "login.throttled", f"login:{login[:100]}")
+    if address and audit.log.count_since(uow.session, "login.failed", window,
+                                         ip=address) >= policy.ip_max_failures:
+        _attempt(uow, "login.throttled", f"login:{login[:100]}", address)
         raise LoginRefused("Too many failed log-ins from your address; try again later.",
                            throttled=True)
     try:
-        user = get_user(uow.session, login)
+        user: User | None = get_user(uow.session, login)
     except NotFound:
+        user = None
+    target = f"user:{user.name}" if user is not None else f"login:{login[:100]}"
+    if _client_failures(uow.session, address, target, now, policy) >= policy.max_failed_logins:
+        _attempt(uow, "login.throttled", target, address)
+        raise LoginRefused(f"Too many failed log-ins to this account from your address; try "
+                           f"again in {policy.lock_minutes} minutes.", throttled=True)
+    if user is None:
         verify_password(dummy_hash(), password)  # same cost as a real check
-        audit.record_unit(uow, "login.failed", f"login:{login[:100]}", {"why": "unknown user"})
-        raise LoginRefused(WRONG_CREDENTIALS) from None
+        _attempt(uow, "login.failed", target, address, {"why": "unknown user"})
+        raise LoginRefused(WRONG_CREDENTIALS)
     usable = refresh_lock(uow, user, policy)
     password_ok = verify_password(user.password_hash, password)
-    code_ok = not user.totp_secret or verify_code(user.totp_secret, totp_code, now)
+    step = matching_step(user.totp_secret, totp_code, now) if user.totp_secret else None
+    code_ok = not user.totp_secret or (step is not None and step > user.totp_last_step)
     if not (password_ok and code_ok):
-        why = "wrong password" if not password_ok else "wrong one-time code"
-        audit.record_unit(uow, "login.failed", f"user:{user.name}", {"why": why})
-        if usable:
-            user.failed_logins += 1
-            if user.failed_logins >= policy.max_failed_logins:
-                lock_user(uow, user, f"{user.failed_logins} failed log-ins in a row",
-                          until=now + timedelta(minutes=policy.lock_minutes))
+        why = "wrong password" if not password_ok else (
+            "one-time code already used" if step is not None else "wrong one-time code")
+        _attempt(uow, "login.failed", target, address, {"why": why})
         if password_ok and not totp_code:
             raise LoginRefused("Enter the code from your authenticator app.")
         raise LoginRefused(WRONG_CREDENTIALS)
     if not usable:
         # Only someone with the right password learns the account is locked.
-        audit.record_unit(uow, "login.failed", f"user:{user.name}", {"why": "locked"})
+        _attempt(uow, "login.failed", target, address, {"why": "locked"})
         raise LoginRefused(f"This account is locked: {user.locked_reason}. "
                            "Ask an administrator to unlock it.")
+    if step is not None and not _claim_totp_step(uow, user, step):
+        _attempt(uow, "login.failed", target, address, {"why": "one-time code already used"})
+        raise LoginRefused(WRONG_CREDENTIALS)
     user.failed_logins = 0
     user.last_active_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record_unit(uow, "login.success", f"user:{user.name}")
+    _attempt(uow, "login.success", target, address)
     return user
 
 
@@ -258,8 +310,9 @@ def reset_password(uow: UnitOfWork, user: User, new: str) -> None:
 
 
 def _set_password(uow: UnitOfWork, user: User, new: str, *, own: bool) -> None:
+    org = uow.session.get(Organization, user.organization_id) if user.organization_id else None
     problems = password_problems(new, name=user.name, email=user.email,
-                                 full_name=user.full_name)
+                                 full_name=user.full_name, agency=_agency_names(org))
     if verify_password(user.password_hash, new):
         problems.append("The new password must differ from the current one.")
     if problems:
@@ -268,6 +321,7 @@ def _set_password(uow: UnitOfWork, user: User, new: str, *, own: bool) -> None:
     user.password_changed_at = uow.clock.now()
     user.must_change_password = not own
     user.session_epoch += 1
+    sessions.end_all(uow, user)
     audit.record_unit(uow, "user.password_change" if own else "user.password_reset",
                       f"user:{user.name}")
 
@@ -275,6 +329,7 @@ def _set_password(uow: UnitOfWork, user: User, new: str, *, own: bool) -> None:
 def end_sessions(uow: UnitOfWork, user: User) -> None:
     """Log out everywhere: every session cookie issued so far stops working."""
     user.session_epoch += 1
+    sessions.end_all(uow, user)
     audit.record_unit(uow, "user.logout_everywhere", f"user:{user.name}")
 
 
@@ -283,6 +338,8 @@ def enable_totp(uow: UnitOfWork, user: User, secret: str, code: str) -> None:
     if not verify_code(secret, code, uow.clock.now()):
         raise ValidationError({"code": ["That code does not match; check the app's clock."]})
     user.totp_secret = secret
+    # The code that proved the app is spent: it cannot log in as well.
+    user.totp_last_step = matching_step(secret, code, uow.clock.now()) or 0
     audit.record_unit(uow, "user.totp_enable", f"user:{user.name}")
 
 

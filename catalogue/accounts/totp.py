@@ -39,14 +39,22 @@ def current_code(secret: str, now: datetime) -> str:
     return code_at(secret, _counter(now))
 
 
-def verify_code(secret: str, code: str, now: datetime, window: int = 1) -> bool:
-    """Whether ``code`` is valid now, allowing ``window`` steps of clock drift either way."""
+def matching_step(secret: str, code: str, now: datetime, window: int = 1) -> int | None:
+    """The time step ``code`` belongs to, if it is valid now (``window`` steps of clock drift
+    either way); None otherwise. Remembering the step lets a code work only once."""
     code = code.strip().replace(" ", "")
     if not secret or len(code) != DIGITS or not code.isdigit():
-        return False
+        return None
     counter = _counter(now)
-    return any(hmac.compare_digest(code_at(secret, counter + d), code)
-               for d in range(-window, window + 1))
+    for step in range(counter - window, counter + window + 1):
+        if hmac.compare_digest(code_at(secret, step), code):
+            return step
+    return None
+
+
+def verify_code(secret: str, code: str, now: datetime, window: int = 1) -> bool:
+    """Whether ``code`` is valid now, allowing ``window`` steps of clock drift either way."""
+    return matching_step(secret, code, now, window) is not None
 
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:

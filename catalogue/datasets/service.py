@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from catalogue import audit
@@ -238,6 +238,19 @@ def delete_dataset(uow: UnitOfWork, name_or_id: str, *, message: str = "") -> Da
     return ds
 
 
+def lock_dataset(session: Session, ds: Dataset) -> None:
+    """Hold ``ds`` for this transaction, then read its resources afresh.
+
+    Two uploads to one dataset at once both counted "n files so far" and both took position
+    n (issue 15). A no-op UPDATE of the dataset's row takes PostgreSQL's row lock and SQLite's
+    write lock, so the second waits for the first to commit and then sees its file.
+    """
+    session.execute(update(Dataset).where(Dataset.id == ds.id)
+                    .values(metadata_modified=Dataset.metadata_modified)
+                    .execution_options(synchronize_session=False))
+    session.expire(ds, ["resources"])
+
+
 def create_resource(uow: UnitOfWork, dataset: str, data: Mapping[str, Any], *,
                     upload: Upload | None = None, trusted: bool = False) -> Resource:
     """Add a link or an uploaded file to a dataset (CKAN ``resource_create``)."""
@@ -245,9 +258,11 @@ def create_resource(uow: UnitOfWork, dataset: str, data: Mapping[str, Any], *,
     fields = clean_resource(data)
     if upload is None and not fields.get("url"):
         raise ValidationError({"url": ["Missing value: give a url or upload a file"]})
+    lock_dataset(uow.session, ds)
     before_modified = ds.metadata_modified
+    position = max((r.position for r in ds.resources), default=-1) + 1
     res = Resource(id=fields.get("id") or None, created=uow.clock.now(), extras={},
-                   position=len(ds.resources))
+                   position=position)
     _apply_resource(res, {**fields, **_trusted_resource_fields(data, trusted)}, upload)
     ds.resources.append(res)
     uow.session.flush()

@@ -108,6 +108,9 @@ def create_as(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) ->
     if org_id is None and not principal.sysadmin:
         raise ValidationError({"owner_org": ["Missing value: a dataset belongs to an agency"]})
     _require(principal, "dataset.create", org_id)
+    from catalogue.datasets.schema import clean_dataset
+
+    clean_dataset(data)  # malformed input (tags: [1, 2]) is refused before screening it
     decision = gate(uow, principal, org_id, None, data)
     if isinstance(decision, Publish):
         return datasets.create_dataset(uow, data)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
@@ -23,8 +24,9 @@ from portal.api import (  # noqa: F401  (each module fills the action table)
 )
 from portal.api.auth import principal_for
 from portal.api.openapi import openapi_document
-from portal.api.registry import ACTIONS, ActionContext, ParamError
+from portal.api.registry import ACTIONS, Action, ActionContext, ParamError
 from portal.catalogue_ext import catalogue_of
+from portal.input_checks import BadInput, check_value
 
 blueprint = Blueprint("api", __name__)
 
@@ -86,37 +88,56 @@ def _form_params() -> dict[str, Any]:
 
 
 def _params() -> dict[str, Any]:
-    """GET query parameters and POST JSON, form or multipart bodies alike, as CKAN accepts."""
+    """GET query parameters and POST JSON, form or multipart bodies alike, as CKAN accepts.
+
+    Text PostgreSQL or UTF-8 cannot hold (NUL, lone surrogates), line breaks in single-line
+    values and absurdly deep JSON are refused here with a 400 naming the field (issue 15).
+    """
     try:
         params = _read_params()
     except RequestEntityTooLarge:
         raise ParamError("Bad request - the request is larger than the upload limit",
                          field="upload", status=413) from None
-    field = _field_with_nul(params)
-    if field is not None:
-        # PostgreSQL refuses NUL in text; no real CKAN client sends one.
-        raise ParamError(f"{field}: must not contain a NUL character", field=field)
+    try:
+        check_value(params)
+    except BadInput as bad:
+        raise ParamError(f"Bad request - {bad.message}", field=bad.field) from None
     return params
 
 
-def _field_with_nul(value: Any, path: str = "") -> str | None:
-    """The first parameter (dotted path) whose key or text holds a NUL character, if any."""
-    if isinstance(value, str):
-        return path or "body" if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return inner
-            found = _field_with_nul(item, inner)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _field_with_nul(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
+# What a JSON body may give for each declared type (query strings and forms give text).
+_ACCEPTED: dict[str, tuple[type, ...]] = {
+    "string": (str, int, float),
+    "integer": (str, int, float),
+    "boolean": (str, bool, int),
+    "array": (str, list),
+    "object": (str, dict),
+}
+_JSON_NAMES = {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+               float: "a number", str: "text", type(None): "null"}
+
+
+def _typed(found: Action, params: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a value of the wrong JSON shape for its declared parameter with a 400 (an
+    object where an id is expected would otherwise reach SQL); numbers given for text
+    parameters become text, as CKAN reads them."""
+    typed = dict(params)
+    for param in found.params:
+        value = params.get(param.name)
+        if value is None or param.type not in _ACCEPTED:
+            continue
+        if isinstance(value, FileStorage):
+            continue  # an upload; the action checks it
+        if isinstance(value, list) and param.type != "array" and (
+                request.method == "GET" or request.mimetype != "application/json"):
+            continue  # ?tags=a&tags=b: repeated fields; the action decides
+        if not isinstance(value, _ACCEPTED[param.type]) or (
+                param.type == "integer" and isinstance(value, bool)):
+            raise ParamError(f"{param.name}: must be {param.type}, not "
+                             f"{_JSON_NAMES.get(type(value), 'this')}", field=param.name)
+        if param.type == "string" and not isinstance(value, str):
+            typed[param.name] = str(value)
+    return typed
 
 
 def _read_params() -> dict[str, Any]:
@@ -126,7 +147,10 @@ def _read_params() -> dict[str, Any]:
         raw = request.get_data(cache=True)
         if not raw.strip():
             return {}
-        data = request.get_json(force=True, silent=True)
+        try:
+            data = request.get_json(force=True, silent=True)
+        except RecursionError:  # "[[[[…" thousands deep
+            raise ParamError("Bad request - JSON Error: the body is nested too deeply") from None
         if data is None:
             raise ParamError("Bad request - JSON Error: could not decode the request body")
         if not isinstance(data, dict):
@@ -155,7 +179,7 @@ def _run(name: str) -> Response:
         if found.writes and ctx.principal.is_anonymous:
             # Before any lookup: a 404 against a 403 would tell which private names exist.
             raise NotAuthorized(f"Access denied: {name} needs an API token")
-        result = found.run(ctx, _params())
+        result = found.run(ctx, _typed(found, _params()))
     except (CatalogueError, ParamError) as exc:
         payload, status = error_payload(exc)
         return _envelope(name, False, payload, status)

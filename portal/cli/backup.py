@@ -21,7 +21,7 @@ from catalogue.backup.remote import (
     location_from,
     prune_remote,
 )
-from catalogue.backup.restore import restore_backup
+from catalogue.backup.restore import RestoreFailed, restore_backup
 from catalogue.backup.retention import PrunePlan, Retention, prune_backups
 from catalogue.backup.schedule import daily_backup_due
 from catalogue.backup.sftp import SftpAuth, SftpLocation
@@ -194,6 +194,11 @@ def restore_command(path: str, force: bool, actor: str) -> None:
                                     now=catalogue.clock.now(), actor=actor, force=force,
                                     safety_dest=backup_dir_for(home, settings),
                                     origin=origin)
+    except RestoreFailed as exc:
+        # Undone and logged; an index kept in the database went back with it, without rows.
+        if exc.index_changed and settings.get("search_backend") == "postgres":
+            rebuild_index(catalogue)
+        raise click.ClickException(str(exc)) from None
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     if result.safety_backup is not None:

@@ -34,6 +34,7 @@ from catalogue.history.service import (
 from catalogue.quality.service import quality_for_package
 from licenses import get_license
 from portal.i18n import is_english
+from portal.pages.links import safe_href
 from portal.pages.markdown import render_markdown
 from portal.pages.public import catalogue, reading, visible_dataset
 
@@ -144,7 +145,7 @@ def harvest_job(session: Session, ds: Dataset) -> Any | None:
 def download_href(name: str, res: dict[str, Any], number: int | None) -> str:
     """A site-relative download link: the version's own bytes when ``number`` is given."""
     if res.get("url_type") != "upload":
-        return str(res.get("url") or "")
+        return safe_href(res.get("url"))  # never a javascript: or data: link
     filename = unquote((res.get("url") or "").rsplit("/", 1)[-1]) or "data"
     if number is None:
         return url_for("resource.download", name=name, resource_id=res["id"], filename=filename)

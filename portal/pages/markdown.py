@@ -6,6 +6,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from portal.pages.links import SAFE_SCHEMES
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "code", "pre", "blockquote",
                 "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr"}
@@ -20,5 +22,5 @@ def render_markdown(text: str | None) -> Markup:
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
             f"</h{level}>", f"</h{level + 2}>")
     cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                        link_rel="nofollow noopener", url_schemes={"http", "https", "mailto"})
+                        link_rel="nofollow noopener", url_schemes=set(SAFE_SCHEMES))
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above

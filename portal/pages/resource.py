@@ -24,6 +24,7 @@ from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
 from portal.i18n import format_day
+from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 
 bp = Blueprint("resource", __name__)
@@ -152,9 +153,10 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
     """The stored bytes with mimetype, ETag (the sha256) and a download filename; or a
     redirect for links."""
     if res.get("url_type") != "upload":
-        if not res.get("link", "").startswith(("http://", "https://")):
+        link = safe_href(res.get("link"))
+        if not link or link.lower().startswith("mailto:"):
             abort(404)
-        return redirect(res["link"], code=302)
+        return redirect(link, code=302)
     path = stored_path(res)
     if path is None:
         abort(404)
