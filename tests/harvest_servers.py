@@ -171,9 +171,9 @@ class DcatFixture:
         for predicate in (DCAT.downloadURL, DCAT.accessURL):
             for subject, obj in list(graph.subject_objects(predicate)):
                 graph.remove((subject, predicate, obj))
-                tail = urlsplit(str(obj)).path.rsplit("/", 1)[-1] or "resource"
-                graph.add((subject, predicate,
-                           URIRef(f"{self.resource_base}/{path.stem}/{tail}")))
+                original = urlsplit(str(obj))  # host and path kept: distinct URLs stay distinct
+                graph.add((subject, predicate, URIRef(
+                    f"{self.resource_base}/{path.stem}/{original.netloc}{original.path}")))
         view = URIRef(f"{self.url}/page/{index + 1}")
         graph.add((view, RDF.type, HYDRA.PartialCollectionView))
         if index + 1 < len(self.files):

@@ -5,6 +5,7 @@ resources are kept as links."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,17 +18,21 @@ from catalogue.context import Catalogue
 from catalogue.harvest.model import HarvestJob, HarvestObject
 from harvesters.http import HttpClient, Refused, internal_reason
 from tests.harvest_servers import (
+    REAL,
     CkanFixture,
     CountingServer,
+    DcatFixture,
     ckan_package,
     ckan_server,
     counting_server,
     datasets,
+    dcat_server,
     harvest,
     make_source,
     real_ckan_packages,
     serve_app,
     slow_loris_server,
+    static_server,
 )
 
 
@@ -256,3 +261,97 @@ def test_links_only_ckan_harvest_requests_nothing_but_the_catalogue_pages(
         "/index.json")
     assert counter.requests == []
     assert fixture.paths == ["/api/action/package_search"] * 2
+
+
+def _real_dcat(counter: CountingServer) -> DcatFixture:
+    return DcatFixture(sorted((REAL / "dcat").iterdir()), resource_base=counter.url)
+
+
+def test_links_only_dcat_harvest_requests_nothing_but_the_catalogue_pages(
+        catalogue: Catalogue, org: str, home: Path, counter: CountingServer) -> None:
+    fixture = _real_dcat(counter)
+    with dcat_server(fixture) as url:
+        source = make_source("dcat", url=url, download_resources=False)
+        summary = harvest(catalogue, source, home)
+    assert summary.status == "finished", summary.message
+    assert sum(summary.counts.values()) == 5
+    assert counter.requests == []
+    assert fixture.paths == [f"/page/{n}" for n in range(1, 6)]
+
+
+def test_reharvesting_unchanged_blank_node_catalogue_reports_unchanged(
+        catalogue: Catalogue, org: str, home: Path, counter: CountingServer) -> None:
+    fixture = _real_dcat(counter)
+    with dcat_server(fixture) as url:
+        source = make_source("dcat", url=url, download_resources=False)
+        first = harvest(catalogue, source, home)
+        again = harvest(catalogue, source, home)
+    assert sum(first.counts.values()) == 5 and first.counts["failed"] == 0
+    assert again.counts["updated"] == 0 and again.counts["new"] == 0
+    assert again.counts["unchanged"] == first.counts["new"]
+
+
+def test_the_same_blank_node_catalogue_reads_as_the_same_records(
+        counter: CountingServer) -> None:
+    from harvesters.dcat import DcatHarvester
+    from harvesters.importer import metadata_fingerprint
+    from harvesters.runner import make_http
+
+    fixture = _real_dcat(counter)
+    with dcat_server(fixture) as url:
+        source = make_source("dcat", url=url, download_resources=False)
+        readings = []
+        for _ in range(2):  # each page is re-serialised: new blank-node labels every time
+            harvester = DcatHarvester(source, make_http(source))
+            readings.append([harvester.fetch(g) for g in harvester.gather()])
+    first, second = readings
+    assert [r.identifier for r in first] == [r.identifier for r in second]
+    assert first == second
+    assert [metadata_fingerprint(r, source) for r in first] == [
+        metadata_fingerprint(r, source) for r in second]
+
+
+def test_dcat_formats_are_real_formats_never_blank_node_ids(counter: CountingServer) -> None:
+    from harvesters.dcat import DcatHarvester
+    from harvesters.runner import make_http
+
+    fixture = _real_dcat(counter)
+    with dcat_server(fixture) as url:
+        source = make_source("dcat", url=url, download_resources=False)
+        harvester = DcatHarvester(source, make_http(source))
+        records = {r.title: r for r in (harvester.fetch(g) for g in harvester.gather())}
+    formats = {title: [(r.format, r.mimetype) for r in record.resources]
+               for title, record in records.items()}
+    assert formats["A test dataset on your catalogue"] == [("CSV", "text/csv"),
+                                                           ("HTML", "text/html")]
+    madrid = next(f for t, f in formats.items() if t.startswith("Estudio de Satisfacción"))
+    assert madrid == [("XLS", "application/vnd.ms-excel")]  # a dct:IMT node with a label
+    rostock = next(f for t, f in formats.items() if t.startswith("Liefer"))
+    assert ("GEOJSON", "application/geo+json") in rostock and ("WMS", "") in rostock
+    assert formats["Linked Nobel prizes"] == [("RDF_XML", "application/rdf+xml")]
+    every = {fmt for found in formats.values() for fmt, _ in found}
+    assert every == {"", "CSV", "HTML", "XLS", "GML", "GEOJSON", "KML", "XLSX", "WFS", "WMS",
+                     "RDF_XML"}
+
+
+def test_remote_json_ld_contexts_go_through_the_client(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path,
+        counter: CountingServer) -> None:
+    context = {"@context": {"dcat": "http://www.w3.org/ns/dcat#",
+                            "dct": "http://purl.org/dc/terms/",
+                            "title": "dct:title", "Dataset": "dcat:Dataset",
+                            "identifier": "dct:identifier"}}
+    (tmp_path / "context.jsonld").write_text(json.dumps(context), encoding="utf-8")
+    page = {"@context": "context.jsonld", "@graph": [
+        {"@id": "https://dulieu.example/dataset/a", "@type": "Dataset", "identifier": "a",
+         "title": "Bộ dữ liệu A"}]}
+    (tmp_path / "catalog.jsonld").write_text(json.dumps(page), encoding="utf-8")
+    page["@context"] = f"{counter.url}/context.jsonld"  # inside the house, not allowed
+    (tmp_path / "inside.jsonld").write_text(json.dumps(page), encoding="utf-8")
+    with static_server(tmp_path) as base:
+        summary = harvest(catalogue, make_source("dcat", url=f"{base}catalog.jsonld"), home)
+        assert summary.status == "finished" and sum(summary.counts.values()) == 1, summary
+        assert summary.counts["failed"] == 0
+        refused = harvest(catalogue, make_source("dcat", url=f"{base}inside.jsonld"), home)
+    assert refused.status == "failed" and "not fetched" in refused.message
+    assert counter.requests == []
