@@ -15,6 +15,7 @@ from ckanapi.errors import CKANAPIError
 
 from harvesters.base import Gathered, Harvester, SourceError, SourceRecord, SourceResource
 from harvesters.http import USER_AGENT, FetchError, HttpClient
+from harvesters.mapping import slugify
 
 
 class _LimitedCKAN(RemoteCKAN):  # type: ignore[misc]
@@ -29,6 +30,23 @@ class _LimitedCKAN(RemoteCKAN):  # type: ignore[misc]
                         requests_kwargs: Any) -> tuple[int, str]:
         response = self.http.get(url, params=data_dict, max_bytes=self.max_bytes)
         return response.status, response.body.decode("utf-8", errors="replace")
+
+
+def _count(value: Any, where: str) -> int:
+    """package_search's ``count``; SourceError (the job fails with the reason) when it is not
+    a whole number, instead of an exception that left the job "running" (issue 15)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) \
+            or not str(value).strip().isdigit():
+        raise SourceError(f"{where}: package_search answered a count that is not a number: "
+                          f"{str(value)[:100]!r}")
+    return int(value)
+
+
+def record_name(pkg: Mapping[str, Any]) -> str:
+    """The package's ``name``; a record without one is named from its title (Vietnamese
+    letters without marks) or, failing that, its id (issue 16)."""
+    return str(pkg.get("name") or "") or slugify(str(pkg.get("title") or "")) \
+        or slugify(str(pkg.get("id") or ""))
 
 
 def _names(items: Any, key: str = "name") -> list[str]:
@@ -55,6 +73,7 @@ class CkanHarvester(Harvester):
             params["fq"] = self.option("fq", "")
         if self.source.filters.query:
             params["q"] = self.source.filters.query
+        seen: set[str] = set()
         while True:
             try:
                 page = ckan.action.package_search(start=start, **params)
@@ -63,12 +82,24 @@ class CkanHarvester(Harvester):
                                   f"{type(exc).__name__}: {str(exc)[:300]}") from None
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise SourceError(f"{self.source.url}: package_search returned no results list")
-            for package in page["results"]:
+            count = _count(page.get("count"), self.source.url)
+            results = page["results"]
+            fresh = 0
+            for package in results:
                 if isinstance(package, dict) and (package.get("id") or package.get("name")):
-                    yield Gathered(str(package.get("id") or package["name"]), package)
-            start += rows
-            if not page["results"] or start >= int(page.get("count") or 0):
+                    identifier = str(package.get("id") or package["name"])
+                    fresh += identifier not in seen
+                    seen.add(identifier)
+                    yield Gathered(identifier, package)
+            # Advance by what the portal actually returned: portals cap ``rows`` (CKAN's
+            # ckan.search.rows_max, often 10 or 1000), and stepping by what we asked for
+            # skipped records silently (issue 16).
+            start += len(results)
+            if not results or start >= count:
                 return
+            if not fresh:
+                raise SourceError(f"{self.source.url}: package_search returned only records "
+                                  f"already listed: the portal ignores start")
 
     def fetch(self, item: Gathered) -> SourceRecord:
         pkg: dict[str, Any] = item.payload
@@ -83,15 +114,17 @@ class CkanHarvester(Harvester):
         extras = {str(e.get("key")): str(e.get("value")) for e in pkg.get("extras") or []
                   if isinstance(e, dict) and e.get("key")}
         base = self.source.url.rstrip("/")
+        name = record_name(pkg)
         record = SourceRecord(
-            identifier=item.identifier, name=str(pkg.get("name") or ""),
+            identifier=item.identifier, name=name,
             title=str(pkg.get("title") or pkg.get("name") or ""),
             title_en=str(pkg.get("title_en") or ""), notes=str(pkg.get("notes") or ""),
             notes_en=str(pkg.get("notes_en") or ""), tags=_names(pkg.get("tags")),
             groups=[group_map.get(g, g) for g in _names(pkg.get("groups"))],
             license=str(pkg.get("license_id") or ""),
             organization=org_map.get(organization, organization), url=str(pkg.get("url") or ""),
-            source_url=f"{base}/dataset/{pkg.get('name')}", version=str(pkg.get("version") or ""),
+            source_url=f"{base}/dataset/{pkg.get('name') or pkg.get('id') or name}",
+            version=str(pkg.get("version") or ""),
             author=str(pkg.get("author") or ""), author_email=str(pkg.get("author_email") or ""),
             maintainer=str(pkg.get("maintainer") or ""),
             maintainer_email=str(pkg.get("maintainer_email") or ""),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.classification import ACCESS_CLASSES, check_access_class
+from harvesters.http import parse_allowed_host
 from harvesters.schedule import check_schedule
 from licenses import get_license
 
@@ -30,7 +31,8 @@ class Limits:
     max_response_mb: float = 20.0  # one API page, catalogue or listing
     max_file_mb: float = 200.0  # one resource file
     max_rows_validated: int = 100_000
-    timeout: float = 30.0  # seconds per HTTP request
+    timeout: float = 30.0  # seconds per HTTP request, whole answer included (slow loris)
+    source_timeout: float = 21600.0  # seconds for all of one job's requests together
     retries: int = 3  # extra attempts on timeouts, connection errors, 429 and 5xx
     backoff: float = 1.0  # seconds before the first retry, doubled each time
     max_records: int = 50_000
@@ -48,6 +50,7 @@ class Limits:
 LIMIT_TYPES: dict[str, type] = {
     "max_response_mb": float, "max_file_mb": float, "max_rows_validated": int, "timeout": float,
     "retries": int, "backoff": float, "max_records": int, "max_withdraw_share": float,
+    "source_timeout": float,
 }
 
 
@@ -81,6 +84,8 @@ class SourceConfig:
     access_class: str = "open"
     reject_invalid: bool = False
     limits: Limits = Limits()
+    # Hosts (``host`` or ``host:port``) whose internal addresses may be fetched (issue 15).
+    allow_hosts: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -102,7 +107,7 @@ class ConfigProblem:
 COMMON_KEYS = frozenset({
     "name", "title", "type", "url", "path", "dsn", "organization", "schedule",
     "default_license", "default_groups", "filters", "publish", "reject_invalid", "limits",
-    "access_class",
+    "access_class", "allow_hosts",
 })
 FILTER_KEYS: dict[str, type] = {
     "include_tags": list, "exclude_tags": list, "organizations": list,
@@ -222,6 +227,13 @@ def _source(checker: _Checker, raw: Mapping[str, Any],
         values["default_groups"] = tuple(raw["default_groups"])
     if "reject_invalid" in raw and checker.typed(raw, "reject_invalid", bool) is not None:
         values["reject_invalid"] = raw["reject_invalid"]
+    if "allow_hosts" in raw and checker.typed(raw, "allow_hosts", list) is not None:
+        bad = [h for h in raw["allow_hosts"] if parse_allowed_host(h) is None]
+        if bad:
+            checker.add("allow_hosts", f"expected host names or host:port, got "
+                                       f"{', '.join(map(repr, bad))}")
+        else:
+            values["allow_hosts"] = tuple(raw["allow_hosts"])
     if "limits" in raw:
         values["limits"] = _limits(checker, raw["limits"])
     if "filters" in raw:

@@ -1,20 +1,25 @@
 """``dcat``: a DCAT catalogue (DCAT-AP 2/3) in Turtle, JSON-LD or RDF/XML, parsed with rdflib.
 
 RDF/XML is screened with defusedxml first (no DTDs, no entity expansion: a "billion laughs"
-catalogue is refused). Paged catalogues are followed through ``hydra:next``.
+catalogue is refused). Paged catalogues are followed through ``hydra:next``. Remote JSON-LD
+contexts are read through the source's client, never by rdflib itself (issue 16).
+
+Blank nodes are relabelled by what they say (``graph.stable_blank_nodes``), so an unchanged
+catalogue gives the same record twice, whatever labels the parser drew this time (issue 16).
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
 from harvesters.base import (
@@ -25,6 +30,7 @@ from harvesters.base import (
     SourceResource,
 )
 from harvesters.http import FetchError
+from harvesters.rdf import distribution_format, stable_blank_nodes
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT is 2
@@ -68,7 +74,7 @@ def parse_catalogue(body: bytes, fmt: str, where: str) -> Graph:
             graph.parse(data=body, format=fmt, publicID=where)
     except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many unrelated types
         raise SourceError(f"{where}: not valid {fmt}: {type(exc).__name__}: {exc}"[:500]) from None
-    return graph
+    return stable_blank_nodes(graph)
 
 
 def _text(graph: Graph, subject: Any, predicate: URIRef, lang: str | None = "vi") -> str:
@@ -88,6 +94,71 @@ def _slug_of(graph: Graph, node: Any) -> str:
     if notation is not None:
         return str(notation)
     return str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
+MAX_CONTEXTS = 10  # remote JSON-LD contexts one page may name (nested ones included)
+MAX_CONTEXT_DEPTH = 5
+
+
+def _inline_contexts(value: Any, where: str, fetch: Any, depth: int) -> Any:
+    """``value`` with every ``@context`` that names a URL replaced by that document's context."""
+    if isinstance(value, list):
+        return [_inline_contexts(v, where, fetch, depth) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {key: _context(item, where, fetch, depth) if key == "@context"
+            else _inline_contexts(item, where, fetch, depth) for key, item in value.items()}
+
+
+def _context(value: Any, where: str, fetch: Any, depth: int) -> Any:
+    if depth > MAX_CONTEXT_DEPTH:
+        raise SourceError(f"{where}: JSON-LD contexts nested more than {MAX_CONTEXT_DEPTH} deep")
+    if isinstance(value, str):
+        remote = fetch(urljoin(where, value))
+        inner = remote.get("@context") if isinstance(remote, dict) else None
+        if inner is None:
+            raise SourceError(f"{where}: JSON-LD context {value} has no @context")
+        return _context(inner, urljoin(where, value), fetch, depth + 1)
+    if isinstance(value, list):
+        flat: list[Any] = []
+        for item in value:
+            resolved = _context(item, where, fetch, depth)
+            flat += resolved if isinstance(resolved, list) else [resolved]
+        return flat
+    if isinstance(value, dict):
+        value = dict(value)
+        imported = value.pop("@import", None)
+        value = {k: _inline_contexts(v, where, fetch, depth) for k, v in value.items()}
+        if isinstance(imported, str):
+            base = _context(imported, where, fetch, depth + 1)
+            if isinstance(base, dict):
+                return {**base, **value}
+            raise SourceError(f"{where}: JSON-LD @import {imported} is not one context")
+        return value
+    return value
+
+
+def _identity(graph: Graph, node: Any) -> str:
+    """A dataset's identifier: ``dct:identifier``, its URI, its landing page, or (a blank
+    node saying neither) its content label, which is stable while the record is unchanged."""
+    identifier = _text(graph, node, DCTERMS.identifier, None)
+    if identifier:
+        return identifier
+    if isinstance(node, BNode):
+        landing = graph.value(node, DCAT.landingPage)
+        return str(landing) if landing is not None else f"_:{node}"
+    return str(node)
+
+
+def _distributions(graph: Graph, node: Any) -> list[tuple[Any, Any]]:
+    """(URL, distribution) of a dataset in a stable order (URL first, never a parser label)."""
+    found = []
+    for dist in graph.objects(node, DCAT.distribution):
+        url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
+        if url is not None:
+            found.append((url, dist))
+    return sorted(found, key=lambda pair: (str(pair[0]), _text(graph, pair[1], DCTERMS.title),
+                                           str(pair[1])))
 
 
 class DcatHarvester(Harvester):
@@ -116,8 +187,10 @@ class DcatHarvester(Harvester):
                 response = self.http.get_ok(url, max_bytes=self.source.limits.max_response_bytes)
             except FetchError as exc:
                 raise SourceError(str(exc)) from None
-            graph = parse_catalogue(response.body, _format(self.option("format", ""), url,
-                                                           response.content_type), url)
+            fmt = _format(self.option("format", ""), url, response.content_type)
+            body = self._offline_jsonld(response.body, url) if fmt == "json-ld" \
+                else response.body
+            graph = parse_catalogue(body, fmt, url)
             yield url, graph
             following = [str(o) for p in (HYDRA.next, HYDRA.nextPage)
                          for o in graph.objects(None, p)]
@@ -126,10 +199,35 @@ class DcatHarvester(Harvester):
                 return
             url = following[0]
 
+    def _offline_jsonld(self, body: bytes, where: str) -> bytes:
+        """The JSON-LD page with its remote ``@context``s read through our client and put
+        inline: rdflib would fetch them itself, past the limits and the address guard."""
+        try:
+            document = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SourceError(f"{where}: not valid json-ld: {exc}") from None
+        cache: dict[str, Any] = {}
+
+        def fetch(url: str) -> Any:
+            if url not in cache:
+                if len(cache) >= MAX_CONTEXTS:
+                    raise SourceError(f"{where}: more than {MAX_CONTEXTS} remote contexts")
+                try:
+                    answer = self.http.get_ok(url, max_bytes=self.source.limits.max_response_bytes)
+                    cache[url] = json.loads(answer.body)
+                except FetchError as exc:
+                    raise SourceError(f"{where}: JSON-LD context {exc}") from None
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise SourceError(f"{where}: JSON-LD context {url}: not JSON: {exc}") \
+                        from None
+            return cache[url]
+
+        return json.dumps(_inline_contexts(document, where, fetch, 0)).encode()
+
     def gather(self) -> Iterator[Gathered]:
         for page_url, graph in self._pages():
             for node in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
-                identifier = _text(graph, node, DCTERMS.identifier, None) or str(node)
+                identifier = _identity(graph, node)
                 yield Gathered(identifier, {"record": self._record(graph, node, identifier,
                                                                    page_url)})
 
@@ -176,12 +274,8 @@ class DcatHarvester(Harvester):
             not_publishable=not_public,
         )
         download = self.option("download_resources", True)
-        for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
-            url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
-            if url is None:
-                continue
-            media = str(graph.value(dist, DCAT.mediaType) or "").rsplit("/media-types/", 1)[-1]
-            fmt = str(graph.value(dist, DCTERMS.format) or "").rsplit("/", 1)[-1].lower()
+        for url, dist in _distributions(graph, node):
+            fmt, media = distribution_format(graph, dist)
             record.resources.append(SourceResource(
                 name=_text(graph, dist, DCTERMS.title) or str(url).rsplit("/", 1)[-1],
                 url=str(url), format=fmt or Path(urlparse(str(url)).path).suffix.lstrip("."),

@@ -1,25 +1,49 @@
-"""HTTP (and local file://) reads for harvesters, with limits, timeouts and retries.
+"""HTTP (and local file://) reads for harvesters, with limits, deadlines, retries and an
+address guard.
 
-Every read is capped: bodies are counted as they are decoded, so a gzip bomb stops at the
-limit like any oversized file. ``file://`` URLs are only read under folders the source
-config names (a remote catalogue must not make us read the server's own files).
+Every read of a source goes through one ``HttpClient`` built from the source's config:
+
+* bodies are counted as they are decoded, so a gzip bomb stops at the limit like any
+  oversized file;
+* each request has a total deadline (``limits.timeout``) enforced by a watchdog that closes
+  the socket, so a server trickling one byte a second ("slow loris") cannot hold a job; the
+  whole source has one too (``limits.source_timeout``);
+* a URL is fetched only after its host has been resolved and every address checked: hosts
+  that resolve to loopback, private, link-local (cloud metadata) or other non-public
+  addresses are refused unless the config names them (the source's own URL, or
+  ``allow_hosts``). The connection goes to the address that was checked, never to a second
+  resolution (DNS rebinding), and every redirect hop is checked again (issue 15);
+* ``file://`` URLs are only read under folders the source config names (a remote catalogue
+  must not make us read the server's own files).
 """
 
 from __future__ import annotations
 
+import http.client
+import io
+import ipaddress
 import shutil
+import socket
+import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import unquote, urlparse
+from typing import Any, Protocol
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
-import requests
+import certifi
 
 USER_AGENT = "dulieumo-harvester/0.1 (+https://github.com/dulieumo)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
 CHUNK = 1 << 16
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Resolver = Callable[[str, int], list[str]]
 
 
 class LimitExceeded(Exception):
@@ -34,6 +58,14 @@ class FetchError(Exception):
     """A URL could not be read (after retries)."""
 
 
+class Refused(FetchError):
+    """A URL the guard will not fetch: an internal address, a scheme we do not speak."""
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way another attempt may not (connection, timeout)."""
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -42,36 +74,191 @@ class Response:
     url: str
 
 
-def _copy_limited(stream: BinaryIO | Any, out: BinaryIO, max_bytes: int, limit: str,
-                  url: str) -> int:
-    size = 0
-    while chunk := stream.read(CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
-        out.write(chunk)
-    return size
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (once: the caller connects to one of these)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _Retryable(f"cannot resolve {host}: {exc}") from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def internal_reason(address: str) -> str:
+    """Why an address is inside the house (loopback, private...), or "" when it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local (where cloud metadata services answer)"
+    if ip.is_private:
+        return "private"
+    if not ip.is_global:
+        return "not a public address"
+    return ""
+
+
+def parse_allowed_host(entry: str) -> tuple[str, int | None] | None:
+    """``host`` or ``host:port`` (IPv6 in brackets) as (host, port); None when malformed."""
+    entry = entry.strip().lower()
+    if not entry or any(c in entry for c in "/@?# \t"):
+        return None
+    try:
+        parts = urlsplit(f"//{entry}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.rstrip("."), port
+
+
+def _host_port(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise Refused(f"{url}: not a valid port") from None
+    if parts.scheme not in DEFAULT_PORTS:
+        raise Refused(f"{url}: unsupported URL scheme {parts.scheme!r}")
+    if not parts.hostname:
+        raise Refused(f"{url}: no host")
+    return parts.scheme, parts.hostname.rstrip(".").lower(), port or DEFAULT_PORTS[parts.scheme]
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> Any: ...
+
+
+class _Decoder:
+    """Content-Encoding gzip/deflate undone in bounded steps (a bomb never lands in memory)."""
+
+    def __init__(self, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        self.inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) \
+            if encoding in ("gzip", "x-gzip", "deflate") else None
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self.inflate is None:
+            yield data
+            return
+        out = self.inflate.decompress(data, CHUNK)
+        while True:
+            if out:
+                yield out
+            if not self.inflate.unconsumed_tail:
+                return
+            out = self.inflate.decompress(self.inflate.unconsumed_tail, CHUNK)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to one checked address, whatever the host name resolves to now."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to one checked address; the certificate is still checked against the host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float,
+                 context: ssl.SSLContext) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.address = address
+        self.tls = context
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+
+
+class _Watchdog:
+    """Closes a connection's socket when the request's deadline passes: blocked reads return
+    and the request fails, however slowly the server trickles bytes."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
+        self.conn = conn
+        self.fired = False
+        self.timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self.timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self.conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
 
 
 class HttpClient:
-    """Reads URLs for one source with its timeout, retries and backoff."""
+    """Reads URLs for one source with its deadlines, retries, backoff and address guard.
+
+    ``allowed_hosts`` are ``host`` or ``host:port`` entries that may resolve to internal
+    addresses (the source's own host and its ``allow_hosts``); every other host must resolve
+    to public addresses only. ``source_timeout`` bounds all requests of the client together.
+    """
 
     def __init__(self, *, timeout: float, retries: int, backoff: float,
-                 allowed_roots: tuple[Path, ...] = (),
+                 allowed_roots: tuple[Path, ...] = (), allowed_hosts: Iterable[str] = (),
+                 source_timeout: float | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None) -> None:
+                 resolver: Resolver = resolve,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.allowed_roots = tuple(p.resolve() for p in allowed_roots)
+        self.allowed_hosts = {rule for rule in map(parse_allowed_host, allowed_hosts) if rule}
         self.sleep = sleep
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
+        self.resolver = resolver
+        self.monotonic = monotonic
+        self.source_deadline = monotonic() + source_timeout if source_timeout else None
+        self.tls = ssl.create_default_context(cafile=certifi.where())
         self.retried = 0  # how many retries this client made (reported in job stats)
 
+    def close(self) -> None:
+        """Nothing is pooled (one connection per request), so nothing to release."""
+
+    # -- the guard ---------------------------------------------------------------------------
+    def _host_allowed(self, host: str, port: int) -> bool:
+        return (host, None) in self.allowed_hosts or (host, port) in self.allowed_hosts
+
+    def checked_addresses(self, url: str) -> list[str]:
+        """The addresses ``url`` may be fetched from; Refused when its host is internal and
+        not allowed by the config."""
+        _, host, port = _host_port(url)
+        addresses = self.resolver(host, port)
+        if not addresses:
+            raise _Retryable(f"{host} resolves to no address")
+        if self._host_allowed(host, port):
+            return addresses
+        for address in addresses:
+            reason = internal_reason(address)
+            if reason:
+                raise Refused(f"{url}: not fetched: {host} resolves to {address}, a {reason} "
+                              f"address (a harvest never fetches inside the house; list the "
+                              f"host in the source's allow_hosts to allow it)")
+        return addresses
+
+    # -- local files -------------------------------------------------------------------------
     def local_path(self, url: str) -> Path:
         """The file a ``file://`` URL (or a plain path) names, if it is under an allowed root."""
-        parsed = urlparse(url)
+        parsed = urlsplit(url)
         path = Path(unquote(parsed.path) if parsed.scheme == "file" else url).resolve()
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
             raise FetchError(f"{url}: local files are only read under the source's own folder")
@@ -79,49 +266,128 @@ class HttpClient:
             raise FetchError(f"{url}: no such file")
         return path
 
+    # -- deadlines and retries ---------------------------------------------------------------
+    def _remaining(self, url: str) -> float:
+        """Seconds this request may take: its own timeout, cut by the source's deadline."""
+        if self.source_deadline is None:
+            return self.timeout
+        left = self.source_deadline - self.monotonic()
+        if left <= 0:
+            raise LimitExceeded("source_timeout", f"{url}: the source's time is up")
+        return min(self.timeout, left)
+
     def _attempts(self, url: str, call: Callable[[], Response]) -> Response:
         delay = self.backoff
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
                 response = call()
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except _Retryable as exc:
                 if last:
-                    raise FetchError(f"{url}: {type(exc).__name__} after {attempt + 1} "
-                                     f"attempts") from None
+                    raise FetchError(f"{url}: {exc} (after {attempt + 1} attempts)") from None
             else:
                 if response.status not in RETRY_STATUSES or last:
                     return response
+            if self.source_deadline is not None \
+                    and self.monotonic() + delay >= self.source_deadline:
+                raise LimitExceeded("source_timeout", f"{url}: no time left to retry")
             self.retried += 1
             self.sleep(delay)
             delay *= 2
         raise AssertionError("unreachable")
 
+    # -- one request -------------------------------------------------------------------------
+    def _connection(self, scheme: str, host: str, port: int, address: str,
+                    seconds: float) -> http.client.HTTPConnection:
+        if scheme == "https":
+            return _PinnedHTTPS(host, port, address, seconds, self.tls)
+        return _PinnedHTTP(host, port, address, seconds)
+
+    def _once(self, url: str, sink: _Sink, *, max_bytes: int, limit: str,
+              read_errors: bool) -> Response:
+        """One request, redirects followed (each hop checked); the body goes to ``sink``."""
+        for _ in range(MAX_REDIRECTS + 1):
+            scheme, host, port = _host_port(url)
+            addresses = self.checked_addresses(url)
+            seconds = self._remaining(url)
+            parts = urlsplit(url)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            conn = self._connection(scheme, host, port, addresses[0], seconds)
+            try:
+                with _Watchdog(conn, seconds) as watchdog:
+                    try:
+                        response = self._exchange(conn, target, url, sink, max_bytes=max_bytes,
+                                                  limit=limit, read_errors=read_errors)
+                    except (OSError, http.client.HTTPException) as exc:
+                        if watchdog.fired:
+                            raise _Retryable(f"no complete answer within {seconds:g} s "
+                                             f"(limit timeout)") from None
+                        raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+                    if watchdog.fired:
+                        raise _Retryable(f"no complete answer within {seconds:g} s "
+                                         f"(limit timeout)")
+            finally:
+                conn.close()
+            if isinstance(response, str):  # a redirect: check the next hop like the first
+                url = response
+                continue
+            return response
+        raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+    def _exchange(self, conn: http.client.HTTPConnection, target: str, url: str, sink: _Sink,
+                  *, max_bytes: int, limit: str, read_errors: bool) -> Response | str:
+        conn.request("GET", target, headers={
+            "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate",
+            "Connection": "close"})
+        answer = conn.getresponse()
+        try:
+            return self._read(answer, url, sink, max_bytes=max_bytes, limit=limit,
+                              read_errors=read_errors)
+        finally:
+            answer.close()
+
+    def _read(self, answer: http.client.HTTPResponse, url: str, sink: _Sink, *,
+              max_bytes: int, limit: str, read_errors: bool) -> Response | str:
+        location = answer.getheader("Location")
+        if answer.status in REDIRECT_STATUSES and location:
+            return urljoin(url, location.strip())
+        content_type = answer.getheader("Content-Type") or ""
+        if answer.status >= 400 and not read_errors:
+            return Response(answer.status, b"", content_type, url)
+        declared = (answer.getheader("Content-Length") or "").strip()
+        encoded = (answer.getheader("Content-Encoding") or "").strip().lower()
+        if declared.isdigit() and int(declared) > max_bytes and encoded in ("", "identity"):
+            raise LimitExceeded(limit, f"{url} declares {declared} bytes, more than {max_bytes}")
+        decoder = _Decoder(encoded)
+        size = 0
+        while chunk := answer.read1(CHUNK):
+            for piece in decoder.feed(chunk):  # counted decoded: gzip bombs stop here too
+                size += len(piece)
+                if size > max_bytes:
+                    raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
+                sink.write(piece)
+        return Response(answer.status, str(size).encode(), content_type, url)
+
+    # -- the public reads --------------------------------------------------------------------
     def get(self, url: str, *, max_bytes: int, limit: str = "max_response_mb",
             params: Mapping[str, Any] | None = None) -> Response:
         """The whole body of a URL (HTTP status kept: callers decide what an error means)."""
-        scheme = urlparse(url).scheme
+        scheme = urlsplit(url).scheme
         if scheme in ("", "file"):
             path = self.local_path(url)
             if path.stat().st_size > max_bytes:
                 raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
             return Response(200, path.read_bytes(), "", url)
-        if scheme not in ("http", "https"):
-            raise FetchError(f"{url}: unsupported URL scheme {scheme!r}")
+        if params:
+            query = urlencode([(k, str(v)) for k, v in params.items() if v is not None])
+            url = f"{url}{'&' if urlsplit(url).query else '?'}{query}"
 
         def call() -> Response:
-            with self.session.get(url, params=params, timeout=self.timeout, stream=True) as r:
-                declared = r.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise LimitExceeded(limit, f"{url} declares {declared} bytes, more than "
-                                               f"{max_bytes}")
-                body = bytearray()
-                for chunk in r.iter_content(CHUNK):  # decoded: gzip bombs stop here too
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
-                return Response(r.status_code, bytes(body), r.headers.get("Content-Type", ""),
-                                r.url)
+            body = io.BytesIO()
+            response = self._once(url, body, max_bytes=max_bytes, limit=limit,
+                                  read_errors=True)
+            return Response(response.status, body.getvalue(), response.content_type,
+                            response.url)
 
         return self._attempts(url, call)
 
@@ -135,29 +401,18 @@ class HttpClient:
 
     def download(self, url: str, target: Path, *, max_bytes: int) -> int:
         """Save a URL's body to ``target`` (streamed); returns its size."""
-        scheme = urlparse(url).scheme
+        scheme = urlsplit(url).scheme
         if scheme in ("", "file"):
             path = self.local_path(url)
             if path.stat().st_size > max_bytes:
                 raise LimitExceeded("max_file_mb", f"{url} is larger than {max_bytes} bytes")
             shutil.copyfile(path, target)
             return path.stat().st_size
-        if scheme not in ("http", "https"):
-            raise FetchError(f"{url}: unsupported URL scheme {scheme!r}")
 
         def call() -> Response:
-            with self.session.get(url, timeout=self.timeout, stream=True) as r:
-                if r.status_code >= 400:
-                    return Response(r.status_code, b"", "", url)
-                declared = r.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise LimitExceeded("max_file_mb", f"{url} declares {declared} bytes, more "
-                                                       f"than {max_bytes}")
-                r.raw.decode_content = True
-                with target.open("wb") as out:
-                    size = _copy_limited(r.raw, out, max_bytes, "max_file_mb", url)
-                return Response(r.status_code, str(size).encode(), r.headers.get(
-                    "Content-Type", ""), r.url)
+            with target.open("wb") as out:
+                return self._once(url, out, max_bytes=max_bytes, limit="max_file_mb",
+                                  read_errors=False)
 
         response = self._attempts(url, call)
         if response.status >= 400:

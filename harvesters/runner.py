@@ -60,10 +60,24 @@ def _allowed_roots(source: SourceConfig) -> tuple[Path, ...]:
     return (path if path.is_dir() else path.parent,)
 
 
+def allowed_hosts(source: SourceConfig) -> tuple[str, ...]:
+    """Hosts the source may fetch even at internal addresses: the one its URL names (the
+    config chose it) and its ``allow_hosts``; every other host must be public (issue 15)."""
+    parts = urlparse(source.url)
+    own: tuple[str, ...] = ()
+    if parts.scheme in ("http", "https") and parts.hostname:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        own = (f"[{parts.hostname}]:{port}" if ":" in parts.hostname
+               else f"{parts.hostname}:{port}",)
+    return own + source.allow_hosts
+
+
 def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep) -> HttpClient:
+    """The one client every request of a source's job goes through, with its limits."""
     limits = source.limits
     return HttpClient(timeout=limits.timeout, retries=limits.retries, backoff=limits.backoff,
-                      allowed_roots=_allowed_roots(source), sleep=sleep)
+                      allowed_roots=_allowed_roots(source), allowed_hosts=allowed_hosts(source),
+                      source_timeout=limits.source_timeout, sleep=sleep)
 
 
 def _recover_crashed(catalogue: Catalogue, source: SourceConfig) -> None:
@@ -193,31 +207,47 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
             message = (f"{source.file}: source {source.name}: key 'organization': no "
                        f"organization {source.organization!r} in the catalogue")
         else:
-            harvester = types[source.type](source, http)
             try:
-                gathered: list[Gathered] = []
-                for item in harvester.gather():
-                    gathered.append(item)
-                    if len(gathered) > source.limits.max_records:
-                        raise LimitExceeded("max_records", f"the source lists more than "
-                                                           f"{source.limits.max_records} records")
-            except (SourceError, FetchError, LimitExceeded, RecordError, OSError) as exc:
-                status, message = "failed", f"gather: {exc}"
-                attention = "the source could not be listed: nothing was withdrawn"
-                if isinstance(exc, LimitExceeded):
-                    ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
-            else:
-                seen = {item.identifier for item in gathered}
-                for item in gathered:
-                    _process(ctx, harvester, item, counts)
-                    _flush_index(catalogue, ctx)
-                attention = _withdraw_vanished(ctx, seen, counts)
-            finally:
-                harvester.close()
-                _flush_index(catalogue, ctx, force=True)
+                status, attention, message = _harvest(catalogue, ctx, types[source.type],
+                                                      counts)
+            except Exception as exc:  # noqa: BLE001 - whatever broke, the job must end
+                # A job left "running" hides the failure from the officer (issue 15).
+                log.exception("harvest %s: job %s", source.name, job_id)
+                status, message = "failed", f"unexpected {type(exc).__name__}: {exc}"
+                attention = "the job stopped on an unexpected error"
         summary = _finish(ctx, status, counts, attention, message, started, http)
-        http.session.close()
+        http.close()
     return summary
+
+
+def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
+             counts: dict[str, int]) -> tuple[str, str, str]:
+    """Gather, then process each record and withdraw what vanished: (status, attention,
+    message) of the job."""
+    source = ctx.source
+    harvester = kind(source, ctx.http)
+    try:
+        gathered: list[Gathered] = []
+        for item in harvester.gather():
+            gathered.append(item)
+            if len(gathered) > source.limits.max_records:
+                raise LimitExceeded("max_records", f"the source lists more than "
+                                                   f"{source.limits.max_records} records")
+    except (SourceError, FetchError, LimitExceeded, RecordError, OSError, ValueError) as exc:
+        if isinstance(exc, LimitExceeded):
+            ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
+        harvester.close()
+        return "failed", "the source could not be listed: nothing was withdrawn", \
+            f"gather: {exc}"
+    try:
+        seen = {item.identifier for item in gathered}
+        for item in gathered:
+            _process(ctx, harvester, item, counts)
+            _flush_index(catalogue, ctx)
+        return "finished", _withdraw_vanished(ctx, seen, counts), ""
+    finally:
+        harvester.close()
+        _flush_index(catalogue, ctx, force=True)
 
 
 def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int]) -> str:

@@ -18,6 +18,10 @@ from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli.home_cmds import initialise
 
+# Real-world input shared by every worktree (fixtures/real/, standards/): ../shared from the
+# repository root. Read in place, never copied into the project.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 
 @pytest.fixture
 def clock() -> FixedClock:

@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from frictionless import Package
+import requests
+from frictionless import Package, system
 
 from licenses import get_license
 
@@ -86,5 +87,18 @@ def check_datapackage(descriptor: Mapping[str, Any]) -> list[str]:
     """Problems with a descriptor against the Data Package profile (empty when valid)."""
     if not descriptor.get("resources"):
         return ["a data package needs at least one resource"]
-    report = Package.validate_descriptor(dict(descriptor))
+    # Offline: Frictionless fetches a resource path ending in .json/.yaml to see whether it is
+    # a descriptor; for harvested links that was one remote request (and DNS lookup) per link,
+    # 50 of 59 s of a real CKAN harvest (issue 16). A structural check needs no network.
+    with system.use_context(http_session=_Offline()):
+        report = Package.validate_descriptor(dict(descriptor))
     return [error.message for error in report.errors]
+
+
+class _Offline(requests.Session):
+    """A session that refuses every request (Frictionless treats the error as "not a
+    descriptor" and goes on)."""
+
+    def request(self, method: str | bytes, url: str | bytes,
+                *args: Any, **kwargs: Any) -> requests.Response:
+        raise requests.ConnectionError(f"no network access while checking a descriptor: {url!r}")
