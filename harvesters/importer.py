@@ -26,9 +26,10 @@ from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.harvest.model import HarvestObject
 from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy.gate import is_hold
 from catalogue.privacy.hold import hold_for_review, hold_message
 from catalogue.privacy.screen import Finding
-from catalogue.review.service import submit_harvested
+from catalogue.review.service import pending_changes, submit_harvested
 from catalogue.validation import (
     ValidationLimits,
     build_datapackage,
@@ -41,6 +42,7 @@ from harvesters.base import RecordError, SourceRecord, SourceResource
 from harvesters.config import SourceConfig
 from harvesters.http import HttpClient
 from harvesters.mapping import clean_tags, map_license, slugify
+from harvesters.rights import HELD_PREFIX, held_summary
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
@@ -315,10 +317,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             if existing is not None and existing.state != "deleted" and any(
                     e.key == "harvest_fingerprint" and e.value == fingerprint
                     for e in existing.extras):
-                uow.session.add(_object(ctx, record.identifier, "unchanged",
-                                        dataset_id=existing.id))
-                uow.commit()
-                return "unchanged"
+                return _unchanged(ctx, uow, record, existing)
     with tempfile.TemporaryDirectory(prefix="dulieumo-harvest-") as tmp:
         folder = Path(tmp)
         prepared = []
@@ -330,10 +329,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             existing = find_dataset(uow, ctx.source.name, record.identifier)
             if existing is not None and existing.content_hash == digest \
                     and existing.state != "deleted":
-                uow.session.add(_object(ctx, record.identifier, "unchanged",
-                                        dataset_id=existing.id))
-                uow.commit()
-                return "unchanged"
+                return _unchanged(ctx, uow, record, existing)
         for item in prepared:
             if item.path is not None:
                 _validate(ctx, item, folder, log)
@@ -364,14 +360,21 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                                          resource=", ".join(where))
                 held = find_dataset(uow, ctx.source.name, record.identifier)
                 uow.session.add(_object(
-                    ctx, record.identifier, "skipped", stage="privacy",
+                    ctx, record.identifier, "held", stage="privacy",
                     dataset_id=held.id if held is not None else None,
                     reason=hold_message(findings, ", ".join(where))
+                    + (f"\n{held_summary(record.hold_reasons)}" if record.hold_reasons else "")
                     + (f"\nreview item {queued.id}" if queued is not None else ""), log=log))
                 uow.commit()
                 if held is not None:
                     ctx.touched.append(held.id)
-                return "skipped"
+                return "held"
+            # ---- issue 16 (map16): records the mappers hold (licence unknown or not open,
+            # access rights unknown) wait in the review queue; gate15's single publish gate
+            # may take this decision over.
+            if record.hold_reasons:
+                return _hold_record(ctx, uow, record, existing, data, log)
+            # ---- end issue 16
             if ctx.source.publish == "review":
                 return _queue_for_review(ctx, uow, record, existing, data, message, log)
             if existing is None:
@@ -411,4 +414,48 @@ def _queue_for_review(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
     uow.commit()
     if queued is not None:
         ctx.touched.append(queued.id)
+    return outcome
+
+
+# ---- issue 16 (map16): held records -------------------------------------------------------
+def _open_hold(uow: UnitOfWork, dataset: Dataset) -> str:
+    """The message of a review item holding this dataset (personal data, licence, access),
+    or "" when nothing holds it."""
+    for item in pending_changes(uow.session, dataset.id):
+        if is_hold(item.message) or (item.message or "").startswith(HELD_PREFIX):
+            return item.message or ""
+    return ""
+
+
+def _unchanged(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
+               existing: Dataset) -> str:
+    """An unchanged record: "held" while a hold still waits for review (a held record is
+    never reported "unchanged"), else "unchanged"."""
+    waiting = _open_hold(uow, existing)
+    outcome = "held" if waiting else "unchanged"
+    uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=existing.id,
+                            stage="review" if waiting else "", reason=waiting))
+    uow.commit()
+    return outcome
+
+
+def _hold_record(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
+                 existing: Dataset | None, data: dict[str, Any], log: list[str]) -> str:
+    """Queue a record for review with its hold reasons: a new one as a draft, a published
+    one as a pending change (the public keeps the reviewed version)."""
+    data["name"] = existing.name if existing is not None else _unique_name(
+        uow, record.name or record.title, ctx.source.name)
+    message = held_summary(record.hold_reasons)
+    item = submit_harvested(uow, data, source=ctx.source.name, message=message)
+    held = find_dataset(uow, ctx.source.name, record.identifier)
+    # None: the published version already says this (an admin approved it): nothing waits.
+    outcome = "unchanged" if item is None and existing is not None else "held"
+    uow.session.add(_object(ctx, record.identifier, outcome,
+                            stage="review" if outcome == "held" else "",
+                            dataset_id=held.id if held is not None else None,
+                            reason=(message + f"\nreview item {item.id}") if item else "",
+                            log=log))
+    uow.commit()
+    if held is not None:
+        ctx.touched.append(held.id)
     return outcome

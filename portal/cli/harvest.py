@@ -149,13 +149,14 @@ def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
         click.echo(f"ATTENTION: {report['attention']}")
     if report["message"]:
         click.echo(f"Message: {report['message']}")
-    for title, key in (("Failed", "failures"), ("Skipped", "skipped"),
-                       ("Withdrawn", "withdrawn")):
+    for title, key in (("Failed", "failures"), ("Held for review", "held"),
+                       ("Skipped", "skipped"), ("Withdrawn", "withdrawn")):
         if report.get(key):
             click.echo(f"{title}:")
             for item in report[key]:
                 stage = f" [{item['stage']}]" if item["stage"] else ""
-                click.echo(f"  {item['identifier']}{stage}: {item['reason']}")
+                reason = str(item["reason"]).replace("\n", "\n      ")
+                click.echo(f"  {item['identifier']}{stage}: {reason}")
     stats = report.get("stats") or {}
     if stats:
         click.echo("Stats: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
