@@ -39,6 +39,7 @@ from catalogue.validation import (
     validate_resource_file,
 )
 from harvesters.base import RecordError, SourceRecord, SourceResource
+from harvesters.checks import invalid_reason
 from harvesters.config import SourceConfig
 from harvesters.http import HttpClient
 from harvesters.mapping import clean_tags, map_license, slugify
@@ -335,10 +336,15 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                 _validate(ctx, item, folder, log)
         bad = [p.spec.name for p in prepared if p.fields.get("validation_status") in
                ("invalid", "error")]
+        # Which checks failed, in Vietnamese, for the officer reading the report (issue 16).
+        checks = "\n".join(invalid_reason(p.spec.name, p.fields.get("validation_report") or {})
+                           for p in prepared if p.spec.name in bad)
         if bad and ctx.source.reject_invalid:
-            raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}")
+            raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}\n"
+                              f"{checks}")
         if bad:
             log.append(f"published with validation errors: {', '.join(bad)}")
+            log += checks.splitlines()
         with ctx.catalogue.unit(ctx.actor) as uow:
             resources = [_resource_dict(ctx, item) for item in prepared]
             data = _dataset_dict(ctx, record, resources, digest, log, source_public)
@@ -389,6 +395,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                 package_dict(dataset, ctx.catalogue.site_url)))
             log += [f"data package descriptor: {p}" for p in problems]
             uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
+                                    stage="validate" if checks else "", reason=checks,
                                     log=log))
             uow.commit()
             ctx.touched.append(dataset.id)

@@ -162,3 +162,49 @@ def test_cli_report_lists_held_records_with_their_reasons(app: Flask, org: str,
                                            "--json"]).output)
     assert len(data["held"]) == 8 and data["counts"]["held"] == 8
     assert {i["reason"].split(":")[0] for i in data["skipped"]} == {REFUSED_NOT_PUBLIC}
+
+
+def test_workspace_job_page_shows_held_records_as_held_with_their_reasons(
+        app: Flask, catalogue: Catalogue, org: str, home: Path) -> None:
+    from tests.test_accounts_agency import admin_client
+    from tests.test_accounts_web import csrf_of
+
+    client = admin_client(app, catalogue, org)
+    page = f"/workspace/org/{org}/harvest"
+    with ckan_server(_ckan_fixture()) as url:
+        (home / "harvest.toml").write_text(
+            f'[[source]]\nname = "hdx"\ntype = "ckan"\nurl = "{url}"\n'
+            f'organization = "{org}"\ndownload_resources = false\n', encoding="utf-8")
+        response = client.post(f"{page}/hdx/run", data={"csrf_token": csrf_of(client, page)})
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "giữ lại chờ duyệt 8" in html
+    job_link = html.split(f"{page}/job/")[1].split('"')[0]
+    report = client.get(f"{page}/job/{job_link}").get_data(as_text=True)
+    assert report.count('class="outcome-held"') == 8
+    assert HOLD_LICENCE_NOT_OPEN in report and REFUSED_NOT_PUBLIC in report
+    assert "/workspace/review/" in report  # where the officer acts on them
+
+
+def test_invalid_data_is_reported_with_the_failed_check_in_vietnamese(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    from harvest_servers import make_source
+
+    from catalogue.harvest.service import get_job, job_dict
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "don-vi.csv").write_text("ma,ten\n01,Hà Nội\n02\n", encoding="utf-8")
+    (share / "don-vi.csv.meta.toml").write_text('title = "Đơn vị hành chính"\n',
+                                                encoding="utf-8")
+    published = harvest(catalogue, make_source("files", path=str(share)), home)
+    refused = harvest(catalogue, make_source("files", path=str(share), name="test-strict",
+                                             reject_invalid=True), home)
+    with catalogue.sessions() as session:
+        report = job_dict(get_job(session, published.job_id))
+        strict = job_dict(get_job(session, refused.job_id))
+    [invalid] = report["invalid"]
+    assert invalid["reason"] == ("Dữ liệu không hợp lệ — don-vi.csv: "
+                                 "thiếu ô (dòng ngắn hơn tiêu đề) (missing-cell): 1")
+    [failed] = strict["failures"]
+    assert "thiếu ô (dòng ngắn hơn tiêu đề) (missing-cell): 1" in failed["reason"]

@@ -150,7 +150,8 @@ def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
     if report["message"]:
         click.echo(f"Message: {report['message']}")
     for title, key in (("Failed", "failures"), ("Held for review", "held"),
-                       ("Skipped", "skipped"), ("Withdrawn", "withdrawn")):
+                       ("Published with invalid data", "invalid"), ("Skipped", "skipped"),
+                       ("Withdrawn", "withdrawn")):
         if report.get(key):
             click.echo(f"{title}:")
             for item in report[key]:
