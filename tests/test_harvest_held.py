@@ -208,3 +208,19 @@ def test_invalid_data_is_reported_with_the_failed_check_in_vietnamese(
                                  "thiếu ô (dòng ngắn hơn tiêu đề) (missing-cell): 1")
     [failed] = strict["failures"]
     assert "thiếu ô (dòng ngắn hơn tiêu đề) (missing-cell): 1" in failed["reason"]
+
+
+def test_preview_says_which_real_records_a_run_would_hold_or_refuse(
+        catalogue: Catalogue, org: str) -> None:
+    from harvesters.preview import preview_source
+    from harvesters.registry import harvester_types
+
+    with ckan_server(_ckan_fixture()) as url:
+        report = preview_source(catalogue, source("ckan", url=url, download_resources=False),
+                                harvester_types(), limit=20)
+    by_id = {_identifier(p): name for name, p in real_packages().items()}
+    actions = {by_id[i.identifier]: i.action for i in report.items}
+    expected = {"new": "create", "held": "hold", "skipped": "skip"}
+    assert actions == {name: expected[o] for name, o in CKAN_OUTCOMES.items()}
+    war = next(i for i in report.items if by_id[i.identifier] == "warandpeace")
+    assert HOLD_LICENCE_NOT_OPEN in war.reason
