@@ -114,7 +114,7 @@ def _settle(statement: Statement) -> License | None:
     saying ``cc-by`` with a URL saying ``by-nc`` is not open)."""
     found = [lic for lic in (find_license(v) for v in statement.values if v) if lic]
     closed = [lic for lic in found if not lic.open]
-    return (closed or found or [None])[0]
+    return (closed or found)[0] if found else None
 
 
 def statements(record: SourceRecord) -> list[Statement]:
