@@ -18,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 from harvesters.base import SourceRecord
 from harvesters.coverage import frequency_word, iso_date, spatial_extras, widest
 from harvesters.rights import judge_access
+from licenses.matching import find_license
 
 SCHEMA = Namespace("http://schema.org/")
 SCHEMA_S = Namespace("https://schema.org/")
@@ -142,8 +143,12 @@ def describe(graph: Graph, node: Any, record: SourceRecord) -> None:
         licence = graph.value(dist, DCTERMS.license)
         if url is None or licence is None or str(url) not in by_url:
             continue
-        identifier, title, licence_url = _licence(graph, licence)
-        by_url[str(url)].license = licence_url or identifier or title
+        stated = [v for v in _licence(graph, licence) if v]
+        # A licence document may be named by its dct:identifier or title where its URL is a
+        # page of the publisher's own; keep the candidate we can place, else the URL as said.
+        known = [v for v in stated if find_license(v) is not None]
+        closed = [v for v in known if not getattr(find_license(v), "open", True)]
+        by_url[str(url)].license = (closed or known or stated[::-1] or [""])[0]
     rights = graph.value(node, DCTERMS.accessRights)
     judge_access(record, _access_value(graph, rights) if rights is not None else "",
                  "dct:accessRights")
