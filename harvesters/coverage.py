@@ -119,3 +119,10 @@ def spatial_extras(uri: str) -> dict[str, str]:
                                       or "dvhc" in text.lower()):
         found["admin_unit_code"] = tail
     return found
+
+
+def admin_unit(label: str) -> dict[str, str]:
+    """``admin_unit_code`` for a spatial label that is, or ends with, a Vietnamese
+    administrative unit code: "01", "32248", "Xã Đất Mũi (32248)"."""
+    match = re.match(r"^(?:.*\()?\s*(\d{2}|\d{3}|\d{5})\s*\)?$", label.strip())
+    return {"admin_unit_code": match.group(1)} if match else {}

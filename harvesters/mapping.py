@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from harvesters.base import SourceRecord
 from harvesters.config import Filters
+from harvesters.coverage import admin_unit, frequency_word, iso_date
 from harvesters.rights import access_of
 from licenses.matching import find_license
 
@@ -97,6 +98,11 @@ def split_temporal(value: str) -> tuple[str, str]:
     """An ISO 8601 interval "start/end" (or a single date) as (start, end)."""
     if not value:
         return "", ""
+    # "01/07/2025/31/12/2025" or "01/07/2025 - 31/12/2025": Vietnamese dates (issue 16).
+    dates = re.findall(r"\d{1,2}/\d{1,2}/\d{4}", value)
+    if dates and re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}(\s*[/–-]\s*\d{1,2}/\d{1,2}/\d{4})?\s*",
+                              value):
+        return dates[0], dates[-1] if len(dates) > 1 else ""
     start, _, end = value.partition("/")
     return start.strip(), end.strip()
 
@@ -122,6 +128,10 @@ def record_from_entry(identifier: str, entry: dict[str, object], source_url: str
         "name", "title", "title_en", "description", "description_en", "license", "spatial",
         "update_frequency", "organization", "version", "author", "author_email",
         "maintainer", "maintainer_email", "url")}
+    # Agencies write dd/mm/yyyy and Vietnamese frequency words ("hàng năm"): read them
+    # rather than drop them (issue 16); what cannot be read is logged by the importer.
+    start, end = iso_date(start) or start, iso_date(end) or end
+    frequency = frequency_word(text["update_frequency"]) or text["update_frequency"]
     return SourceRecord(
         identifier=identifier, name=text["name"], title=text["title"] or text["name"] or identifier,
         title_en=text["title_en"], notes=text["description"], notes_en=text["description_en"],
@@ -130,6 +140,7 @@ def record_from_entry(identifier: str, entry: dict[str, object], source_url: str
         source_url=source_url, version=text["version"], author=text["author"],
         author_email=text["author_email"], maintainer=text["maintainer"],
         maintainer_email=text["maintainer_email"], temporal_start=start, temporal_end=end,
-        spatial=text["spatial"], update_frequency=text["update_frequency"],
+        spatial=text["spatial"], update_frequency=frequency,
         not_publishable="marked restricted in the source" if flagged else "",
+        extras=admin_unit(text["spatial"]),
     )

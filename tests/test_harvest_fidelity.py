@@ -307,3 +307,20 @@ def test_english_titles_come_only_from_text_tagged_english() -> None:
     for name in ("dataset_gov_de.rdf", "dataset_afs.ttl", "dataset_gob_es.ttl"):
         [record] = file_records("dcat", REAL / "dcat" / name)
         assert record.title and record.title_en == "", name
+
+
+def test_agency_sidecar_keeps_vietnamese_dates_frequency_words_and_admin_unit_codes() -> None:
+    import csv
+
+    from harvesters.mapping import record_from_entry
+
+    with (REAL / "vn" / "don-vi-hanh-chinh-cap-xa-2025.csv").open(encoding="utf-8") as fh:
+        first = next(csv.DictReader(fh))
+    entry = {"title": "Đơn vị hành chính cấp xã", "update_frequency": "hàng năm",
+             "spatial": f"{first['ten_xa']} ({first['ma_xa']})",
+             "temporal": f"{first['ngay_hieu_luc']}/31/12/2025"}
+    record = record_from_entry("xa.csv", entry, "file:///share")
+    assert (record.temporal_start, record.temporal_end) == ("2025-07-01", "2025-12-31")
+    assert record.update_frequency == "annual"
+    assert record.spatial == "Phường Ba Đình (00004)"
+    assert record.extras["admin_unit_code"] == "00004"  # leading zeros kept: a code, not 4
