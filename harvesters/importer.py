@@ -364,6 +364,10 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                     uow, record.name or record.title, ctx.source.name)
                 queued = hold_for_review(uow, data, source=ctx.source.name, findings=findings,
                                          resource=", ".join(where))
+                if queued is not None and record.hold_reasons:
+                    # issue 16: whoever releases the personal data sees the licence and
+                    # access reasons too, so a release does not publish them unseen.
+                    queued.message = f"{queued.message}\n{held_summary(record.hold_reasons)}"
                 held = find_dataset(uow, ctx.source.name, record.identifier)
                 uow.session.add(_object(
                     ctx, record.identifier, "held", stage="privacy",

@@ -166,6 +166,10 @@ def judge_license(record: SourceRecord, fallback: str) -> None:
         record.hold_reasons.append(f"{HOLD_LICENCE_UNKNOWN}: {statement.where} ghi "
                                    f"{statement.shown()} — không khớp giấy phép nào đã biết")
     for statement, lic in closed:
+        if lic.id == "not-specified":  # CKAN's "notspecified": the source names none
+            record.hold_reasons.append(f"{HOLD_LICENCE_MISSING}: {statement.where} ghi "
+                                       f"{statement.shown()} (chưa xác định giấy phép)")
+            continue
         record.hold_reasons.append(f"{HOLD_LICENCE_NOT_OPEN}: {statement.where} ghi "
                                    f"{statement.shown()} = {lic.title_en} ({lic.id})")
     distinct = {lic.id for lic in known}

@@ -324,3 +324,18 @@ def test_agency_sidecar_keeps_vietnamese_dates_frequency_words_and_admin_unit_co
     assert record.update_frequency == "annual"
     assert record.spatial == "Phường Ba Đình (00004)"
     assert record.extras["admin_unit_code"] == "00004"  # leading zeros kept: a code, not 4
+
+
+def test_ckan_notspecified_maps_to_not_specified_and_holds_as_naming_no_licence() -> None:
+    from real_records import judged, source
+
+    from harvesters.ckan_records import package_record
+
+    pkg = {**real_packages()["unesco-data-for-zimbabwe"], "license_id": "notspecified",
+           "license_title": "License not specified", "license_url": ""}
+    record = judged(package_record(pkg, "x", "http://ckan.test", organization_map={},
+                                   group_map={}, download=False),
+                    source("ckan", url="http://ckan.test", default_license="CC-BY-4.0"))
+    assert record.license == "not-specified"
+    assert _starts(record.hold_reasons, HOLD_LICENCE_MISSING)
+    assert not _starts(record.hold_reasons, HOLD_LICENCE_NOT_OPEN)

@@ -21,6 +21,7 @@ from catalogue.review.model import ReviewItem
 from harvesters.rights import (
     HELD_PREFIX,
     HOLD_ACCESS_UNKNOWN,
+    HOLD_LICENCE_MISSING,
     HOLD_LICENCE_NOT_OPEN,
     REFUSED_EMPTY,
     REFUSED_NOT_PUBLIC,
@@ -73,6 +74,9 @@ def test_real_ckan_records_are_published_held_or_refused_with_reasons(
     war = objects[_identifier(real_packages()["warandpeace"])]
     assert war.reason.startswith(HELD_PREFIX)
     assert HOLD_LICENCE_NOT_OPEN in war.reason and HOLD_ACCESS_UNKNOWN in war.reason
+    # Held for personal data (e-mails in extras) too: the review item names every reason.
+    zimbabwe = objects[_identifier(real_packages()["zimbabwe-regional-geochemical-survey"])]
+    assert zimbabwe.reason.startswith(HOLD_PREFIX) and HOLD_LICENCE_MISSING in zimbabwe.reason
 
     stored = datasets(catalogue, config.name)
     assert _identifier(real_packages()["test-dcat-1"]) not in stored  # never stored
@@ -92,6 +96,8 @@ def test_real_ckan_records_are_published_held_or_refused_with_reasons(
         # Some also carry personal e-mail addresses in their extras: held for both.
         assert len(items) == 8 and all(i.message.startswith((HELD_PREFIX, HOLD_PREFIX))
                                        for i in items)
+        assert sum(HOLD_LICENCE_MISSING in i.message for i in items) == sum(
+            HOLD_LICENCE_MISSING in o.reason for o in objects.values())
 
 
 def test_reharvesting_unchanged_held_records_reports_them_held_never_unchanged(
