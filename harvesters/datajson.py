@@ -49,7 +49,9 @@ class DatajsonHarvester(Harvester):
         parsed: dict[str, Any] = item.payload
         org_map = self.option("organization_map", {})
         download = bool(self.option("download_resources", True))
-        named = bool(parsed["title"] or parsed["source_identifier"])
+        # DCAT-US requires a title: without one the record is refused, not published under
+        # its identifier or as "dataset" (issue 16).
+        named = bool(parsed["title"])
         frequency_said = parsed.get("accrual_periodicity", "")
         record = SourceRecord(
             identifier=item.identifier, name=parsed["name"] if named else "",

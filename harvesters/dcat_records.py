@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 
 from harvesters.base import SourceRecord
 from harvesters.coverage import frequency_word, iso_date, spatial_extras, widest
-from harvesters.rights import judge_access
+from harvesters.rights import REFUSED_EMPTY, judge_access
 from licenses.matching import find_license
 
 SCHEMA = Namespace("http://schema.org/")
@@ -134,6 +134,11 @@ def _upstream(graph: Graph, node: Any) -> dict[str, str]:
 
 def describe(graph: Graph, node: Any, record: SourceRecord) -> None:
     """Fill the record's licence, access, coverage and provenance from the dataset node."""
+    if not any(isinstance(t, Literal) and str(t).strip()
+               for t in graph.objects(node, DCTERMS.title)):
+        # dct:title is mandatory in DCAT-AP; without it the record would be published under
+        # its identifier or a blank-node id.
+        record.refused_reason = f"{REFUSED_EMPTY}: không có dct:title — không thu thập"
     license_node = graph.value(node, DCTERMS.license)
     if license_node is not None:
         record.license, record.license_title, record.license_url = _licence(graph, license_node)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from real_records import REAL, ckan_record, file_records, real_packages
@@ -339,3 +340,15 @@ def test_ckan_notspecified_maps_to_not_specified_and_holds_as_naming_no_licence(
     assert record.license == "not-specified"
     assert _starts(record.hold_reasons, HOLD_LICENCE_MISSING)
     assert not _starts(record.hold_reasons, HOLD_LICENCE_NOT_OPEN)
+
+
+def test_a_dcat_dataset_without_a_title_is_refused_not_published_under_its_node_id(
+        tmp_path: Path) -> None:
+    text = (REAL / "dcat" / "dataset_afs.ttl").read_text(encoding="utf-8")
+    untitled = tmp_path / "untitled.ttl"
+    untitled.write_text(text.replace('dct:title          "A test dataset on your catalogue" ;',
+                                     ""), encoding="utf-8")
+    [record] = file_records("dcat", untitled)
+    assert record.refused_reason.startswith(REFUSED_EMPTY)
+    [titled] = file_records("dcat", REAL / "dcat" / "dataset_afs.ttl")
+    assert titled.refused_reason == ""
