@@ -41,6 +41,7 @@ class SourceResource:
     sheet: str | None = None
     link_only: bool = False  # keep as a link, do not download or validate
     fingerprint: str = ""  # for links: what changes when the remote file changes
+    license: str = ""  # a distribution's own licence (DCAT): id, title or URL (issue 16)
 
 
 @dataclass
@@ -56,6 +57,8 @@ class SourceRecord:
     tags: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     license: str = ""  # an id or a URL; mapped through the licence registry
+    license_title: str = ""  # the licence's title and URL as the source states them
+    license_url: str = ""
     organization: str = ""  # the source's own organization name, if any
     url: str = ""  # landing page
     source_url: str = ""  # where this record's metadata was read
@@ -74,6 +77,12 @@ class SourceRecord:
     resources: list[SourceResource] = field(default_factory=list)
     # Why the record must not be published (private, draft, restricted...), or "".
     not_publishable: str = ""
+    # Issue 16: why the record waits in the review queue instead of being published
+    # (licence unknown or not open, access rights unknown); [] publishes. Filled by the
+    # mappers and harvesters.rights; the importer holds a record with any reason.
+    hold_reasons: list[str] = field(default_factory=list)
+    # Why the record is refused outright (empty, nameless): skipped, never stored.
+    refused_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 from ckanapi import RemoteCKAN
 from ckanapi.errors import CKANAPIError
 
-from harvesters.base import Gathered, Harvester, SourceError, SourceRecord, SourceResource
+from harvesters.base import Gathered, Harvester, SourceError, SourceRecord
+from harvesters.ckan_records import package_record
 from harvesters.http import USER_AGENT, FetchError, HttpClient
-from harvesters.mapping import slugify
 
 
 class _LimitedCKAN(RemoteCKAN):  # type: ignore[misc]
@@ -40,17 +40,6 @@ def _count(value: Any, where: str) -> int:
         raise SourceError(f"{where}: package_search answered a count that is not a number: "
                           f"{str(value)[:100]!r}")
     return int(value)
-
-
-def record_name(pkg: Mapping[str, Any]) -> str:
-    """The package's ``name``; a record without one is named from its title (Vietnamese
-    letters without marks) or, failing that, its id (issue 16)."""
-    return str(pkg.get("name") or "") or slugify(str(pkg.get("title") or "")) \
-        or slugify(str(pkg.get("id") or ""))
-
-
-def _names(items: Any, key: str = "name") -> list[str]:
-    return [str(i.get(key)) for i in items or [] if isinstance(i, dict) and i.get(key)]
 
 
 class CkanHarvester(Harvester):
@@ -102,49 +91,8 @@ class CkanHarvester(Harvester):
                                   f"already listed: the portal ignores start")
 
     def fetch(self, item: Gathered) -> SourceRecord:
-        pkg: dict[str, Any] = item.payload
-        org_map = self.option("organization_map", {})
-        group_map = self.option("group_map", {})
-        organization = (pkg.get("organization") or {}).get("name") or ""
-        not_publishable = ""
-        if pkg.get("private"):
-            not_publishable = "private in the source"
-        elif (pkg.get("state") or "active") != "active":
-            not_publishable = f"state {pkg.get('state')} in the source"
-        extras = {str(e.get("key")): str(e.get("value")) for e in pkg.get("extras") or []
-                  if isinstance(e, dict) and e.get("key")}
-        base = self.source.url.rstrip("/")
-        name = record_name(pkg)
-        record = SourceRecord(
-            identifier=item.identifier, name=name,
-            title=str(pkg.get("title") or pkg.get("name") or ""),
-            title_en=str(pkg.get("title_en") or ""), notes=str(pkg.get("notes") or ""),
-            notes_en=str(pkg.get("notes_en") or ""), tags=_names(pkg.get("tags")),
-            groups=[group_map.get(g, g) for g in _names(pkg.get("groups"))],
-            license=str(pkg.get("license_id") or ""),
-            organization=org_map.get(organization, organization), url=str(pkg.get("url") or ""),
-            source_url=f"{base}/dataset/{pkg.get('name') or pkg.get('id') or name}",
-            version=str(pkg.get("version") or ""),
-            author=str(pkg.get("author") or ""), author_email=str(pkg.get("author_email") or ""),
-            maintainer=str(pkg.get("maintainer") or ""),
-            maintainer_email=str(pkg.get("maintainer_email") or ""),
-            temporal_start=str(pkg.get("temporal_start") or ""),
-            temporal_end=str(pkg.get("temporal_end") or ""), spatial=str(pkg.get("spatial") or ""),
-            update_frequency=str(pkg.get("update_frequency") or ""),
-            created=str(pkg.get("metadata_created") or ""),
-            modified=str(pkg.get("metadata_modified") or ""),
-            extras=extras, not_publishable=not_publishable,
-        )
-        download = self.option("download_resources", True)
-        for res in pkg.get("resources") or []:
-            if not isinstance(res, dict) or not res.get("url"):
-                continue
-            record.resources.append(SourceResource(
-                name=str(res.get("name") or res["url"].rsplit("/", 1)[-1]), url=str(res["url"]),
-                format=str(res.get("format") or ""), mimetype=str(res.get("mimetype") or ""),
-                description=str(res.get("description") or ""), link_only=not download,
-                schema=res.get("schema") if isinstance(res.get("schema"), dict) else None,
-                fingerprint=f"{res.get('hash') or ''}{res.get('last_modified') or ''}"
-                            f"{res.get('size') or ''}",
-            ))
-        return record
+        # Mapping the package (licence, access, coverage) lives in ckan_records (issue 16).
+        return package_record(item.payload, item.identifier, self.source.url,
+                              organization_map=self.option("organization_map", {}),
+                              group_map=self.option("group_map", {}),
+                              download=bool(self.option("download_resources", True)))

@@ -66,6 +66,21 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class OrganizationConfig:
+    """An agency declared in a harvest config file (``[organization]``): ``harvest run``
+    creates it when the catalogue does not have it yet (issue 16)."""
+
+    name: str
+    title: str
+    file: Path
+    title_en: str = ""
+    description: str = ""
+
+
+ORGANIZATION_KEYS = {"name": str, "title": str, "title_en": str, "description": str}
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     type: str
@@ -87,6 +102,9 @@ class SourceConfig:
     # Hosts (``host`` or ``host:port``) whose internal addresses may be fetched (issue 15).
     allow_hosts: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    # The file's [organization] when it declares the source's organization (created by
+    # `harvest run` if missing), else None: the organization must exist already.
+    declared_organization: OrganizationConfig | None = None
 
     @property
     def location(self) -> str:
@@ -183,17 +201,26 @@ def _filters(checker: _Checker, raw: Any) -> Filters:
     return Filters(**values)
 
 
-def _source(checker: _Checker, raw: Mapping[str, Any],
-            types: Mapping[str, Any]) -> SourceConfig | None:
-    """Check one [[source]] table; problems go to the checker, None when unusable."""
+def _source(checker: _Checker, raw: Mapping[str, Any], types: Mapping[str, Any],
+            declared: Mapping[str, OrganizationConfig] | None = None) -> SourceConfig | None:
+    """Check one [[source]] table; problems go to the checker, None when unusable.
+
+    ``declared`` are the organizations the same file declares: a source may leave out
+    ``organization`` when the file declares exactly one."""
+    declared = declared or {}
     values: dict[str, Any] = {}
     for key in ("name", "title", "type", "organization", "schedule", "default_license",
                 "publish", "access_class", *LOCATION_KEYS):
         if key in raw and checker.typed(raw, key, str) is not None:
             values[key] = raw[key]
+    if "organization" not in raw and len(declared) == 1:
+        values["organization"] = next(iter(declared))
     for key in ("name", "type", "organization"):
-        if key not in raw:
-            checker.add(key, "missing (required)")
+        if key not in raw and key not in values:
+            checker.add(key, "missing (required)" if key != "organization" or not declared
+                        else "missing: the file declares several organizations, name one")
+    if values.get("organization") in declared:
+        values["declared_organization"] = declared[values["organization"]]
     if "name" in values and not NAME_RE.match(values["name"]):
         checker.add("name", "must be 2–100 characters: lowercase a-z, 0-9, - and _")
     harvester = types.get(values.get("type", ""))
@@ -247,6 +274,39 @@ def _source(checker: _Checker, raw: Mapping[str, Any],
     return SourceConfig(file=checker.file, options=options, **values)
 
 
+def _organizations(file: Path, raw: Any) -> tuple[list[OrganizationConfig],
+                                                  list[ConfigProblem]]:
+    """The ``[organization]`` table (or ``[[organization]]`` tables) of one file, checked."""
+    if raw is None:
+        return [], []
+    tables = [raw] if isinstance(raw, Mapping) else raw
+    if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
+        return [], [ConfigProblem(file, "-", "organization",
+                                  "expected a table ([organization]) or tables "
+                                  "([[organization]])")]
+    found: list[OrganizationConfig] = []
+    problems: list[ConfigProblem] = []
+    for index, table in enumerate(tables, start=1):
+        checker = _Checker(file, f"organization #{index} '{table.get('name', '?')}'")
+        values: dict[str, str] = {}
+        for key in table:
+            if key not in ORGANIZATION_KEYS:
+                checker.add(key, f"unknown key; known: {', '.join(ORGANIZATION_KEYS)}")
+            elif checker.typed(table, key, str) is not None:
+                values[key] = str(table[key]).strip()
+        for key in ("name", "title"):
+            if not values.get(key) and key not in {p.key for p in checker.problems}:
+                checker.add(key, "missing (required)")
+        if values.get("name") and not NAME_RE.match(values["name"]):
+            checker.add("name", "must be 2–100 characters: lowercase a-z, 0-9, - and _")
+        if values.get("name") in {o.name for o in found}:
+            checker.add("name", "declared twice in this file")
+        problems += checker.problems
+        if not checker.problems:
+            found.append(OrganizationConfig(file=file, **values))
+    return found, problems
+
+
 def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[SourceConfig],
                                                                        list[ConfigProblem]]:
     """Parse and check every file; returns the usable sources and every problem found."""
@@ -264,9 +324,12 @@ def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[Sour
             problems.append(ConfigProblem(file, "-", "-", f"cannot read: {exc.strerror}"))
             continue
         for key in document:
-            if key != "source":
-                problems.append(ConfigProblem(file, "-", key, "unknown top-level key; "
-                                                              "use [[source]] tables"))
+            if key not in ("source", "organization"):
+                problems.append(ConfigProblem(file, "-", key, "unknown top-level key; use "
+                                                              "[[source]] and [organization]"))
+        organizations, org_problems = _organizations(file, document.get("organization"))
+        problems += org_problems
+        declared = {o.name: o for o in organizations}
         raw_sources = document.get("source", [])
         if not isinstance(raw_sources, list):
             problems.append(ConfigProblem(file, "-", "source",
@@ -275,7 +338,7 @@ def read_sources(files: list[Path], types: Mapping[str, Any]) -> tuple[list[Sour
         for index, raw in enumerate(raw_sources, start=1):
             label = f"#{index} '{raw.get('name', '?')}'" if isinstance(raw, dict) else f"#{index}"
             checker = _Checker(file, label)
-            source = _source(checker, raw, types)
+            source = _source(checker, raw, types, declared)
             problems += checker.problems
             name = raw.get("name") if isinstance(raw, dict) else None
             if isinstance(name, str) and name in seen:

@@ -29,6 +29,7 @@ from harvesters.base import (
     SourceRecord,
     SourceResource,
 )
+from harvesters.dcat_records import describe
 from harvesters.http import FetchError
 from harvesters.rdf import distribution_format, stable_blank_nodes
 
@@ -40,7 +41,6 @@ FORMATS = {"ttl": "turtle", "turtle": "turtle", "jsonld": "json-ld", "json-ld": 
            "json": "json-ld", "xml": "xml", "rdf": "xml", "rdfxml": "xml"}
 CONTENT_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
                  "application/rdf+xml": "xml", "application/json": "json-ld"}
-PUBLIC_RIGHTS = ("PUBLIC", "public", "công khai")
 FREQUENCIES = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly",
                "QUARTERLY": "quarterly", "ANNUAL": "annual", "IRREG": "irregular",
                "CONT": "continual", "BIENNIAL": "irregular", "NEVER": "never"}
@@ -78,11 +78,17 @@ def parse_catalogue(body: bytes, fmt: str, where: str) -> Graph:
 
 
 def _text(graph: Graph, subject: Any, predicate: URIRef, lang: str | None = "vi") -> str:
-    """A literal in ``lang`` if there is one, else any literal without language, else any."""
+    """A literal in ``lang`` if there is one, else any literal without language, else any.
+
+    English (``lang="en"``) comes only from literals tagged English: an untagged title is
+    in the publisher's language, not necessarily English (issue 16)."""
     values = [v for v in graph.objects(subject, predicate) if isinstance(v, Literal)]
-    for wanted in ((lang,) if lang else ()) + (None,):
+    wanted_langs: tuple[str | None, ...] = (lang,) if lang == "en" else (
+        ((lang,) if lang else ()) + (None,))
+    for wanted in wanted_langs:
         for value in values:
-            if value.language == wanted:
+            if value.language == wanted or (wanted == "en" and (value.language or "")
+                                            .lower().startswith("en-")):
                 return str(value)
     if lang == "en":
         return ""
@@ -236,10 +242,6 @@ class DcatHarvester(Harvester):
         return record
 
     def _record(self, graph: Graph, node: Any, identifier: str, page_url: str) -> SourceRecord:
-        rights = graph.value(node, DCTERMS.accessRights)
-        not_public = ""
-        if rights is not None and str(rights).rstrip("/").rsplit("/", 1)[-1] not in PUBLIC_RIGHTS:
-            not_public = f"access rights are not public ({rights})"
         publisher = graph.value(node, DCTERMS.publisher)
         period = graph.value(node, DCTERMS.temporal)
         spatial = graph.value(node, DCTERMS.spatial)
@@ -271,7 +273,6 @@ class DcatHarvester(Harvester):
             if frequency else "",
             created=str(graph.value(node, DCTERMS.issued) or ""),
             modified=str(graph.value(node, DCTERMS.modified) or ""),
-            not_publishable=not_public,
         )
         download = self.option("download_resources", True)
         for url, dist in _distributions(graph, node):
@@ -284,4 +285,5 @@ class DcatHarvester(Harvester):
                 fingerprint=str(graph.value(dist, DCAT.byteSize) or "") + str(
                     graph.value(dist, DCTERMS.modified) or ""),
             ))
+        describe(graph, node, record)  # licences, access, coverage (issue 16)
         return record

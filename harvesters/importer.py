@@ -27,9 +27,18 @@ from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.harvest.model import HarvestObject
 from catalogue.organizations.service import get_organization
 from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy.gate import is_hold
 from catalogue.privacy.screen import Finding
-from catalogue.publishing.gate import Decision, Held, Pending, decide, screen_of, source_principal
-from catalogue.review.service import hold_harvested, submit_harvested
+from catalogue.publishing.gate import (
+    SOURCE_HOLD_PREFIX,
+    Decision,
+    Held,
+    Pending,
+    decide,
+    screen_of,
+    source_principal,
+)
+from catalogue.review.service import hold_harvested, pending_changes, submit_harvested
 from catalogue.validation import (
     ValidationLimits,
     build_datapackage,
@@ -39,9 +48,11 @@ from catalogue.validation import (
     validate_resource_file,
 )
 from harvesters.base import RecordError, SourceRecord, SourceResource
+from harvesters.checks import invalid_reason
 from harvesters.config import SourceConfig
 from harvesters.http import HttpClient
 from harvesters.mapping import clean_tags, map_license, slugify
+from harvesters.rights import HELD_PREFIX
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
@@ -316,10 +327,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             if existing is not None and existing.state != "deleted" and any(
                     e.key == "harvest_fingerprint" and e.value == fingerprint
                     for e in existing.extras):
-                uow.session.add(_object(ctx, record.identifier, "unchanged",
-                                        dataset_id=existing.id))
-                uow.commit()
-                return "unchanged"
+                return _unchanged(ctx, uow, record, existing)
     with tempfile.TemporaryDirectory(prefix="dulieumo-harvest-") as tmp:
         folder = Path(tmp)
         prepared = []
@@ -331,19 +339,21 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             existing = find_dataset(uow, ctx.source.name, record.identifier)
             if existing is not None and existing.content_hash == digest \
                     and existing.state != "deleted":
-                uow.session.add(_object(ctx, record.identifier, "unchanged",
-                                        dataset_id=existing.id))
-                uow.commit()
-                return "unchanged"
+                return _unchanged(ctx, uow, record, existing)
         for item in prepared:
             if item.path is not None:
                 _validate(ctx, item, folder, log)
         bad = [p.spec.name for p in prepared if p.fields.get("validation_status") in
                ("invalid", "error")]
+        # Which checks failed, in Vietnamese, for the officer reading the report (issue 16).
+        checks = "\n".join(invalid_reason(p.spec.name, p.fields.get("validation_report") or {})
+                           for p in prepared if p.spec.name in bad)
         if bad and ctx.source.reject_invalid:
-            raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}")
+            raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}\n"
+                              f"{checks}")
         if bad:
             log.append(f"published with validation errors: {', '.join(bad)}")
+            log += checks.splitlines()
         with ctx.catalogue.unit(ctx.actor) as uow:
             resources = [_resource_dict(ctx, item) for item in prepared]
             data = _dataset_dict(ctx, record, resources, digest, log, source_public)
@@ -363,16 +373,19 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                     uow, record.name or record.title, ctx.source.name)
                 queued = hold_harvested(uow, data, source=ctx.source.name, held=decision)
                 held = find_dataset(uow, ctx.source.name, record.identifier)
+                # None: the published version already says this (an admin released it).
+                outcome = "unchanged" if queued is None and existing is not None else "held"
                 uow.session.add(_object(
-                    ctx, record.identifier, "skipped",
-                    stage="privacy" if decision.personal_data else "hold",
+                    ctx, record.identifier, outcome,
+                    stage=("privacy" if decision.personal_data else "review")
+                    if outcome == "held" else "",
                     dataset_id=held.id if held is not None else None,
                     reason=decision.message()
                     + (f"\nreview item {queued.id}" if queued is not None else ""), log=log))
                 uow.commit()
                 if held is not None:
                     ctx.touched.append(held.id)
-                return "skipped"
+                return outcome
             if isinstance(decision, Pending):
                 return _queue_for_review(ctx, uow, record, existing, data, message, log)
             if existing is None:
@@ -387,6 +400,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
                 package_dict(dataset, ctx.catalogue.site_url)))
             log += [f"data package descriptor: {p}" for p in problems]
             uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
+                                    stage="validate" if checks else "", reason=checks,
                                     log=log))
             uow.commit()
             ctx.touched.append(dataset.id)
@@ -428,4 +442,27 @@ def _queue_for_review(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
     uow.commit()
     if queued is not None:
         ctx.touched.append(queued.id)
+    return outcome
+
+
+# ---- issue 16 (map16): held records -------------------------------------------------------
+def _open_hold(uow: UnitOfWork, dataset: Dataset) -> str:
+    """The message of a review item holding this dataset (personal data, licence, access),
+    or "" when nothing holds it."""
+    for item in pending_changes(uow.session, dataset.id):
+        if is_hold(item.message) or (item.message or "").startswith(
+                (HELD_PREFIX, SOURCE_HOLD_PREFIX)):
+            return item.message or ""
+    return ""
+
+
+def _unchanged(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
+               existing: Dataset) -> str:
+    """An unchanged record: "held" while a hold still waits for review (a held record is
+    never reported "unchanged"), else "unchanged"."""
+    waiting = _open_hold(uow, existing)
+    outcome = "held" if waiting else "unchanged"
+    uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=existing.id,
+                            stage="review" if waiting else "", reason=waiting))
+    uow.commit()
     return outcome

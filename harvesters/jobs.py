@@ -13,6 +13,7 @@ from catalogue.context import Catalogue
 from catalogue.groups.model import Group
 from catalogue.harvest.service import last_started
 from catalogue.organizations.model import Organization
+from catalogue.organizations.service import create_organization
 from harvesters.base import Harvester
 from harvesters.config import ConfigProblem, SourceConfig, config_files, read_sources
 from harvesters.registry import harvester_types
@@ -46,7 +47,8 @@ def catalogue_problems(catalogue: Catalogue,
     problems = []
     for source in sources:
         label = f"'{source.name}'"
-        if source.organization not in organizations:
+        # A file's [organization] is created by `harvest run` (issue 16): not a problem.
+        if source.organization not in organizations and source.declared_organization is None:
             problems.append(ConfigProblem(source.file, label, "organization",
                                           f"no organization {source.organization!r} in the "
                                           f"catalogue (create it first)"))
@@ -55,6 +57,29 @@ def catalogue_problems(catalogue: Catalogue,
                 problems.append(ConfigProblem(source.file, label, "default_groups",
                                               f"no group {group!r} in the catalogue"))
     return problems
+
+
+def ensure_organizations(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[str]:
+    """Create the organizations these sources' config files declare and the catalogue lacks
+    (name, title, title_en, description); returns the names created. An agency publishes
+    by writing a config file: no separate step to create its organization (issue 16)."""
+    declared = {s.declared_organization.name: s.declared_organization for s in sources
+                if s.declared_organization is not None}
+    if not declared:
+        return []
+    created = []
+    with catalogue.unit("harvest-config") as uow:
+        existing = set(uow.session.scalars(select(Organization.name).where(
+            Organization.name.in_(declared))))
+        for name, org in declared.items():
+            if name in existing:
+                continue
+            create_organization(uow, {"name": org.name, "title": org.title,
+                                      "title_en": org.title_en,
+                                      "description": org.description})
+            created.append(name)
+        uow.commit()
+    return created
 
 
 def due_sources(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[SourceConfig]:
@@ -68,7 +93,10 @@ def due_sources(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[S
 def run_many(catalogue: Catalogue, setup: HarvestSetup, sources: Iterable[SourceConfig],
              lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep,
              on_done: Callable[[JobSummary], None] | None = None) -> list[JobSummary]:
-    """Run each source in turn; a busy source raises SourceBusy to the caller."""
+    """Run each source in turn; a busy source raises SourceBusy to the caller. Organizations
+    the config declares are created first."""
+    sources = list(sources)
+    ensure_organizations(catalogue, sources)
     summaries = []
     for source in sources:
         summary = run_source(catalogue, source, setup.types, lock_dir, sleep=sleep)

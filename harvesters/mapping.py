@@ -8,21 +8,17 @@ from collections.abc import Iterable
 
 from harvesters.base import SourceRecord
 from harvesters.config import Filters
-from licenses import get_license, registry
+from harvesters.coverage import admin_unit, frequency_word, iso_date
+from harvesters.rights import access_of
+from licenses.matching import find_license
 
 # Tags and flags that mark a record as not for the public (Decree 47/2020 art. 5: open data
 # excludes state secrets; "mật", "tối mật", "tuyệt mật" are the secrecy grades).
 RESTRICTED_TAGS = frozenset({"mật", "tối mật", "tuyệt mật", "restricted", "confidential",
                              "nội bộ", "internal", "không công khai"})
-RESTRICTED_EXTRA_KEYS = ("restricted", "access_level", "access_rights", "classification",
-                         "do_mat", "độ mật")
+RESTRICTED_EXTRA_KEYS = ("restricted", "classification", "do_mat", "độ mật")
+ACCESS_EXTRA_KEYS = ("access_level", "access_rights", "accesslevel", "accessrights")
 PUBLIC_VALUES = frozenset({"", "false", "0", "no", "public", "open", "công khai", "mở"})
-LICENSE_ALIASES = {
-    "cc-by": "CC-BY-4.0", "cc-by-4.0": "CC-BY-4.0", "cc-by-sa": "CC-BY-SA-4.0",
-    "cc-zero": "CC0-1.0", "cc0": "CC0-1.0", "odc-by": "ODC-BY-1.0", "odc-odbl": "ODbL-1.0",
-    "odbl": "ODbL-1.0", "odc-pddl": "ODC-PDDL-1.0", "other-open": "other-open",
-    "notspecified": "not-specified",
-}
 TAG_BAD = re.compile(r"[^\w .\-&/()',]+", re.UNICODE)
 
 
@@ -44,32 +40,34 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _normal_url(url: str) -> str:
-    return url.lower().replace("https://", "").replace("http://", "").rstrip("/")
-
-
 def map_license(value: str, default: str) -> tuple[str, str]:
-    """(licence id, note): the registry id for an id, alias or URL; else the default."""
+    """(licence id, note): the registry id for an id, alias, title or URL; the default only
+    when the record names none. An unknown licence is never replaced by the default (issue
+    16: fail closed): it becomes ``not-specified``; harvesters.rights holds such records."""
     if not value:
         return default, ""
-    found = get_license(value) or get_license(LICENSE_ALIASES.get(value.lower(), ""))
+    found = find_license(value)
     if found is None:
-        wanted = _normal_url(value)
-        found = next((lic for lic in registry().values() if lic.url and _normal_url(lic.url)
-                      == wanted), None)
-    if found is None:
-        return default, f"unknown licence {value!r}: using the source default {default}"
+        return "not-specified", f"unknown licence {value!r}: recorded as not-specified"
     return found.id, ""
 
 
 def restriction(record: SourceRecord) -> str:
-    """Why a record is marked as not for the public, or ""."""
+    """Why a record is refused or marked as not for the public, or ""."""
+    if record.refused_reason:
+        return record.refused_reason
     if record.not_publishable:
         return record.not_publishable
     for tag in record.tags:
         if tag.strip().lower() in RESTRICTED_TAGS:
             return f"marked restricted (tag {tag!r})"
     for key, value in record.extras.items():
+        if key.strip().lower() in ACCESS_EXTRA_KEYS:
+            # Free text ("Statement about access rights") is not a refusal: the mappers
+            # hold such records for review (harvesters.rights.judge_access).
+            if access_of(str(value)) == "non-public":
+                return f"marked restricted ({key} = {value!r})"
+            continue
         if key.strip().lower() in RESTRICTED_EXTRA_KEYS and str(value).strip().lower() \
                 not in PUBLIC_VALUES:
             return f"marked restricted ({key} = {value!r})"
@@ -100,6 +98,11 @@ def split_temporal(value: str) -> tuple[str, str]:
     """An ISO 8601 interval "start/end" (or a single date) as (start, end)."""
     if not value:
         return "", ""
+    # "01/07/2025/31/12/2025" or "01/07/2025 - 31/12/2025": Vietnamese dates (issue 16).
+    dates = re.findall(r"\d{1,2}/\d{1,2}/\d{4}", value)
+    if dates and re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}(\s*[/–-]\s*\d{1,2}/\d{1,2}/\d{4})?\s*",
+                              value):
+        return dates[0], dates[-1] if len(dates) > 1 else ""
     start, _, end = value.partition("/")
     return start.strip(), end.strip()
 
@@ -125,6 +128,10 @@ def record_from_entry(identifier: str, entry: dict[str, object], source_url: str
         "name", "title", "title_en", "description", "description_en", "license", "spatial",
         "update_frequency", "organization", "version", "author", "author_email",
         "maintainer", "maintainer_email", "url")}
+    # Agencies write dd/mm/yyyy and Vietnamese frequency words ("hàng năm"): read them
+    # rather than drop them (issue 16); what cannot be read is logged by the importer.
+    start, end = iso_date(start) or start, iso_date(end) or end
+    frequency = frequency_word(text["update_frequency"]) or text["update_frequency"]
     return SourceRecord(
         identifier=identifier, name=text["name"], title=text["title"] or text["name"] or identifier,
         title_en=text["title_en"], notes=text["description"], notes_en=text["description_en"],
@@ -133,6 +140,7 @@ def record_from_entry(identifier: str, entry: dict[str, object], source_url: str
         source_url=source_url, version=text["version"], author=text["author"],
         author_email=text["author_email"], maintainer=text["maintainer"],
         maintainer_email=text["maintainer_email"], temporal_start=start, temporal_end=end,
-        spatial=text["spatial"], update_frequency=text["update_frequency"],
+        spatial=text["spatial"], update_frequency=frequency,
         not_publishable="marked restricted in the source" if flagged else "",
+        extras=admin_unit(text["spatial"]),
     )

@@ -35,6 +35,7 @@ from harvesters.importer import (
     metadata_fingerprint,
 )
 from harvesters.mapping import filtered_out, restriction
+from harvesters.rights import held_summary, judge_record
 from harvesters.runner import RECORD_ERRORS, _context, make_http
 
 ACTIONS = ("create", "update", "unchanged", "withdraw", "skip", "hold", "fail")
@@ -99,6 +100,9 @@ def _published(ctx: ImportContext, identifier: str) -> _Published | None:
 
 def _preview_record(ctx: ImportContext, record: SourceRecord) -> PreviewItem:
     item = PreviewItem(record.identifier, "create", title=record.title)
+    # As a real run does (issue 16): empty records refused, licences settled fail-closed.
+    judge_record(record, source_type=ctx.source.type, source_default=ctx.source.default_license,
+                 site_default=str(ctx.catalogue.settings.get("default_license") or ""))
     existing = _published(ctx, record.identifier)
     item.dataset = existing.name if existing else ""
     why = restriction(record) or filtered_out(record, ctx.source.filters)
@@ -149,6 +153,10 @@ def _preview_record(ctx: ImportContext, record: SourceRecord) -> PreviewItem:
         kinds = sorted({f["kind"] for f in item.personal_data})
         item.action = "hold"
         item.reason = f"personal data found ({', '.join(kinds)}): held for review"
+        if record.hold_reasons:
+            item.reason += "\n" + held_summary(record.hold_reasons)
+    elif record.hold_reasons:
+        item.action, item.reason = "hold", held_summary(record.hold_reasons)
     else:
         item.action = "update" if existing is not None else "create"
         item.reason = "; ".join(log)

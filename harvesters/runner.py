@@ -32,6 +32,7 @@ from harvesters.http import FetchError, HttpClient, LimitExceeded
 from harvesters.importer import ImportContext, _object, find_dataset, import_record
 from harvesters.lock import source_lock
 from harvesters.mapping import filtered_out, restriction
+from harvesters.rights import judge_record
 
 log = logging.getLogger(__name__)
 INDEX_BATCH = 200
@@ -138,9 +139,13 @@ def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
     try:
         record = harvester.fetch(item)
         stage = "import"
+        # issue 16 (map16): empty records are refused and licences settled (fail closed).
+        judge_record(record, source_type=ctx.source.type,
+                     source_default=ctx.source.default_license,
+                     site_default=str(ctx.catalogue.settings.get("default_license") or ""))
         why = restriction(record) or filtered_out(record, ctx.source.filters)
         if why and ctx.source.access_class != "open" and restriction(record) \
-                and not filtered_out(record, ctx.source.filters):
+                and not record.refused_reason and not filtered_out(record, ctx.source.filters):
             # A source configured for shared or private data keeps records its system marks
             # non-public, in that class; an open source skips them (Law on Data Art. 13).
             counts[import_record(ctx, record, source_public=False)] += 1

@@ -36,7 +36,7 @@ def test_paged_harvest_maps_fields_and_skips_private_and_draft(
         _fill(fixture, url)
         source = make_source("ckan", url=url, rows=2)
         summary = harvest(catalogue, source, home)
-    assert summary.counts == {"new": 5, "updated": 0, "unchanged": 0, "withdrawn": 0,
+    assert summary.counts == {"new": 5, "updated": 0, "unchanged": 0, "held": 0, "withdrawn": 0,
                               "skipped": 2, "failed": 0}
     assert [r["start"] for r in fixture.requests] == ["0", "2", "4", "6"]
     assert all(r["rows"] == "2" for r in fixture.requests)

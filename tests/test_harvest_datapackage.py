@@ -41,7 +41,7 @@ def test_index_of_packages_over_http(catalogue: Catalogue, org: str, home: Path,
     with static_server(root) as base:
         source = make_source("datapackage", url=f"{base}index.json")
         summary = harvest(catalogue, source, home)
-    assert summary.counts == {"new": 2, "updated": 0, "unchanged": 0, "withdrawn": 0,
+    assert summary.counts == {"new": 2, "updated": 0, "unchanged": 0, "held": 0, "withdrawn": 0,
                               "skipped": 1, "failed": 1}
     found = datasets(catalogue, source.name)
     air = found["khong-khi/datapackage.json"]

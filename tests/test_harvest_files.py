@@ -67,7 +67,7 @@ def test_first_harvest_publishes_described_files_and_reports_each_problem(
         source = make_source("files", url=url, limits={"max_file_mb": 0.002})
         summary = harvest(catalogue, source, home)
     assert summary.status == "finished"
-    assert summary.counts == {"new": 6, "updated": 0, "unchanged": 0, "withdrawn": 0,
+    assert summary.counts == {"new": 6, "updated": 0, "unchanged": 0, "held": 0, "withdrawn": 0,
                               "skipped": 1, "failed": 1}
     found = datasets(catalogue, source.name)
     assert "mat/secret.csv" not in found and "tam/undescribed.csv" not in found
@@ -122,7 +122,7 @@ def test_reharvest_unchanged_then_changed_then_removed(
                                                         encoding="utf-8")
         (share / "loi" / "semicolon.csv").unlink()
         changed = harvest(catalogue, source, home)
-    assert changed.counts == {"new": 0, "updated": 1, "unchanged": 5, "withdrawn": 1,
+    assert changed.counts == {"new": 0, "updated": 1, "unchanged": 5, "held": 0, "withdrawn": 1,
                               "skipped": 1, "failed": 0}
     found = datasets(catalogue, source.name)
     assert found["loi/semicolon.csv"].state == "deleted"

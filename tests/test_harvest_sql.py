@@ -55,7 +55,7 @@ def test_tables_and_queries_become_csv_resources_with_schema(
         catalogue: Catalogue, org: str, home: Path, agency_db: str) -> None:
     source = make_source("sql", dsn=agency_db, **ENTRIES)
     summary = harvest(catalogue, source, home)
-    assert summary.counts == {"new": 2, "updated": 0, "unchanged": 0, "withdrawn": 0,
+    assert summary.counts == {"new": 2, "updated": 0, "unchanged": 0, "held": 0, "withdrawn": 0,
                               "skipped": 1, "failed": 1}
     found = datasets(catalogue, source.name)
     plants = found["table:nha_may"]

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from catalogue.datajson.build import PERIODICITY
 from catalogue.privacy.detectors import fold
 from licenses import registry
+from licenses.matching import find_license
 
 FREQUENCY = {iso: ours for ours, iso in PERIODICITY.items()}
 FREQUENCY.update({"R/PT1H": "hourly", "R/P1D": "daily", "R/P7D": "weekly", "R/P0.5M": "weekly",
@@ -41,16 +42,16 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 
 def _license_id(url: str) -> str:
+    """The registry id a licence URL names exactly, or "" (issue 16: an unknown licence is
+    never read as open; the harvester holds the record and keeps the URL)."""
     url = url.strip().rstrip("/")
     if not url:
         return ""
-    for lic in registry().values():
-        if lic.url and lic.url.rstrip("/") == url:
-            return lic.id
-    match = re.search(r"/license/([A-Za-z0-9_.-]+)$", url)
+    match = re.search(r"/license/([A-Za-z0-9_.-]+)$", url)  # a dulieumo portal's licence page
     if match and match.group(1) in registry():
         return match.group(1)
-    return "other-open" if "creativecommons.org" in url or "opendatacommons" in url else ""
+    found = find_license(url)
+    return found.id if found is not None else ""
 
 
 def _format(dist: Mapping[str, Any]) -> str:
@@ -83,7 +84,8 @@ def parse_dataset(entry: Mapping[str, Any]) -> dict[str, Any]:
     publisher = entry.get("publisher") or {}
     temporal = str(entry.get("temporal") or "")
     start, _, end = temporal.partition("/")
-    access = str(entry.get("accessLevel") or "public").strip().lower()
+    # No accessLevel is not "public": only an explicit "public" is (issue 16).
+    access = str(entry.get("accessLevel") or "").strip().lower()
     keywords = entry.get("keyword") or []
     if isinstance(keywords, str):
         keywords = [k.strip() for k in keywords.split(",")]
@@ -96,6 +98,7 @@ def parse_dataset(entry: Mapping[str, Any]) -> dict[str, Any]:
         "notes": str(entry.get("description") or ""),
         "tags": [str(k) for k in keywords if str(k).strip()],
         "license_id": _license_id(str(entry.get("license") or "")),
+        "license_url": str(entry.get("license") or "").strip(),
         "url": str(entry.get("landingPage") or ""),
         "maintainer": str(contact.get("fn") or ""),
         "maintainer_email": str(contact.get("hasEmail") or "").removeprefix("mailto:"),
@@ -104,6 +107,7 @@ def parse_dataset(entry: Mapping[str, Any]) -> dict[str, Any]:
         "temporal_start": start[:10] or None,
         "temporal_end": (end or start)[:10] or None,
         "update_frequency": FREQUENCY.get(str(entry.get("accrualPeriodicity") or ""), ""),
+        "accrual_periodicity": str(entry.get("accrualPeriodicity") or ""),
         "resources": resources,
         "source_identifier": str(entry.get("identifier") or ""),
         "source_modified": str(entry.get("modified") or ""),

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.database import Base, new_id
 
-OUTCOMES = ("new", "updated", "unchanged", "withdrawn", "skipped", "failed")
+# "held": waiting in the review queue (personal data, licence unknown or not open, access
+# unknown; issue 16), never published and never reported "unchanged".
+OUTCOMES = ("new", "updated", "unchanged", "held", "withdrawn", "skipped", "failed")
 
 
 class HarvestJob(Base):

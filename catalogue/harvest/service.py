@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from catalogue.database import to_iso
@@ -41,7 +41,8 @@ def get_job(session: Session, job_id: str) -> HarvestJob:
 
 
 def job_dict(job: HarvestJob, *, with_objects: bool = False) -> dict[str, Any]:
-    """A job as JSON: counts, attention, and every failure with its record, stage and reason."""
+    """A job as JSON: counts, attention, and every failed, held, skipped and withdrawn record
+    with its stage and reason."""
     data: dict[str, Any] = {
         "id": job.id, "source": job.source, "source_type": job.source_type,
         "status": job.status, "started": to_iso(job.started), "finished": to_iso(job.finished),
@@ -52,9 +53,14 @@ def job_dict(job: HarvestJob, *, with_objects: bool = False) -> dict[str, Any]:
     if session is not None:
         failures = list(session.scalars(select(HarvestObject).where(
             HarvestObject.job_id == job.id,
-            HarvestObject.outcome.in_(("failed", "skipped", "withdrawn"))).order_by(
-            HarvestObject.position)))
+            or_(HarvestObject.outcome.in_(("failed", "held", "skipped", "withdrawn")),
+                HarvestObject.stage == "validate")).order_by(HarvestObject.position)))
         data["failures"] = [_object_dict(o) for o in failures if o.outcome == "failed"]
+        # Waiting in the review queue, with why (issue 16): never counted as unchanged.
+        data["held"] = [_object_dict(o) for o in failures if o.outcome == "held"]
+        # Published with data failing validation: which checks, in Vietnamese.
+        data["invalid"] = [_object_dict(o) for o in failures if o.stage == "validate"
+                           and o.outcome in ("new", "updated")]
         data["skipped"] = [_object_dict(o) for o in failures if o.outcome == "skipped"]
         data["withdrawn"] = [_object_dict(o) for o in failures if o.outcome == "withdrawn"]
     if with_objects:

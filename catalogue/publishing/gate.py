@@ -22,7 +22,7 @@ from catalogue.privacy.gate import PublicationScreen
 from catalogue.privacy.screen import Finding
 
 # A review item held for what the source says (not personal data): its message starts so.
-SOURCE_HOLD_PREFIX = "Held for review"
+SOURCE_HOLD_PREFIX = "Giữ lại chờ duyệt (held for review)"
 SOURCE_WRITE = frozenset({"read", "read_private", "write"})
 
 

@@ -60,6 +60,7 @@ def _register() -> None:
         home_cmds,
         index,
         notice,  # maintenance and incident notices (issue 8)
+        organization,  # agencies: add, list, show (issue 16)
         report,  # usage reports (issue 8)
         schedule,  # the long-running scheduler (issues 3, 8)
         search_eval,  # search quality on a judged set (issue 4)
@@ -68,7 +69,7 @@ def _register() -> None:
     )
 
     for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
-                   report, notice, schedule, trust):
+                   report, notice, schedule, trust, organization):
         module.register(main)
 
 

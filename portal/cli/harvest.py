@@ -13,7 +13,14 @@ from flask.cli import with_appcontext
 from catalogue.errors import NotFound
 from catalogue.harvest.service import get_job, job_dict, list_jobs
 from catalogue.home import Home
-from harvesters.jobs import HarvestSetup, catalogue_problems, due_sources, load_setup, run_many
+from harvesters.jobs import (
+    HarvestSetup,
+    catalogue_problems,
+    due_sources,
+    ensure_organizations,
+    load_setup,
+    run_many,
+)
 from harvesters.lock import SourceBusy
 from harvesters.runner import JobSummary
 from portal.catalogue_ext import catalogue_of
@@ -101,6 +108,8 @@ def run_command(names: tuple[str, ...], run_all: bool, due: bool) -> None:
         if not chosen:
             click.echo("No source is due.")
             return
+    for name in ensure_organizations(catalogue, chosen):
+        click.echo(f"created organization {name} (declared in the harvest config)")
     try:
         summaries = run_many(catalogue, setup, chosen, lock_dir(_home()),
                              on_done=lambda s: click.echo(summary_line(s)))
@@ -149,13 +158,15 @@ def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
         click.echo(f"ATTENTION: {report['attention']}")
     if report["message"]:
         click.echo(f"Message: {report['message']}")
-    for title, key in (("Failed", "failures"), ("Skipped", "skipped"),
+    for title, key in (("Failed", "failures"), ("Held for review", "held"),
+                       ("Published with invalid data", "invalid"), ("Skipped", "skipped"),
                        ("Withdrawn", "withdrawn")):
         if report.get(key):
             click.echo(f"{title}:")
             for item in report[key]:
                 stage = f" [{item['stage']}]" if item["stage"] else ""
-                click.echo(f"  {item['identifier']}{stage}: {item['reason']}")
+                reason = str(item["reason"]).replace("\n", "\n      ")
+                click.echo(f"  {item['identifier']}{stage}: {reason}")
     stats = report.get("stats") or {}
     if stats:
         click.echo("Stats: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
