@@ -54,12 +54,18 @@ def test_windows_1258_is_detected_and_read(tmp_path: Path) -> None:
     assert outcome.report["stats"]["encoding"] == "windows-1258"
 
 
-def test_tcvn3_is_reported_clearly(tmp_path: Path) -> None:
+def test_tcvn3_is_converted_to_unicode(tmp_path: Path) -> None:
     path = _write(tmp_path, "abc.csv", "ten\nHµ Néi\nQu¶ng Ninh\n§µ N½ng\n".encode("latin-1"))
+    outcome = validate_resource_file(path, "csv", None, LIMITS)
+    assert outcome.status == "valid" and outcome.report["stats"]["encoding"] == "tcvn3"
+    assert "TCVN3" in outcome.report["stats"]["encoding_note"]
+
+
+def test_unknown_encoding_is_reported_clearly(tmp_path: Path) -> None:
+    path = _write(tmp_path, "x.csv", b"ten\n\x81\x8d\x8f\x90\n")  # undefined in cp1258
     outcome = validate_resource_file(path, "csv", None, LIMITS)
     assert outcome.status == "invalid"
     assert outcome.report["error_types"] == {"encoding-error": 1}
-    assert "TCVN3" in outcome.report["errors"][0]["message"]
 
 
 def test_wrong_delimiter_against_a_comma_schema_is_invalid(tmp_path: Path) -> None:

@@ -1,0 +1,81 @@
+"""Decompression bombs built on the spot: small on disk, huge once unpacked (issue 15).
+
+Shared by tests/test_file_limits.py and bench/preview_bomb.py. Each is written by streaming a
+repeated chunk through the compressor, so building one costs compression time, not memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+from pathlib import Path
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
+    '<sheets><sheet name="Bom" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+COLUMNS = "ABCDEFGHIJ"
+
+
+def _row(number: int) -> str:
+    cells = "".join(f'<c r="{c}{number}"><v>{number}</v></c>' for c in COLUMNS)
+    return f'<row r="{number}">{cells}</row>'
+
+
+def xlsx_bomb(path: Path, rows: int, *, tail: bytes = b"") -> Path:
+    """An XLSX whose one sheet has a header and ``rows`` rows of ten numbers.
+
+    ``tail`` is written after the rows instead of closing the sheet: garbage there proves a
+    reader stopped before it (it would fail on it otherwise).
+    """
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+                        f'<sheetData><row r="1">'.encode())
+            sheet.write("".join(f'<c r="{c}1" t="inlineStr"><is><t>cot_{c}</t></is></c>'
+                                for c in COLUMNS).encode() + b"</row>")
+            # The same bytes over and over (row numbers omitted) compress about 1000:1.
+            block = ("".join(f"<row>{''.join(f'<c><v>{n}</v></c>' for n in range(10))}</row>"
+                             for _ in range(1000))).encode()
+            for _ in range(rows // 1000):
+                sheet.write(block)
+            sheet.write(tail or b"</sheetData></worksheet>")
+    return path
+
+
+def gzip_bomb(path: Path, megabytes: int, *, tail: bytes = b"") -> Path:
+    """A GZIP'd CSV: a header, then ``megabytes`` MiB of the same row, then ``tail``."""
+    row = b"1,2,3,4,5,6,7\n"
+    block = row * (65536 // len(row))
+    with gzip.open(path, "wb", compresslevel=9) as out:
+        out.write(b"a,b,c,d,e,f,g\n")
+        for _ in range((megabytes << 20) // len(block)):
+            out.write(block)
+    if tail:
+        with path.open("ab") as out:
+            out.write(tail)
+    return path

@@ -1,0 +1,119 @@
+"""Every file is read within declared limits: decompression bombs are refused (issue 15).
+
+The bombs are built here (small on disk, large unpacked); the server's memory under load is
+measured by bench/preview_bomb.py, not here: these tests assert the behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bombs import gzip_bomb, xlsx_bomb
+from flask.testing import FlaskClient
+
+from catalogue.context import Catalogue
+from catalogue.datasets.service import Upload, create_dataset, create_resource
+from catalogue.files.limits import ReadLimits, TooLarge
+from catalogue.files.preview_cache import PreviewCache
+from catalogue.preview import tables
+from catalogue.privacy import screen_file
+from catalogue.validation import ValidationLimits, validate_resource_file
+
+SMALL = ReadLimits(max_unpacked_bytes=8 << 20, max_cells=1000)
+TOO_LARGE = "Tệp quá lớn để xem trước"
+
+
+def _publish(catalogue: Catalogue, org: str, path: Path, filename: str, fmt: str) -> str:
+    """A public dataset holding ``path`` as an uploaded resource; returns its page URL."""
+    stored = catalogue.files.put_bytes(path.read_bytes())
+    with catalogue.unit("test") as uow:
+        create_dataset(uow, {"name": "bom-du-lieu", "title": "Bom dữ liệu", "owner_org": org,
+                             "license_id": "CC-BY-4.0"})
+        res = create_resource(uow, "bom-du-lieu", {"name": "Bảng tính", "format": fmt},
+                              upload=Upload(stored, filename, "application/octet-stream"))
+        uow.commit()
+    return f"/dataset/bom-du-lieu/resource/{res.id}"
+
+
+def test_xlsx_bomb_page_says_too_large_and_convert_refuses(
+        client: FlaskClient, catalogue: Catalogue, org: str, tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)  # ~0.1 MB, ~17 MB unzipped
+    assert bomb.stat().st_size < 1 << 20
+    catalogue.settings["file_max_unpacked_mb"] = 8
+    url = _publish(catalogue, org, bomb, "bom.xlsx", "XLSX")
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert TOO_LARGE in html and '<table class="preview">' not in html
+    assert client.get(url + "/convert.csv").status_code == 422
+
+
+def test_preview_is_computed_once_and_read_back(
+        client: FlaskClient, catalogue: Catalogue, org: str, tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)
+    catalogue.settings["file_max_unpacked_mb"] = 8
+    url = _publish(catalogue, org, bomb, "bom.xlsx", "XLSX")
+    assert TOO_LARGE in client.get(url).get_data(as_text=True)
+    cached = list((catalogue.files.root / "previews").glob("*/*.json"))
+    assert len(cached) == 1 and json.loads(cached[0].read_text())["too_large"]
+    # The second view reads the stored preview, whatever the file: make it say something else.
+    cached[0].write_text(json.dumps({"table": {"headers": ["đã lưu"], "rows": [["từ bộ nhớ"]]},
+                                     "too_large": "", "unreadable": ""}))
+    html = client.get(url).get_data(as_text=True)
+    assert "từ bộ nhớ" in html and TOO_LARGE not in html
+
+
+def test_cell_limit_stops_reading_before_the_rest_of_the_sheet(tmp_path: Path) -> None:
+    # 5,000 rows, then bytes that are not XML: any reader that went on would fail there.
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=5000, tail=b"<<< not xml")
+    table = tables.read_table(bomb, "XLSX", limits=SMALL)
+    assert table.truncated and table.headers[:2] == ["cot_A", "cot_B"]
+    assert len(table.rows) * 10 <= SMALL.max_cells
+    outcome = validate_resource_file(bomb, "xlsx", None, ValidationLimits(), read_limits=SMALL)
+    assert outcome.status == "valid" and outcome.report["stats"]["truncated"] is True
+    screened = screen_file(bomb, "xlsx", limits=SMALL)
+    assert screened.scanned and screened.truncated
+
+
+def test_declared_size_refuses_before_inflating(tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)
+    # Damage the compressed sheet: only a reader that inflates it would notice.
+    data = bytearray(bomb.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = b"\xff" * 64
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(TooLarge, match="file_max_unpacked_mb"):
+        tables.read_table(bomb, "XLSX", limits=SMALL)
+    outcome = validate_resource_file(bomb, "xlsx", None, ValidationLimits(), read_limits=SMALL)
+    assert outcome.report["error_types"] == {"limit-error": 1}
+    screened = screen_file(bomb, "xlsx", limits=SMALL)
+    assert not screened.scanned and "file_max_unpacked_mb" in screened.note
+
+
+def test_gzip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
+    # 16 MiB of rows, then garbage: inflating stops at 8 MiB and never reaches it.
+    bomb = gzip_bomb(tmp_path / "bom.csv.gz", 16, tail=b"garbage")
+    with pytest.raises(TooLarge):
+        tables.read_table(bomb, "CSV", "bom.csv.gz", limits=SMALL)
+    outcome = validate_resource_file(bomb, "csv", None, ValidationLimits(), read_limits=SMALL,
+                                     filename="bom.csv.gz")
+    assert outcome.report["error_types"] == {"limit-error": 1}
+
+
+def test_zip_ratio_marks_a_bomb(tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)
+    with pytest.raises(TooLarge, match="decompression bomb"):
+        tables.read_table(bomb, "XLSX", limits=ReadLimits())
+
+
+def test_preview_cache_keeps_results_beside_the_store(tmp_path: Path) -> None:
+    cache = PreviewCache.beside(tmp_path / "files")
+    sha = "ab" * 32
+    variant = cache.variant(1, "csv", None)
+    assert cache.get(sha, variant) is None
+    cache.put(sha, variant, {"too_large": "x"})
+    assert cache.get(sha, variant) == {"too_large": "x"}
+    assert cache.get(sha, cache.variant(2, "csv", None)) is None
+    assert (tmp_path / "files" / "previews" / "ab").is_dir()
