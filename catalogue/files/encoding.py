@@ -88,8 +88,22 @@ def detect_encoding(path: Path) -> EncodingGuess:
                          "Windows-1258 (Vietnamese code page); converted to UTF-8")
 
 
+def _repair_utf16(data: bytes) -> bytes:
+    """Undo a byte-level CRLF translation of UTF-16LE text (an odd byte count shows it).
+
+    Tools that write UTF-16 through a text-mode stream turn the byte 0x0A of a line feed
+    (``0a 00``) into ``0d 0a``, which shifts every later character by one byte; the real
+    Excel export in ``shared/fixtures/real/vn/`` ends this way.
+    """
+    if len(data) % 2 and data.startswith(codecs.BOM_UTF16_LE):
+        return data.replace(b"\r\n\x00", b"\r\x00\n\x00")
+    return data
+
+
 def decode(data: bytes, encoding: str, errors: str = "strict") -> str:
     """Bytes as NFC text, ``encoding`` being a Python codec or "tcvn3"."""
+    if encoding == "utf-16":
+        data = _repair_utf16(data)
     text = tcvn3.decode(data) if encoding == "tcvn3" else data.decode(encoding, errors=errors)
     return unicodedata.normalize("NFC", text)
 

@@ -17,6 +17,7 @@ from itertools import chain
 
 LOOKAHEAD = 30  # rows read ahead to decide
 MAX_HEADER_ROWS = 3
+MAX_FOOTNOTES = 10  # more single-cell rows than this in a row are data, not notes
 _NUMBER = re.compile(r"[+-]?(\d[\d.,\s]*\d|\d)(%)?")
 
 
@@ -26,6 +27,7 @@ class Header:
 
     names: list[str]
     rows: list[int] = field(default_factory=list)
+    footnotes: list[int] = field(default_factory=list)  # known once the rows are read
 
     @property
     def skipped(self) -> int:
@@ -111,4 +113,32 @@ def split(rows: Iterator[list[str]], header_row: int | Sequence[int] | None = No
     start = header.skipped
     rest = chain(enumerate(ahead[start:], start=start + 1),
                  enumerate(rows, start=len(ahead) + 1))
-    return header, ((n, r) for n, r in rest if any(c.strip() for c in r))
+    return header, _without_footnotes(((n, r) for n, r in rest if any(c.strip() for c in r)),
+                                      header)
+
+
+def _note(row: Sequence[str]) -> bool:
+    """A row of one text cell in the first column: a label, or (at the end) a footnote."""
+    return bool(row) and bool(row[0].strip()) and _filled(row) == 1 and not _numeric(row[0])
+
+
+def _without_footnotes(rows: Iterator[tuple[int, list[str]]],
+                       header: Header) -> Iterator[tuple[int, list[str]]]:
+    """The rows less the notes under the table (source, unit, ``(*)`` explanations).
+
+    Rows of one text cell are held back; a data row after them shows they were labels
+    (region headings) and releases them; at the end they are footnotes, listed in
+    ``header.footnotes`` instead. Only for tables of three or more columns.
+    """
+    if len(header.names) < 3:
+        yield from rows
+        return
+    held: list[tuple[int, list[str]]] = []
+    for item in rows:
+        if _note(item[1]) and len(held) < MAX_FOOTNOTES:
+            held.append(item)
+            continue
+        yield from held
+        held.clear()
+        yield item
+    header.footnotes = [number for number, _row in held]

@@ -14,11 +14,12 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
 from catalogue.files import tcvn3
-from catalogue.files.encoding import EncodingUnknown, detect_encoding
+from catalogue.files.encoding import EncodingUnknown, decode, detect_encoding
 from catalogue.files.limits import ReadLimits, TooLarge, gunzip, sniff
 from catalogue.files.xls import XlsWorkbook, is_xls
 from catalogue.files.xlsx import CellBudget, Workbook
@@ -26,6 +27,7 @@ from catalogue.files.xlsx import CellBudget, Workbook
 TABULAR = frozenset({"csv", "tsv", "txt", "xlsx", "xls"})
 COMPRESSED = frozenset({"gz", "gzip"})
 SNIFF_CHARS = 64 * 1024
+PROBE_ROWS, PROBE_CELLS = 30, 100_000  # what choosing a workbook's table sheet may read
 MAX_LINE_CHARS = 4 << 20  # one CSV line; a file with no line breaks is not a table
 csv.field_size_limit(MAX_LINE_CHARS)
 
@@ -107,6 +109,13 @@ def _text_rows(path: Path, kind: str, budget: CellBudget, stack: ExitStack) -> R
         raise EncodingUnknown(guess.note)
     legacy = guess.encoding == "tcvn3"
     codec = "latin-1" if legacy else guess.encoding
+    if codec == "utf-16":
+        # Small by nature (Excel's Unicode Text) and sometimes damaged: repaired whole.
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dulieumo-")))
+        utf8 = folder / "utf8.csv"
+        utf8.write_text(decode(path.read_bytes(), codec, errors="replace"), encoding="utf-8",
+                        newline="")
+        path, codec = utf8, "utf-8"
     handle = stack.enter_context(path.open("r", encoding=codec, errors="replace", newline=""))
     sample = handle.read(SNIFF_CHARS)
     handle.seek(0)
@@ -124,6 +133,21 @@ def _text_rows(path: Path, kind: str, budget: CellBudget, stack: ExitStack) -> R
     notes = [guess.note] if guess.note else []
     return RowSource(rows(), "tsv" if delimiter == "\t" and kind == "tsv" else "csv", budget,
                      encoding=guess.encoding, delimiter=delimiter, notes=notes)
+
+
+def _table_sheet(book: Workbook | XlsWorkbook, limits: ReadLimits) -> str | None:
+    """The first sheet with a row of two or more cells: yearbooks open with a cover sheet."""
+    names = book.sheet_names()
+    if len(names) < 2:
+        return None
+    for name in names:
+        probe = book.rows(CellBudget(min(limits.max_cells, PROBE_CELLS)), name)
+        try:
+            if any(sum(1 for c in row if c.strip()) >= 2 for row in islice(probe, PROBE_ROWS)):
+                return name
+        finally:
+            probe.close()
+    return None
 
 
 @contextmanager
@@ -147,13 +171,13 @@ def open_rows(path: Path, fmt: str, filename: str = "", limits: ReadLimits | Non
         try:
             if container == "zip":
                 book = stack.enter_context(Workbook(path, limits))
-                rows = book.rows(budget, sheet)
+                rows = book.rows(budget, sheet or _table_sheet(book, limits))
                 yield RowSource(rows, "xlsx", budget, sheets=book.sheet_names())
                 return
             if is_xls(path):
                 xls = XlsWorkbook(path, limits)
                 stack.callback(xls.close)
-                rows = xls.rows(budget, sheet)
+                rows = xls.rows(budget, sheet or _table_sheet(xls, limits))
                 notes = ["TCVN3 (ABC) text converted to Unicode"] if xls.tcvn3 else []
                 yield RowSource(rows, "xls", budget, encoding="tcvn3" if xls.tcvn3 else "",
                                 sheets=xls.sheet_names(), notes=notes)

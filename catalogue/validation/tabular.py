@@ -147,16 +147,23 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
             stats["header_rows"] = header.rows
         writer = csv.writer(out)
         writer.writerow(header.names)
+        width = len(header.names)
+        # A spreadsheet row ends at its last filled cell: blank cells after it are not missing.
+        pad = source.kind in ("xlsx", "xls")
         rows: Iterator[tuple[int, list[str]]] = data
         for number, row in rows:
             if len(numbers) > limits.max_rows:
                 break
+            if pad and len(row) < width:
+                row = row + [""] * (width - len(row))
             writer.writerow(row)
             numbers.append(number)
             if len(sample) < SAMPLE_ROWS:
                 sample.append(row)
         if source.cells_exhausted:
             stats["cells_truncated"] = True
+        if header.footnotes:  # notes under the table, not data
+            stats["footnote_rows"] = header.footnotes
     return _Normalised(target, numbers, sample, stats)
 
 
