@@ -42,13 +42,18 @@ def _row(number: int) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-def xlsx_bomb(path: Path, rows: int, *, tail: bytes = b"") -> Path:
+def xlsx_bomb(path: Path, rows: int, *, tail: bytes = b"", block_rows: int = 1000,
+              distinct: bool = False) -> Path:
     """An XLSX whose one sheet has a header and ``rows`` rows of ten numbers.
 
     ``tail`` is written after the rows instead of closing the sheet: garbage there proves a
-    reader stopped before it (it would fail on it otherwise).
+    reader stopped before it (it would fail on it otherwise). The rows repeat every
+    ``block_rows``; a block inside deflate's 32 KiB window (``block_rows=1``) compresses
+    about 1000:1, which is how a 1 MB workbook unzips to a gigabyte. ``distinct`` numbers
+    every row instead (compresses like a real export, about 10:1).
     """
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    level = 1 if distinct else 9  # varied rows at level 9 take minutes to build
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
@@ -60,9 +65,14 @@ def xlsx_bomb(path: Path, rows: int, *, tail: bytes = b"") -> Path:
                                 for c in COLUMNS).encode() + b"</row>")
             # The same bytes over and over (row numbers omitted) compress about 1000:1.
             block = ("".join(f"<row>{''.join(f'<c><v>{n}</v></c>' for n in range(10))}</row>"
-                             for _ in range(1000))).encode()
-            for _ in range(rows // 1000):
-                sheet.write(block)
+                             for _ in range(block_rows))).encode()
+            chunk = block * max(1, 4096 // block_rows)  # fewer, larger writes
+            for start in range(0, rows - rows % 4096 if distinct else 0, 4096):
+                sheet.write("".join(
+                    f"<row>{''.join(f'<c><v>{n * 7 + i}</v></c>' for i in range(10))}</row>"
+                    for n in range(start, start + 4096)).encode())
+            for _ in range(0 if distinct else rows // (block_rows * max(1, 4096 // block_rows))):
+                sheet.write(chunk)
             sheet.write(tail or b"</sheetData></worksheet>")
     return path
 

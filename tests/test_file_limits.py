@@ -117,3 +117,18 @@ def test_preview_cache_keeps_results_beside_the_store(tmp_path: Path) -> None:
     assert cache.get(sha, variant) == {"too_large": "x"}
     assert cache.get(sha, cache.variant(2, "csv", None)) is None
     assert (tmp_path / "files" / "previews" / "ab").is_dir()
+
+
+def test_map_preview_is_computed_once(client: FlaskClient, catalogue: Catalogue, org: str,
+                                      tmp_path: Path) -> None:
+    shape = tmp_path / "ranh-gioi.geojson"
+    shape.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[105.3, 22.4], [106.8, 22.4], [106.8, 23.1],
+                                            [105.3, 22.4]]]}}), encoding="utf-8")
+    url = _publish(catalogue, org, shape, "ranh-gioi.geojson", "GeoJSON")
+    assert "<path d=" in client.get(url).get_data(as_text=True)
+    (cached,) = (catalogue.files.root / "previews").glob("*/*.json")
+    cached.write_text(json.dumps({"svg": "<svg><title>đã lưu</title></svg>",
+                                  "feature_count": 7, "too_large": False, "unreadable": False}))
+    html = client.get(url).get_data(as_text=True)
+    assert "<title>đã lưu</title>" in html and "<path d=" not in html

@@ -7,7 +7,6 @@ so a cited version's link gives the exact bytes that were cited. Links redirect.
 from __future__ import annotations
 
 import itertools
-import json
 import mimetypes
 from typing import Any
 from urllib.parse import quote
@@ -135,16 +134,14 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
                 series, title=res.get("name") or "", format_time=format_day))
             if series else None)
-    elif _is_geojson(res) and path.stat().st_size <= GEOJSON_MAX_BYTES:
-        try:
-            data = json.loads(path.read_bytes())
-        except ValueError:
-            context["preview_error"] = True
-            return context
-        svg = geo.outline_svg(data, title=res.get("name") or "") if isinstance(
-            data, dict) else None
+    elif _is_geojson(res):
+        drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,
+                               title=res.get("name") or "", max_bytes=GEOJSON_MAX_BYTES)
+        svg = drawn.get("svg")
         context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
-        context["feature_count"] = len(geo.geometries(data)) if isinstance(data, dict) else 0
+        context["feature_count"] = int(drawn.get("feature_count") or 0)
+        context["preview_error"] = bool(drawn.get("unreadable"))
+        context["preview_too_large"] = bool(drawn.get("too_large"))
     return context
 
 
