@@ -11,7 +11,7 @@ An XLS file is not compressed, so its size is what xlrd holds in memory: it coun
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,8 @@ class XlsWorkbook:
             return str(xlrd.error_text_from_code.get(cell.value, "#ERR"))
         return ""
 
-    def rows(self, budget: CellBudget, sheet: str | None = None) -> Iterator[list[str]]:
+    def rows(self, budget: CellBudget, sheet: str | None = None
+             ) -> Generator[list[str], None, None]:
         """The rows of one sheet (the first by default), trailing blanks dropped."""
         target = self.book.sheet_by_name(sheet) if sheet else self.book.sheet_by_index(0)
         for row in target.get_rows():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -215,7 +215,8 @@ class Workbook:
     def sheet_names(self) -> list[str]:
         return [name for name, _ in self.sheets]
 
-    def rows(self, budget: CellBudget, sheet: str | None = None) -> Iterator[list[str]]:
+    def rows(self, budget: CellBudget, sheet: str | None = None
+             ) -> Generator[list[str], None, None]:
         """The rows of one sheet (the first by default) as strings, trailing blanks dropped.
 
         Rows missing from the XML (blank in Excel) come as empty lists, so positions are the
