@@ -24,7 +24,7 @@ from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.rows import kind_of, open_rows
-from catalogue.validation.types import refine_types
+from catalogue.validation.types import is_dmy, refine_types
 
 JSON_FORMATS = frozenset({"json", "geojson"})
 SAMPLE_ROWS = 1000  # rows Frictionless infers types from (and codes/dates are judged on)
@@ -114,7 +114,7 @@ def infer_schema(path: Path, sample: Sequence[Sequence[str]] = ()) -> dict[str, 
     rows, with codes kept as text and ``dd/mm/yyyy`` read as dates (see ``sample``)."""
     resource = _open_resource(path, None)
     resource.infer()
-    return refine_types(dict(resource.schema.to_descriptor()), sample)
+    return refine_types(dict(resource.schema.to_descriptor()), sample, None)
 
 
 @dataclass
@@ -124,6 +124,7 @@ class _Normalised:
     path: Path
     rows: list[int]  # original 1-based row number of each data row written
     sample: list[list[str]]
+    dates: set[int]  # columns whose every value written is a dd/mm/yyyy date
     stats: dict[str, Any]
 
 
@@ -148,6 +149,7 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
         writer = csv.writer(out)
         writer.writerow(header.names)
         width = len(header.names)
+        dates = set(range(width))
         # A spreadsheet row ends at its last filled cell: blank cells after it are not missing.
         pad = source.kind in ("xlsx", "xls")
         rows: Iterator[tuple[int, list[str]]] = data
@@ -160,11 +162,14 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
             numbers.append(number)
             if len(sample) < SAMPLE_ROWS:
                 sample.append(row)
+            if dates:
+                dates.difference_update([c for c in dates if c < len(row) and row[c].strip()
+                                         and not is_dmy(row[c].strip())])
         if source.cells_exhausted:
             stats["cells_truncated"] = True
         if header.footnotes:  # notes under the table, not data
             stats["footnote_rows"] = header.footnotes
-    return _Normalised(target, numbers, sample, stats)
+    return _Normalised(target, numbers, sample, dates, stats)
 
 
 def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
@@ -204,16 +209,28 @@ def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
 def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
                       limits: ValidationLimits, field_hints: Sequence[Mapping[str, Any]],
                       stats: dict[str, Any]) -> ValidationOutcome:
+    relaxed: set[str] = set()
     try:
-        if schema is None:
+        if schema is None and field_hints:
             schema = apply_field_hints(infer_schema(table.path, table.sample), field_hints)
             stats["schema_inferred"] = True
         resource = _open_resource(table.path, schema)
         report = resource.validate(limit_rows=limits.max_rows, limit_errors=limits.max_errors)
+        if schema is None:
+            # Inferred while validating (one pass, not two), then set right: a code column
+            # read as integers becomes text (its type errors are no errors for text) and a
+            # column of dd/mm/yyyy dates a date (every value was checked in _normalise).
+            inferred = dict(resource.schema.to_descriptor())
+            schema = refine_types(inferred, table.sample, table.dates)
+            relaxed = {f["name"] for f, g in zip(inferred["fields"], schema["fields"],
+                                                  strict=True)
+                       if f.get("type") != g.get("type") and g.get("type") == "string"}
+            stats["schema_inferred"] = True
     except (frictionless.FrictionlessException, ValueError, OSError) as exc:
         return _failure("source-error", f"cannot read the file: {exc}", stats, status="error")
     task = report.tasks[0] if report.tasks else None
-    errors = list(task.errors) if task else list(report.errors)
+    errors = [e for e in (task.errors if task else report.errors)
+              if not (e.type == "type-error" and getattr(e, "field_name", None) in relaxed)]
     counts: dict[str, int] = {}
     for error in errors:
         counts[error.type] = counts.get(error.type, 0) + 1

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,8 @@ DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 NUMERIC = frozenset({"integer", "number", "year"})
 
 
-def _dmy(value: str) -> bool:
+def is_dmy(value: str) -> bool:
+    """Whether ``value`` is a valid ``dd/mm/yyyy`` date."""
     if not DMY.fullmatch(value):
         return False
     try:
@@ -30,8 +31,13 @@ def _dmy(value: str) -> bool:
     return True
 
 
-def refine_types(schema: dict[str, Any], rows: Sequence[Sequence[str]]) -> dict[str, Any]:
-    """``schema`` with codes kept as text and ``dd/mm/yyyy`` columns as dates (from ``rows``)."""
+def refine_types(schema: dict[str, Any], rows: Sequence[Sequence[str]],
+                 dates: Collection[int] | None) -> dict[str, Any]:
+    """``schema`` with codes kept as text and ``dd/mm/yyyy`` columns as dates.
+
+    ``rows`` is a sample; ``dates`` the columns known to hold only such dates in every row
+    (None: judge from the sample alone).
+    """
     fields = []
     for index, field in enumerate(schema.get("fields", [])):
         values = [r[index].strip() for r in rows if index < len(r) and r[index].strip()]
@@ -39,7 +45,8 @@ def refine_types(schema: dict[str, Any], rows: Sequence[Sequence[str]]) -> dict[
         if values and kind in NUMERIC and any(LEADING_ZERO.match(v) for v in values):
             field = {**field, "type": "string"}
             field.pop("format", None)
-        elif values and kind in ("string", "any", None) and all(map(_dmy, values)):
+        elif values and kind in ("string", "any", None) and all(map(is_dmy, values)) and (
+                dates is None or index in dates):
             field = {**field, "type": "date", "format": "%d/%m/%Y"}
         fields.append(field)
     return {**schema, "fields": fields}
