@@ -56,9 +56,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("file_max_unpacked_mb", int, 200,
             "Largest uncompressed content, in MiB, that previews, the personal-data screen and "
             "validation read from one file (the members of an XLSX or other zip, a GZIP "
-            "file's data, an XLS file). A file declaring more is not opened (decompression "
-            "bombs): its page says it is too large to preview and its validation fails with "
-            "`limit-error`."),
+            "file's data, an XLS file; JSON, parsed whole, up to an eighth of it). A file "
+            "declaring more is not opened (decompression bombs): its page says it is too "
+            "large to preview and its validation fails with `limit-error`."),
     Setting("file_max_cells", int, 2_000_000,
             "Most table cells that the personal-data screen and validation read from one file; "
             "they stop there and say so. Previews read at most 200,000 of them."),

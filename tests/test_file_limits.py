@@ -132,3 +132,14 @@ def test_map_preview_is_computed_once(client: FlaskClient, catalogue: Catalogue,
                                   "feature_count": 7, "too_large": False, "unreadable": False}))
     html = client.get(url).get_data(as_text=True)
     assert "<title>đã lưu</title>" in html and "<path d=" not in html
+
+
+def test_json_too_big_to_parse_whole_is_not_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "lon.json"
+    path.write_text("[" + ",".join(['{"so_dien_thoai": "0912345678"}'] * 40_000) + "]")
+    tiny = ReadLimits(max_unpacked_bytes=1 << 20)  # JSON parsed whole up to 128 KiB
+    outcome = validate_resource_file(path, "json", None, ValidationLimits(), read_limits=tiny)
+    assert outcome.report["error_types"] == {"limit-error": 1}
+    screened = screen_file(path, "json", limits=tiny)
+    assert not screened.scanned and "parsed whole" in screened.note
+    assert screen_file(path, "json").held  # within the default limits it is read

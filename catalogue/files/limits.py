@@ -26,6 +26,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 # 5-20:1, a sheet of one repeated row perhaps 100:1.
 MAX_RATIO = 200
 RATIO_APPLIES_ABOVE = 10 << 20
+JSON_SHARE = 8
 
 
 class TooLarge(CatalogueError):
@@ -39,6 +40,11 @@ class ReadLimits:
     max_unpacked_bytes: int = 200 << 20
     max_cells: int = 2_000_000
 
+    @property
+    def max_json_bytes(self) -> int:
+        """JSON is parsed whole, into about ten times its size: a smaller share is allowed."""
+        return self.max_unpacked_bytes // JSON_SHARE
+
     @classmethod
     def from_settings(cls, settings: dict[str, object]) -> ReadLimits:
         """The limits a portal or harvest is configured with."""
@@ -46,6 +52,14 @@ class ReadLimits:
         cells = settings.get("file_max_cells", 2_000_000)
         assert isinstance(mb, int) and isinstance(cells, int)
         return cls(max_unpacked_bytes=mb << 20, max_cells=cells)
+
+
+def check_json(path: Path, limits: ReadLimits) -> None:
+    """Raise TooLarge for a JSON file too big to parse whole (it takes ~10x its size)."""
+    size = path.stat().st_size
+    if size > limits.max_json_bytes:
+        raise TooLarge(f"a JSON file of {size:,} bytes is more than the {limits.max_json_bytes:,} "
+                       f"that are parsed whole (1/{JSON_SHARE} of file_max_unpacked_mb)")
 
 
 def sniff(path: Path) -> str:

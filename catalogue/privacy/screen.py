@@ -28,7 +28,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from catalogue.files import header
-from catalogue.files.limits import ReadLimits, TooLarge
+from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
 from catalogue.privacy import detectors as d
 from catalogue.privacy.columns import CONTACT_KINDS, column_kind, column_words
@@ -385,7 +385,9 @@ def _screen_table(path: Path, fmt: str, filename: str, max_rows: int | None,
     return result
 
 
-def _screen_json(path: Path, max_rows: int | None, this_year: int | None) -> ScreeningResult:
+def _screen_json(path: Path, max_rows: int | None, this_year: int | None,
+                 limits: ReadLimits) -> ScreeningResult:
+    check_json(path, limits)
     document = json.loads(_read_text(path))
     if isinstance(document, Mapping) and document.get("type") == "FeatureCollection":
         records = [f.get("properties") or {} for f in document.get("features") or []]
@@ -409,7 +411,7 @@ def screen_file(path: Path | str, fmt: str, *, max_rows: int | None = 200_000,
     kind = fmt.lower().lstrip(".")
     try:
         if kind in ("json", "geojson"):
-            return _screen_json(path, max_rows, this_year)
+            return _screen_json(path, max_rows, this_year, limits or ReadLimits())
         if kind == "xlsm" or kind_of(kind, filename):
             return _screen_table(path, "xlsx" if kind == "xlsm" else kind, filename, max_rows,
                                  this_year, limits or ReadLimits())

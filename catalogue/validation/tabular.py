@@ -22,7 +22,7 @@ from frictionless import Detector, Resource, Schema
 
 from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
-from catalogue.files.limits import ReadLimits, TooLarge
+from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
 from catalogue.validation.types import is_dmy, refine_types
 
@@ -77,7 +77,11 @@ def _error_dict(error: Any, rows: Sequence[int]) -> dict[str, Any]:
     return sample
 
 
-def _validate_json(path: Path, fmt: str) -> ValidationOutcome:
+def _validate_json(path: Path, fmt: str, limits: ReadLimits) -> ValidationOutcome:
+    try:
+        check_json(path, limits)
+    except TooLarge as exc:
+        return _failure("limit-error", exc.message, {"bytes": path.stat().st_size})
     try:
         document = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -186,7 +190,7 @@ def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
     """
     fmt = fmt.lower().lstrip(".")
     if fmt in JSON_FORMATS:
-        return _validate_json(path, fmt)
+        return _validate_json(path, fmt, read_limits or ReadLimits())
     if not kind_of(fmt, filename):
         return ValidationOutcome("not-tabular", {}, {"error_types": {}, "errors": [], "stats": {}})
     stats: dict[str, Any] = {"bytes": path.stat().st_size}
