@@ -1,6 +1,6 @@
 """``files``: an agency's file share, a local folder or an HTTP directory listing.
 
-Each data file (CSV, TSV, XLSX, XLS, gzipped CSV, JSON, GeoJSON) is one dataset. Metadata
+Each data file (CSV, TSV, XLSX, XLS, ODS, gzipped CSV, JSON, GeoJSON) is one dataset. Metadata
 comes from a ``<file>.meta.toml`` sidecar, else a row of ``catalog.csv`` (column ``path``);
 other files are ignored unless ``undescribed = true``. The schema is inferred by
 Frictionless, refined by the sidecar's ``[[field]]`` tables; its ``header_row`` (a row
@@ -30,7 +30,7 @@ from harvesters.base import (
 from harvesters.http import FetchError
 from harvesters.mapping import record_from_entry
 
-DATA_EXTENSIONS = ("csv", "tsv", "xlsx", "xls", "gz", "json", "geojson")
+DATA_EXTENSIONS = ("csv", "tsv", "xlsx", "xls", "ods", "gz", "json", "geojson")
 SIDECAR = ".meta.toml"
 MAX_DEPTH = 5
 
@@ -62,8 +62,8 @@ class FilesHarvester(Harvester):
     locations = ("path", "url")
     options: ClassVar[dict[str, tuple[type, str]]] = {
         "catalog": (str, "name of the catalogue CSV in the share's root (default catalog.csv)"),
-        "extensions": (list, "file extensions harvested (default csv, tsv, xlsx, xls, gz, json, "
-                              "geojson)"),
+        "extensions": (list, "file extensions harvested (default csv, tsv, xlsx, xls, ods, "
+                              "gz, json, geojson)"),
         "recursive": (bool, "look into sub-folders (default true)"),
         "undescribed": (bool, "also harvest files with neither sidecar nor catalog row, "
                               "titled after the file name (default false: ignored)"),

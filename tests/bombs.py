@@ -89,3 +89,32 @@ def gzip_bomb(path: Path, megabytes: int, *, tail: bytes = b"") -> Path:
         with path.open("ab") as out:
             out.write(tail)
     return path
+
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def ods(path: Path, tables: str) -> Path:
+    """An OpenDocument spreadsheet whose body is ``tables`` (``<table:table>`` elements)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"),
+                         "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?>'
+                         f'<office:document-content {ODS_NS}><office:body><office:spreadsheet>'
+                         f'{tables}</office:spreadsheet></office:body>'
+                         f'</office:document-content>')
+    return path
+
+
+def ods_bomb(path: Path) -> Path:
+    """Ten bytes of XML per million cells: a filled cell repeated across 16,384 columns, in a
+    row repeated a million times. Nothing here is compressed away; it is all in the XML."""
+    return ods(path, '<table:table table:name="Bom"><table:table-row>'
+                     '<table:table-cell office:value-type="string"><text:p>ma</text:p>'
+                     '</table:table-cell></table:table-row>'
+                     '<table:table-row table:number-rows-repeated="1000000">'
+                     '<table:table-cell table:number-columns-repeated="16384" '
+                     'office:value-type="float" office:value="1"/></table:table-row>'
+                     '</table:table>')

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bombs import gzip_bomb, xlsx_bomb
+from bombs import gzip_bomb, ods, ods_bomb, xlsx_bomb
 from flask.testing import FlaskClient
 
 from catalogue.context import Catalogue
@@ -143,3 +143,39 @@ def test_json_too_big_to_parse_whole_is_not_parsed(tmp_path: Path) -> None:
     screened = screen_file(path, "json", limits=tiny)
     assert not screened.scanned and "parsed whole" in screened.note
     assert screen_file(path, "json").held  # within the default limits it is read
+
+
+def test_ods_repeated_cells_are_counted_against_the_budget(tmp_path: Path) -> None:
+    bomb = ods_bomb(tmp_path / "bom.ods")
+    assert bomb.stat().st_size < 2000  # a thousand bytes standing for 16 billion cells
+    table = tables.read_table(bomb, "ODS", "bom.ods", limits=SMALL)
+    assert table.truncated and not table.rows  # one 16,384-cell row is past 1,000 cells
+    outcome = validate_resource_file(bomb, "ods", None, ValidationLimits(), read_limits=SMALL)
+    assert outcome.report["stats"]["truncated"] is True
+    assert screen_file(bomb, "ods", limits=SMALL).truncated
+
+
+def test_ods_is_read_and_its_trailing_blank_runs_cost_nothing(tmp_path: Path) -> None:
+    sheet = ods(tmp_path / "so-lieu.ods", (
+        '<table:table table:name="Bìa"><table:table-row><table:table-cell '
+        'office:value-type="string"><text:p>Số liệu</text:p></table:table-cell>'
+        '</table:table-row></table:table>'
+        '<table:table table:name="Dân số"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>ma_tinh</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>ngay'
+        '</text:p></table:table-cell><table:table-cell office:value-type="string">'
+        '<text:p>dan<text:s text:c="2"/>so</text:p></table:table-cell>'
+        '<table:table-cell table:number-columns-repeated="1021"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>01</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="date" '
+        'office:date-value="2025-07-01T00:00:00"/><table:table-cell office:value-type="float" '
+        'office:value="8587100.000000001"/><table:table-cell '
+        'table:number-columns-repeated="1021"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row></table:table>'))
+    table = tables.read_table(sheet, "ODS", "so-lieu.ods", limits=SMALL)  # past the cover
+    assert table.headers == ["ma_tinh", "ngay", "dan  so"]
+    assert table.rows == [["01", "2025-07-01", "8587100"]] and not table.truncated
+    outcome = validate_resource_file(sheet, "ods", None, ValidationLimits(), read_limits=SMALL)
+    assert outcome.status == "valid"
+    assert [f["type"] for f in outcome.schema["fields"]] == ["string", "date", "integer"]

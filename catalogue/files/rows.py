@@ -1,4 +1,4 @@
-"""One way to read a tabular file's rows, bounded: CSV/TSV (any encoding), XLSX, XLS, GZIP.
+"""One way to read a tabular file's rows, bounded: CSV/TSV (any encoding), XLSX, ODS, XLS, GZIP.
 
 Previews, the personal-data screen and validation all read tables through :func:`open_rows`,
 so each file gets the same limits (:mod:`limits`), the same encoding detection and the same
@@ -21,10 +21,11 @@ from typing import IO
 from catalogue.files import tcvn3
 from catalogue.files.encoding import EncodingUnknown, decode, detect_encoding
 from catalogue.files.limits import ReadLimits, TooLarge, gunzip, sniff
+from catalogue.files.ods import OdsWorkbook
 from catalogue.files.xls import XlsWorkbook, is_xls
 from catalogue.files.xlsx import CellBudget, Workbook
 
-TABULAR = frozenset({"csv", "tsv", "txt", "xlsx", "xls"})
+TABULAR = frozenset({"csv", "tsv", "txt", "xlsx", "xls", "ods"})
 COMPRESSED = frozenset({"gz", "gzip"})
 SNIFF_CHARS = 64 * 1024
 PROBE_ROWS, PROBE_CELLS = 30, 100_000  # what choosing a workbook's table sheet may read
@@ -135,7 +136,18 @@ def _text_rows(path: Path, kind: str, budget: CellBudget, stack: ExitStack) -> R
                      encoding=guess.encoding, delimiter=delimiter, notes=notes)
 
 
-def _table_sheet(book: Workbook | XlsWorkbook, limits: ReadLimits) -> str | None:
+def _is_ods(path: Path) -> bool:
+    """Whether a zip is an OpenDocument spreadsheet (its first member names the type)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+        return "content.xml" in names and "[Content_Types].xml" not in names
+
+
+def _table_sheet(book: Workbook | XlsWorkbook | OdsWorkbook, limits: ReadLimits) -> str | None:
     """The first sheet with a row of two or more cells: yearbooks open with a cover sheet."""
     names = book.sheet_names()
     if len(names) < 2:
@@ -170,9 +182,12 @@ def open_rows(path: Path, fmt: str, filename: str = "", limits: ReadLimits | Non
         container = sniff(path)
         try:
             if container == "zip":
-                book = stack.enter_context(Workbook(path, limits))
+                ods = _is_ods(path)
+                book: Workbook | OdsWorkbook = stack.enter_context(
+                    OdsWorkbook(path, limits) if ods else Workbook(path, limits))
                 rows = book.rows(budget, sheet or _table_sheet(book, limits))
-                yield RowSource(rows, "xlsx", budget, sheets=book.sheet_names())
+                yield RowSource(rows, "ods" if ods else "xlsx", budget,
+                                sheets=book.sheet_names())
                 return
             if is_xls(path):
                 xls = XlsWorkbook(path, limits)
@@ -184,8 +199,8 @@ def open_rows(path: Path, fmt: str, filename: str = "", limits: ReadLimits | Non
                 return
         except zipfile.BadZipFile as exc:
             raise ValueError(f"not a valid XLSX (zip) file: {exc}") from None
-        if kind == "xlsx":
-            raise ValueError("not a valid XLSX (zip) file")
+        if kind in ("xlsx", "ods"):
+            raise ValueError(f"not a valid {kind.upper()} (zip) file")
         if kind == "xls":
             # Named a workbook but holding text: agencies export CSV (or HTML) as ".xls".
             with path.open("rb") as fh:

@@ -155,7 +155,7 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
         width = len(header.names)
         dates = set(range(width))
         # A spreadsheet row ends at its last filled cell: blank cells after it are not missing.
-        pad = source.kind in ("xlsx", "xls")
+        pad = source.kind in ("xlsx", "xls", "ods")
         rows: Iterator[tuple[int, list[str]]] = data
         for number, row in rows:
             if len(numbers) > limits.max_rows:
