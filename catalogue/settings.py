@@ -52,6 +52,16 @@ SETTINGS: tuple[Setting, ...] = (
             "in the home's `secret_key` file."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
+    # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.
+    Setting("file_max_unpacked_mb", int, 200,
+            "Largest uncompressed content, in MiB, that previews, the personal-data screen and "
+            "validation read from one file (the members of an XLSX or other zip, a GZIP "
+            "file's data, an XLS file; JSON, parsed whole, up to an eighth of it). A file "
+            "declaring more is not opened (decompression bombs): its page says it is too "
+            "large to preview and its validation fails with `limit-error`."),
+    Setting("file_max_cells", int, 2_000_000,
+            "Most table cells that the personal-data screen and validation read from one file; "
+            "they stop there and say so. Previews read at most 200,000 of them."),
     Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
     # Operations (issue 8): backups, notices, usage counters.
     Setting("backup_dir", str, "",

@@ -39,6 +39,7 @@ class SourceResource:
     schema: dict[str, Any] | None = None  # a full Table Schema from the source
     field_hints: list[dict[str, Any]] = field(default_factory=list)  # partial field specs
     sheet: str | None = None
+    header_row: int | list[int] | None = None  # 1-based row(s) of the header, if declared
     link_only: bool = False  # keep as a link, do not download or validate
     fingerprint: str = ""  # for links: what changes when the remote file changes
     license: str = ""  # a distribution's own licence (DCAT): id, title or URL (issue 16)

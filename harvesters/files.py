@@ -1,9 +1,11 @@
 """``files``: an agency's file share, a local folder or an HTTP directory listing.
 
-Each data file (CSV, TSV, XLSX, JSON, GeoJSON) is one dataset. Metadata comes from a
-``<file>.meta.toml`` sidecar, else a row of ``catalog.csv`` (column ``path``); other files are
-ignored unless ``undescribed = true``. The schema is inferred by Frictionless, refined by the
-sidecar's ``[[field]]`` tables.
+Each data file (CSV, TSV, XLSX, XLS, ODS, gzipped CSV, JSON, GeoJSON) is one dataset. Metadata
+comes from a ``<file>.meta.toml`` sidecar, else a row of ``catalog.csv`` (column ``path``);
+other files are ignored unless ``undescribed = true``. The schema is inferred by
+Frictionless, refined by the sidecar's ``[[field]]`` tables; its ``header_row`` (a row
+number, or a list for a header spread over several rows) says where the header is when
+title rows sit above it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from harvesters.base import (
 from harvesters.http import FetchError
 from harvesters.mapping import record_from_entry
 
-DATA_EXTENSIONS = ("csv", "tsv", "xlsx", "json", "geojson")
+DATA_EXTENSIONS = ("csv", "tsv", "xlsx", "xls", "ods", "gz", "json", "geojson")
 SIDECAR = ".meta.toml"
 MAX_DEPTH = 5
 
@@ -43,12 +45,25 @@ class _Links(HTMLParser):
             self.hrefs += [v for k, v in attrs if k == "href" and v]
 
 
+def _header_row(value: Any, relpath: str) -> int | list[int] | None:
+    """The sidecar's ``header_row``: a row number (1 = first line) or a list of them."""
+    if value is None:
+        return None
+    rows = value if isinstance(value, list) else [value]
+    if not rows or not all(isinstance(r, int) and not isinstance(r, bool) and r > 0
+                           for r in rows):
+        raise RecordError(f"{relpath}: header_row must be a row number (1 = the first line) "
+                          f"or a list of them, not {value!r}")
+    return rows if isinstance(value, list) else rows[0]
+
+
 class FilesHarvester(Harvester):
     type_name = "files"
     locations = ("path", "url")
     options: ClassVar[dict[str, tuple[type, str]]] = {
         "catalog": (str, "name of the catalogue CSV in the share's root (default catalog.csv)"),
-        "extensions": (list, "file extensions harvested (default csv, tsv, xlsx, json, geojson)"),
+        "extensions": (list, "file extensions harvested (default csv, tsv, xlsx, xls, ods, "
+                              "gz, json, geojson)"),
         "recursive": (bool, "look into sub-folders (default true)"),
         "undescribed": (bool, "also harvest files with neither sidecar nor catalog row, "
                               "titled after the file name (default false: ignored)"),
@@ -146,6 +161,7 @@ class FilesHarvester(Harvester):
         record.resources.append(SourceResource(
             name=Path(relpath).name, format=extension, field_hints=fields,
             sheet=str(entry["sheet"]) if entry.get("sheet") else None,
+            header_row=_header_row(entry.get("header_row"), relpath),
             url=location if self.source.url else "",
             local_path=None if self.source.url else Path(self.source.path).resolve() / relpath,
         ))

@@ -24,6 +24,7 @@ from catalogue.datasets.model import Dataset
 from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
+from catalogue.files.limits import ReadLimits
 from catalogue.harvest.model import HarvestObject
 from catalogue.organizations.service import get_organization
 from catalogue.privacy import screen_file, screen_metadata
@@ -56,7 +57,7 @@ from harvesters.rights import HELD_PREFIX
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
+SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "xls", "gz", "json", "geojson"})
 FORMAT_MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                     "json": "application/json", "tsv": "text/tab-separated-values",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -176,7 +177,11 @@ def _validate(ctx: ImportContext, item: Prepared, folder: Path, log: list[str]) 
     started, cpu_started = time.perf_counter(), time.process_time()
     limits = ValidationLimits(max_rows=ctx.source.limits.max_rows_validated)
     outcome = validate_resource_file(item.path, fmt, item.spec.schema, limits,
-                                     sheet=item.spec.sheet, field_hints=item.spec.field_hints)
+                                     sheet=item.spec.sheet, field_hints=item.spec.field_hints,
+                                     read_limits=ReadLimits.from_settings(ctx.catalogue.settings),
+                                     filename=item.spec.name, header_row=item.spec.header_row)
+    if item.spec.header_row is not None:  # previews read the header where the agency said
+        extras["header_row"] = item.spec.header_row
     ctx.validation_seconds += time.perf_counter() - started
     ctx.validation_cpu_seconds += time.process_time() - cpu_started
     if outcome.report.get("stats", {}).get("truncated"):
@@ -295,7 +300,8 @@ def _screen(ctx: ImportContext, prepared: list[Prepared],
         fmt = _format(item.spec, item.spec.name)
         if item.path is None or fmt not in SCREENED_FORMATS:
             continue
-        found = screen_file(item.path, fmt, this_year=year).findings
+        found = screen_file(item.path, fmt, this_year=year, filename=item.spec.name,
+                            limits=ReadLimits.from_settings(ctx.catalogue.settings)).findings
         if found:
             findings += found
             where.append(item.spec.name)

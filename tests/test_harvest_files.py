@@ -84,8 +84,10 @@ def test_first_harvest_publishes_described_files_and_reports_each_problem(
     assert legacy.extras["source_encoding"] == "windows-1258"
     assert catalogue.files.path(legacy.sha256).read_text(encoding="utf-8").startswith("huyện,")
     tcvn3 = found["cu/tcvn3.csv"].resources[0]
-    assert tcvn3.validation_status == "invalid"
-    assert "TCVN3" in tcvn3.validation_report["errors"][0]["message"]
+    # TCVN3 (ABC) is converted to Unicode like Windows-1258 (issue 16), never guessed at.
+    assert tcvn3.validation_status == "valid" and tcvn3.extras["source_encoding"] == "tcvn3"
+    assert catalogue.files.path(tcvn3.sha256).read_text(encoding="utf-8") == (
+        "huyen,ten\nHà Nội,Quảng Ninh\nĐà Nẵng,Hà Nội\n")
     ragged = found["loi/ragged.csv"].resources[0].validation_report
     assert ragged["error_types"] == {"extra-cell": 1, "missing-cell": 1}
     assert {e["row"] for e in ragged["errors"]} == {3, 4}
@@ -148,8 +150,8 @@ def test_reject_invalid_keeps_bad_data_out(catalogue: Catalogue, org: str, home:
     source = make_source("files", path=str(share), reject_invalid=True)
     summary = harvest(catalogue, source, home)
     found = datasets(catalogue, source.name)
-    assert "loi/ragged.csv" not in found and "cu/tcvn3.csv" not in found
-    assert summary.counts["failed"] == 2 and summary.counts["new"] == 5
+    assert "loi/ragged.csv" not in found and "cu/tcvn3.csv" in found  # TCVN3 is read now
+    assert summary.counts["failed"] == 1 and summary.counts["new"] == 6
 
 
 def test_review_sources_queue_changes_and_the_public_keeps_the_published_version(

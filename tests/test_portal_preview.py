@@ -38,7 +38,7 @@ def test_legacy_windows_1258(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     path.write_bytes("ten,gia\nC\xe0 Mau,1\n".encode("latin-1"))
     table = tables.read_table(path, "CSV")
-    assert table.encoding == "cp1258" and table.rows[0][0] == "Cà Mau"
+    assert table.encoding == "windows-1258" and table.rows[0][0] == "Cà Mau"
 
 
 def test_preview_stops_after_max_rows(tmp_path: Path) -> None:

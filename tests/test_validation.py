@@ -54,12 +54,18 @@ def test_windows_1258_is_detected_and_read(tmp_path: Path) -> None:
     assert outcome.report["stats"]["encoding"] == "windows-1258"
 
 
-def test_tcvn3_is_reported_clearly(tmp_path: Path) -> None:
+def test_tcvn3_is_converted_to_unicode(tmp_path: Path) -> None:
     path = _write(tmp_path, "abc.csv", "ten\nHµ Néi\nQu¶ng Ninh\n§µ N½ng\n".encode("latin-1"))
+    outcome = validate_resource_file(path, "csv", None, LIMITS)
+    assert outcome.status == "valid" and outcome.report["stats"]["encoding"] == "tcvn3"
+    assert "TCVN3" in outcome.report["stats"]["encoding_note"]
+
+
+def test_unknown_encoding_is_reported_clearly(tmp_path: Path) -> None:
+    path = _write(tmp_path, "x.csv", b"ten\n\x81\x8d\x8f\x90\n")  # undefined in cp1258
     outcome = validate_resource_file(path, "csv", None, LIMITS)
     assert outcome.status == "invalid"
     assert outcome.report["error_types"] == {"encoding-error": 1}
-    assert "TCVN3" in outcome.report["errors"][0]["message"]
 
 
 def test_wrong_delimiter_against_a_comma_schema_is_invalid(tmp_path: Path) -> None:
@@ -124,3 +130,21 @@ def test_datapackage_descriptor_carries_attribution() -> None:
     assert descriptor["contributors"] == [{"title": "Sở TN&MT Bình Phước", "role": "publisher"}]
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["resources"][0]["hash"] == "sha256:" + "a" * 64
+
+
+def test_codes_stay_text_even_past_the_inference_sample(tmp_path: Path) -> None:
+    rows = "".join(f"{i:05d},{i}\n" for i in range(1, 1200)) + "X0001,1200\n"
+    path = _write(tmp_path, "ma.csv", ("ma,so\n" + rows).encode())
+    outcome = validate_resource_file(path, "csv", None, LIMITS)
+    assert outcome.status == "valid", outcome.report["errors"]
+    assert [f["type"] for f in outcome.schema["fields"]] == ["string", "integer"]
+
+
+def test_dd_mm_yyyy_is_a_date_only_when_every_value_is(tmp_path: Path) -> None:
+    dates = "".join(f"{i % 28 + 1:02d}/07/2025\n" for i in range(1200))
+    good = _write(tmp_path, "d.csv", ("ngay\n" + dates).encode())
+    outcome = validate_resource_file(good, "csv", None, LIMITS)
+    assert outcome.schema["fields"] == [{"name": "ngay", "type": "date", "format": "%d/%m/%Y"}]
+    bad = _write(tmp_path, "e.csv", ("ngay\n" + dates + "31/02/2025\n").encode())
+    outcome = validate_resource_file(bad, "csv", None, LIMITS)
+    assert outcome.status == "valid" and outcome.schema["fields"][0]["type"] == "string"

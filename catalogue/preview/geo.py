@@ -6,10 +6,15 @@ the middle latitude, which is faithful enough for a province-sized outline.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
+from pathlib import Path
 from typing import Any
+
+from catalogue.files.preview_cache import PreviewCache
 
 Ring = list[tuple[float, float]]
 MAX_POINTS = 20000  # beyond this a preview gets heavy; coordinates are thinned evenly
@@ -100,8 +105,6 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
 
 def outline_svg(data: dict[str, Any], *, title: str) -> str | None:
     """A complete ``<svg>`` of ``data``'s outline, or None when it has no coordinates."""
-    from html import escape
-
     shape = outline(data)
     if shape is None:
         return None
@@ -112,3 +115,29 @@ def outline_svg(data: dict[str, Any], *, title: str) -> str | None:
                     for x, y in shape.points)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shape.width} {shape.height}" '
             f'role="img" class="map"><title>{escape(title)}</title>{body}</svg>')
+
+
+def cached_map(cache: PreviewCache, sha256: str, path: Path, *, title: str,
+               max_bytes: int) -> dict[str, Any]:
+    """``{"svg", "feature_count", "too_large", "unreadable"}`` for a stored GeoJSON file,
+    computed once per file and title and read back from ``cache`` afterwards (issue 15):
+    parsing a 20 MB GeoJSON takes ten times that in memory, which no view should repeat."""
+    variant = cache.variant("map", 1, title, max_bytes)
+    stored = cache.get(sha256, variant)
+    if stored is not None:
+        return stored
+    result: dict[str, Any] = {"svg": None, "feature_count": 0, "too_large": False,
+                              "unreadable": False}
+    if path.stat().st_size > max_bytes:
+        result["too_large"] = True
+    else:
+        try:
+            data = json.loads(path.read_bytes())
+        except ValueError:
+            data = None
+            result["unreadable"] = True
+        if isinstance(data, dict):
+            result["svg"] = outline_svg(data, title=title)
+            result["feature_count"] = len(geometries(data))
+    cache.put(sha256, variant, result)
+    return result

@@ -1,8 +1,8 @@
-"""Reading tabular resources (CSV, XLSX): the first rows for previews, all rows for conversions.
+"""Tabular resources (CSV, TSV, XLSX, XLS, gzipped CSV) for previews and conversions.
 
-Vietnamese agencies still publish CSV in Windows-1258 or with a BOM, separated by commas
-or semicolons (Excel with a Vietnamese locale writes ``;``), so encoding and delimiter are
-detected rather than assumed.
+The rows come from :func:`catalogue.files.rows.open_rows`, which bounds what a file may cost
+(decompression bombs, issue 15) and detects encodings (UTF-16, Windows-1258, TCVN3) and
+delimiters; the header, wherever it is, from :mod:`catalogue.files.header` (issue 16).
 """
 
 from __future__ import annotations
@@ -11,18 +11,30 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
-TABULAR_FORMATS = frozenset({"CSV", "TSV", "XLSX"})
-# What a damaged or mislabelled file raises while being read (a zip that is not a workbook, …).
-UNREADABLE = (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error)
-SNIFF_BYTES = 64 * 1024
+from catalogue.files import header as headers_
+from catalogue.files.limits import ReadLimits, TooLarge
+from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.rows import is_tabular, kind_of, open_rows
+
+__all__ = ["UNREADABLE", "Preview", "Table", "TooLarge", "cached_preview", "is_tabular",
+           "iter_rows", "read_table", "sort_rows", "to_csv", "to_json"]
+
+# What a damaged or mislabelled file raises while being read (a zip that is not a workbook,
+# XML that is not XML, an encoding we do not know, a sheet that is not there…).
+UNREADABLE = (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error,
+              ParseError)
 # The preview reads at most this many rows, however long the file (pages and sorting act on them).
 PREVIEW_MAX_ROWS = 1000
+# …and at most this many cells: 1,000 rows of a 16,384-column sheet would be 16 million.
+PREVIEW_MAX_CELLS = 200_000
+# Part of every cached preview's name: raise it when reading changes what a preview shows.
+READER_VERSION = 2
 
 
 @dataclass
@@ -35,127 +47,101 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     notes: list[str] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)  # 1-based rows the header came from
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        return cls(**data)
 
 
-def is_tabular(fmt: str, filename: str = "") -> bool:
-    """Whether a resource of this format (or file name) can be previewed as a table."""
-    ext = filename.rsplit(".", 1)[-1].upper() if "." in filename else ""
-    return fmt.upper() in TABULAR_FORMATS or ext in TABULAR_FORMATS
+def read_table(path: Path, fmt: str, filename: str = "", max_rows: int = PREVIEW_MAX_ROWS,
+               *, limits: ReadLimits | None = None, header_row: int | Sequence[int] | None = None,
+               sheet: str | None = None) -> Table:
+    """The header and the first ``max_rows`` rows; blank lines skipped, ragged rows padded.
+
+    Raises TooLarge for a file past ``limits`` and one of :data:`UNREADABLE` for a file that
+    cannot be read as a table.
+    """
+    limits = limits or ReadLimits()
+    budget = min(limits.max_cells, PREVIEW_MAX_CELLS)
+    with open_rows(path, fmt, filename, ReadLimits(limits.max_unpacked_bytes, budget),
+                   sheet) as source:
+        header, data = headers_.split(source.rows, header_row)
+        rows: list[list[str]] = []
+        truncated = False
+        for _number, row in data:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(row)
+        truncated = truncated or source.cells_exhausted
+        names = list(header.names)
+        width = max([len(names)] + [len(r) for r in rows])
+        names += [f"column_{i + 1}" for i in range(len(names), width)]
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        notes = list(source.notes)
+        if source.cells_exhausted:
+            notes.append(f"stopped after {budget:,} cells")
+        return Table(headers=names, rows=rows, truncated=truncated, encoding=source.encoding,
+                     delimiter=source.delimiter, notes=notes, header_rows=header.rows)
 
 
-def detect_encoding(sample: bytes) -> str:
-    """utf-8-sig, utf-8, then Windows-1258 (legacy Vietnamese), then latin-1 which never fails."""
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "cp1258"):
-        try:
-            sample.decode(encoding)
-            return encoding
-        except UnicodeDecodeError as exc:
-            # A multi-byte character cut at the end of the sample is not an error.
-            if encoding == "utf-8" and exc.start >= len(sample) - 3:
-                return encoding
-    return "latin-1"
+@dataclass
+class Preview:
+    """A table preview, or why there is none: too large (past the limits) or unreadable."""
+
+    table: Table | None = None
+    too_large: str = ""
+    unreadable: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table.to_dict() if self.table else None,
+                "too_large": self.too_large, "unreadable": self.unreadable}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Preview:
+        table = data.get("table")
+        return cls(Table.from_dict(table) if isinstance(table, dict) else None,
+                   str(data.get("too_large") or ""), str(data.get("unreadable") or ""))
 
 
-def detect_delimiter(text: str) -> str:
-    """The likeliest of , ; tab | in the first lines."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", -1
-    for candidate in (",", ";", "\t", "|"):
-        counts = [line.count(candidate) for line in lines]
-        # Consistent across lines beats frequent on one line.
-        score = min(counts) * 10 + sum(counts) if min(counts) > 0 else 0
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+def cached_preview(cache: PreviewCache, sha256: str, path: Path, fmt: str, filename: str = "",
+                   *, limits: ReadLimits | None = None,
+                   header_row: int | Sequence[int] | None = None) -> Preview:
+    """The preview of a stored file: read from ``cache``, or computed once and stored there.
+
+    "Too large" and "unreadable" are results too, so a decompression bomb is refused once,
+    not at every view. A file missing from disk (OSError) is not cached.
+    """
+    limits = limits or ReadLimits()
+    variant = cache.variant(READER_VERSION, kind_of(fmt, filename), limits.max_unpacked_bytes,
+                            limits.max_cells, header_row, PREVIEW_MAX_ROWS, PREVIEW_MAX_CELLS)
+    stored = cache.get(sha256, variant)
+    if stored is not None:
+        return Preview.from_dict(stored)
+    try:
+        preview = Preview(read_table(path, fmt, filename, limits=limits, header_row=header_row))
+    except TooLarge as exc:
+        preview = Preview(too_large=exc.message)
+    except OSError:
+        raise
+    except UNREADABLE as exc:
+        preview = Preview(unreadable=f"{type(exc).__name__}: {exc}"[:500])
+    cache.put(sha256, variant, preview.to_dict())
+    return preview
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else (
-            value.isoformat(sep=" "))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _csv_rows(path: Path) -> tuple[Iterator[list[str]], str, str]:
-    with path.open("rb") as fh:
-        sample = fh.read(SNIFF_BYTES)
-    encoding = detect_encoding(sample)
-    delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
-
-    def rows() -> Iterator[list[str]]:
-        with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-            yield from csv.reader(fh, delimiter=delimiter)
-
-    return rows(), encoding, delimiter
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    import openpyxl
-
-    # A file object: openpyxl refuses paths without an .xlsx extension (the store's have none).
-    with path.open("rb") as fh:
-        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
-                cells = [_cell(v) for v in row]
-                while cells and cells[-1] == "":
-                    cells.pop()
-                yield cells
-        finally:
-            book.close()
-
-
-def iter_rows(path: Path, fmt: str, filename: str = "") -> Iterator[list[str]]:
-    """Every row of the file, header first, as lists of strings."""
-    kind = fmt.upper() or filename.rsplit(".", 1)[-1].upper()
-    if kind == "XLSX" or filename.lower().endswith(".xlsx"):
-        yield from _xlsx_rows(path)
-    else:
-        rows, _, _ = _csv_rows(path)
-        yield from rows
-
-
-def read_table(path: Path, fmt: str, filename: str = "",
-               max_rows: int = PREVIEW_MAX_ROWS) -> Table:
-    """The header and the first ``max_rows`` rows; blank lines skipped, ragged rows padded."""
-    kind = fmt.upper() or filename.rsplit(".", 1)[-1].upper()
-    encoding = delimiter = ""
-    if kind == "XLSX" or filename.lower().endswith(".xlsx"):
-        source: Iterator[list[str]] = _xlsx_rows(path)
-    else:
-        source, encoding, delimiter = _csv_rows(path)
-    headers: list[str] | None = None
-    rows: list[list[str]] = []
-    truncated = False
-    for row in source:
-        if not any(cell.strip() for cell in row):
-            continue
-        if headers is None:
-            headers = [cell.strip() for cell in row]
-            continue
-        if len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(row)
-    headers = headers or []
-    width = max([len(headers)] + [len(r) for r in rows]) if rows or headers else 0
-    headers += [f"column_{i + 1}" for i in range(len(headers), width)]
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    if hasattr(source, "close"):
-        source.close()
-    return Table(headers=headers, rows=rows, truncated=truncated, encoding=encoding,
-                 delimiter=delimiter)
+def iter_rows(path: Path, fmt: str, filename: str = "", *, limits: ReadLimits | None = None,
+              header_row: int | Sequence[int] | None = None) -> Iterator[list[str]]:
+    """The header, then every data row (within ``limits``), as lists of strings."""
+    with open_rows(path, fmt, filename, limits) as source:
+        header, data = headers_.split(source.rows, header_row)
+        yield header.names
+        for _number, row in data:
+            yield row
 
 
 def sort_rows(table: Table, column: int, descending: bool = False) -> list[list[str]]:

@@ -18,7 +18,6 @@ Judgement calls, tuned so ordinary open data passes (zero findings on the demo a
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import zipfile
@@ -26,7 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from catalogue.files import header
+from catalogue.files.limits import ReadLimits, TooLarge, check_json
+from catalogue.files.rows import kind_of, open_rows
 from catalogue.privacy import detectors as d
 from catalogue.privacy.columns import CONTACT_KINDS, column_kind, column_words
 
@@ -351,39 +354,40 @@ def _read_text(path: Path) -> str:
     return data.decode("latin-1")
 
 
-def _screen_csv(path: Path, max_rows: int | None, this_year: int | None,
-                delimiter: str | None = None) -> ScreeningResult:
-    text = _read_text(path)
-    if delimiter is None:
-        try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return screen_table(header, reader, max_rows=max_rows, this_year=this_year)
+def _screen_table(path: Path, fmt: str, filename: str, max_rows: int | None,
+                  this_year: int | None, limits: ReadLimits) -> ScreeningResult:
+    """Every sheet of a CSV/TSV/XLSX/XLS (or gzipped) file, within ``limits`` overall.
 
-
-def _screen_xlsx(path: Path, max_rows: int | None, this_year: int | None) -> ScreeningResult:
-    import openpyxl
-
+    Read as previews and validation read it (:func:`open_rows`): the same encodings, the
+    header found below any title rows, and one cell budget shared by all sheets.
+    """
     result = ScreeningResult()
-    # A file handle, not the path: stored files have no extension and openpyxl checks it.
-    with path.open("rb") as handle:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        try:
-            for sheet in book.worksheets:
-                rows = sheet.iter_rows(values_only=True)
-                header = [str(h) if h is not None else "" for h in next(rows, ())]
-                part = screen_table(header, rows, max_rows=max_rows, this_year=this_year)
-                result.columns.extend(part.columns)
-                result.extend(part)
-        finally:
-            book.close()
+    cells = limits.max_cells
+    sheets: list[str | None] = [None]
+    done = 0
+    while done < len(sheets):
+        sheet = sheets[done]
+        budget = ReadLimits(limits.max_unpacked_bytes, cells)
+        with open_rows(path, fmt, filename, budget, sheet) as source:
+            if done == 0 and len(source.sheets) > 1:
+                sheets += source.sheets[1:]
+            found, data = header.split(source.rows)
+            part = screen_table(found.names, (row for _number, row in data),
+                                max_rows=max_rows, this_year=this_year)
+            part.truncated = part.truncated or source.cells_exhausted
+            cells = max(source.budget.left, 0)
+        result.columns.extend(part.columns)
+        result.extend(part)
+        done += 1
+        if cells <= 0:
+            result.truncated = True
+            break
     return result
 
 
-def _screen_json(path: Path, max_rows: int | None, this_year: int | None) -> ScreeningResult:
+def _screen_json(path: Path, max_rows: int | None, this_year: int | None,
+                 limits: ReadLimits) -> ScreeningResult:
+    check_json(path, limits)
     document = json.loads(_read_text(path))
     if isinstance(document, Mapping) and document.get("type") == "FeatureCollection":
         records = [f.get("properties") or {} for f in document.get("features") or []]
@@ -396,20 +400,25 @@ def _screen_json(path: Path, max_rows: int | None, this_year: int | None) -> Scr
 
 
 def screen_file(path: Path | str, fmt: str, *, max_rows: int | None = 200_000,
-                this_year: int | None = None) -> ScreeningResult:
-    """Screen a CSV, TSV, XLSX, JSON records or GeoJSON file; other formats are not scanned."""
+                this_year: int | None = None, limits: ReadLimits | None = None,
+                filename: str = "") -> ScreeningResult:
+    """Screen a CSV, TSV, XLSX, XLS (or gzipped), JSON records or GeoJSON file.
+
+    Other formats are not scanned. A file past ``limits`` (decompression bombs, issue 15) is
+    not read: the result says so (``scanned`` false, the reason in ``note``).
+    """
     path = Path(path)
     kind = fmt.lower().lstrip(".")
     try:
-        if kind in ("csv", "txt"):
-            return _screen_csv(path, max_rows, this_year)
-        if kind == "tsv":
-            return _screen_csv(path, max_rows, this_year, delimiter="\t")
-        if kind in ("xlsx", "xlsm"):
-            return _screen_xlsx(path, max_rows, this_year)
         if kind in ("json", "geojson"):
-            return _screen_json(path, max_rows, this_year)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+            return _screen_json(path, max_rows, this_year, limits or ReadLimits())
+        if kind == "xlsm" or kind_of(kind, filename):
+            return _screen_table(path, "xlsx" if kind == "xlsm" else kind, filename, max_rows,
+                                 this_year, limits or ReadLimits())
+    except TooLarge as exc:
+        return ScreeningResult(scanned=False, note=f"not screened: {exc.message}")
+    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile, csv.Error,
+            ParseError) as exc:
         # Unreadable content is reported, not guessed at: the caller decides (hold or reject).
         return ScreeningResult(scanned=False, note=f"could not read the {fmt} file: "
                                                     f"{type(exc).__name__}")

@@ -4,19 +4,18 @@ Used by the harvesters and by uploads (API and portal): ``validate_resource_file
 file, ``build_datapackage`` describes a dataset as a Frictionless data package.
 """
 
+from catalogue.files.encoding import EncodingGuess, detect_encoding, transcode_to_utf8
 from catalogue.validation.datapackage import build_datapackage, check_datapackage
-from catalogue.validation.encoding import EncodingGuess, detect_encoding, transcode_to_utf8
 from catalogue.validation.tabular import (
     ValidationLimits,
     ValidationOutcome,
     apply_field_hints,
-    check_zip_bomb,
     infer_schema,
     validate_resource_file,
 )
 
 __all__ = [
     "EncodingGuess", "ValidationLimits", "ValidationOutcome", "apply_field_hints",
-    "build_datapackage", "check_datapackage", "check_zip_bomb", "detect_encoding",
+    "build_datapackage", "check_datapackage", "detect_encoding",
     "infer_schema", "transcode_to_utf8", "validate_resource_file",
 ]

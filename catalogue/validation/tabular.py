@@ -7,33 +7,36 @@ and statistics (rows checked, encoding, delimiter).
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import frictionless
-from frictionless import Detector, Dialect, Resource, Schema, formats
+from frictionless import Detector, Resource, Schema
 
-from catalogue.validation.encoding import detect_encoding, transcode_to_utf8
+from catalogue.files import header as headers_
+from catalogue.files.encoding import EncodingUnknown
+from catalogue.files.limits import ReadLimits, TooLarge, check_json
+from catalogue.files.rows import kind_of, open_rows
+from catalogue.validation.types import is_dmy, refine_types
 
-TABULAR = frozenset({"csv", "tsv", "xlsx", "xls"})
 JSON_FORMATS = frozenset({"json", "geojson"})
-SPREADSHEETS = frozenset({"xlsx"})
+SAMPLE_ROWS = 1000  # rows Frictionless infers types from (and codes/dates are judged on)
 
 
 @dataclass(frozen=True)
 class ValidationLimits:
-    """How much of a file validation reads and keeps."""
+    """How much of a file validation reads and keeps (bytes and cells: :class:`ReadLimits`)."""
 
     max_rows: int = 100_000  # rows validated; the rest is not read
     max_errors: int = 1000  # errors counted before stopping
     max_samples: int = 20  # error samples kept in the report
-    max_unzipped_bytes: int = 1 << 30  # XLSX (zip) content larger than this is refused
-    max_zip_ratio: int = 200  # compression ratio above which an XLSX is a bomb
 
 
 @dataclass
@@ -52,22 +55,6 @@ def _failure(kind: str, message: str, stats: dict[str, Any] | None = None,
     })
 
 
-def check_zip_bomb(path: Path, limits: ValidationLimits) -> str | None:
-    """Why this zip container must not be opened, or None when it is safe."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile:
-        return "not a valid XLSX (zip) file"
-    unzipped = sum(i.file_size for i in infos)
-    packed = max(sum(i.compress_size for i in infos), 1)
-    if unzipped > limits.max_unzipped_bytes:
-        return f"unzips to {unzipped} bytes, more than the limit of {limits.max_unzipped_bytes}"
-    if unzipped / packed > limits.max_zip_ratio and unzipped > 10 << 20:
-        return f"compression ratio {unzipped // packed}:1 looks like a decompression bomb"
-    return None
-
-
 def apply_field_hints(schema: dict[str, Any],
                       hints: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Overlay partial field descriptions (title, unit, type...) on an inferred schema, by name."""
@@ -76,16 +63,25 @@ def apply_field_hints(schema: dict[str, Any],
     return {**schema, "fields": fields}
 
 
-def _error_dict(error: Any) -> dict[str, Any]:
+def _error_dict(error: Any, rows: Sequence[int]) -> dict[str, Any]:
+    """An error sample; ``row`` is the row's number in the original file (``rows`` maps the
+    normalised file's data rows, which lost title and blank lines, back to it)."""
     sample: dict[str, Any] = {"type": error.type, "message": error.message}
     for attr in ("row_number", "field_name", "field_number", "cell"):
         value = getattr(error, attr, None)
         if value not in (None, ""):
             sample[attr.replace("_number", "")] = value
+    row = sample.get("row")
+    if isinstance(row, int) and 2 <= row < len(rows) + 2:
+        sample["row"] = rows[row - 2]
     return sample
 
 
-def _validate_json(path: Path, fmt: str) -> ValidationOutcome:
+def _validate_json(path: Path, fmt: str, limits: ReadLimits) -> ValidationOutcome:
+    try:
+        check_json(path, limits)
+    except TooLarge as exc:
+        return _failure("limit-error", exc.message, {"bytes": path.stat().st_size})
     try:
         document = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -109,76 +105,136 @@ def _validate_json(path: Path, fmt: str) -> ValidationOutcome:
     return ValidationOutcome("valid", {}, {"error_types": {}, "errors": [], "stats": stats})
 
 
-def _open_resource(path: Path, fmt: str, schema: dict[str, Any] | None,
-                   sheet: str | None) -> Resource:
-    control = formats.ExcelControl(sheet=sheet) if fmt in SPREADSHEETS and sheet else None
-    options: dict[str, Any] = {"format": fmt, "detector": Detector(sample_size=1000)}
-    if fmt in {"csv", "tsv"}:
-        options["encoding"] = "utf-8"
-    if control is not None:
-        options["dialect"] = Dialect(controls=[control])
+def _open_resource(path: Path, schema: dict[str, Any] | None) -> Resource:
+    options: dict[str, Any] = {"format": "csv", "encoding": "utf-8",
+                               "detector": Detector(sample_size=SAMPLE_ROWS)}
     if schema is not None:
         options["schema"] = Schema.from_descriptor(schema)
     return Resource(path=path.name, basepath=str(path.parent), **options)
 
 
-def infer_schema(path: Path, fmt: str, *, sheet: str | None = None) -> dict[str, Any]:
-    """A Table Schema guessed by Frictionless from the first rows."""
-    resource = _open_resource(path, fmt, None, sheet)
+def infer_schema(path: Path, sample: Sequence[Sequence[str]] = ()) -> dict[str, Any]:
+    """A Table Schema guessed by Frictionless from a normalised (UTF-8, comma) CSV's first
+    rows, with codes kept as text and ``dd/mm/yyyy`` read as dates (see ``sample``)."""
+    resource = _open_resource(path, None)
     resource.infer()
-    return dict(resource.schema.to_descriptor())
+    return refine_types(dict(resource.schema.to_descriptor()), sample, None)
+
+
+@dataclass
+class _Normalised:
+    """The table rewritten as UTF-8 CSV, header first, and where its rows came from."""
+
+    path: Path
+    rows: list[int]  # original 1-based row number of each data row written
+    sample: list[list[str]]
+    dates: set[int]  # columns whose every value written is a dd/mm/yyyy date
+    stats: dict[str, Any]
+
+
+def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: ValidationLimits,
+               read_limits: ReadLimits, sheet: str | None,
+               header_row: int | Sequence[int] | None) -> _Normalised:
+    """Read any tabular file within ``read_limits`` and write what validation checks."""
+    stats: dict[str, Any] = {}
+    numbers: list[int] = []
+    sample: list[list[str]] = []
+    with open_rows(path, fmt, filename, read_limits, sheet) as source, \
+            target.open("w", encoding="utf-8", newline="") as out:
+        if source.encoding:
+            stats["encoding"] = source.encoding
+        if source.notes:
+            stats["encoding_note"] = "; ".join(source.notes)
+        if source.delimiter:
+            stats["delimiter"] = source.delimiter
+        header, data = headers_.split(source.rows, header_row)
+        if header.rows != [1]:
+            stats["header_rows"] = header.rows
+        writer = csv.writer(out)
+        writer.writerow(header.names)
+        width = len(header.names)
+        dates = set(range(width))
+        # A spreadsheet row ends at its last filled cell: blank cells after it are not missing.
+        pad = source.kind in ("xlsx", "xls", "ods")
+        rows: Iterator[tuple[int, list[str]]] = data
+        for number, row in rows:
+            if len(numbers) > limits.max_rows:
+                break
+            if pad and len(row) < width:
+                row = row + [""] * (width - len(row))
+            writer.writerow(row)
+            numbers.append(number)
+            if len(sample) < SAMPLE_ROWS:
+                sample.append(row)
+            if dates:
+                dates.difference_update([c for c in dates if c < len(row) and row[c].strip()
+                                         and not is_dmy(row[c].strip())])
+        if source.cells_exhausted:
+            stats["cells_truncated"] = True
+        if header.footnotes:  # notes under the table, not data
+            stats["footnote_rows"] = header.footnotes
+    return _Normalised(target, numbers, sample, dates, stats)
 
 
 def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
                            limits: ValidationLimits, *, sheet: str | None = None,
-                           field_hints: Sequence[Mapping[str, Any]] = ()) -> ValidationOutcome:
+                           field_hints: Sequence[Mapping[str, Any]] = (),
+                           read_limits: ReadLimits | None = None, filename: str = "",
+                           header_row: int | Sequence[int] | None = None) -> ValidationOutcome:
     """Validate a file: tabular formats against ``schema`` (inferred when None), JSON for syntax.
 
-    Never raises for bad data: a file that cannot be read at all is status "error".
+    Tables (CSV/TSV in any encoding we read, XLSX, XLS, gzipped) are read within
+    ``read_limits`` (a file past them fails with ``limit-error``), their header found (or
+    taken from ``header_row``), and checked by Frictionless as UTF-8 CSV; error rows are the
+    original file's. Never raises for bad data: a file that cannot be read is status "error".
     """
     fmt = fmt.lower().lstrip(".")
     if fmt in JSON_FORMATS:
-        return _validate_json(path, fmt)
-    if fmt not in TABULAR:
+        return _validate_json(path, fmt, read_limits or ReadLimits())
+    if not kind_of(fmt, filename):
         return ValidationOutcome("not-tabular", {}, {"error_types": {}, "errors": [], "stats": {}})
     stats: dict[str, Any] = {"bytes": path.stat().st_size}
-    if fmt in SPREADSHEETS:
-        refused = check_zip_bomb(path, limits)
-        if refused:
-            return _failure("limit-error", refused, stats)
     with tempfile.TemporaryDirectory(prefix="dulieumo-validate-") as tmp:
-        if fmt in {"csv", "tsv"}:
-            guess = detect_encoding(path)
-            stats["encoding"] = guess.encoding
-            if not guess.readable:
-                return _failure("encoding-error", guess.note, stats)
-            if guess.encoding not in ("utf-8", "utf-8-sig"):
-                converted = Path(tmp) / path.name
-                transcode_to_utf8(path, converted, guess.encoding)
-                stats["encoding_note"] = guess.note
-                path = converted
-        return _run_frictionless(path, fmt, schema, limits, sheet, field_hints, stats)
+        try:
+            table = _normalise(path, fmt, filename, Path(tmp) / "data.csv", limits,
+                               read_limits or ReadLimits(), sheet, header_row)
+        except TooLarge as exc:
+            return _failure("limit-error", exc.message, stats)
+        except EncodingUnknown as exc:
+            return _failure("encoding-error", str(exc), stats)
+        except (ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error,
+                ParseError) as exc:
+            return _failure("source-error", f"cannot read the file as {fmt.upper()}: {exc}",
+                            stats, status="error")
+        stats.update(table.stats)
+        return _run_frictionless(table, schema, limits, field_hints, stats)
 
 
-def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
-                      limits: ValidationLimits, sheet: str | None,
-                      field_hints: Sequence[Mapping[str, Any]],
+def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
+                      limits: ValidationLimits, field_hints: Sequence[Mapping[str, Any]],
                       stats: dict[str, Any]) -> ValidationOutcome:
+    relaxed: set[str] = set()
     try:
         if schema is None and field_hints:
-            schema = apply_field_hints(infer_schema(path, fmt, sheet=sheet), field_hints)
+            schema = apply_field_hints(infer_schema(table.path, table.sample), field_hints)
             stats["schema_inferred"] = True
-        resource = _open_resource(path, fmt, schema, sheet)
-        # Without a schema Frictionless infers one while validating: one pass, not two.
+        resource = _open_resource(table.path, schema)
         report = resource.validate(limit_rows=limits.max_rows, limit_errors=limits.max_errors)
         if schema is None:
-            schema = dict(resource.schema.to_descriptor())
+            # Inferred while validating (one pass, not two), then set right: a code column
+            # read as integers becomes text (its type errors are no errors for text) and a
+            # column of dd/mm/yyyy dates a date (every value was checked in _normalise).
+            inferred = dict(resource.schema.to_descriptor())
+            schema = refine_types(inferred, table.sample, table.dates)
+            relaxed = {f["name"] for f, g in zip(inferred["fields"], schema["fields"],
+                                                  strict=True)
+                       if f.get("type") != g.get("type") and g.get("type") == "string"}
             stats["schema_inferred"] = True
-    except (frictionless.FrictionlessException, ValueError, OSError, zipfile.BadZipFile) as exc:
-        return _failure("source-error", f"cannot read the file as {fmt.upper()}: {exc}", stats,
-                        status="error")
+    except (frictionless.FrictionlessException, ValueError, OSError) as exc:
+        return _failure("source-error", f"cannot read the file: {exc}", stats, status="error")
     task = report.tasks[0] if report.tasks else None
-    errors = list(task.errors) if task else list(report.errors)
+    errors = [e for e in (task.errors if task else report.errors)
+              if not (e.type == "type-error" and getattr(e, "field_name", None) in relaxed)]
     counts: dict[str, int] = {}
     for error in errors:
         counts[error.type] = counts.get(error.type, 0) + 1
@@ -186,21 +242,17 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
     stats.update({
         "rows_checked": rows,
         "fields": len(schema.get("fields", [])),
-        "truncated": rows >= limits.max_rows,
+        "truncated": rows >= limits.max_rows or bool(stats.get("cells_truncated")),
         "errors_truncated": len(errors) >= limits.max_errors,
     })
-    if fmt in {"csv", "tsv"} and resource.dialect is not None:
-        has_csv = resource.dialect.has_control("csv")
-        control = resource.dialect.get_control("csv") if has_csv else None
-        delimiter = getattr(control, "delimiter", None) or ","
-        stats["delimiter"] = delimiter
-        if delimiter != ",":
-            # Readable, but a reader opening it as "CSV" in a spreadsheet will see one column.
-            stats["warnings"] = [f"the delimiter is {delimiter!r}, not a comma"]
+    delimiter = stats.get("delimiter")
+    if delimiter and delimiter != ",":
+        # Readable, but a reader opening it as "CSV" in a spreadsheet will see one column.
+        stats["warnings"] = [f"the delimiter is {delimiter!r}, not a comma"]
     fatal = {"source-error", "scheme-error", "format-error", "encoding-error", "hash-count"}
     status = "valid" if not errors else ("error" if set(counts) & fatal else "invalid")
     return ValidationOutcome(status, dict(schema), {
         "error_types": counts,
-        "errors": [_error_dict(e) for e in errors[:limits.max_samples]],
+        "errors": [_error_dict(e, table.rows) for e in errors[:limits.max_samples]],
         "stats": stats,
     })

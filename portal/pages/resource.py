@@ -7,7 +7,6 @@ so a cited version's link gives the exact bytes that were cited. Links redirect.
 from __future__ import annotations
 
 import itertools
-import json
 import mimetypes
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import resource_dict
 from catalogue.errors import NotFound
+from catalogue.files.limits import ReadLimits
+from catalogue.files.preview_cache import PreviewCache
 from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
@@ -76,21 +77,44 @@ def _is_geojson(res: dict[str, Any]) -> bool:
     return fmt == "GEOJSON" or res.get("filename", "").lower().endswith(".geojson")
 
 
+def _header_row(res: dict[str, Any]) -> int | list[int] | None:
+    """The header row(s) the agency declared (resource extra ``header_row``), if any."""
+    value = (res.get("extras") or {}).get("header_row")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, list) and value and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+        return list(value)
+    return None
+
+
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     """Table page, sort, chart and map for a resource page."""
     path = stored_path(res)
     context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
                                "preview_page": 1, "preview_pages": 1, "sort_col": None,
-                               "sort_desc": False, "preview_error": False}
+                               "sort_desc": False, "preview_error": False,
+                               "preview_too_large": False}
     if path is None:
         return context
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
+        # Computed once per file (and per way of reading it), not per view (issue 15).
+        cat = catalogue()
         try:
-            table = tables.read_table(path, res.get("format") or "", res.get("filename", ""))
-        except tables.UNREADABLE:
+            preview = tables.cached_preview(
+                PreviewCache.beside(cat.files.root), res["sha256"], path,
+                res.get("format") or "", res.get("filename", ""),
+                limits=ReadLimits.from_settings(cat.settings), header_row=_header_row(res))
+        except OSError:
+            preview = tables.Preview(unreadable="OSError")
+        if preview.too_large:
+            context["preview_too_large"] = True
+            return context
+        table = preview.table
+        if table is None:
             context["preview_error"] = True
             return context
-        per_page = int(catalogue().settings.get("preview_rows", 100))
+        per_page = int(cat.settings.get("preview_rows", 100))
         try:
             sort_col: int | None = int(request.args.get("sort", ""))
         except ValueError:
@@ -111,16 +135,14 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
                 series, title=res.get("name") or "", format_time=format_day))
             if series else None)
-    elif _is_geojson(res) and path.stat().st_size <= GEOJSON_MAX_BYTES:
-        try:
-            data = json.loads(path.read_bytes())
-        except ValueError:
-            context["preview_error"] = True
-            return context
-        svg = geo.outline_svg(data, title=res.get("name") or "") if isinstance(
-            data, dict) else None
+    elif _is_geojson(res):
+        drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,
+                               title=res.get("name") or "", max_bytes=GEOJSON_MAX_BYTES)
+        svg = drawn.get("svg")
         context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
-        context["feature_count"] = len(geo.geometries(data)) if isinstance(data, dict) else 0
+        context["feature_count"] = int(drawn.get("feature_count") or 0)
+        context["preview_error"] = bool(drawn.get("unreadable"))
+        context["preview_too_large"] = bool(drawn.get("too_large"))
     return context
 
 
@@ -200,10 +222,12 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     path = stored_path(res)
     if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
-    rows = tables.iter_rows(path, res.get("format") or "", res["filename"])
+    rows = tables.iter_rows(path, res.get("format") or "", res["filename"],
+                            limits=ReadLimits.from_settings(catalogue().settings),
+                            header_row=_header_row(res))
     try:  # fail before the response starts, not half-way through the stream
         first = next(rows, None)
-    except tables.UNREADABLE:
+    except (tables.TooLarge, *tables.UNREADABLE):
         abort(422)
     rows = itertools.chain([first] if first is not None else [], rows)
     body = tables.to_csv(rows) if fmt == "csv" else tables.to_json(rows)
