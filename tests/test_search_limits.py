@@ -5,6 +5,7 @@ clauses and nesting (deep nesting was a RecursionError)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ pytest_plugins = ["pg_cluster"]
 SYLLABLES = ["an", "bình", "cao", "dương", "giang", "hà", "khánh", "lâm", "minh", "nam",
              "phú", "quang", "sơn", "tân", "uyên", "vĩnh", "xuân", "yên", "đông", "thái"]
 LONG_QUERY = " ".join(f"{a}{b}" for a in ("", "tr", "ng", "ph") for b in SYLLABLES[:18])
+
+
+@pytest.fixture
+def database_config(database_config: dict[str, str]) -> Iterator[dict[str, str]]:
+    """On PostgreSQL, search with the PostgreSQL backend too."""
+    yield {**database_config, "search_backend": "postgres"} if database_config else {}
 
 
 @pytest.fixture(params=["whoosh", "postgres", "postgres-sql"])
@@ -121,3 +128,38 @@ def test_the_search_page_searches_the_start_of_a_huge_query(
     response = client.get("/dataset", query_string={"q": "dân số " * 10_000})
     assert response.status_code == 200
     assert "/dataset/dan-so" in response.get_data(as_text=True)
+
+
+def _post(client: FlaskClient, params: dict[str, Any]) -> Any:
+    """POST as JSON with escapes, as a client may send lone surrogates (\\ud800)."""
+    return client.post("/api/3/action/package_search", data=json.dumps(params),
+                       content_type="application/json")
+
+
+@pytest.mark.parametrize("params", [
+    {"fq": "tags:a\x00b"}, {"fq": 'tags:"a\x00b"'}, {"fq": "tags:\ud800"},
+    {"fq_list": ["name:\x00"]}, {"q": "tags:\x00x"},
+])
+def test_nul_bytes_and_lone_surrogates_in_filters_are_a_400(
+        client: FlaskClient, api: Catalogue, params: dict[str, Any]) -> None:
+    response = _post(client, params)
+    body = response.get_json()
+    assert response.status_code == 400, body
+    assert body["error"]["__type"] in ("Search Query Error", "Validation Error")
+
+
+@pytest.mark.parametrize("q", ["dân\x00số", "dân \ud800 số", "\x00", "\udfff"])
+def test_nul_bytes_and_lone_surrogates_in_q_never_fail(
+        client: FlaskClient, api: Catalogue, q: str) -> None:
+    response = _post(client, {"q": q})
+    assert response.status_code in (200, 400), response.get_json()
+
+
+@pytest.mark.parametrize("prefix", ["dân\x00số", "d\ud800", "\x00\x00"])
+def test_autocomplete_with_nul_bytes_or_lone_surrogates_never_fails(
+        client: FlaskClient, api: Catalogue, prefix: str) -> None:
+    # A URL cannot carry a lone surrogate (its bytes decode to U+FFFD); JSON can.
+    page = client.get("/autocomplete", query_string={"q": prefix.replace("\ud800", "\ufffd")})
+    assert page.status_code == 200
+    assert api.search is not None
+    assert isinstance(api.search.autocomplete(prefix), list)

@@ -239,8 +239,19 @@ class _Parser:
                      m.group(1) == "[", m.group(4) == "]")
 
 
+_UNSEARCHABLE_RE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _check_chars(name: str, text: str) -> None:
+    """NUL bytes and lone surrogates (JSON's ``\\ud800``) are in no document and break
+    encoders (Whoosh's UTF-8 terms, PostgreSQL's text): a 400, never a 500 (issue 15)."""
+    if _UNSEARCHABLE_RE.search(text):
+        raise SearchQueryError(f"{name}: contains a NUL byte or a lone surrogate")
+
+
 def parse_fq(fq: str) -> Filter:
     """Parse a CKAN ``fq`` string; raises :class:`SearchQueryError` when broken."""
+    _check_chars("fq", fq)
     if not fq.strip():
         return MatchAll()
     if len(fq) > MAX_FQ_CHARS:
@@ -249,7 +260,9 @@ def parse_fq(fq: str) -> Filter:
 
 
 def check_q(q: str) -> None:
-    """Refuse a ``q`` too long to search in reasonable time (:class:`SearchQueryError`)."""
+    """Refuse a ``q`` too long to search in reasonable time or unsearchable
+    (:class:`SearchQueryError`)."""
+    _check_chars("q", q)
     if len(q) > MAX_Q_CHARS:
         raise SearchQueryError(f"q: longer than {MAX_Q_CHARS} characters")
     if len(q.split()) > MAX_Q_WORDS:
@@ -262,6 +275,8 @@ def filters_tree(filters: Mapping[str, Sequence[str]]) -> Filter:
     for key, values in filters.items():
         if key not in MATCH_FIELDS:
             raise SearchQueryError(f"filters: unknown field {key!r}")
+        for value in values:
+            _check_chars(key, value)
         if values:
             items.append(Or(tuple(Match(MATCH_FIELDS[key], v) for v in values)))
     return And(tuple(items)) if items else MatchAll()
