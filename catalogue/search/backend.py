@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from catalogue.search.query import Filter
+
 # Filter keys the portal's facets and the ``filters`` argument understand.
 FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "year", "spatial")
 
@@ -14,14 +16,20 @@ FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "
 class SearchQuery:
     """One search request, backend-neutral (CKAN's ``package_search`` arguments).
 
-    ``filters`` AND across keys and OR within a key's values; ``fq`` is the
-    Solr-subset syntax of :mod:`catalogue.search.query`; ``sort`` accepts
-    CKAN strings such as ``"score desc, metadata_modified desc"``.
+    ``filters`` AND across keys and OR within a key's values; ``fq`` and each of
+    ``fq_list`` are the Solr-subset syntax of :mod:`catalogue.search.query`, each parsed
+    on its own and ANDed (never joined as text: a ``)`` in one cannot close another);
+    ``sort`` accepts CKAN strings such as ``"score desc, metadata_modified desc"``.
+
+    ``include_private``/``include_drafts`` let the backend show private datasets and
+    drafts at all; ``restrict`` is the caller's permission filter, a tree built in code
+    (never parsed from user text) and ANDed outside every user filter (issue 15).
     """
 
     q: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     fq: str = ""
+    fq_list: list[str] = field(default_factory=list)
     sort: str = "relevance"
     rows: int = 10
     start: int = 0
@@ -30,6 +38,7 @@ class SearchQuery:
     facet_mincount: int = 1
     include_private: bool = False
     include_drafts: bool = False
+    restrict: Filter | None = None
     highlight: bool = False
 
 

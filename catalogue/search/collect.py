@@ -20,6 +20,8 @@ from catalogue.search.query import (
     MATCH_FIELDS,
     And,
     Filter,
+    MatchAll,
+    check_q,
     filters_tree,
     parse_fq,
     parse_sort,
@@ -83,14 +85,18 @@ def prepare(sq: SearchQuery) -> tuple[Filter, list[tuple[str, bool]]]:
     """Validate ``sq``; return its filter tree (``filters`` and ``fq``) and sort keys.
 
     Visibility (private, draft, deleted) is not in the tree: backends apply
-    it themselves, cheaply, from ``include_private``/``include_drafts``.
+    it themselves, cheaply, from ``include_private``/``include_drafts``. The caller's
+    permission filter ``restrict`` is ANDed last, beside (not inside) each user filter,
+    each of which was parsed on its own: nothing a user writes can widen it.
     """
     if sq.rows < 0 or sq.start < 0:
         raise SearchQueryError("rows and start must not be negative")
+    check_q(sq.q)
     for name in sq.facet_fields:
         if name not in MATCH_FIELDS:
             raise SearchQueryError(f"facet.field: unknown field {name!r}")
-    tree = And((filters_tree(sq.filters), parse_fq(sq.fq)))
+    user = [filters_tree(sq.filters), parse_fq(sq.fq), *map(parse_fq, sq.fq_list)]
+    tree = And((*user, sq.restrict or MatchAll()))
     return tree, parse_sort(sq.sort)
 
 

@@ -120,6 +120,7 @@ class _Memo:
     doc_count: int | None = None
     frequencies: dict[str, int] = dataclasses.field(default_factory=dict)
     variants: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    public: dict[str, bool] = dataclasses.field(default_factory=dict)
 
 
 class _Lexicon:
@@ -131,7 +132,7 @@ class _Lexicon:
         self.conn = conn
         memo = backend._memo
         if memo.generation != generation or \
-                len(memo.frequencies) + len(memo.variants) > MEMO_ENTRIES:
+                len(memo.frequencies) + len(memo.variants) + len(memo.public) > MEMO_ENTRIES:
             memo = backend._memo = _Memo(generation)
         self.memo = memo
 
@@ -168,6 +169,19 @@ class _Lexicon:
 
     def unigram_vocabulary(self) -> Mapping[str, int]:
         return self.backend._vocabulary(self.conn, self.memo.generation)
+
+    def public_terms(self, terms: Iterable[str]) -> set[str]:
+        """Of these body terms, those in a public active dataset (for "did you mean")."""
+        wanted = set(terms)
+        known = self.memo.public
+        missing = [t for t in wanted if t not in known]
+        if missing:
+            found = {t for (t,) in self.conn.execute(text(
+                "SELECT t FROM unnest(CAST(:t AS text[])) t WHERE EXISTS ("
+                "SELECT 1 FROM search_postings p JOIN search_documents d USING (docnum) "
+                "WHERE p.term = t AND d.state = 'active' AND NOT d.private)"), {"t": missing})}
+            known.update({t: t in found for t in missing})
+        return {t for t in wanted if known[t]}
 
 
 def _store_uncompressed(conn: Connection) -> None:

@@ -18,7 +18,7 @@ Both backends translate the tree: :class:`Match` is the indexed filter term
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalogue.search.errors import SearchQueryError
@@ -33,6 +33,14 @@ MATCH_FIELDS = {
     "access_class": "access_class", "quality_band": "quality_band",
 }
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
+# Bounds on what a request may ask (issue 15): a 20,000-word ``q`` took 26 s of CPU, and
+# a deeply nested ``fq`` would exhaust the parser's recursion. Generous for people and
+# for CKAN clients (the harvester sends a few clauses; the search page at most 140).
+MAX_Q_CHARS = 2000
+MAX_Q_WORDS = 200
+MAX_FQ_CHARS = 10_000
+MAX_FQ_CLAUSES = 500
+MAX_FQ_DEPTH = 20
 SORT_KEYS = ("score", "metadata_modified", "metadata_created", "name", "title_string", "id",
              "quality_score")
 
@@ -127,6 +135,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _lex(text)
         self.pos = 0
+        self.depth = 0
+        self.clauses = 0
         # Inside field:( … ) bare values are matches on that field.
         self.bare_key: str | None = None
 
@@ -163,8 +173,11 @@ class _Parser:
 
     def unary(self) -> Filter:
         token = self.take()
+        self.clauses += 1
+        if self.clauses > MAX_FQ_CLAUSES:
+            raise SearchQueryError(f"fq: more than {MAX_FQ_CLAUSES} clauses")
         if token == "NOT":
-            return Not(self.unary())
+            return Not(self.nested(self.unary))
         if token in ("+", "-"):
             token = token + self.take()
         if token.startswith("-") and len(token) > 1:
@@ -173,9 +186,19 @@ class _Parser:
             return self.primary(token[1:])
         return self.primary(token)
 
+    def nested(self, parse: Callable[[], Filter]) -> Filter:
+        """``parse()`` one level deeper; too deep is refused, not a RecursionError."""
+        self.depth += 1
+        if self.depth > MAX_FQ_DEPTH:
+            raise SearchQueryError(f"fq: nested more than {MAX_FQ_DEPTH} levels deep")
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
     def primary(self, token: str) -> Filter:
         if token == "(":
-            inner = self.or_expr()
+            inner = self.nested(self.or_expr)
             if self.take() != ")":
                 raise SearchQueryError("fq: missing )")
             return inner
@@ -193,9 +216,9 @@ class _Parser:
         key = MATCH_FIELDS[name]
         if rest == "" and self.peek() == "(":
             self.take()
-            self.bare_key = key
-            values = self.or_expr()
-            self.bare_key = None
+            outer, self.bare_key = self.bare_key, key
+            values = self.nested(self.or_expr)
+            self.bare_key = outer
             if self.take() != ")":
                 raise SearchQueryError("fq: missing )")
             return values
@@ -216,11 +239,34 @@ class _Parser:
                      m.group(1) == "[", m.group(4) == "]")
 
 
+_UNSEARCHABLE_RE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _check_chars(name: str, text: str) -> None:
+    """NUL bytes and lone surrogates (JSON's ``\\ud800``) are in no document and break
+    encoders (Whoosh's UTF-8 terms, PostgreSQL's text): a 400, never a 500 (issue 15)."""
+    if _UNSEARCHABLE_RE.search(text):
+        raise SearchQueryError(f"{name}: contains a NUL byte or a lone surrogate")
+
+
 def parse_fq(fq: str) -> Filter:
     """Parse a CKAN ``fq`` string; raises :class:`SearchQueryError` when broken."""
+    _check_chars("fq", fq)
     if not fq.strip():
         return MatchAll()
+    if len(fq) > MAX_FQ_CHARS:
+        raise SearchQueryError(f"fq: longer than {MAX_FQ_CHARS} characters")
     return _Parser(fq).parse()
+
+
+def check_q(q: str) -> None:
+    """Refuse a ``q`` too long to search in reasonable time or unsearchable
+    (:class:`SearchQueryError`)."""
+    _check_chars("q", q)
+    if len(q) > MAX_Q_CHARS:
+        raise SearchQueryError(f"q: longer than {MAX_Q_CHARS} characters")
+    if len(q.split()) > MAX_Q_WORDS:
+        raise SearchQueryError(f"q: more than {MAX_Q_WORDS} words")
 
 
 def filters_tree(filters: Mapping[str, Sequence[str]]) -> Filter:
@@ -229,6 +275,8 @@ def filters_tree(filters: Mapping[str, Sequence[str]]) -> Filter:
     for key, values in filters.items():
         if key not in MATCH_FIELDS:
             raise SearchQueryError(f"filters: unknown field {key!r}")
+        for value in values:
+            _check_chars(key, value)
         if values:
             items.append(Or(tuple(Match(MATCH_FIELDS[key], v) for v in values)))
     return And(tuple(items)) if items else MatchAll()

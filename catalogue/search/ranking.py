@@ -45,6 +45,10 @@ BIGRAM = 2.0  # multiplier for adjacent syllables
 COMPOUND = 1.5  # a whole code such as "pm2.5"
 ENGLISH = 0.8
 MAX_VARIANTS = 4
+# Bits of a word mask: PostgreSQL counts them in a bigint and the column table in int64,
+# so a query of 64 or more words overflowed them (a 500, issue 15). Longer queries share
+# the bits among their words in order: the share of words found is then counted in groups.
+MASK_BITS = 63
 
 
 class Lexicon(Protocol):
@@ -182,7 +186,19 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
     dfs = lexicon.doc_frequencies(raw)
     query.weights = {t: w * idf(n, dfs.get(t, 0)) for t, w in raw.items() if dfs.get(t, 0)}
     query.masks = {t: masks[t] for t in query.weights}
+    if query.nwords > MASK_BITS:
+        query.masks = {t: _grouped(m, query.nwords) for t, m in query.masks.items()}
+        query.nwords = MASK_BITS
     return query
+
+
+def _grouped(mask: int, nwords: int) -> int:
+    """A mask over ``nwords`` words as one over :data:`MASK_BITS` groups of adjacent words."""
+    grouped = 0
+    for position in range(nwords):
+        if mask >> position & 1:
+            grouped |= 1 << (position * MASK_BITS // nwords)
+    return grouped
 
 
 def is_bigram(term: str) -> bool:

@@ -4,6 +4,10 @@ The dictionary is the indexed text itself (the backend's vocabulary of
 folded syllables and the exact unigrams and bigrams behind them), so the
 suggestion is a phrase as it appears in the catalogue: "moi truogn" →
 "môi trường", "khoang sna" → "khoáng sản".
+
+Only words of public, active datasets are ever offered (issue 15): the index also holds
+private datasets and drafts, and a suggestion must not spell out what only they contain.
+Frequencies still count every dataset; each candidate is checked before it is offered.
 """
 
 from __future__ import annotations
@@ -12,9 +16,15 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from catalogue.search.analyzer import BIGRAM_JOINER, fold, normalize, phrases
+from catalogue.search.analyzer import BIGRAM_JOINER, FOLD_PREFIX, fold, normalize, phrases
 
 MAX_CANDIDATES = 6
+# Longer queries get no suggestion: each unknown word is compared with the whole
+# vocabulary (≈ 0.15 s at 20k words), so a long query of typos cost many seconds of CPU
+# (issue 15), and nobody needs a long query spelled again.
+MAX_SPELL_WORDS = 8
+# Near words checked for visibility per round, nearest and most frequent first.
+_CHECK_BATCH = 2 * MAX_CANDIDATES
 
 
 class Vocabulary(Protocol):
@@ -25,6 +35,9 @@ class Vocabulary(Protocol):
 
     def variants(self, folded: Iterable[str]) -> dict[str, dict[str, int]]:
         """Folded unigram/bigram (no prefix) → {exact term: document frequency}."""
+
+    def public_terms(self, terms: Iterable[str]) -> set[str]:
+        """Of these index terms, those in at least one public, active dataset."""
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -46,14 +59,30 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def _candidates(word: str, vocab: Mapping[str, int]) -> list[tuple[str, int]]:
-    """(folded word, distance) pairs: the word itself if known, else near ones."""
-    if word in vocab or not word.isalpha():
+def _candidates(word: str, vocab: Mapping[str, int],
+                vocabulary: Vocabulary) -> list[tuple[str, int]]:
+    """(folded word, distance) pairs: the word itself if public data has it, else near
+    ones that public data has; the typed word when there are none."""
+    if not word.isalpha() or (word in vocab and vocabulary.public_terms([FOLD_PREFIX + word])):
         return [(word, 0)]
     limit = 1 if len(word) <= 4 else 2
-    near = [(w, d) for w in vocab if (d := edit_distance(word, w, limit)) <= limit]
+    near = [(w, d) for w in vocab if w != word and (d := edit_distance(word, w, limit)) <= limit]
     near.sort(key=lambda wd: (wd[1], -vocab[wd[0]]))
-    return near[:MAX_CANDIDATES] or [(word, 0)]
+    chosen: list[tuple[str, int]] = []
+    for start in range(0, len(near), _CHECK_BATCH):
+        batch = near[start:start + _CHECK_BATCH]
+        public = vocabulary.public_terms(FOLD_PREFIX + w for w, _ in batch)
+        chosen += [(w, d) for w, d in batch if FOLD_PREFIX + w in public]
+        if len(chosen) >= MAX_CANDIDATES:
+            break
+    return chosen[:MAX_CANDIDATES] or [(word, 0)]
+
+
+def _public_variants(vocabulary: Vocabulary, folded: Iterable[str]) -> dict[str, dict[str, int]]:
+    """:meth:`Vocabulary.variants` with only the exact forms public datasets use."""
+    found = vocabulary.variants(folded)
+    public = vocabulary.public_terms({t for forms in found.values() for t in forms})
+    return {f: {t: n for t, n in forms.items() if t in public} for f, forms in found.items()}
 
 
 def _best_path(options: list[list[str]], unigram: Mapping[str, float],
@@ -80,20 +109,20 @@ def _log_counts(counts: Mapping[str, int]) -> dict[str, float]:
 def correct(q: str, vocabulary: Vocabulary) -> tuple[str, bool] | None:
     """The query with typos fixed and diacritics restored, and whether a typo was fixed."""
     words = [p for phrase in phrases(q) for unit in phrase for p in unit.parts]
-    if not words:
+    if not words or len(words) > MAX_SPELL_WORDS:
         return None
     vocab = vocabulary.unigram_vocabulary()
     folded = [fold(w) for w in words]
-    candidates = [_candidates(w, vocab) for w in folded]
+    candidates = [_candidates(w, vocab, vocabulary) for w in folded]
     typo = any(c[0][1] > 0 for c in candidates)
     options = [[w for w, d in c] for c in candidates]
     pairs = {a + BIGRAM_JOINER + b
              for x, y in zip(options, options[1:], strict=False) for a in x for b in y}
-    pair_df = {k: sum(v.values()) for k, v in vocabulary.variants(pairs).items()}
+    pair_df = {k: sum(v.values()) for k, v in _public_variants(vocabulary, pairs).items()}
     unigram = {w: math.log1p(vocab.get(w, 0)) - 2.0 * d for c in candidates for w, d in c}
     chosen = _best_path(options, unigram, _log_counts(pair_df))
     # Diacritics: keep the ones the user typed, choose the data's for the rest.
-    found = vocabulary.variants(set(chosen) | {a + BIGRAM_JOINER + b
+    found = _public_variants(vocabulary, set(chosen) | {a + BIGRAM_JOINER + b
                                                for a, b in zip(chosen, chosen[1:], strict=False)})
     exact_options: list[list[str]] = []
     exact_unigram: dict[str, float] = {}

@@ -130,6 +130,12 @@ class _Lexicon:
     def unigram_vocabulary(self) -> Mapping[str, int]:
         return self.backend._vocabulary(self.reader)
 
+    def public_terms(self, terms: Iterable[str]) -> set[str]:
+        """Of these body terms, those in a public active dataset (for "did you mean")."""
+        table = self.backend._columns(self.searcher)
+        visible = ~table.hidden(include_private=False, include_drafts=False)
+        return {t for t in set(terms) if visible[table.postings("body", t)[0]].any()}
+
 
 class WhooshBackend:
     """Search backend storing a Whoosh index in ``index_dir``."""

@@ -19,7 +19,7 @@ from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
-from catalogue.search.query import MATCH_FIELDS
+from catalogue.search.query import MATCH_FIELDS, And, Filter, Match, MatchAll, Or
 from portal.api.auth import EDIT, READ_PRIVATE, can_read, orgs_with
 from portal.api.registry import ParamError, bool_param, int_param, list_param, str_param
 
@@ -37,16 +37,35 @@ FACET_TITLES = {"organization": "Organizations", "groups": "Groups", "tags": "Ta
 MAX_START = 10_000_000
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _restricted_to(org_ids: list[str] | None, allowed_term: str) -> str:
-    """An fq clause: ``allowed_term``, or a dataset of one of ``org_ids``."""
+def _restricted_to(org_ids: list[str], allowed: Filter) -> Filter:
+    """``allowed``, or a dataset of one of ``org_ids``."""
     if not org_ids:
-        return allowed_term
-    owned = " OR ".join(_quote(o) for o in org_ids)
-    return f"({allowed_term} OR owner_org:({owned}))"
+        return allowed
+    return Or((allowed, *(Match("owner_org", o) for o in org_ids)))
+
+
+def permission_filter(principal: Principal, include_private: bool,
+                      include_drafts: bool) -> Filter:
+    """What ``principal`` may see once private datasets or drafts are asked for.
+
+    The backend shows all private datasets / drafts once asked; this narrows that to the
+    organizations where the caller holds the right role. Built as a tree, never as text:
+    joined to the user's ``fq`` as a string, ``*:*) OR (capacity:private`` closed it and
+    reached every agency's private data (issue 15).
+    """
+    items: list[Filter] = []
+    if include_private:
+        readable = orgs_with(principal, READ_PRIVATE)
+        if readable is not None:
+            # Shared data is for every agency account with a role (Law on Data Art. 13).
+            public = Match("capacity", "public")
+            allowed = Or((public, Match("access_class", "shared"))) if readable else public
+            items.append(_restricted_to(readable, allowed))
+    if include_drafts:
+        editable = orgs_with(principal, EDIT)
+        if editable is not None:
+            items.append(_restricted_to(editable, Match("state", "active")))
+    return And(tuple(items)) if items else MatchAll()
 
 
 def split_field_terms(q: str) -> tuple[str, list[str]]:
@@ -61,24 +80,6 @@ def split_field_terms(q: str) -> tuple[str, list[str]]:
         else:
             words.append(word)
     return " ".join(words), terms
-
-
-def _fq(params: dict[str, Any], principal: Principal, include_private: bool,
-        include_drafts: bool, q_terms: list[str]) -> str:
-    parts = [str_param(params, "fq")] + list_param(params, "fq_list") + q_terms
-    # Visibility: the backend shows all private datasets / drafts once asked; narrow that
-    # to the organizations where the caller holds the right role.
-    if include_private:
-        readable = orgs_with(principal, READ_PRIVATE)
-        if readable is not None:
-            # Shared data is for every agency account with a role (Law on Data Art. 13).
-            allowed = "capacity:public OR access_class:shared" if readable else "capacity:public"
-            parts.append(_restricted_to(readable, allowed))
-    if include_drafts:
-        editable = orgs_with(principal, EDIT)
-        if editable is not None:
-            parts.append(_restricted_to(editable, "state:active"))
-    return " AND ".join(f"({p})" for p in parts if p.strip())
 
 
 def search_query(params: dict[str, Any], principal: Principal, max_rows: int) -> SearchQuery:
@@ -97,7 +98,10 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
     facet_limit = int_param(params, "facet.limit", 50, minimum=-1, maximum=100_000)
     return SearchQuery(
         q=q,
-        fq=_fq(params, principal, include_private, include_drafts, q_terms),
+        fq=str_param(params, "fq"),
+        # Each user filter is parsed on its own: none can close another's parenthesis.
+        fq_list=[*list_param(params, "fq_list"), *q_terms],
+        restrict=permission_filter(principal, include_private, include_drafts),
         sort=str_param(params, "sort") or "relevance",
         rows=int_param(params, "rows", 10, maximum=max_rows),
         start=int_param(params, "start", 0, maximum=MAX_START),
@@ -154,15 +158,17 @@ def _only_fields(results: list[dict[str, Any]], fl: str) -> list[dict[str, Any]]
     return [{k: r[k] for k in wanted if k in r} for r in results]
 
 
-def run_package_search(catalogue: Catalogue, params: dict[str, Any],
-                       principal: Principal) -> dict[str, Any]:
+def run_package_search(catalogue: Catalogue, params: dict[str, Any], principal: Principal,
+                       filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """CKAN ``package_search``: count, results, facets, search_facets, sort.
 
-    Raises ParamError for malformed parameters and for queries the backend refuses
+    ``filters`` (the search page's facet choices) are passed as values, never as ``fq``
+    text. Raises ParamError for malformed parameters and for queries the backend refuses
     (``Search Query Error``, 400, as CKAN).
     """
     max_rows = int(catalogue.settings.get("api_max_rows", 1000))
     sq = search_query(params, principal, max_rows)
+    sq.filters = dict(filters or {})
     backend = getattr(catalogue, "search", None)
     if backend is None or not hasattr(backend, "search"):
         raise ParamError("Search is not available on this portal", "Search Error", 409)
