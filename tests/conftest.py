@@ -18,6 +18,9 @@ from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli.home_cmds import initialise
 
+# Real input and the official standards, kept beside the worktrees (never copied in).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 
 @pytest.fixture
 def clock() -> FixedClock:
