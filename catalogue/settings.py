@@ -45,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site_title", str, "Cổng dữ liệu mở",
             "Portal name shown in pages, citations and feeds."),
     Setting("site_title_en", str, "Open Data Portal", "Portal name in English."),
+    Setting("site_publisher", str, "",
+            "Agency that runs the portal, named as the publisher of the DCAT catalogue "
+            "(mandatory in DCAT-AP). Empty: the portal's title."),
     Setting("default_locale", str, "vi", "Language of the portal by default.",
             choices=("vi", "en")),
     Setting("secret_key", str, "",

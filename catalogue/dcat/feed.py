@@ -30,7 +30,9 @@ def catalog_page(session: Session, info: CatalogInfo, page: int, per_page: int,
     if modified_since is not None:
         conditions.append(Dataset.metadata_modified >= modified_since)
     total = session.scalar(select(func.count()).select_from(Dataset).where(*conditions)) or 0
-    newest = session.scalar(select(func.max(Dataset.metadata_modified)).where(*PUBLIC))
+    newest, oldest = session.execute(
+        select(func.max(Dataset.metadata_modified), func.min(Dataset.metadata_created))
+        .where(*PUBLIC)).one()
     rows = session.scalars(
         select(Dataset).where(*conditions)
         .order_by(Dataset.metadata_modified.desc(), Dataset.name)
@@ -38,7 +40,7 @@ def catalog_page(session: Session, info: CatalogInfo, page: int, per_page: int,
         .options(selectinload(Dataset.tags), selectinload(Dataset.groups),
                  selectinload(Dataset.extras), selectinload(Dataset.resources)))
     packages = [package_dict(ds, info.site_url) for ds in rows]
-    return catalog_graph(info, packages, Paging(page, per_page, total, page_url), newest)
+    return catalog_graph(info, packages, Paging(page, per_page, total, page_url), newest, oldest)
 
 
 def dataset_document(session: Session, info: CatalogInfo, name_or_id: str) -> Graph:

@@ -1,12 +1,17 @@
-"""Package dicts as a DCAT-AP 3 RDF graph (rdflib), for the national portal's DCAT harvester.
+"""Package dicts as a DCAT-AP 3.0.1 RDF graph (rdflib), for the national portal's DCAT harvester.
 
-Mapping (DCAT-AP 3.0, https://semiceu.github.io/DCAT-AP/releases/3.0.0/):
-dataset → ``dcat:Dataset`` at ``{site}/dataset/{name}``; resource → ``dcat:Distribution``;
-organization → ``dct:publisher`` (``foaf:Organization``); maintainer → ``dcat:contactPoint``
-(``vcard:Kind``); licence → ``dct:license`` on each distribution; temporal coverage →
-``dct:temporal`` (``dct:PeriodOfTime`` with ``dcat:startDate``/``dcat:endDate``); places →
-``dct:spatial`` (``dct:Location``); update frequency → EU frequency authority table; sha256 →
-``spdx:checksum``. Vietnamese text carries ``@vi``, the English translations ``@en``.
+Mapping (DCAT-AP 3.0.1, https://semiceu.github.io/DCAT-AP/releases/3.0.1/):
+dataset → ``dcat:Dataset`` at ``{site}/dataset/{name}`` (also its landing page); resource →
+``dcat:Distribution``; organization → ``dct:publisher`` (``foaf:Organization``); maintainer →
+``dcat:contactPoint`` (``vcard:Kind``); licence → ``dct:license`` on each distribution;
+temporal coverage → ``dct:temporal`` (``dct:PeriodOfTime``); places → ``dct:spatial``
+(``dct:Location``, with bbox and centroid for a known province); update frequency, file type,
+language and access rights → the EU authority tables; sha256 → ``spdx:checksum``; the upstream
+record → ``prov:wasDerivedFrom``. Vietnamese text carries ``@vi``, the English ``@en``.
+
+Every value goes through :mod:`catalogue.dcat.terms`, and rdflib writes the formats: a title
+with quotes, ``<``, ``{`` or newlines, or an e-mail that is no address, never breaks a feed
+(issue 15). Zero violations of the official SHACL shapes are checked in the tests (issue 17).
 """
 
 from __future__ import annotations
@@ -17,40 +22,25 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-EU = "http://publications.europa.eu/resource/authority/"
-PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX,
-            "adms": ADMS, "hydra": HYDRA, "locn": LOCN, "owl": OWL, "skos": SKOS,
-            "xsd": XSD, "rdfs": RDFS}
-
-FREQUENCIES = {"continual": "CONT", "hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY",
-               "monthly": "MONTHLY", "quarterly": "QUARTERLY", "biannual": "BIANNUAL",
-               "annual": "ANNUAL", "irregular": "IRREG", "never": "NEVER"}
-# Our format names → the EU file-type table, where the two differ.
-FILE_TYPES = {"XLS": "XLS", "XLSX": "XLSX", "GEOJSON": "GEOJSON", "SHP": "SHP",
-              "JSON": "JSON", "CSV": "CSV", "XML": "XML", "PDF": "PDF", "ZIP": "ZIP",
-              "DOCX": "DOCX", "DOC": "DOC", "ODS": "ODS", "TSV": "TSV", "KML": "KML",
-              "HTML": "HTML", "RDF": "RDF_XML", "TTL": "RDF_TURTLE", "JSONLD": "JSON_LD",
-              "API": "REST", "WMS": "WMS_SRVC", "WFS": "WFS_SRVC", "TXT": "TXT"}
-SERVICE_FORMATS = frozenset({"API", "WMS", "WFS", "HTML", "REST"})
+from catalogue.dcat import vocab
+from catalogue.dcat.places import VIETNAM, Extent, place_geometry
+from catalogue.dcat.terms import clean_text, http_iri, mailto_iri, media_type, text_literal
+from catalogue.dcat.vocab import ADMS, DCATAP, HYDRA, LOCN, SPDX, VCARD, typed
 
 
 @dataclass(frozen=True)
 class CatalogInfo:
-    """The catalogue's own description: where it lives and what it is called."""
+    """The catalogue's own description: where it lives, what it is called, who runs it."""
 
     site_url: str
     title: str
     title_en: str = ""
     description: str = ""
     language: str = "vi"
+    publisher: str = ""  # the agency running the portal; empty: the portal's title
 
     @property
     def base(self) -> str:
@@ -77,15 +67,18 @@ class Paging:
 def new_graph() -> Graph:
     """An empty graph with the DCAT-AP prefixes bound."""
     graph = Graph(bind_namespaces="core")
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in vocab.PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
 
 
 def _text(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: Any,
-          lang: str | None = None) -> None:
-    if isinstance(value, str) and value.strip():
-        graph.add((subject, predicate, Literal(value.strip(), lang=lang)))
+          lang: str | None = None) -> bool:
+    """Add the cleaned text if any is left; returns whether it was added."""
+    literal = text_literal(value, lang)
+    if literal is not None:
+        graph.add((subject, predicate, literal))
+    return literal is not None
 
 
 def _datetime(value: Any) -> Literal | None:
@@ -107,98 +100,148 @@ def _date(value: Any) -> Literal | None:
         return None
 
 
-def _uri(value: Any) -> URIRef | None:
-    """A URI for an http(s) link, else None (relative or odd links are left out)."""
-    if isinstance(value, str) and value.startswith(("http://", "https://")) \
-            and not any(c in value for c in ' <>"{}|\\^`'):
-        return URIRef(value)
-    return None
-
-
-def _publisher(graph: Graph, info: CatalogInfo, org: dict[str, Any]) -> URIRef:
-    node = URIRef(f"{info.base}/organization/{quote(org['name'])}")
-    graph.add((node, RDF.type, FOAF.Organization))
-    _text(graph, node, FOAF.name, org.get("title") or org["name"], info.language)
-    _text(graph, node, FOAF.name, org.get("title_en"), "en")
-    if org.get("email"):
-        graph.add((node, FOAF.mbox, URIRef(f"mailto:{org['email']}")))
-    website = _uri(org.get("website"))
-    if website is not None:
-        graph.add((node, FOAF.homepage, website))
+def _organization(graph: Graph, node: URIRef, name: Any, name_en: Any, lang: str,
+                  email: Any = None, website: Any = None) -> URIRef:
+    """A ``foaf:Organization`` (``foaf:name`` is mandatory: the node's IRI when no name)."""
+    typed(graph, node, FOAF.Organization, FOAF.Agent)
+    if not _text(graph, node, FOAF.name, name, lang):
+        graph.add((node, FOAF.name, Literal(str(node))))
+    kind = vocab.publisher_type(graph, clean_text(name))
+    if kind is not None:
+        graph.add((node, DCTERMS.type, kind))
+    _text(graph, node, FOAF.name, name_en, "en")
+    mailbox = mailto_iri(email)
+    if mailbox is not None:  # foaf:mbox is an IRI; an odd address is left out
+        graph.add((node, FOAF.mbox, mailbox))
+    homepage = http_iri(website)
+    if homepage is not None:
+        graph.add((node, FOAF.homepage, typed(graph, homepage, FOAF.Document)))
     return node
 
 
+def _publisher(graph: Graph, info: CatalogInfo, org: dict[str, Any]) -> URIRef:
+    node = URIRef(f"{info.base}/organization/{quote(str(org['name']))}")
+    return _organization(graph, node, org.get("title") or org["name"], org.get("title_en"),
+                         info.language, org.get("email"), org.get("website"))
+
+
 def _contact(graph: Graph, dataset: URIRef, package: dict[str, Any]) -> None:
-    name = package.get("maintainer") or package.get("author")
-    email = package.get("maintainer_email") or package.get("author_email")
+    name = clean_text(package.get("maintainer")) or clean_text(package.get("author"))
+    email = clean_text(package.get("maintainer_email")) or clean_text(package.get("author_email"))
     if not (name or email):
         org = package.get("organization") or {}
-        name, email = org.get("title"), org.get("email")
+        name, email = clean_text(org.get("title")), clean_text(org.get("email"))
     if not (name or email):
         return
     node = URIRef(f"{dataset}#contact")
-    graph.add((dataset, DCAT.contactPoint, node))
-    graph.add((node, RDF.type, VCARD.Kind))
+    graph.add((dataset, DCAT.contactPoint, typed(graph, node, VCARD.Kind)))
     _text(graph, node, VCARD.fn, name)
     if email:
-        graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        # A plain address becomes a mailto: IRI; anything else stays text (still readable).
+        graph.add((node, VCARD.hasEmail, mailto_iri(email) or Literal(email)))
 
 
 def _distribution(graph: Graph, info: CatalogInfo, dataset: URIRef, package: dict[str, Any],
                   res: dict[str, Any]) -> None:
     node = URIRef(f"{dataset}/resource/{quote(str(res['id']))}")
-    graph.add((dataset, DCAT.distribution, node))
-    graph.add((node, RDF.type, DCAT.Distribution))
-    graph.add((node, DCTERMS.identifier, Literal(str(res["id"]))))
+    graph.add((dataset, DCAT.distribution, typed(graph, node, DCAT.Distribution)))
+    graph.add((node, DCTERMS.identifier, Literal(clean_text(res["id"]))))
     _text(graph, node, DCTERMS.title, res.get("name"), info.language)
-    _text(graph, node, DCTERMS.description, res.get("description"), info.language)
-    link = _uri(res.get("url"))
+    fmt = clean_text(res.get("format")).upper()
+    if not _text(graph, node, DCTERMS.description, res.get("description"), info.language):
+        # DCAT-AP recommends a description; say what the file is rather than nothing.
+        title = clean_text(package.get("title")) or str(package["name"])
+        kind = f"Tệp {fmt}" if fmt else "Tệp"
+        graph.add((node, DCTERMS.description, Literal(f"{kind} của bộ dữ liệu “{title}”",
+                                                      lang="vi")))
+    link = http_iri(res.get("url"))
     graph.add((node, DCAT.accessURL, link if link is not None else node))
-    fmt = str(res.get("format") or "").upper()
-    if link is not None and fmt not in SERVICE_FORMATS:  # a service is accessed, not downloaded
-        graph.add((node, DCAT.downloadURL, link))
-    if fmt:
-        code = FILE_TYPES.get(fmt, fmt if fmt.isalnum() else "")
-        if code:
-            graph.add((node, DCTERMS.format, URIRef(f"{EU}file-type/{code}")))
-    if res.get("mimetype"):
-        graph.add((node, DCAT.mediaType,
-                   URIRef(f"https://www.iana.org/assignments/media-types/{res['mimetype']}")))
-    if isinstance(res.get("size"), int):
-        graph.add((node, DCAT.byteSize, Literal(res["size"], datatype=XSD.nonNegativeInteger)))
-    if res.get("sha256"):
-        checksum = URIRef(f"{node}#sha256")
+    if link is not None and fmt not in vocab.SERVICE_FORMATS:  # a service is accessed, not
+        graph.add((node, DCAT.downloadURL, link))              # downloaded
+    file_type = vocab.file_type(graph, fmt) if fmt else None
+    if file_type is not None:
+        graph.add((node, DCTERMS.format, file_type))
+    mime = media_type(res.get("mimetype"))
+    if mime is not None:
+        graph.add((node, DCAT.mediaType, vocab.media_type_iri(graph, mime)))
+    size = res.get("size")
+    if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+        graph.add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+    digest = clean_text(res.get("sha256")).lower()
+    if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+        checksum = typed(graph, URIRef(f"{node}#sha256"), SPDX.Checksum)
         graph.add((node, SPDX.checksum, checksum))
-        graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(res["sha256"], datatype=XSD.hexBinary)))
-    licence = _uri(package.get("license_url"))
+        graph.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+    licence = _licence(graph, info, package)
     if licence is not None:
         graph.add((node, DCTERMS.license, licence))
-        graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
-        _text(graph, licence, RDFS.label, package.get("license_title"))
+    # Files this portal keeps are there for good; links into an agency's system are as
+    # available as that system is.
+    stored = res.get("url_type") == "upload"
+    graph.add((node, DCATAP.availability,
+               vocab.availability(graph, "STABLE" if stored else "AVAILABLE")))
     for predicate, key in ((DCTERMS.issued, "created"), (DCTERMS.modified, "last_modified")):
         stamp = _datetime(res.get(key))
         if stamp is not None:
             graph.add((node, predicate, stamp))
 
 
+def _licence(graph: Graph, info: CatalogInfo, package: dict[str, Any]) -> URIRef | None:
+    """The dataset's licence document: its published text, or for a licence without one (the
+    statutory terms, "other open") a node in the catalogue carrying its title."""
+    licence_id = clean_text(package.get("license_id"))
+    node = http_iri(package.get("license_url"))
+    if node is None:
+        if not licence_id or licence_id == "not-specified":
+            return None
+        node = URIRef(f"{info.base}/catalog#licence-{quote(licence_id, safe='')}")
+    typed(graph, node, DCTERMS.LicenseDocument)
+    _text(graph, node, DCTERMS.title, package.get("license_title") or licence_id, info.language)
+    for kind in vocab.licence_types(graph, licence_id):
+        graph.add((node, DCTERMS.type, kind))
+    return node
+
+
 def _coverage(graph: Graph, info: CatalogInfo, dataset: URIRef, package: dict[str, Any]) -> None:
     start, end = _date(package.get("temporal_start")), _date(package.get("temporal_end"))
     if start is not None or end is not None:
-        period = URIRef(f"{dataset}#temporal")
+        period = typed(graph, URIRef(f"{dataset}#temporal"), DCTERMS.PeriodOfTime)
         graph.add((dataset, DCTERMS.temporal, period))
-        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         if start is not None:
             graph.add((period, DCAT.startDate, start))
         if end is not None:
             graph.add((period, DCAT.endDate, end))
-    if package.get("spatial"):
-        place = URIRef(f"{dataset}#spatial")
+    spatial = clean_text(package.get("spatial"))
+    if spatial:
+        place = typed(graph, URIRef(f"{dataset}#spatial"), DCTERMS.Location)
         graph.add((dataset, DCTERMS.spatial, place))
-        graph.add((place, RDF.type, DCTERMS.Location))
-        _text(graph, place, SKOS.prefLabel, package["spatial"], info.language)
-        _text(graph, place, LOCN.geographicName, package["spatial"], info.language)
+        graph.add((place, SKOS.prefLabel, Literal(spatial, lang=info.language)))
+        graph.add((place, LOCN.geographicName, Literal(spatial, lang=info.language)))
+        extent = place_geometry(spatial)
+        if extent is not None:
+            _geometry(graph, place, extent)
+
+
+def _geometry(graph: Graph, place: URIRef, extent: Extent) -> None:
+    graph.add((place, DCAT.bbox, Literal(extent.bbox_wkt, datatype=vocab.GSP.wktLiteral)))
+    graph.add((place, DCAT.centroid, Literal(extent.centroid_wkt, datatype=vocab.GSP.wktLiteral)))
+
+
+def _themes(graph: Graph, info: CatalogInfo, node: URIRef, groups: list[dict[str, Any]]) -> None:
+    for group in groups:
+        theme = typed(graph, URIRef(f"{info.base}/group/{quote(str(group['name']))}"),
+                      SKOS.Concept)
+        graph.add((node, DCAT.theme, theme))
+        graph.add((theme, SKOS.inScheme, theme_scheme(info)))
+        if not _text(graph, theme, SKOS.prefLabel, group.get("title"), info.language):
+            graph.add((theme, SKOS.prefLabel, Literal(str(group["name"]))))
+        _text(graph, theme, SKOS.prefLabel, group.get("title_en"), "en")
+
+
+def theme_scheme(info: CatalogInfo) -> URIRef:
+    """The portal's groups as a concept scheme: the catalogue's ``dcat:themeTaxonomy``."""
+    return URIRef(f"{info.base}/group")
 
 
 def add_dataset(graph: Graph, info: CatalogInfo, package: dict[str, Any]) -> URIRef:
@@ -206,22 +249,22 @@ def add_dataset(graph: Graph, info: CatalogInfo, package: dict[str, Any]) -> URI
     node = info.dataset_uri(package["name"])
     lang = info.language
     graph.add((node, RDF.type, DCAT.Dataset))
-    graph.add((node, DCTERMS.identifier, Literal(str(package["id"]))))
-    _text(graph, node, DCTERMS.title, package.get("title") or package["name"], lang)
+    graph.add((node, DCTERMS.identifier, Literal(clean_text(package["id"]))))
+    title = clean_text(package.get("title")) or str(package["name"])
+    graph.add((node, DCTERMS.title, Literal(title, lang=lang)))
     _text(graph, node, DCTERMS.title, package.get("title_en"), "en")
-    _text(graph, node, DCTERMS.description, package.get("notes"), lang)
+    # dct:description is mandatory in DCAT-AP: the title says what the dataset is when the
+    # agency wrote nothing more.
+    if not _text(graph, node, DCTERMS.description, package.get("notes"), lang):
+        graph.add((node, DCTERMS.description, Literal(title, lang=lang)))
     _text(graph, node, DCTERMS.description, package.get("notes_en"), "en")
-    graph.add((node, DCAT.landingPage, node))
-    graph.add((node, DCTERMS.language, URIRef(f"{EU}language/VIE")))
-    graph.add((node, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
+    # The dataset's IRI is its page on the portal, so it is its own landing page.
+    graph.add((node, DCAT.landingPage, typed(graph, node, FOAF.Document)))
+    graph.add((node, DCTERMS.language, vocab.language(graph)))
+    graph.add((node, DCTERMS.accessRights, vocab.public_access(graph)))
     for tag in package.get("tags") or []:
         _text(graph, node, DCAT.keyword, tag.get("name"), lang)
-    for group in package.get("groups") or []:
-        theme = URIRef(f"{info.base}/group/{quote(group['name'])}")
-        graph.add((node, DCAT.theme, theme))
-        graph.add((theme, RDF.type, SKOS.Concept))
-        _text(graph, theme, SKOS.prefLabel, group.get("title"), lang)
-        _text(graph, theme, SKOS.prefLabel, group.get("title_en"), "en")
+    _themes(graph, info, node, package.get("groups") or [])
     if package.get("organization"):
         graph.add((node, DCTERMS.publisher, _publisher(graph, info, package["organization"])))
     _contact(graph, node, package)
@@ -231,38 +274,62 @@ def add_dataset(graph: Graph, info: CatalogInfo, package: dict[str, Any]) -> URI
         if stamp is not None:
             graph.add((node, predicate, stamp))
     _text(graph, node, OWL.versionInfo, package.get("version"))
-    frequency = FREQUENCIES.get(package.get("update_frequency") or "")
-    if frequency:
-        graph.add((node, DCTERMS.accrualPeriodicity, URIRef(f"{EU}frequency/{frequency}")))
+    frequency = vocab.frequency(graph, package.get("update_frequency") or "")
+    if frequency is not None:
+        graph.add((node, DCTERMS.accrualPeriodicity, frequency))
     _coverage(graph, info, node, package)
     provenance = package.get("provenance") or {}
-    source = _uri(provenance.get("source_url"))
+    source = http_iri(provenance.get("source_url"))
     if source is not None:
-        graph.add((node, DCTERMS.source, source))
-    if provenance.get("source_identifier"):
-        other = URIRef(f"{node}#source-identifier")
+        # The agency's own record of this dataset (not a dcat:Dataset we describe).
+        graph.add((node, PROV.wasDerivedFrom, source))
+    notation = clean_text(provenance.get("source_identifier"))
+    if notation:
+        other = typed(graph, URIRef(f"{node}#source-identifier"), ADMS.Identifier)
         graph.add((node, ADMS.identifier, other))
-        graph.add((other, RDF.type, ADMS.Identifier))
-        graph.add((other, SKOS.notation, Literal(str(provenance["source_identifier"]))))
+        graph.add((other, SKOS.notation, Literal(notation)))
     for res in package.get("resources") or []:
         _distribution(graph, info, node, package, res)
     return node
 
 
-def catalog_graph(info: CatalogInfo, packages: Iterable[dict[str, Any]],
-                  paging: Paging | None = None, modified: datetime | None = None) -> Graph:
-    """The catalogue with these datasets (one page of them when ``paging`` is given)."""
-    graph = new_graph()
-    catalog = URIRef(f"{info.base}/catalog")
-    graph.add((catalog, RDF.type, DCAT.Catalog))
-    _text(graph, catalog, DCTERMS.title, info.title, info.language)
+def _add_catalog(graph: Graph, info: CatalogInfo, issued: datetime | None,
+                 modified: datetime | None) -> URIRef:
+    catalog = typed(graph, URIRef(f"{info.base}/catalog"), DCAT.Catalog)
+    title = clean_text(info.title) or info.base
+    graph.add((catalog, DCTERMS.title, Literal(title, lang=info.language)))
     _text(graph, catalog, DCTERMS.title, info.title_en, "en")
-    _text(graph, catalog, DCTERMS.description, info.description or info.title, info.language)
-    graph.add((catalog, FOAF.homepage, URIRef(info.base + "/")))
-    graph.add((catalog, DCTERMS.language, URIRef(f"{EU}language/VIE")))
-    if modified is not None:
-        graph.add((catalog, DCTERMS.modified, Literal(modified.replace(microsecond=0)
-                                                      .isoformat(), datatype=XSD.dateTime)))
+    graph.add((catalog, DCTERMS.description,
+               Literal(clean_text(info.description) or title, lang=info.language)))
+    publisher = URIRef(f"{info.base}/catalog#publisher")
+    graph.add((catalog, DCTERMS.publisher,
+               _organization(graph, publisher, info.publisher or title, None, info.language,
+                             website=info.base + "/")))
+    graph.add((catalog, FOAF.homepage, typed(graph, URIRef(info.base + "/"), FOAF.Document)))
+    graph.add((catalog, DCTERMS.language, vocab.language(graph)))
+    country = vocab.vietnam(graph)
+    graph.add((catalog, DCTERMS.spatial, country))
+    _geometry(graph, country, VIETNAM)
+    scheme = typed(graph, theme_scheme(info), SKOS.ConceptScheme)
+    graph.add((scheme, DCTERMS.title, Literal("Lĩnh vực", lang="vi")))
+    graph.add((scheme, DCTERMS.title, Literal("Themes", lang="en")))
+    graph.add((catalog, DCAT.themeTaxonomy, scheme))
+    for predicate, stamp in ((DCTERMS.issued, issued), (DCTERMS.modified, modified)):
+        if stamp is not None:
+            graph.add((catalog, predicate, Literal(stamp.replace(microsecond=0).isoformat(),
+                                                   datatype=XSD.dateTime)))
+    return catalog
+
+
+def catalog_graph(info: CatalogInfo, packages: Iterable[dict[str, Any]],
+                  paging: Paging | None = None, modified: datetime | None = None,
+                  issued: datetime | None = None) -> Graph:
+    """The catalogue with these datasets (one page of them when ``paging`` is given).
+
+    ``issued`` and ``modified`` are the catalogue's first and latest change.
+    """
+    graph = new_graph()
+    catalog = _add_catalog(graph, info, issued, modified)
     for package in packages:
         graph.add((catalog, DCAT.dataset, add_dataset(graph, info, package)))
     if paging is not None:
@@ -294,21 +361,3 @@ def dataset_graph(info: CatalogInfo, package: dict[str, Any]) -> Graph:
     graph = new_graph()
     add_dataset(graph, info, package)
     return graph
-
-
-# Plain RDF/XML: "pretty-xml" reads better but is four times slower on a 100-dataset page.
-FORMATS = {"jsonld": ("json-ld", "application/ld+json"),
-           "ttl": ("turtle", "text/turtle"),
-           "rdf": ("xml", "application/rdf+xml"),
-           "xml": ("xml", "application/rdf+xml")}
-JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-
-
-def serialize(graph: Graph, fmt: str) -> tuple[bytes, str]:
-    """The graph as bytes in ``fmt`` (jsonld, ttl, rdf/xml) and its media type."""
-    rdflib_format, media_type = FORMATS[fmt]
-    if rdflib_format == "json-ld":
-        text = graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-    else:
-        text = graph.serialize(format=rdflib_format)
-    return text.encode("utf-8"), media_type
