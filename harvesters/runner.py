@@ -207,6 +207,10 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
                 if isinstance(exc, LimitExceeded):
                     ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
             else:
+                if harvester.ignored:
+                    ctx.ignored = dict(harvester.ignored)
+                if not gathered:
+                    message = empty_reason(harvester.ignored)
                 seen = {item.identifier for item in gathered}
                 for item in gathered:
                     _process(ctx, harvester, item, counts)
@@ -218,6 +222,15 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
         summary = _finish(ctx, status, counts, attention, message, started, http)
         http.session.close()
     return summary
+
+
+def empty_reason(ignored: dict[str, int]) -> str:
+    """Why a source offered no record, for the job's message (issue 19)."""
+    if ignored.get("undescribed"):
+        return (f"0 records offered: {ignored['undescribed']} data file(s) have neither a "
+                f"<file>.meta.toml sidecar nor a catalog.csv row and undescribed = false; "
+                f"describe them, or set undescribed = true to harvest them as they are")
+    return "0 records offered: the source lists no record"
 
 
 def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int]) -> str:
@@ -248,6 +261,8 @@ def _finish(ctx: ImportContext, status: str, counts: dict[str, int], attention: 
              "validation_cpu_seconds": round(ctx.validation_cpu_seconds, 3),
              "download_seconds": round(ctx.download_seconds, 3),
              "http_retries": http.retried, "limits_hit": dict(ctx.limits_hit)}
+    if ctx.ignored:
+        stats["ignored"] = ctx.ignored
     with ctx.catalogue.unit(ctx.actor) as uow:
         job = uow.session.get(HarvestJob, ctx.job_id)
         assert job is not None
