@@ -7,6 +7,7 @@ and statistics (rows checked, encoding, delimiter).
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 import zipfile
@@ -18,6 +19,7 @@ from typing import Any
 import frictionless
 from frictionless import Detector, Dialect, Resource, Schema, formats
 
+from catalogue.validation.column_types import csv_warnings, resource_warnings
 from catalogue.validation.encoding import detect_encoding, transcode_to_utf8
 
 TABULAR = frozenset({"csv", "tsv", "xlsx", "xls"})
@@ -199,8 +201,21 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
             stats["warnings"] = [f"the delimiter is {delimiter!r}, not a comma"]
     fatal = {"source-error", "scheme-error", "format-error", "encoding-error", "hash-count"}
     status = "valid" if not errors else ("error" if set(counts) & fatal else "invalid")
-    return ValidationOutcome(status, dict(schema), {
+    report: dict[str, Any] = {
         "error_types": counts,
         "errors": [_error_dict(e) for e in errors[:limits.max_samples]],
         "stats": stats,
-    })
+    }
+    if stats.get("schema_inferred") and status != "error":
+        # Inferred text columns hiding a few bad numbers or dates (issue 19).
+        try:
+            fields = schema.get("fields", [])
+            warnings = (csv_warnings(path, stats.get("delimiter", ","), fields,
+                                     limits.max_rows) if fmt in {"csv", "tsv"} else
+                        resource_warnings(_open_resource(path, fmt, schema, sheet), fields,
+                                          limits.max_rows))
+        except (frictionless.FrictionlessException, ValueError, OSError, csv.Error) as exc:
+            warnings, stats["column_check"] = [], f"not run: {exc}"
+        if warnings:
+            report["column_warnings"] = warnings
+    return ValidationOutcome(status, dict(schema), report)
