@@ -33,6 +33,8 @@ HIDDEN_RESOURCE_KEYS = frozenset({"id", "package_id", "position", "created", "la
                                   "metadata_modified", "cache_url", "datastore_active",
                                   "state", "url_type", "hash", "mimetype", "validation_report",
                                   "schema", "package_name", "preview_url"})
+# Fingerprints that tell a harvest whether anything changed; nothing a person reads.
+BOOKKEEPING = frozenset({"harvest_fingerprint", "content_hash"})
 LONG_TEXT = 80  # characters past which a changed text is shown as marked words
 
 
@@ -73,11 +75,29 @@ def value_words() -> dict[str, dict[str, str]]:
     }
 
 
+def extra_labels() -> dict[str, str]:
+    """The extras harvesters set, named (``harvest_fingerprint`` is hidden: bookkeeping)."""
+    return {"source_system": _("Hệ thống nguồn"), "source_type": _("Loại nguồn"),
+            "source_created": _("Tạo ở nguồn lúc"), "source_modified": _("Sửa ở nguồn lúc"),
+            "source_encoding": _("Bảng mã gốc"), "source_public": _("Công khai ở nguồn")}
+
+
 def action_words() -> dict[str, str]:
     """A revision's action as the history page names it."""
     return {"dataset.create": _("tạo bộ dữ liệu"), "dataset.update": _("sửa thông tin"),
             "dataset.delete": _("rút xuống"), "resource.create": _("thêm tệp"),
             "resource.update": _("sửa tệp"), "resource.delete": _("xóa tệp")}
+
+
+def _bookkeeping(value: Any) -> bool:
+    return isinstance(value, Mapping) and value.get("key") in BOOKKEEPING
+
+
+def submitter(name: str) -> str:
+    """Who sent an item for review: a person's account, or a harvest source."""
+    if name.startswith("harvest:"):
+        return _("nguồn thu thập %(source)s", source=name.removeprefix("harvest:"))
+    return name
 
 
 def _blank(value: Any) -> bool:
@@ -144,7 +164,8 @@ class Words:
         if key == "size" and isinstance(value, int):
             return _size(value)
         if isinstance(value, list):
-            return ", ".join(self.item(key, v) for v in value)
+            shown = [self.item(key, v) for v in value if not _bookkeeping(v)]
+            return ", ".join(shown) if shown else _("chưa có")
         if isinstance(value, Mapping):
             return self.mapping(key, value)
         if isinstance(value, str) and key.startswith(("temporal", "retrieved", "last_")):
@@ -157,7 +178,8 @@ class Words:
                 name = str(value.get("name", ""))
                 return self.group_titles.get(name, str(value.get("title") or name))
             if key == "extras":
-                return f"{value.get('key')}: {value.get('value')}"
+                name = str(value.get("key", ""))
+                return f"{extra_labels().get(name, name)}: {value.get('value')}"
             return str(value.get("display_name") or value.get("title") or value.get("name")
                        or self.mapping(key, value))
         return str(value)
@@ -167,7 +189,7 @@ class Words:
             name = value.get("name") or value.get("url") or ""
             return f"{name} ({value['format']})" if value.get("format") else str(name)
         parts = [f"{labels().get(k, k)}: {self.text(k, v)}" for k, v in value.items()
-                 if not _blank(v)]
+                 if not _blank(v) and k not in BOOKKEEPING]
         return "; ".join(parts) if parts else _("chưa có")
 
 
@@ -175,8 +197,8 @@ def _list_change(words: Words, key: str, old: Any, new: Any) -> Markup | None:
     """Tags, sectors and extras: what was added and what was removed."""
     if not (isinstance(old, list | type(None)) and isinstance(new, list)):
         return None
-    before = [words.item(key, v) for v in old or []]
-    after = [words.item(key, v) for v in new]
+    before = [words.item(key, v) for v in old or [] if not _bookkeeping(v)]
+    after = [words.item(key, v) for v in new if not _bookkeeping(v)]
     added = [v for v in after if v not in before]
     removed = [v for v in before if v not in after]
     parts = [Markup('<ins>+ {}</ins>').format(v) for v in added]
@@ -256,4 +278,6 @@ def describe(changes: Iterable[Mapping[str, Any]],
 def init_app(app: Flask) -> None:
     """Templates call ``describe_changes(changes, snapshot)`` and ``revision_action(action)``."""
     app.jinja_env.globals["describe_changes"] = describe
+    app.jinja_env.globals["submitter"] = submitter
+    app.jinja_env.filters["when"] = lambda text: _date(str(text)) or text  # ISO -> dd/mm/yyyy
     app.jinja_env.globals["revision_action"] = lambda action: action_words().get(action, action)

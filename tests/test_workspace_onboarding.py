@@ -72,6 +72,8 @@ def test_every_public_page_has_a_login_link(client: FlaskClient, path: str) -> N
 def test_the_login_link_takes_a_logged_in_person_to_the_workspace(admin: FlaskClient) -> None:
     response = admin.get("/user/login")
     assert response.status_code == 302 and response.location.endswith("/workspace/")
+    page = text(admin, "/workspace/")
+    assert '<a class="login-link" href="/workspace/">truong-phong</a>' in page
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -256,7 +258,10 @@ def test_after_a_run_the_report_lists_what_waits_for_review_and_each_files_error
     assert "2 bộ dữ liệu chờ bạn duyệt" in page
     assert page.count('href="/workspace/review/#item-') == 2
     assert "ô &#39;không rõ&#39; ở dòng 5, cột diện tích: không phải số" in page
-    assert "đã xong" in page and "mới 2" in page
+    assert "đã xong" in page and "mới 2" in page and "02/03/2026 08:30" in page
+    queue = text(sysadmin, "/workspace/review/")
+    assert "Gửi bởi nguồn thu thập qn-tep" in queue and "harvest job" not in queue
+    assert "harvest_fingerprint" not in queue and "Hệ thống nguồn" in queue
 
 
 def test_a_files_source_that_offers_nothing_says_why(sysadmin: FlaskClient, org: str,
