@@ -201,7 +201,7 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
             stats["warnings"] = [f"the delimiter is {delimiter!r}, not a comma"]
     fatal = {"source-error", "scheme-error", "format-error", "encoding-error", "hash-count"}
     status = "valid" if not errors else ("error" if set(counts) & fatal else "invalid")
-    report: dict[str, Any] = {
+    result: dict[str, Any] = {
         "error_types": counts,
         "errors": [_error_dict(e) for e in errors[:limits.max_samples]],
         "stats": stats,
@@ -217,5 +217,5 @@ def _run_frictionless(path: Path, fmt: str, schema: dict[str, Any] | None,
         except (frictionless.FrictionlessException, ValueError, OSError, csv.Error) as exc:
             warnings, stats["column_check"] = [], f"not run: {exc}"
         if warnings:
-            report["column_warnings"] = warnings
-    return ValidationOutcome(status, dict(schema), report)
+            result["column_warnings"] = warnings
+    return ValidationOutcome(status, dict(schema), result)
