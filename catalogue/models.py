@@ -24,6 +24,6 @@ __all__ += ["Notification", "Subscription"]
 from catalogue.quality.model import LinkCheck  # noqa: E402,I001  (issue 9)
 
 __all__ += ["LinkCheck"]
-from catalogue.harvest.model import HarvestJob, HarvestObject  # noqa: E402,I001  (issue 3)
+from catalogue.harvest.model import HarvestJob, HarvestObject, HarvestSource  # noqa: E402,I001  (issues 3, 19)
 
-__all__ += ["HarvestJob", "HarvestObject"]
+__all__ += ["HarvestJob", "HarvestObject", "HarvestSource"]

@@ -106,6 +106,9 @@ class Harvester:
     def __init__(self, source: SourceConfig, http: HttpClient) -> None:
         self.source = source
         self.http = http
+        # What ``gather`` passed over on purpose, by reason (e.g. {"undescribed": 3} for
+        # files without metadata), so a run that offers 0 records can say why (issue 19).
+        self.ignored: dict[str, int] = {}
 
     @classmethod
     def check_options(cls, options: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -20,6 +20,8 @@ from harvesters.schedule import check_schedule
 from licenses import get_license
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
+# The ``file`` of sources added on the web and kept in the catalogue database (issue 19).
+DATABASE = Path("(database)")
 PUBLISH_MODES = ("auto", "review")
 LOCATION_KEYS = ("url", "path", "dsn")
 

@@ -134,7 +134,10 @@ class FilesHarvester(Harvester):
                 continue
             sidecar = relpath + SIDECAR if relpath + SIDECAR in present else None
             if not sidecar and relpath not in catalog and not self.option("undescribed", False):
-                continue  # an undescribed file is a working file, not a dataset
+                # An undescribed file is a working file, not a dataset; counted so the job
+                # can say why it offered nothing.
+                self.ignored["undescribed"] = self.ignored.get("undescribed", 0) + 1
+                continue
             yield Gathered(relpath, {"sidecar": sidecar, "row": catalog.get(relpath)})
 
     # -- one file --------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class ImportContext:
     download_seconds: float = 0.0
     position: int = 0
     limits_hit: dict[str, int] = field(default_factory=dict)
+    ignored: dict[str, int] = field(default_factory=dict)  # what gather passed over, by reason
 
     @property
     def actor(self) -> str:

@@ -15,7 +15,14 @@ from catalogue.harvest.service import last_started
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import create_organization
 from harvesters.base import Harvester
-from harvesters.config import ConfigProblem, SourceConfig, config_files, read_sources
+from harvesters.config import (
+    DATABASE,
+    ConfigProblem,
+    SourceConfig,
+    config_files,
+    read_sources,
+    source_from_table,
+)
 from harvesters.registry import harvester_types
 from harvesters.runner import JobSummary, run_source
 from harvesters.schedule import is_due
@@ -31,11 +38,41 @@ class HarvestSetup:
     files: list[Path]
 
 
-def load_setup(home: Path) -> HarvestSetup:
+def load_setup(home: Path, catalogue: Catalogue | None = None) -> HarvestSetup:
+    """The sources of the home's config files, and with ``catalogue`` also those added on
+    the web (``file`` is ``DATABASE``); a stored source may not reuse a file source's name."""
     types = harvester_types()
     files = config_files(home)
     sources, problems = read_sources(files, types)
+    if catalogue is not None:
+        stored, stored_problems = database_sources(catalogue, types,
+                                                   {s.name: s.file for s in sources})
+        sources += stored
+        problems += stored_problems
     return HarvestSetup(sources, problems, types, files)
+
+
+def database_sources(catalogue: Catalogue, types: dict[str, type[Harvester]],
+                     file_names: dict[str, Path]) -> tuple[list[SourceConfig],
+                                                           list[ConfigProblem]]:
+    """The sources kept in the database, checked like a config file's tables."""
+    from catalogue.harvest.sources import source_tables
+
+    with catalogue.sessions() as session:
+        tables = source_tables(session)
+    sources: list[SourceConfig] = []
+    problems: list[ConfigProblem] = []
+    for table in tables:
+        label = f"'{table['name']}'"
+        if table["name"] in file_names:
+            problems.append(ConfigProblem(DATABASE, label, "name",
+                                          f"also defined in {file_names[table['name']]}"))
+            continue
+        source, found = source_from_table(table, DATABASE, types, label)
+        problems += found
+        if source is not None:
+            sources.append(source)
+    return sources, problems
 
 
 def catalogue_problems(catalogue: Catalogue,

@@ -61,6 +61,7 @@ class PreviewReport:
     offered: int = 0  # records the source lists
     items: list[PreviewItem] = field(default_factory=list)
     error: str = ""
+    ignored: dict[str, int] = field(default_factory=dict)  # passed over by gather, by reason
 
     @property
     def counts(self) -> dict[str, int]:
@@ -68,7 +69,8 @@ class PreviewReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "offered": self.offered, "error": self.error,
-                "counts": self.counts, "items": [asdict(i) for i in self.items]}
+                "counts": self.counts, "items": [asdict(i) for i in self.items],
+                "ignored": self.ignored}
 
 
 def _metadata_findings(record: SourceRecord) -> list[dict[str, Any]]:
@@ -180,6 +182,7 @@ def preview_source(catalogue: Catalogue, source: SourceConfig,
         report.error = f"gather: {exc}"
         return report
     report.offered = len(gathered)
+    report.ignored = dict(harvester.ignored)
     for entry in gathered[:limit]:
         try:
             report.items.append(_preview_record(ctx, harvester.fetch(entry)))

@@ -244,15 +244,27 @@ def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
         harvester.close()
         return "failed", "the source could not be listed: nothing was withdrawn", \
             f"gather: {exc}"
+    if harvester.ignored:
+        ctx.ignored = dict(harvester.ignored)
     try:
         seen = {item.identifier for item in gathered}
         for item in gathered:
             _process(ctx, harvester, item, counts)
             _flush_index(catalogue, ctx)
-        return "finished", _withdraw_vanished(ctx, seen, counts), ""
+        message = "" if gathered else empty_reason(harvester.ignored)
+        return "finished", _withdraw_vanished(ctx, seen, counts), message
     finally:
         harvester.close()
         _flush_index(catalogue, ctx, force=True)
+
+
+def empty_reason(ignored: dict[str, int]) -> str:
+    """Why a source offered no record, for the job's message (issue 19)."""
+    if ignored.get("undescribed"):
+        return (f"0 records offered: {ignored['undescribed']} data file(s) have neither a "
+                f"<file>.meta.toml sidecar nor a catalog.csv row and undescribed = false; "
+                f"describe them, or set undescribed = true to harvest them as they are")
+    return "0 records offered: the source lists no record"
 
 
 def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int]) -> str:
@@ -283,6 +295,8 @@ def _finish(ctx: ImportContext, status: str, counts: dict[str, int], attention: 
              "validation_cpu_seconds": round(ctx.validation_cpu_seconds, 3),
              "download_seconds": round(ctx.download_seconds, 3),
              "http_retries": http.retried, "limits_hit": dict(ctx.limits_hit)}
+    if ctx.ignored:
+        stats["ignored"] = ctx.ignored
     with ctx.catalogue.unit(ctx.actor) as uow:
         job = uow.session.get(HarvestJob, ctx.job_id)
         assert job is not None

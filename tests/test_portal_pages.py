@@ -189,7 +189,7 @@ def test_unknown_version_is_404(client: FlaskClient, site: DemoSite) -> None:
 def test_history_shows_diffs(client: FlaskClient, site: DemoSite) -> None:
     html = text(client.get(f"/dataset/{site.air}/history"))
     assert "Phiên bản 4" in html and "Phiên bản 1" in html
-    assert f"resources[{site.air_resource}].sha256" in html
+    assert "Mã băm SHA-256" in html and "None" not in html  # in words (issue 19)
     assert site.air_v1_sha in html and site.air_v2_sha in html
 
 

@@ -51,3 +51,23 @@ class HarvestObject(Base):
     log: Mapped[list[Any]] = mapped_column(default=list)
 
     job: Mapped[HarvestJob] = relationship(back_populates="objects")
+
+
+class HarvestSource(Base):
+    """A harvest source added on the web (issue 19); sources in ``harvest.toml`` stay there.
+
+    ``config`` holds the rest of the ``[[source]]`` table (url/path/dsn, schedule, publish,
+    filters, limits, type-specific options) exactly as a config file would, so one checker
+    (``harvesters.config``) reads both.
+    """
+
+    __tablename__ = "harvest_source"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
+    type: Mapped[str] = mapped_column(String(50))
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created: Mapped[datetime]
+    updated: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100), default="")

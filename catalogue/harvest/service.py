@@ -71,3 +71,40 @@ def job_dict(job: HarvestJob, *, with_objects: bool = False) -> dict[str, Any]:
 def _object_dict(obj: HarvestObject) -> dict[str, Any]:
     return {"identifier": obj.identifier, "dataset_id": obj.dataset_id, "outcome": obj.outcome,
             "stage": obj.stage, "reason": obj.reason, "log": obj.log}
+
+
+def waiting_review(session: Session, job: HarvestJob) -> list[dict[str, str]]:
+    """The datasets this job sent for review that still wait, so the officer who ran it is
+    told where to go next (issue 19)."""
+    from catalogue.datasets.model import Dataset
+    from catalogue.review.model import ReviewItem
+
+    query = (select(ReviewItem.id, Dataset.name, Dataset.title)
+             .join(Dataset, Dataset.id == ReviewItem.dataset_id)
+             .where(ReviewItem.source == f"harvest:{job.source}",
+                    ReviewItem.status == "submitted", ReviewItem.submitted_at >= job.started)
+             .order_by(Dataset.title))
+    if job.finished is not None:
+        query = query.where(ReviewItem.submitted_at <= job.finished)
+    return [{"item_id": item_id, "name": name, "title": title}
+            for item_id, name, title in session.execute(query)]
+
+
+def files_with_problems(session: Session, job: HarvestJob) -> list[dict[str, Any]]:
+    """Each file the job wrote that failed validation or drew warnings, with its report."""
+    from catalogue.datasets.model import Dataset, Resource
+
+    ids = session.scalars(select(HarvestObject.dataset_id).where(
+        HarvestObject.job_id == job.id, HarvestObject.outcome.in_(("new", "updated")),
+        HarvestObject.dataset_id.is_not(None)))
+    rows = session.execute(select(Dataset.name, Dataset.title, Resource).join(
+        Resource, Resource.dataset_id == Dataset.id).where(Dataset.id.in_(list(ids)))
+        .order_by(Dataset.title, Resource.position))
+    found = []
+    for name, title, resource in rows:
+        report = resource.validation_report or {}
+        if resource.validation_status in ("invalid", "error") or report.get("column_warnings"):
+            found.append({"dataset": name, "title": title, "resource": resource.name,
+                          "resource_id": resource.id, "status": resource.validation_status,
+                          "report": report, "schema": resource.schema or {}})
+    return found

@@ -24,6 +24,7 @@ from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
+from catalogue.validation.column_types import csv_warnings
 from catalogue.validation.types import is_dmy, refine_types
 
 JSON_FORMATS = frozenset({"json", "geojson"})
@@ -251,8 +252,19 @@ def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
         stats["warnings"] = [f"the delimiter is {delimiter!r}, not a comma"]
     fatal = {"source-error", "scheme-error", "format-error", "encoding-error", "hash-count"}
     status = "valid" if not errors else ("error" if set(counts) & fatal else "invalid")
-    return ValidationOutcome(status, dict(schema), {
+    result: dict[str, Any] = {
         "error_types": counts,
         "errors": [_error_dict(e, table.rows) for e in errors[:limits.max_samples]],
         "stats": stats,
-    })
+    }
+    if stats.get("schema_inferred") and status != "error":
+        # Inferred text columns hiding a few bad numbers or dates (issue 19).
+        try:
+            fields = schema.get("fields", [])
+            # Every table is normalised to a UTF-8, comma-separated file first.
+            warnings = csv_warnings(table.path, ",", fields, limits.max_rows)
+        except (frictionless.FrictionlessException, ValueError, OSError, csv.Error) as exc:
+            warnings, stats["column_check"] = [], f"not run: {exc}"
+        if warnings:
+            result["column_warnings"] = warnings
+    return ValidationOutcome(status, dict(schema), result)

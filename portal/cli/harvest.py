@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from catalogue.errors import NotFound
 from catalogue.harvest.service import get_job, job_dict, list_jobs
 from catalogue.home import Home
+from harvesters.config import DATABASE
 from harvesters.jobs import (
     HarvestSetup,
     catalogue_problems,
@@ -36,8 +37,9 @@ def lock_dir(home: Home) -> Path:
 
 
 def checked_setup(*, with_catalogue: bool = True) -> HarvestSetup:
-    """The home's harvest config, or exit non-zero listing every problem (nothing written)."""
-    setup = load_setup(_home().root)
+    """The home's harvest config (files and the sources added on the web), or exit non-zero
+    listing every problem (nothing written)."""
+    setup = load_setup(_home().root, catalogue_of(current_app) if with_catalogue else None)
     problems = list(setup.problems)
     if with_catalogue:
         problems += catalogue_problems(catalogue_of(current_app), setup.sources)
@@ -71,7 +73,9 @@ def check_command() -> None:
     setup = load_setup(_home().root)
     problems = list(setup.problems)
     try:
-        problems += catalogue_problems(catalogue_of(current_app), setup.sources)
+        catalogue = catalogue_of(current_app)
+        setup = load_setup(_home().root, catalogue)  # with the sources added on the web
+        problems = list(setup.problems) + catalogue_problems(catalogue, setup.sources)
     except Exception as exc:  # noqa: BLE001 - an uninitialised home: config checks still count
         click.echo(f"(organizations and groups not checked: {type(exc).__name__})", err=True)
     for problem in problems:
@@ -79,10 +83,12 @@ def check_command() -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in "
                                    f"{', '.join(map(str, setup.files)) or 'no config files'}")
-    if not setup.files:
+    if not setup.files and not setup.sources:
         click.echo(f"No harvest config in {_home().root} (harvest.toml or harvest.d/*.toml).")
         return
-    click.echo(f"OK: {len(setup.sources)} source(s) in {len(setup.files)} file(s): "
+    stored = sum(1 for s in setup.sources if s.file == DATABASE)
+    click.echo(f"OK: {len(setup.sources)} source(s) in {len(setup.files)} file(s)"
+               f"{f' and {stored} added on the web' if stored else ''}: "
                f"{', '.join(s.name for s in setup.sources)}")
 
 

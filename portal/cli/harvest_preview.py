@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from harvesters.preview import preview_source
+from harvesters.runner import empty_reason
 from portal.catalogue_ext import catalogue_of
 
 
@@ -32,6 +33,8 @@ def preview_command(name: str, limit: int, as_json: bool) -> None:
     else:
         click.echo(f"{report.source}: {report.offered} record(s) offered; first "
                    f"{min(limit, report.offered)} checked; nothing was written.")
+        if not report.offered and not report.error:
+            click.echo(f"  {empty_reason(report.ignored)}")
         for item in report.items:
             label = item.dataset or item.title or item.identifier
             click.echo(f"  {item.action:<9} {label}" + (f" — {item.reason}" if item.reason

@@ -31,7 +31,7 @@ def _run_due_harvests(app: Flask) -> list[str]:
 
     home = app.config["DULIEUMO_HOME"]
     catalogue = catalogue_of(app)
-    setup = load_setup(home.root)
+    setup = load_setup(home.root, catalogue)
     problems = list(setup.problems) + catalogue_problems(catalogue, setup.sources)
     if problems:
         return [f"harvests: not run, the harvest config has {len(problems)} problem(s); "

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from catalogue.datasets.model import Dataset, dataset_group
 from catalogue.errors import NotFound
 from catalogue.groups.service import get_group
+from catalogue.organizations.model import Organization
 from catalogue.organizations.service import get_organization
 from catalogue.quality.agency import QualityBlock, score_published, summarise
 from portal.pages import counts
@@ -37,7 +38,9 @@ def _datasets(session: Session, query: Any, page: int) -> tuple[int, list[Datase
 @bp.get("/organization")
 def organizations() -> str:
     with reading() as session:
-        stamp = counts.catalogue_stamp(session)
+        # A new agency shows at once, before it has any dataset (issue 19).
+        stamp = (counts.catalogue_stamp(session), session.execute(
+            select(func.count(), func.max(Organization.created))).one())
         agencies = counts.cached("agencies_all", stamp, lambda: [
             (o.name, o.title, o.title_en, o.description, n)
             for o, n in counts.agency_counts(session)])

@@ -78,7 +78,19 @@ def stylesheet() -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the workspace's blueprints (one per page family)."""
-    from portal.workspace import agency, audit_views, datasets, members, review_views
+    from portal import change_words, validation_words
+    from portal.workspace import (
+        agency,
+        audit_views,
+        datasets,
+        harvest_sources,
+        members,
+        organizations,
+        review_views,
+    )
 
-    for blueprint in (bp, datasets.bp, review_views.bp, members.bp, agency.bp, audit_views.bp):
+    validation_words.init_app(app)
+    change_words.init_app(app)  # the public history page uses it too
+    for blueprint in (bp, datasets.bp, review_views.bp, members.bp, agency.bp, audit_views.bp,
+                      organizations.bp, harvest_sources.bp):
         app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -14,11 +15,18 @@ from catalogue import audit
 from catalogue.errors import NotFound, ValidationError
 from catalogue.feedback import service as feedback
 from catalogue.feedback.model import STATUSES, DataRequest, ProblemReport
-from catalogue.harvest.service import get_job, job_dict, list_jobs
+from catalogue.harvest.service import (
+    files_with_problems,
+    get_job,
+    job_dict,
+    list_jobs,
+    waiting_review,
+)
 from catalogue.home import Home
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import get_organization
 from catalogue.quality.agency import score_published, summarise
+from harvesters.config import DATABASE
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
@@ -29,7 +37,8 @@ bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace
 CREDENTIALS = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 
 
-def _org(org_name: str, permission: str) -> Organization:
+def agency_or_403(org_name: str, permission: str) -> Organization:
+    """The agency named, if the current person holds ``permission`` there (else 403)."""
     with catalogue_of().sessions() as session:
         org = get_organization(session, org_name)
     if not current_principal().can(permission, org.id):
@@ -41,7 +50,7 @@ def _sources(org: Organization) -> tuple[Any, list[Any]]:
     from harvesters.jobs import load_setup
 
     home: Home = current_app.config["DULIEUMO_HOME"]
-    setup = load_setup(home.root)
+    setup = load_setup(home.root, catalogue_of())  # the config files' and the web's sources
     return setup, [s for s in setup.sources if s.organization == org.name]
 
 
@@ -54,7 +63,7 @@ def masked(location: str) -> str:
 def quality(org_name: str) -> str:
     """Every published dataset of the agency by score, lowest first, with what to fix;
     overdue ones flagged (issue 9)."""
-    org = _org(org_name, "dataset.read_private")
+    org = agency_or_403(org_name, "dataset.read_private")
     catalogue = catalogue_of()
     with catalogue.sessions() as session:
         scored = score_published(session, catalogue.site_url, catalogue.clock.now(),
@@ -67,12 +76,12 @@ def quality(org_name: str) -> str:
 @bp.route("/<org_name>/harvest")
 @login_required
 def harvest(org_name: str) -> str:
-    org = _org(org_name, "harvest.manage")
+    org = agency_or_403(org_name, "harvest.manage")
     _, sources = _sources(org)
     with catalogue_of().sessions() as session:
         jobs = {s.name: list_jobs(session, s.name, 10) for s in sources}
         return render_template("workspace/harvest.html", org=org, sources=sources, jobs=jobs,
-                               masked=masked)
+                               masked=masked, database=DATABASE)
 
 
 @bp.route("/<org_name>/harvest/<source_name>/run", methods=["POST"])
@@ -82,7 +91,7 @@ def harvest_run(org_name: str, source_name: str) -> Response:
     from harvesters.lock import SourceBusy
     from harvesters.runner import run_source
 
-    org = _org(org_name, "harvest.manage")
+    org = agency_or_403(org_name, "harvest.manage")
     setup, sources = _sources(org)
     source = next((s for s in sources if s.name == source_name), None)
     if source is None:
@@ -93,30 +102,33 @@ def harvest_run(org_name: str, source_name: str) -> Response:
         uow.commit()
     try:
         summary = run_source(catalogue_of(), source, setup.types, home.root / "harvest-locks")
-        flash(f"{source.name}: {summary.status} — "
-              + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
     except SourceBusy:
-        flash(f"{source.name} đang chạy; thử lại sau.")
-    return redirect(url_for("workspace_agency.harvest", org_name=org_name))
+        flash(_("%(name)s đang chạy; thử lại sau.", name=source.name))
+        return redirect(url_for("workspace_agency.harvest", org_name=org_name))
+    # The job's report says what happened: what waits for review, which files have errors.
+    return redirect(url_for("workspace_agency.harvest_job", org_name=org_name,
+                            job_id=summary.job_id))
 
 
 @bp.route("/<org_name>/harvest/job/<job_id>")
 @login_required
 def harvest_job(org_name: str, job_id: str) -> str:
-    org = _org(org_name, "harvest.manage")
+    org = agency_or_403(org_name, "harvest.manage")
     _, sources = _sources(org)
     with catalogue_of().sessions() as session:
         job = get_job(session, job_id)
         if job.source not in {s.name for s in sources}:
             raise NotFound(f"Job not found: {job_id}")
         return render_template("workspace/harvest_job.html", org=org,
-                               job=job_dict(job, with_objects=True))
+                               job=job_dict(job, with_objects=True),
+                               waiting=waiting_review(session, job),
+                               problems=files_with_problems(session, job))
 
 
 @bp.route("/<org_name>/feedback")
 @login_required
 def queues(org_name: str) -> str:
-    org = _org(org_name, "dataset.update")
+    org = agency_or_403(org_name, "dataset.update")
     with catalogue_of().sessions() as session:
         reports = feedback.agency_queue(session, org.id)
         requests = list(session.scalars(select(DataRequest).where(
@@ -130,7 +142,7 @@ def queues(org_name: str) -> str:
 @login_required
 def reply(org_name: str, kind: str, item_id: str) -> Response:
     """Set the status and the public reply of a problem report or a data request."""
-    org = _org(org_name, "dataset.update")
+    org = agency_or_403(org_name, "dataset.update")
     status, response = request.form.get("status", ""), request.form.get("response", "")
     try:
         with unit() as uow:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
 from catalogue.errors import ValidationError
 from catalogue.privacy.gate import is_hold
@@ -15,6 +18,7 @@ from catalogue.review.model import ReviewItem
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
+from portal.change_words import describe
 
 bp = csrf.protect(Blueprint("workspace_review", __name__, url_prefix="/workspace/review"))
 
@@ -28,14 +32,55 @@ def queue() -> str:
         entries = []
         for item in review.queue(session, principal):
             ds = get_dataset(session, item.dataset_id)
+            diff = review.item_diff(catalogue, item)
             entries.append({"item": item, "dataset": ds, "held": is_hold(item.message),
-                            "diff": review.item_diff(catalogue, item)})
+                            "diff": diff, "rows": describe(diff, _snapshot(ds, item)),
+                            "invalid": invalid_files(ds, item),
+                            "doubtful": doubtful_files(ds, item)})
         return render_template("workspace/review.html", entries=entries)
+
+
+def _snapshot(ds: Dataset, item: ReviewItem) -> dict[str, Any]:
+    """Enough of the package to name the files a diff mentions."""
+    proposed = (item.proposed or {}).get("resources") or []
+    return {"resources": [{"id": r.id, "name": r.name} for r in ds.resources]
+            + [r for r in proposed if isinstance(r, dict)]}
+
+
+def _files(ds: Dataset, item: ReviewItem) -> list[dict[str, Any]]:
+    """The files the dataset would have once the item is approved, as dicts."""
+    proposed = dict(item.proposed or {})
+    files: list[dict[str, Any]] = (
+        [r for r in proposed["resources"] if isinstance(r, dict)] if "resources" in proposed
+        else [{"name": r.name, "validation_status": r.validation_status,
+               "validation_report": r.validation_report} for r in ds.resources])
+    return files + [r for r in proposed.get("resources_add", []) if isinstance(r, dict)]
+
+
+def invalid_files(ds: Dataset, item: ReviewItem) -> list[str]:
+    """Names of the files that failed validation: publishing them needs a confirmation."""
+    return [str(r.get("name") or r.get("url") or "?") for r in _files(ds, item)
+            if r.get("validation_status") in ("invalid", "error")]
+
+
+def doubtful_files(ds: Dataset, item: ReviewItem) -> list[str]:
+    """Names of the files with cells that look wrong (column warnings, issue 19)."""
+    return [str(r.get("name") or r.get("url") or "?") for r in _files(ds, item)
+            if (r.get("validation_report") or {}).get("column_warnings")]
 
 
 @bp.route("/<item_id>/approve", methods=["POST"])
 @login_required
 def approve(item_id: str) -> Response:
+    if not request.form.get("confirm_invalid"):
+        with catalogue_of().sessions() as session:
+            item = session.get(ReviewItem, item_id)
+            bad = invalid_files(get_dataset(session, item.dataset_id), item) if item else []
+        if bad:
+            # Publishing data that failed its checks is a decision, not a slip (issue 19).
+            flash(_("Chưa công bố: tệp %(files)s có lỗi. Xem lỗi, rồi đánh dấu “Tôi đã xem "
+                    "các lỗi và vẫn công bố” nếu vẫn muốn công bố.", files=", ".join(bad)))
+            return redirect(url_for("workspace_review.queue", _anchor=f"item-{item_id}"))
     with unit() as uow:
         # Screened as it stands: personal data keeps it in the queue, held (issue 9).
         result = review.approve_or_hold(uow, current_principal(), item_id,
