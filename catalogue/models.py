@@ -27,3 +27,6 @@ __all__ += ["LinkCheck"]
 from catalogue.harvest.model import HarvestJob, HarvestObject  # noqa: E402,I001  (issue 3)
 
 __all__ += ["HarvestJob", "HarvestObject"]
+from catalogue.coordination.model import ScheduleClaim, SiteSecret  # noqa: E402,I001  (issue 23)
+
+__all__ += ["ScheduleClaim", "SiteSecret"]
