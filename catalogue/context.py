@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.clock import Clock
@@ -40,6 +41,12 @@ class Catalogue:
     site_url: str
     search: DocumentIndex | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine the sessions are bound to."""
+        engine: Engine = self.sessions.kw["bind"]
+        return engine
 
     def unit(self, actor: str = "system", *, ip: str | None = None) -> UnitOfWork:
         """A new transaction acting as ``actor`` (from ``ip``, for the audit log)."""

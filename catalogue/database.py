@@ -68,8 +68,19 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str, revision: str = "heads") -> None:
-    """Create or upgrade the schema to the newest migration."""
-    command.upgrade(alembic_config(url), revision)
+    """Create or upgrade the schema to the newest migration.
+
+    Under a lock in the database, so any number of machines may start (and upgrade) at once:
+    the first migrates, the others wait and then find nothing to do (issue 23).
+    """
+    from catalogue.coordination.locks import exclusive
+
+    engine = make_engine(url)
+    try:
+        with exclusive(engine, "schema-upgrade", wait=True):
+            command.upgrade(alembic_config(url), revision)
+    finally:
+        engine.dispose()
 
 
 def downgrade_database(url: str, revision: str) -> None:

@@ -51,8 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_locale", str, "vi", "Language of the portal by default.",
             choices=("vi", "en")),
     Setting("secret_key", str, "",
-            "Key signing sessions and CSRF tokens. Empty: a random key is made once and kept "
-            "in the home's `secret_key` file."),
+            "Key signing sessions and CSRF tokens. Empty: one random key kept in the catalogue "
+            "database, so every machine sharing it signs alike (seeded from the home's "
+            "`secret_key` file where one exists)."),
+    Setting("secret_key_fallbacks", str, "",
+            "Earlier signing keys, comma-separated, still accepted (never used to sign) while "
+            "a new `secret_key` rolls out: sessions signed with them stay valid."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.

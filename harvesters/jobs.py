@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from catalogue.context import Catalogue
+from catalogue.coordination.shared import claim
 from catalogue.groups.model import Group
 from catalogue.harvest.service import last_started
 from catalogue.organizations.model import Organization
@@ -125,6 +126,25 @@ def due_sources(catalogue: Catalogue, sources: Iterable[SourceConfig]) -> list[S
         started = last_started(uow.session)
     now = catalogue.clock.now()
     return [s for s in sources if is_due(s.schedule, started.get(s.name), now)]
+
+
+def claim_due_sources(catalogue: Catalogue,
+                      sources: Iterable[SourceConfig]) -> list[SourceConfig]:
+    """The due sources this scheduler won: each due run is claimed in the database, keyed by
+    the source and the start of its previous run, so any number of schedulers on any number
+    of machines start it once (issue 23)."""
+    with catalogue.unit("harvest") as uow:
+        started = last_started(uow.session)
+    now = catalogue.clock.now()
+    won = []
+    for source in sources:
+        previous = started.get(source.name)
+        if not is_due(source.schedule, previous, now):
+            continue
+        period = previous.isoformat() if previous is not None else "first"
+        if claim(catalogue.engine, f"harvest:{source.name}", period, now):
+            won.append(source)
+    return won
 
 
 def run_many(catalogue: Catalogue, setup: HarvestSetup, sources: Iterable[SourceConfig],

@@ -1,16 +1,20 @@
-"""One run per source at a time, across processes: an exclusive lock file in the home.
+"""One run per source at a time, across processes and machines.
 
-The operating system drops the lock when a process dies, so a crashed run never blocks the
-next one (a stale row in the database could).
+With PostgreSQL the lock is an advisory lock in the shared database, so two machines never
+harvest the same source at once, and a job row still "running" while nobody holds the lock
+belongs to a process that died (issue 23). With SQLite (one machine) it is a lock file in the
+home. Either way the lock dies with its holder, so a crash never blocks the next run.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import Engine
+
+from catalogue.coordination.locks import LockBusy, exclusive, file_lock
 
 
 class SourceBusy(Exception):
@@ -18,18 +22,14 @@ class SourceBusy(Exception):
 
 
 @contextmanager
-def source_lock(folder: Path, source: str) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{source}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+def source_lock(folder: Path, source: str, engine: Engine | None = None) -> Iterator[None]:
+    """Hold ``source``'s harvest lock: in ``engine`` if it is PostgreSQL, else in ``folder``."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SourceBusy(f"source {source!r} is already being harvested "
-                             f"(lock {path})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+        if engine is not None and engine.dialect.name == "postgresql":
+            with exclusive(engine, f"harvest:{source}"):
+                yield
+        else:
+            with file_lock(folder / f"{source}.lock", source, wait=False):
+                yield
+    except LockBusy:
+        raise SourceBusy(f"source {source!r} is already being harvested") from None

@@ -200,7 +200,7 @@ def _vanished(ctx: ImportContext, seen: set[str]) -> list[str]:
 def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
                lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep) -> JobSummary:
     """Harvest one source now. Raises SourceBusy if another run holds its lock."""
-    with source_lock(lock_dir, source.name):
+    with source_lock(lock_dir, source.name, catalogue.engine):
         started = time.perf_counter()
         job_id = _start_job(catalogue, source)
         http = make_http(source, sleep)

@@ -31,7 +31,6 @@ def create_app(
     app = Flask(__name__)
     app.config["DULIEUMO"] = settings
     app.config["DULIEUMO_HOME"] = chosen_home
-    app.config["SECRET_KEY"] = settings["secret_key"] or chosen_home.secret_key()
     app.config["MAX_CONTENT_LENGTH"] = settings["max_upload_mb"] * 1024 * 1024
     use_orjson(app)  # UTF-8 JSON, encoded in C (issue 8)
     _trust_proxies(app, settings["proxy_trusted_hops"])
@@ -45,12 +44,14 @@ def create_app(
         input_checks,
         operations,  # health, metrics, logs, usage, notices (issue 8)
         pages,  # the public portal (issue 6)
+        signing,  # one signing key for every machine (issue 23)
         subscriptions,  # follow, confirm, one-click unsubscribe (issue 9)
         workspace,  # the agency workspace (issue 7)
     )
     from portal.api import blueprint as api_blueprint
 
     catalogue_ext.init_app(app, chosen_home, clock or SystemClock())
+    signing.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api_blueprint)
     auth.init_app(app)

@@ -26,6 +26,7 @@ from catalogue.backup.retention import PrunePlan, Retention, prune_backups
 from catalogue.backup.schedule import daily_backup_due
 from catalogue.backup.sftp import SftpAuth, SftpLocation
 from catalogue.backup.snapshot import BackupTarget, backup_dir_for, create_backup, list_backups
+from catalogue.coordination.shared import claim, release
 from catalogue.indexing import rebuild_index
 from portal.catalogue_ext import catalogue_of
 
@@ -71,12 +72,20 @@ def daily_backup(app: Flask) -> list[str]:
     try:
         listed = (list_remote_backups(where, sftp_auth(app)) if isinstance(where, SftpLocation)
                   else list_backups(where))
-        if not daily_backup_due([m for _, m in listed], catalogue_of(app).clock.now(),
-                                settings["backup_hour"]):
+        now = catalogue_of(app).clock.now()
+        if not daily_backup_due([m for _, m in listed], now, settings["backup_hour"]):
             return []
+    except BackupError as exc:
+        return [f"backup failed: {exc}"]
+    # Any number of schedulers: the day's backup is claimed in the database first (issue 23).
+    engine, day = catalogue_of(app).engine, now.date().isoformat()
+    if not claim(engine, "daily-backup", day, now):
+        return []
+    try:
         done = [f"backup: {take_backup(app)}"]
         done.append(f"pruned: {len(prune_location(app).remove)}")
     except BackupError as exc:
+        release(engine, "daily-backup", day)  # the next round tries again
         return [f"backup failed: {exc}"]
     return done
 

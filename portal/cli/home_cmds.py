@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from catalogue.coordination.locks import exclusive
 from catalogue.database import upgrade_database
 from catalogue.datasets.package_cache import rebuild_package_documents
 from catalogue.groups.service import seed_sectors
@@ -19,12 +20,14 @@ def initialise(app: Flask) -> None:
     home.ensure()
     upgrade_database(app.config["DULIEUMO"]["database_url"] or home.default_database_url())
     catalogue = catalogue_of(app)
-    with catalogue.unit("system") as uow:
-        seed_sectors(uow)
-        uow.commit()
-    # After an upgrade (or a move to a new site_url) older datasets get their documents.
-    rebuild_package_documents(catalogue.sessions, catalogue.site_url, catalogue.clock.now(),
-                              only_missing=True)
+    # One machine seeds at a time: several starting together must not insert twice (issue 23).
+    with exclusive(catalogue.engine, "init", wait=True):
+        with catalogue.unit("system") as uow:
+            seed_sectors(uow)
+            uow.commit()
+        # After an upgrade (or a move to a new site_url) older datasets get their documents.
+        rebuild_package_documents(catalogue.sessions, catalogue.site_url,
+                                  catalogue.clock.now(), only_missing=True)
 
 
 @click.command("init")

@@ -1,6 +1,7 @@
 """``dulieumo schedule``: the long-running process for due harvests and the daily backup.
 
-Run exactly one per installation (systemd unit ``dulieumo-scheduler.service``). Each tick
+Run one or several (systemd unit ``dulieumo-scheduler.service``, on any number of machines):
+every due job is claimed in the database before it runs, so each runs once (issue 23). Each tick
 runs the harvests that are due, once an hour the link checker and the notifications
 (subscriber digests, overdue reminders to agencies), then takes the daily backup and prunes
 old ones when it is time.
@@ -17,16 +18,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from catalogue.coordination.shared import claim_interval
 from portal.catalogue_ext import catalogue_of
 from portal.cli.backup import daily_backup
 
-log = logging.getLogger("dulieumo.scheduler")
 HOURLY = timedelta(hours=1)
+log = logging.getLogger("dulieumo.scheduler")
 
 
 def _run_due_harvests(app: Flask) -> list[str]:
     """Run every harvest source whose schedule says it is due (harvesters.jobs)."""
-    from harvesters.jobs import catalogue_problems, due_sources, load_setup, run_many
+    from harvesters.jobs import catalogue_problems, claim_due_sources, load_setup, run_many
     from harvesters.lock import SourceBusy
 
     home = app.config["DULIEUMO_HOME"]
@@ -37,7 +39,7 @@ def _run_due_harvests(app: Flask) -> list[str]:
         return [f"harvests: not run, the harvest config has {len(problems)} problem(s); "
                 "see `dulieumo harvest check`"]
     done: list[str] = []
-    for source in due_sources(catalogue, setup.sources):
+    for source in claim_due_sources(catalogue, setup.sources):
         try:
             for summary in run_many(catalogue, setup, [source], home.root / "harvest-locks"):
                 done.append(f"harvest {summary.source}: {summary.status} {summary.counts}")
@@ -53,10 +55,9 @@ def _hourly_trust_jobs(app: Flask) -> list[str]:
 
     catalogue = catalogue_of(app)
     now = catalogue.clock.now()
-    last = app.extensions.setdefault("dulieumo.scheduler.trust", {"at": None})
-    if last["at"] is not None and now - last["at"] < HOURLY:
+    # Claimed in the database: once an hour across every scheduler (issue 23).
+    if not claim_interval(catalogue.engine, "links-and-notifications", HOURLY, now):
         return []
-    last["at"] = now
     jobs: list[tuple[str, Callable[[], str]]] = [
         ("links", lambda: f"checked {len(check_links(catalogue))} link(s)"),
         ("notify", lambda: send_notifications(catalogue))]

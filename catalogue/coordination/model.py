@@ -1,0 +1,30 @@
+"""Rows that coordinate machines: the one signing key, and claims of scheduled runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalogue.database import Base
+
+
+class SiteSecret(Base):
+    """A secret every machine of the installation shares (the session signing key)."""
+
+    __tablename__ = "site_secret"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScheduleClaim(Base):
+    """A scheduled run claimed by one scheduler: (job, period) is unique, so any number of
+    schedulers run each due job once."""
+
+    __tablename__ = "schedule_claim"
+    job: Mapped[str] = mapped_column(String(200), primary_key=True)
+    period: Mapped[str] = mapped_column(String(50), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
