@@ -17,7 +17,8 @@ NEW = "Núi Bài Thơ xanh 2026"
 
 
 def csrf_of(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
+    # Signed in, /user/login redirects to the workspace, whose forms carry the same token.
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found, page
     return found.group(1)
