@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from pg_databases import fresh_database
 
 from catalogue.clock import FixedClock
-from catalogue.coordination.rate_limits import Limit, hit, window_start
+from catalogue.coordination.rate_limits import BatchedCounter, Limit, hit, window_start
 from catalogue.database import make_engine, upgrade_database
 from portal import create_app
 from portal.catalogue_ext import catalogue_of
@@ -117,3 +117,17 @@ def test_simultaneous_hits_are_all_counted(shared_url: str) -> None:
 def test_windows_are_aligned_so_every_process_agrees_when_one_ends() -> None:
     assert window_start(NOW, timedelta(minutes=1)) == datetime(2026, 12, 7, 9, 0)
     assert window_start(NOW, timedelta(hours=1)) == datetime(2026, 12, 7, 9, 0)
+
+
+def test_batched_counts_are_shared_and_overshoot_by_at_most_a_batch(shared_url: str) -> None:
+    engine = make_engine(shared_url)
+    try:
+        a, b = BatchedCounter(engine), BatchedCounter(engine)  # two processes
+        limit = Limit(1000, timedelta(minutes=1))  # a write every 10 hits per process
+        assert all(a.hit("api:addr:x", limit, NOW).allowed for _ in range(1000))
+        verdicts = [b.hit("api:addr:x", limit, NOW).allowed for _ in range(20)]
+        assert verdicts.count(True) <= 10 and not verdicts[-1]
+        later = NOW + timedelta(minutes=1)
+        assert a.hit("api:addr:x", limit, later).allowed  # a new window starts afresh
+    finally:
+        engine.dispose()

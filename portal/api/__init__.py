@@ -11,13 +11,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.accounts.principal import Principal
 from catalogue.context import Catalogue
-from catalogue.coordination.rate_limits import Limit, hit
+from catalogue.coordination.rate_limits import BatchedCounter, Limit
 from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
 from portal.api import (  # noqa: F401  (each module fills the action table)
     organization_actions,
@@ -42,6 +42,7 @@ ERROR_TYPES: tuple[tuple[type[CatalogueError], str, int], ...] = (
     (Conflict, "Validation Error", 409),
 )
 RATE_WINDOW = timedelta(minutes=1)
+RATE_COUNTER = "dulieumo.api_rate_counter"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
@@ -176,7 +177,8 @@ def _over_rate_limit(name: str, catalogue: Catalogue, principal: Principal) -> R
         key, per_minute = f"api:addr:{request.remote_addr}", settings["api_rate_limit"]
     else:
         key, per_minute = f"api:user:{principal.name}", settings["api_rate_limit_token"]
-    verdict = hit(catalogue.engine, key, Limit(per_minute, RATE_WINDOW), catalogue.clock.now())
+    counter = current_app.extensions.setdefault(RATE_COUNTER, BatchedCounter(catalogue.engine))
+    verdict = counter.hit(key, Limit(per_minute, RATE_WINDOW), catalogue.clock.now())
     if verdict.allowed:
         return None
     response = _envelope(name, False, {
