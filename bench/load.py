@@ -336,6 +336,7 @@ def run(n: int, db: str, workers: int, clients: int, seconds: float,
     with tempfile.TemporaryDirectory() as tmp, database(db, keep) as config:
         if search is not None:
             config["search_backend"] = search
+        config["api_rate_limit"] = 0  # one address sends all the load: measure throughput
         home = keep or Path(tmp) / "home"
         if keep is not None and (home / "prepared").exists():
             names, downloads = existing(home, config)

@@ -27,6 +27,6 @@ __all__ += ["LinkCheck"]
 from catalogue.harvest.model import HarvestJob, HarvestObject, HarvestSource  # noqa: E402,I001  (issues 3, 19)
 
 __all__ += ["HarvestJob", "HarvestObject", "HarvestSource"]
-from catalogue.coordination.model import ScheduleClaim, SiteSecret  # noqa: E402,I001  (issue 23)
+from catalogue.coordination.model import RateCounter, ScheduleClaim, SiteSecret  # noqa: E402,I001  (issue 23)
 
-__all__ += ["ScheduleClaim", "SiteSecret"]
+__all__ += ["RateCounter", "ScheduleClaim", "SiteSecret"]

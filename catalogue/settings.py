@@ -57,6 +57,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key_fallbacks", str, "",
             "Earlier signing keys, comma-separated, still accepted (never used to sign) while "
             "a new `secret_key` rolls out: sessions signed with them stay valid."),
+    Setting("api_rate_limit", int, 1200,
+            "API calls a minute from one client address (anonymous callers), counted in the "
+            "database across every worker and machine; over it: 429 with `Retry-After`. "
+            "0: no limit."),
+    Setting("api_rate_limit_token", int, 12000,
+            "API calls a minute with one account's token (higher than for anonymous "
+            "callers). 0: no limit."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.database import Base
@@ -28,3 +28,12 @@ class ScheduleClaim(Base):
     period: Mapped[str] = mapped_column(String(50), primary_key=True)
     claimed_by: Mapped[str] = mapped_column(String(200))
     claimed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RateCounter(Base):
+    """Hits of one client in one fixed window, added to atomically by every process."""
+
+    __tablename__ = "rate_counter"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

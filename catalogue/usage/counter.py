@@ -1,16 +1,19 @@
 """Counting downloads and API calls without a database write per request.
 
 Each process keeps counts in a dict under a plain thread lock (nanoseconds, no I/O) and
-writes them as per-day upserts once ``flush_every`` hits have piled up or ``flush_seconds``
-have passed. Several workers add to the same rows: the upsert adds, never overwrites. A
+writes them as per-day upserts once ``flush_every`` hits have piled up, and from a timer
+thread every ``flush_seconds`` (and at exit, SIGTERM included), so counts never wait for a
+later request. Several workers add to the same rows: the upsert adds, never overwrites. A
 crash loses at most one batch of counts, never catalogue data.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -44,9 +47,31 @@ class UsageCounter:
         self._pending: Counter[Key] = Counter()
         self._hits = 0
         self._last_flush = monotonic()
+        self._timer: threading.Thread | None = None
+        self._timer_pid = 0
+        self._stopped = threading.Event()
+
+    def start_timer(self) -> None:
+        """Write pending counts every ``flush_seconds`` from a daemon thread, so counts reach
+        the database even when no later request comes (issue 23). Started by the first hit
+        in each process (gunicorn workers fork after the app is made)."""
+        with self._lock:
+            if self._timer is not None and self._timer_pid == os.getpid():
+                return
+            self._timer_pid = os.getpid()
+            # A weak reference: a counter nobody uses any more (an app gone) ends its thread.
+            self._timer = threading.Thread(
+                target=_flush_periodically, daemon=True, name="dulieumo-usage-flush",
+                args=(weakref.ref(self), self._stopped, self.flush_seconds))
+        self._timer.start()
+
+    def stop_timer(self) -> None:
+        self._stopped.set()
 
     def record(self, kind: str, name: str, subject: str = "") -> None:
         """Count one hit; flushes on this thread only when a batch is due."""
+        if self._timer_pid != os.getpid():
+            self.start_timer()
         key = (self.clock.now().date(), kind, name[:100], subject[:200])
         with self._lock:
             self._pending[key] += 1
@@ -95,3 +120,13 @@ class UsageCounter:
                     index_elements=["day", "kind", "name", "subject"],
                     set_={"count": UsageDaily.count + statement.excluded["count"]})
                 conn.execute(statement)
+
+
+def _flush_periodically(counter_ref: weakref.ref[UsageCounter], stopped: threading.Event,
+                        seconds: float) -> None:
+    while not stopped.wait(seconds):
+        counter = counter_ref()
+        if counter is None:
+            return
+        counter.flush()
+        del counter

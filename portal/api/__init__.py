@@ -7,13 +7,17 @@ to CKAN's error types and HTTP codes here, once.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from catalogue.accounts.principal import Principal
+from catalogue.context import Catalogue
+from catalogue.coordination.rate_limits import BatchedCounter, Limit
 from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
 from portal.api import (  # noqa: F401  (each module fills the action table)
     organization_actions,
@@ -37,6 +41,8 @@ ERROR_TYPES: tuple[tuple[type[CatalogueError], str, int], ...] = (
     (ValidationError, "Validation Error", 409),
     (Conflict, "Validation Error", 409),
 )
+RATE_WINDOW = timedelta(minutes=1)
+RATE_COUNTER = "dulieumo.api_rate_counter"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
@@ -163,6 +169,26 @@ def _read_params() -> dict[str, Any]:
     return params
 
 
+def _over_rate_limit(name: str, catalogue: Catalogue, principal: Principal) -> Response | None:
+    """A 429 answer when the caller is over its limit (per token, else per address), counted
+    in the database so every worker and machine shares the count (issue 23)."""
+    settings = catalogue.settings
+    if principal.is_anonymous:
+        key, per_minute = f"api:addr:{request.remote_addr}", settings["api_rate_limit"]
+    else:
+        key, per_minute = f"api:user:{principal.name}", settings["api_rate_limit_token"]
+    counter = current_app.extensions.setdefault(RATE_COUNTER, BatchedCounter(catalogue.engine))
+    verdict = counter.hit(key, Limit(per_minute, RATE_WINDOW), catalogue.clock.now())
+    if verdict.allowed:
+        return None
+    response = _envelope(name, False, {
+        "__type": "Rate Limit Exceeded",
+        "message": f"Too many requests: at most {verdict.limit} API calls a minute; try again "
+                   f"in {verdict.retry_after} s"}, 429)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 def _run(name: str) -> Response:
     found = ACTIONS.get(name)
     if found is None:
@@ -176,6 +202,9 @@ def _run(name: str) -> Response:
     catalogue = catalogue_of()
     try:
         ctx = ActionContext(catalogue, request, principal_for(catalogue, request.headers))
+        limited = _over_rate_limit(name, catalogue, ctx.principal)
+        if limited is not None:
+            return limited
         if found.writes and ctx.principal.is_anonymous:
             # Before any lookup: a 404 against a 403 would tell which private names exist.
             raise NotAuthorized(f"Access denied: {name} needs an API token")
@@ -229,5 +258,8 @@ def openapi() -> Response:
 def docs() -> str:
     """The API documentation page (Vietnamese and English) with curl, Python and JS examples."""
     base = catalogue_of().site_url.rstrip("/")
+    settings = catalogue_of().settings
     return render_template("api_docs.html", api_base=f"{base}/api/3/action/", site_url=base,
-                           actions=[ACTIONS[name] for name in sorted(ACTIONS)])
+                           actions=[ACTIONS[name] for name in sorted(ACTIONS)],
+                           rate_limit=settings["api_rate_limit"],
+                           rate_limit_token=settings["api_rate_limit_token"])

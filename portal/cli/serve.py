@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
@@ -33,7 +34,14 @@ def serve_app(app: Flask, host: str, port: int) -> None:
     from its own CLI (FLASK_RUN_FROM_CLI), which ``dulieumo`` is built on."""
     from werkzeug.serving import run_simple
 
+    # SIGTERM (systemd, docker, kill) ends the server through SystemExit, so the exit
+    # handlers run and the usage counts still held are written (issue 23).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def register(group: click.Group) -> None:
