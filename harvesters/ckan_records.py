@@ -164,7 +164,9 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
             _text(pkg.get("license")) if "://" in _text(pkg.get("license")) else ""),
         organization=organization_map.get(organization, organization),
         url=_text(pkg.get("url")),
-        source_url=f"{base_url.rstrip('/')}/dataset/{name or identifier}",
+        # The portal's own address of the record: its name, else its id as the portal has it.
+        source_url=f"{base_url.rstrip('/')}/dataset/"
+                   f"{_text(pkg.get('name')) or _text(pkg.get('id')) or name or identifier}",
         version=_text(pkg.get("version")), author=_text(pkg.get("author")),
         author_email=_text(pkg.get("author_email")), maintainer=_text(pkg.get("maintainer")),
         maintainer_email=_text(pkg.get("maintainer_email")),
