@@ -71,6 +71,17 @@ def test_every_licence_statement_in_the_real_ckan_records_maps_to_one_exact_lice
     ("other-closed", "other-closed", False), ("other-nc", "other-nc", False),
     ("notspecified", "not-specified", False), ("Other (Not Open)", "other-closed", False),
     ("http://www.usa.gov/publicdomain/label/1.0/", "us-pd", True),
+    ("https://www.usa.gov/government-works", "us-pd", True),
+    ("ca-ogl-lgo", "OGL-Canada-2.0", True),
+    ("http://publications.europa.eu/resource/authority/licence/COM_REUSE", "EU-COM-REUSE",
+     True),
+    # titles as catalogues write them
+    ("CC BY-NC 4.0", "CC-BY-NC-4.0", False), ("CC BY-SA 3.0 IGO", "CC-BY-SA-3.0-IGO", True),
+    ("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+     "CC-BY-NC-SA-4.0", False),
+    ("Creative Commons Attribution-NoDerivs 3.0 Unported", "CC-BY-ND-3.0", False),
+    ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0", True),
+    ("CC0 1.0 Universal", "CC0-1.0", True),
 ])
 def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expected: str,
                                                                is_open: bool) -> None:
@@ -82,7 +93,8 @@ def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expec
     "https://project-open-data.cio.gov/unknown-license",  # ARM's data.json
     "https://datos.madrid.es/egob/catalogo/aviso-legal",  # datos.gob.es
     "https://url.to.license",  # ckanext-dcat's afs example
-    "https://creativecommons.org/licenses/by/9.0/", "hdx-other", "",
+    "https://creativecommons.org/licenses/by/9.0/", "hdx-other", "", "CC BY 9.9",
+    "Creative Commons Namensnennung 4.0",  # a translation we do not read: unknown, held
 ])
 def test_a_licence_we_cannot_place_exactly_is_unknown_not_open(stated: str) -> None:
     assert find_license(stated) is None
