@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 
 from harvesters.base import SourceRecord
 from harvesters.coverage import frequency_word, iso_date, spatial_extras, widest
-from harvesters.rights import REFUSED_EMPTY, judge_access
+from harvesters.rights import REFUSED_EMPTY, access_of, judge_access
 from licenses.matching import find_license
 
 SCHEMA = Namespace("http://schema.org/")
@@ -54,9 +54,12 @@ def _licence(graph: Graph, node: Any) -> tuple[str, str, str]:
 
 
 def _access_value(graph: Graph, node: Any) -> str:
+    """A rights URI we can read, else its label (a publisher's own rights vocabulary)."""
     if isinstance(node, BNode):
         return _label(graph, node) or str(graph.value(node, DCTERMS.description) or "")
-    return str(node)
+    if access_of(str(node)) or not _label(graph, node):
+        return str(node)
+    return _label(graph, node)
 
 
 def _date(graph: Graph, period: Any, *predicates: Any) -> str:

@@ -364,3 +364,25 @@ def test_a_dcat_dataset_without_a_title_is_refused_not_published_under_its_node_
     assert record.refused_reason.startswith(REFUSED_EMPTY)
     [titled] = file_records("dcat", REAL / "dcat" / "dataset_afs.ttl")
     assert titled.refused_reason == ""
+
+
+def test_hdx_data_on_request_is_held_not_published() -> None:
+    from harvesters.ckan_records import package_record
+
+    pkg = {**real_packages()["wfp-food-prices"], "is_requestdata_type": True}
+    record = package_record(pkg, "x", "http://ckan.test", organization_map={}, group_map={},
+                            download=False)
+    assert record.not_publishable == "" and _starts(record.hold_reasons, HOLD_ACCESS_UNKNOWN)
+
+
+def test_dcat_rights_in_a_publishers_own_vocabulary_are_read_from_its_label(
+        tmp_path: Path) -> None:
+    text = (REAL / "dcat" / "dataset_gov_de.rdf").read_text(encoding="utf-8")
+    own = text.replace("http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+                       "https://www.opendata-hro.de/rights/r1").replace(
+        "</rdf:RDF>", '<rdf:Description rdf:about="https://www.opendata-hro.de/rights/r1">'
+        '<skos:prefLabel xmlns:skos="http://www.w3.org/2004/02/skos/core#">Public'
+        '</skos:prefLabel></rdf:Description></rdf:RDF>')
+    (tmp_path / "own.rdf").write_text(own, encoding="utf-8")
+    [record] = file_records("dcat", tmp_path / "own.rdf")
+    assert record.not_publishable == "" and record.hold_reasons == []
