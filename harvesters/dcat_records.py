@@ -80,6 +80,10 @@ def _date(graph: Graph, period: Any, *predicates: Any) -> str:
 def _temporal(graph: Graph, node: Any) -> tuple[str, str]:
     periods = []
     for period in graph.objects(node, DCTERMS.temporal):
+        if isinstance(period, Literal):  # an ISO 8601 interval written as text
+            start, _, end = str(period).partition("/")
+            periods.append((iso_date(start), iso_date(end)))
+            continue
         periods.append((_date(graph, period, DCAT.startDate, SCHEMA.startDate,
                               SCHEMA_S.startDate, TIME.hasBeginning),
                         _date(graph, period, DCAT.endDate, SCHEMA.endDate, SCHEMA_S.endDate,
