@@ -12,6 +12,7 @@ from catalogue.privacy.gate import is_hold
 from catalogue.privacy.hold import release as release_hold
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
+from harvesters.rights import HELD_PREFIX
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
@@ -29,6 +30,8 @@ def queue() -> str:
         for item in review.queue(session, principal):
             ds = get_dataset(session, item.dataset_id)
             entries.append({"item": item, "dataset": ds, "held": is_hold(item.message),
+                            # licence or access rights unclear (issue 16)
+                            "harvest_hold": (item.message or "").startswith(HELD_PREFIX),
                             "diff": review.item_diff(catalogue, item)})
         return render_template("workspace/review.html", entries=entries)
 
