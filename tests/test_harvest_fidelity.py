@@ -386,3 +386,31 @@ def test_dcat_rights_in_a_publishers_own_vocabulary_are_read_from_its_label(
     (tmp_path / "own.rdf").write_text(own, encoding="utf-8")
     [record] = file_records("dcat", tmp_path / "own.rdf")
     assert record.not_publishable == "" and record.hold_reasons == []
+
+
+def test_data_package_licence_name_title_and_path_are_read_and_resource_licences_count(
+        ) -> None:
+    from real_records import judged, source
+
+    from harvesters.registry import harvester_types
+    from harvesters.runner import make_http
+
+    war = real_packages()["warandpeace"]
+    config = source("datapackage", path=str(REAL / "ckan"))
+    harvester = harvester_types()["datapackage"](config, make_http(config))
+    descriptor = {"name": war["name"], "title": war["title"],
+                  "licenses": [{"name": war["license_id"], "title": war["license_title"],
+                                "path": war["license_url"]}],
+                  "resources": [{"path": "https://example.org/a.csv"}]}
+    record = judged(harvester.record("x", "https://example.org/datapackage.json", descriptor),
+                    config)
+    assert record.license == "CC-BY-NC-2.0" and _starts(record.hold_reasons,
+                                                          HOLD_LICENCE_NOT_OPEN)
+    unesco = real_packages()["unesco-data-for-zimbabwe"]
+    open_package = {**descriptor, "licenses": [{"name": unesco["license_id"]}],
+                    "resources": [{"path": "https://example.org/a.csv",
+                                   "licenses": [{"path": war["license_url"]}]}]}
+    mixed = judged(harvester.record("y", "https://example.org/datapackage.json",
+                                    open_package), config)
+    assert mixed.license == "CC-BY-NC-2.0"  # a non-open resource licence holds the package
+    assert _starts(mixed.hold_reasons, HOLD_LICENCE_NOT_OPEN)
