@@ -161,6 +161,12 @@ def test_cli_report_lists_held_records_with_their_reasons(app: Flask, org: str,
         run = runner.invoke(main, ["--home", str(home), "harvest", "run", "hdx"])
     assert run.exit_code == 0, run.output
     assert "held 8" in run.output
+    # The run itself lists what to act on, one line per record with every reason.
+    war = next(line for line in run.output.splitlines() if line.startswith(
+        f"  held {_identifier(real_packages()['warandpeace'])}:"))
+    assert HOLD_LICENCE_NOT_OPEN in war and HOLD_ACCESS_UNKNOWN in war
+    assert f"  skipped {_identifier(real_packages()['test-dcat-1'])}: {REFUSED_NOT_PUBLIC}" \
+        in run.output
     job_id = runner.invoke(main, ["--home", str(home), "harvest", "list"]).output.split()[0]
     text = runner.invoke(main, ["--home", str(home), "harvest", "report", job_id]).output
     assert "Held for review:" in text and HOLD_LICENCE_NOT_OPEN in text
