@@ -26,6 +26,13 @@ ALIASES: dict[str, str] = {
     "other-nc": "other-nc", "other-open": "other-open", "other-pd": "other-pd",
     "uk-ogl": "OGL-UK-3.0", "ogl": "OGL-UK-3.0", "ogl-uk": "OGL-UK-3.0",
     "cc-by-4.0": "CC-BY-4.0",
+    # Unversioned non-open CC ids: every version is equally not open.
+    "cc-by-nc": "CC-BY-NC-4.0", "cc-by-nd": "CC-BY-ND-4.0", "cc-by-nc-sa": "CC-BY-NC-SA-4.0",
+    "cc-by-nc-nd": "CC-BY-NC-ND-4.0",
+    # What Vietnamese agencies write for the statutory open-data terms in their own sidecars
+    "du-lieu-mo": "vn-open-data-terms", "dữ liệu mở": "vn-open-data-terms",
+    "điều khoản dữ liệu mở": "vn-open-data-terms",
+    "điều khoản dữ liệu mở theo luật định": "vn-open-data-terms",
     # HDX (data.humdata.org)
     "cc-by-igo": "CC-BY-3.0-IGO", "cc-by-sa-igo": "CC-BY-SA-3.0-IGO",
     "hdx-odc-by": "ODC-BY-1.0", "hdx-odc-odbl": "ODbL-1.0", "hdx-pddl": "ODC-PDDL-1.0",

@@ -81,7 +81,8 @@ def test_every_licence_statement_in_the_real_ckan_records_maps_to_one_exact_lice
      "CC-BY-NC-SA-4.0", False),
     ("Creative Commons Attribution-NoDerivs 3.0 Unported", "CC-BY-ND-3.0", False),
     ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0", True),
-    ("CC0 1.0 Universal", "CC0-1.0", True),
+    ("CC0 1.0 Universal", "CC0-1.0", True), ("cc-by-nc", "CC-BY-NC-4.0", False),
+    ("Dữ liệu mở", "vn-open-data-terms", True),
 ])
 def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expected: str,
                                                                is_open: bool) -> None:
