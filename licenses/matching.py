@@ -11,6 +11,7 @@ toward "open": a URL it cannot place exactly is unknown, and the caller holds th
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from licenses import License, get_license, registry
 
@@ -184,7 +185,8 @@ def _from_title(title: str) -> str:
 
 def find_license(value: str) -> License | None:
     """The registry licence an id, alias, title or URL names exactly; None when unknown."""
-    value = value.strip()
+    # NFC: Vietnamese text from Windows-1258 sources arrives with decomposed tone marks.
+    value = unicodedata.normalize("NFC", value.strip())
     if not value:
         return None
     found = get_license(value)
