@@ -116,7 +116,8 @@ def _upstream(pkg: Mapping[str, Any], extras: Mapping[str, str]) -> dict[str, st
 def _access(record: SourceRecord, pkg: Mapping[str, Any], extras: Mapping[str, str]) -> None:
     """Refused when private, deleted or a draft, or access rights say not public; held when
     nothing says it is public (CKAN's ``private: false`` does, or ``access_rights``)."""
-    if pkg.get("private") is True:
+    private = str(pkg.get("private")).strip().lower()  # a bool, or text from older APIs
+    if private in ("true", "1", "yes"):
         record.not_publishable = f"{REFUSED_NOT_PUBLIC}: nguồn ghi private = true"
         return
     if (pkg.get("state") or "active") != "active":
@@ -128,7 +129,10 @@ def _access(record: SourceRecord, pkg: Mapping[str, Any], extras: Mapping[str, s
         if _text(value):
             judge_access(record, _text(value), where)
             return
-    if pkg.get("private") is not False:
+    if pkg.get("is_requestdata_type") is True:
+        # HDX "data on request": the metadata is public, the data is not.
+        judge_access(record, "by request", "is_requestdata_type (HDX: dữ liệu theo yêu cầu)")
+    elif private not in ("false", "0", "no"):
         judge_access(record, "", "private hay access_rights")
 
 
@@ -185,7 +189,8 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
             name=_text(res.get("name")) or str(res["url"]).rsplit("/", 1)[-1],
             url=str(res["url"]), format=_text(res.get("format")),
             mimetype=_text(res.get("mimetype")), description=_text(res.get("description")),
-            link_only=not download, license=_text(res.get("license")),
+            link_only=not download,
+            license=_text(res.get("license")) or _text(res.get("license_id")),
             schema=res.get("schema") if isinstance(res.get("schema"), dict) else None,
             fingerprint=f"{res.get('hash') or ''}{res.get('last_modified') or ''}"
                         f"{res.get('size') or ''}",

@@ -86,7 +86,10 @@ class DatapackageHarvester(Harvester):
             notes_en=str(d.get("description_en") or ""),
             tags=[str(k) for k in d.get("keywords") or []],
             groups=[str(g) for g in d.get("groups") or []],
-            license=str(first_license.get("name") or first_license.get("path") or ""),
+            # name, title and path all state the licence; harvesters.rights reads each.
+            license=str(first_license.get("name") or ""),
+            license_title=str(first_license.get("title") or ""),
+            license_url=str(first_license.get("path") or ""),
             organization=str(d.get("organization") or ""), url=str(d.get("homepage") or ""),
             source_url=_as_url(location), version=str(d.get("version") or ""),
             temporal_start=start, temporal_end=end, spatial=str(d.get("spatial") or ""),
@@ -113,8 +116,17 @@ class DatapackageHarvester(Harvester):
                 mimetype=str(res.get("mediatype") or ""),
                 description=str(res.get("description") or ""),
                 schema=res.get("schema") if isinstance(res.get("schema"), dict) else None,
+                license=_first_licence(res),
             ))
         return record
+
+
+def _first_licence(resource: dict[str, Any]) -> str:
+    """A resource's own licence (Data Package ``resources[].licenses``): name or path."""
+    licenses = resource.get("licenses") or []
+    first = licenses[0] if isinstance(licenses, list) and licenses and isinstance(
+        licenses[0], dict) else {}
+    return str(first.get("name") or first.get("path") or first.get("title") or "")
 
 
 def _as_url(location: str) -> str:

@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS
 
 from harvesters.base import SourceRecord
 from harvesters.coverage import frequency_word, iso_date, spatial_extras, widest
-from harvesters.rights import REFUSED_EMPTY, judge_access
+from harvesters.rights import REFUSED_EMPTY, access_of, judge_access
 from licenses.matching import find_license
 
 SCHEMA = Namespace("http://schema.org/")
@@ -54,9 +54,12 @@ def _licence(graph: Graph, node: Any) -> tuple[str, str, str]:
 
 
 def _access_value(graph: Graph, node: Any) -> str:
+    """A rights URI we can read, else its label (a publisher's own rights vocabulary)."""
     if isinstance(node, BNode):
         return _label(graph, node) or str(graph.value(node, DCTERMS.description) or "")
-    return str(node)
+    if access_of(str(node)) or not _label(graph, node):
+        return str(node)
+    return _label(graph, node)
 
 
 def _date(graph: Graph, period: Any, *predicates: Any) -> str:
@@ -77,6 +80,10 @@ def _date(graph: Graph, period: Any, *predicates: Any) -> str:
 def _temporal(graph: Graph, node: Any) -> tuple[str, str]:
     periods = []
     for period in graph.objects(node, DCTERMS.temporal):
+        if isinstance(period, Literal):  # an ISO 8601 interval written as text
+            start, _, end = str(period).partition("/")
+            periods.append((iso_date(start), iso_date(end)))
+            continue
         periods.append((_date(graph, period, DCAT.startDate, SCHEMA.startDate,
                               SCHEMA_S.startDate, TIME.hasBeginning),
                         _date(graph, period, DCAT.endDate, SCHEMA.endDate, SCHEMA_S.endDate,

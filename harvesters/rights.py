@@ -162,19 +162,32 @@ def judge_license(record: SourceRecord, fallback: str) -> None:
     known = [lic for _, lic in settled if lic is not None]
     chosen = (closed[0][1] if closed else None) or (known[0] if known else None)
     record.license = chosen.id if chosen is not None else "not-specified"
-    for statement in unknown:
-        record.hold_reasons.append(f"{HOLD_LICENCE_UNKNOWN}: {statement.where} ghi "
-                                   f"{statement.shown()} — không khớp giấy phép nào đã biết")
-    for statement, lic in closed:
-        if lic.id == "not-specified":  # CKAN's "notspecified": the source names none
-            record.hold_reasons.append(f"{HOLD_LICENCE_MISSING}: {statement.where} ghi "
-                                       f"{statement.shown()} (chưa xác định giấy phép)")
+    # One reason per distinct statement, naming every place it was made (a catalogue may
+    # repeat one licence on dozens of distributions).
+    for (said_text, _), where in _grouped((s, None) for s in unknown).items():
+        record.hold_reasons.append(f"{HOLD_LICENCE_UNKNOWN}: {where} ghi {said_text} — không "
+                                   f"khớp giấy phép nào đã biết")
+    for (shown, lic_id), where in _grouped(closed).items():
+        lic = find_license(lic_id or "")
+        if lic is None or lic.id == "not-specified":  # CKAN's "notspecified": names none
+            record.hold_reasons.append(f"{HOLD_LICENCE_MISSING}: {where} ghi {shown} (chưa "
+                                       f"xác định giấy phép)")
             continue
-        record.hold_reasons.append(f"{HOLD_LICENCE_NOT_OPEN}: {statement.where} ghi "
-                                   f"{statement.shown()} = {lic.title_en} ({lic.id})")
+        record.hold_reasons.append(f"{HOLD_LICENCE_NOT_OPEN}: {where} ghi {shown} = "
+                                   f"{lic.title_en} ({lic.id})")
     distinct = {lic.id for lic in known}
     if len(distinct) > 1 and not closed:
         record.extras["source_licenses"] = ", ".join(sorted(distinct))
+
+
+def _grouped(pairs: Iterable[tuple[Statement, License | None]]
+             ) -> dict[tuple[str, str | None], str]:
+    """(what was said, licence id) -> the places it was said, joined."""
+    places: dict[tuple[str, str | None], list[str]] = {}
+    for statement, lic in pairs:
+        places.setdefault((statement.shown(), lic.id if lic else None), []).append(
+            statement.where)
+    return {key: ", ".join(where) for key, where in places.items()}
 
 
 def default_license_for(source_type: str, source_default: str, site_default: str) -> str:

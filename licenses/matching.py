@@ -11,6 +11,7 @@ toward "open": a URL it cannot place exactly is unknown, and the caller holds th
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from licenses import License, get_license, registry
 
@@ -26,6 +27,13 @@ ALIASES: dict[str, str] = {
     "other-nc": "other-nc", "other-open": "other-open", "other-pd": "other-pd",
     "uk-ogl": "OGL-UK-3.0", "ogl": "OGL-UK-3.0", "ogl-uk": "OGL-UK-3.0",
     "cc-by-4.0": "CC-BY-4.0",
+    # Unversioned non-open CC ids: every version is equally not open.
+    "cc-by-nc": "CC-BY-NC-4.0", "cc-by-nd": "CC-BY-ND-4.0", "cc-by-nc-sa": "CC-BY-NC-SA-4.0",
+    "cc-by-nc-nd": "CC-BY-NC-ND-4.0",
+    # What Vietnamese agencies write for the statutory open-data terms in their own sidecars
+    "du-lieu-mo": "vn-open-data-terms", "dữ liệu mở": "vn-open-data-terms",
+    "điều khoản dữ liệu mở": "vn-open-data-terms",
+    "điều khoản dữ liệu mở theo luật định": "vn-open-data-terms",
     # HDX (data.humdata.org)
     "cc-by-igo": "CC-BY-3.0-IGO", "cc-by-sa-igo": "CC-BY-SA-3.0-IGO",
     "hdx-odc-by": "ODC-BY-1.0", "hdx-odc-odbl": "ODbL-1.0", "hdx-pddl": "ODC-PDDL-1.0",
@@ -52,6 +60,10 @@ ALIASES: dict[str, str] = {
     # EU authority table (publications.europa.eu/resource/authority/licence/…)
     "odc_by": "ODC-BY-1.0", "odc_odbl": "ODbL-1.0", "odc_pddl": "ODC-PDDL-1.0",
     "ogl_3_0": "OGL-UK-3.0", "dl_de_by_2_0": "dl-de-by-2.0", "dl_de_zero_2_0": "dl-de-zero-2.0",
+    "com_reuse": "EU-COM-REUSE",
+    # Canada (open.canada.ca)
+    "ca-ogl-lgo": "OGL-Canada-2.0",
+    "open government licence - canada": "OGL-Canada-2.0",
 }
 # Creative Commons licence URLs: creativecommons.org/licenses/by-nc/3.0/igo/legalcode.vi
 CC_URL = re.compile(r"^creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)"
@@ -86,6 +98,9 @@ URL_ALIASES: dict[str, str] = {
     "nationalarchives.gov.uk/doc/open-government-licence/version/2": "OGL-UK-2.0",
     "nationalarchives.gov.uk/doc/open-government-licence/version/1": "OGL-UK-1.0",
     "usa.gov/publicdomain/label/1.0": "us-pd",
+    "usa.gov/government-works": "us-pd",
+    "creativecommons.org/publicdomain/mark/1.0": "other-pd",
+    "open.canada.ca/en/open-government-licence-canada": "OGL-Canada-2.0",
     "govdata.de/dl-de/by-2-0": "dl-de-by-2.0",
     "govdata.de/dl-de/zero-2-0": "dl-de-zero-2.0",
     "gnu.org/licenses/fdl-1.3.html": "GFDL-1.3",
@@ -134,17 +149,44 @@ def _from_url(url: str) -> str:
                  if lic.url and normal_url(lic.url) == wanted), "")
 
 
+# Creative Commons named in a title with its version: "CC BY-NC 4.0", "CC-BY-SA 3.0 IGO",
+# "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International".
+CC_SHORT = re.compile(r"^(?:.*\()?cc[ -]by((?:[ -]nc)?(?:[ -]sa|[ -]nd)?)[ -]?(\d\.\d)"
+                      r"( igo)?(?: international| unported| generic)?\)?$")
+CC_LONG = re.compile(r"^creative commons attribution((?:[ -]noncommercial)?(?:[ -]sharealike|"
+                     r"[ -]share-alike|[ -]noderivatives|[ -]noderivs)?)[ ,]*(\d\.\d)"
+                     r"( igo)?(?: international| unported| generic)?(?: license| licence)?"
+                     r"(?: \(cc[ -][a-z -]+\d\.\d(?: igo)?\))?$")
+CC_WORDS = {"noncommercial": "nc", "sharealike": "sa", "share-alike": "sa", "noderivatives": "nd",
+            "noderivs": "nd", "nc": "nc", "sa": "sa", "nd": "nd"}
+
+
+def _cc_title(wanted: str) -> str:
+    """The CC licence a title names with its version, or ""."""
+    match = CC_SHORT.match(wanted) or CC_LONG.match(wanted)
+    if not match:
+        return ""
+    parts = [CC_WORDS[w] for w in re.split(r"[ -]+", match.group(1).strip(" -")) if w]
+    kind = "-".join(["by", *parts])
+    return _cc_id(kind, match.group(2), bool(match.group(3)))
+
+
 def _from_title(title: str) -> str:
     wanted = re.sub(r"\s+", " ", title.strip().lower())
     if wanted in ALIASES:
         return ALIASES[wanted]
-    return next((lic.id for lic in registry().values()
-                 if wanted in (lic.title.lower(), lic.title_en.lower())), "")
+    if re.fullmatch(r"(creative commons )?(cc0|cc zero|cczero)( 1\.0)?( universal)?"
+                    r"( \(cc0 1\.0\))?( public domain dedication)?", wanted):
+        return "CC0-1.0"
+    return _cc_title(wanted) or next((lic.id for lic in registry().values()
+                                      if wanted in (lic.title.lower(), lic.title_en.lower())),
+                                     "")
 
 
 def find_license(value: str) -> License | None:
     """The registry licence an id, alias, title or URL names exactly; None when unknown."""
-    value = value.strip()
+    # NFC: Vietnamese text from Windows-1258 sources arrives with decomposed tone marks.
+    value = unicodedata.normalize("NFC", value.strip())
     if not value:
         return None
     found = get_license(value)

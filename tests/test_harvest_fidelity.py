@@ -71,6 +71,18 @@ def test_every_licence_statement_in_the_real_ckan_records_maps_to_one_exact_lice
     ("other-closed", "other-closed", False), ("other-nc", "other-nc", False),
     ("notspecified", "not-specified", False), ("Other (Not Open)", "other-closed", False),
     ("http://www.usa.gov/publicdomain/label/1.0/", "us-pd", True),
+    ("https://www.usa.gov/government-works", "us-pd", True),
+    ("ca-ogl-lgo", "OGL-Canada-2.0", True),
+    ("http://publications.europa.eu/resource/authority/licence/COM_REUSE", "EU-COM-REUSE",
+     True),
+    # titles as catalogues write them
+    ("CC BY-NC 4.0", "CC-BY-NC-4.0", False), ("CC BY-SA 3.0 IGO", "CC-BY-SA-3.0-IGO", True),
+    ("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+     "CC-BY-NC-SA-4.0", False),
+    ("Creative Commons Attribution-NoDerivs 3.0 Unported", "CC-BY-ND-3.0", False),
+    ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0", True),
+    ("CC0 1.0 Universal", "CC0-1.0", True), ("cc-by-nc", "CC-BY-NC-4.0", False),
+    ("Dữ liệu mở", "vn-open-data-terms", True),
 ])
 def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expected: str,
                                                                is_open: bool) -> None:
@@ -82,7 +94,8 @@ def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expec
     "https://project-open-data.cio.gov/unknown-license",  # ARM's data.json
     "https://datos.madrid.es/egob/catalogo/aviso-legal",  # datos.gob.es
     "https://url.to.license",  # ckanext-dcat's afs example
-    "https://creativecommons.org/licenses/by/9.0/", "hdx-other", "",
+    "https://creativecommons.org/licenses/by/9.0/", "hdx-other", "", "CC BY 9.9",
+    "Creative Commons Namensnennung 4.0",  # a translation we do not read: unknown, held
 ])
 def test_a_licence_we_cannot_place_exactly_is_unknown_not_open(stated: str) -> None:
     assert find_license(stated) is None
@@ -352,3 +365,53 @@ def test_a_dcat_dataset_without_a_title_is_refused_not_published_under_its_node_
     assert record.refused_reason.startswith(REFUSED_EMPTY)
     [titled] = file_records("dcat", REAL / "dcat" / "dataset_afs.ttl")
     assert titled.refused_reason == ""
+
+
+def test_hdx_data_on_request_is_held_not_published() -> None:
+    from harvesters.ckan_records import package_record
+
+    pkg = {**real_packages()["wfp-food-prices"], "is_requestdata_type": True}
+    record = package_record(pkg, "x", "http://ckan.test", organization_map={}, group_map={},
+                            download=False)
+    assert record.not_publishable == "" and _starts(record.hold_reasons, HOLD_ACCESS_UNKNOWN)
+
+
+def test_dcat_rights_in_a_publishers_own_vocabulary_are_read_from_its_label(
+        tmp_path: Path) -> None:
+    text = (REAL / "dcat" / "dataset_gov_de.rdf").read_text(encoding="utf-8")
+    own = text.replace("http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+                       "https://www.opendata-hro.de/rights/r1").replace(
+        "</rdf:RDF>", '<rdf:Description rdf:about="https://www.opendata-hro.de/rights/r1">'
+        '<skos:prefLabel xmlns:skos="http://www.w3.org/2004/02/skos/core#">Public'
+        '</skos:prefLabel></rdf:Description></rdf:RDF>')
+    (tmp_path / "own.rdf").write_text(own, encoding="utf-8")
+    [record] = file_records("dcat", tmp_path / "own.rdf")
+    assert record.not_publishable == "" and record.hold_reasons == []
+
+
+def test_data_package_licence_name_title_and_path_are_read_and_resource_licences_count(
+        ) -> None:
+    from real_records import judged, source
+
+    from harvesters.registry import harvester_types
+    from harvesters.runner import make_http
+
+    war = real_packages()["warandpeace"]
+    config = source("datapackage", path=str(REAL / "ckan"))
+    harvester = harvester_types()["datapackage"](config, make_http(config))
+    descriptor = {"name": war["name"], "title": war["title"],
+                  "licenses": [{"name": war["license_id"], "title": war["license_title"],
+                                "path": war["license_url"]}],
+                  "resources": [{"path": "https://example.org/a.csv"}]}
+    record = judged(harvester.record("x", "https://example.org/datapackage.json", descriptor),
+                    config)
+    assert record.license == "CC-BY-NC-2.0" and _starts(record.hold_reasons,
+                                                          HOLD_LICENCE_NOT_OPEN)
+    unesco = real_packages()["unesco-data-for-zimbabwe"]
+    open_package = {**descriptor, "licenses": [{"name": unesco["license_id"]}],
+                    "resources": [{"path": "https://example.org/a.csv",
+                                   "licenses": [{"path": war["license_url"]}]}]}
+    mixed = judged(harvester.record("y", "https://example.org/datapackage.json",
+                                    open_package), config)
+    assert mixed.license == "CC-BY-NC-2.0"  # a non-open resource licence holds the package
+    assert _starts(mixed.hold_reasons, HOLD_LICENCE_NOT_OPEN)

@@ -161,6 +161,12 @@ def test_cli_report_lists_held_records_with_their_reasons(app: Flask, org: str,
         run = runner.invoke(main, ["--home", str(home), "harvest", "run", "hdx"])
     assert run.exit_code == 0, run.output
     assert "held 8" in run.output
+    # The run itself lists what to act on, one line per record with every reason.
+    war = next(line for line in run.output.splitlines() if line.startswith(
+        f"  held {_identifier(real_packages()['warandpeace'])}:"))
+    assert HOLD_LICENCE_NOT_OPEN in war and HOLD_ACCESS_UNKNOWN in war
+    assert f"  skipped {_identifier(real_packages()['test-dcat-1'])}: {REFUSED_NOT_PUBLIC}" \
+        in run.output
     job_id = runner.invoke(main, ["--home", str(home), "harvest", "list"]).output.split()[0]
     text = runner.invoke(main, ["--home", str(home), "harvest", "report", job_id]).output
     assert "Held for review:" in text and HOLD_LICENCE_NOT_OPEN in text
@@ -230,3 +236,25 @@ def test_preview_says_which_real_records_a_run_would_hold_or_refuse(
     assert actions == {name: expected[o] for name, o in CKAN_OUTCOMES.items()}
     war = next(i for i in report.items if by_id[i.identifier] == "warandpeace")
     assert HOLD_LICENCE_NOT_OPEN in war.reason
+
+
+def test_review_queue_shows_why_a_real_record_is_held_and_approval_publishes_it(
+        app: Flask, catalogue: Catalogue, org: str, home: Path) -> None:
+    from tests.test_accounts_agency import admin_client
+    from tests.test_accounts_web import csrf_of
+
+    fixture = CkanFixture(packages=[real_packages()["annakarenina"]])
+    client = admin_client(app, catalogue, org)
+    with ckan_server(fixture) as url:
+        config = source("ckan", url=url, download_resources=False)
+        assert harvest(catalogue, config, home).counts["held"] == 1
+        html = client.get("/workspace/review/").get_data(as_text=True)
+        assert 'class="error harvest-hold"' in html and HOLD_ACCESS_UNKNOWN in html
+        item_id = html.split('id="item-')[1].split('"')[0]
+        approved = client.post(f"/workspace/review/{item_id}/approve",
+                               data={"csrf_token": csrf_of(client, "/workspace/review/")})
+        assert approved.status_code == 302
+        [dataset] = datasets(catalogue, config.name).values()
+        assert dataset.state == "active" and dataset.license_id == "other-open"
+        # Approved by a person: the next run leaves it alone rather than holding it again.
+        assert harvest(catalogue, config, home).counts["unchanged"] == 1

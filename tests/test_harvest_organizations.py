@@ -91,3 +91,15 @@ def test_organization_cli_adds_lists_and_shows(app: Flask, home: Path) -> None:
     assert "datasets:" in shown.output
     missing = runner.invoke(main, [*base, "show", "khong-co"])
     assert missing.exit_code != 0 and "not found" in missing.output
+
+
+def test_the_readme_five_step_config_is_a_valid_harvest_config(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    steps = readme.split("### Publish your agency's data in five steps")[1]
+    assert steps.split("```toml")[0].count("\n1. ") == 1 and "\n5. " in steps.split("```")[0]
+    block = steps.split("```toml\n")[1].split("```")[0]
+    (tmp_path / "harvest.d").mkdir()
+    (tmp_path / "harvest.d" / "so-tnmt.toml").write_text(block, encoding="utf-8")
+    [source], problems = read_sources(config_files(tmp_path), harvester_types())
+    assert problems == [] and source.organization == "so-tnmt-binh-phuoc"
+    assert source.declared_organization is not None

@@ -61,6 +61,35 @@ def summary_line(summary: JobSummary) -> str:
     return line
 
 
+RUN_SHOWN = 20  # records per outcome listed after `harvest run`; the rest are in the report
+
+
+def outcome_lines(job_id: str) -> list[str]:
+    """What an officer must act on after a run: held, failed, refused and invalid records,
+    one line each with the first line of the reason (issue 16)."""
+    with catalogue_of(current_app).unit("cli") as uow:
+        report = job_dict(get_job(uow.session, job_id))
+    lines = []
+    for label, key in (("held", "held"), ("failed", "failures"), ("skipped", "skipped"),
+                       ("invalid", "invalid")):
+        items = report.get(key) or []
+        for item in items[:RUN_SHOWN]:
+            lines.append(f"  {label} {item['identifier']}: {_reasons(str(item['reason']))}")
+        if len(items) > RUN_SHOWN:
+            lines.append(f"  … {len(items) - RUN_SHOWN} more {label}: "
+                         f"dulieumo harvest report {job_id[:8]}")
+    return lines
+
+
+def _reasons(text: str) -> str:
+    """A report reason on one line: the reasons themselves, without the "held for review:"
+    header and the review item id."""
+    lines = [line.strip().removeprefix("- ") for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        lines = lines[1:]
+    return "; ".join(line for line in lines if not line.startswith("review item "))
+
+
 @click.group("harvest")
 def harvest_group() -> None:
     """Harvest datasets from agency systems (config: harvest.toml, harvest.d/*.toml)."""
@@ -116,9 +145,14 @@ def run_command(names: tuple[str, ...], run_all: bool, due: bool) -> None:
             return
     for name in ensure_organizations(catalogue, chosen):
         click.echo(f"created organization {name} (declared in the harvest config)")
+
+    def done(summary: JobSummary) -> None:
+        click.echo(summary_line(summary))
+        for line in outcome_lines(summary.job_id):
+            click.echo(line)
+
     try:
-        summaries = run_many(catalogue, setup, chosen, lock_dir(_home()),
-                             on_done=lambda s: click.echo(summary_line(s)))
+        summaries = run_many(catalogue, setup, chosen, lock_dir(_home()), on_done=done)
     except SourceBusy as exc:
         raise click.ClickException(str(exc)) from None
     if any(s.status == "failed" for s in summaries):

@@ -13,6 +13,7 @@ from catalogue.datasets.service import get_dataset
 from catalogue.errors import ValidationError
 from catalogue.privacy.gate import is_hold
 from catalogue.privacy.hold import release as release_hold
+from catalogue.publishing.gate import SOURCE_HOLD_PREFIX
 from catalogue.review import service as review
 from catalogue.review.model import ReviewItem
 from portal import csrf
@@ -34,6 +35,9 @@ def queue() -> str:
             ds = get_dataset(session, item.dataset_id)
             diff = review.item_diff(catalogue, item)
             entries.append({"item": item, "dataset": ds, "held": is_hold(item.message),
+                            # licence or access rights unclear (issue 16)
+                            "harvest_hold": "\n" + SOURCE_HOLD_PREFIX in "\n" + (item.message
+                                                                               or ""),
                             "diff": diff, "rows": describe(diff, _snapshot(ds, item)),
                             "invalid": invalid_files(ds, item),
                             "doubtful": doubtful_files(ds, item)})
