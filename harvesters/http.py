@@ -63,7 +63,12 @@ class Refused(FetchError):
 
 
 class _Retryable(Exception):
-    """One attempt failed in a way another attempt may not (connection, timeout)."""
+    """One attempt failed in a way another attempt may not (connection, timeout); ``limit``
+    names the config key when a limit cut it off."""
+
+    def __init__(self, message: str, limit: str = "") -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,11 @@ class _Watchdog:
         self.timer.cancel()
 
 
+def _deadline_limit(seconds: float, timeout: float) -> str:
+    """The limit that cut a request off: its own timeout, or the source's time running out."""
+    return "timeout" if seconds >= timeout else "source_timeout"
+
+
 class HttpClient:
     """Reads URLs for one source with its deadlines, retries, backoff and address guard.
 
@@ -283,6 +293,9 @@ class HttpClient:
             try:
                 response = call()
             except _Retryable as exc:
+                if last and exc.limit:
+                    raise LimitExceeded(exc.limit, f"{url}: {exc} (after {attempt + 1} "
+                                                   f"attempts)") from None
                 if last:
                     raise FetchError(f"{url}: {exc} (after {attempt + 1} attempts)") from None
             else:
@@ -320,12 +333,15 @@ class HttpClient:
                                                   limit=limit, read_errors=read_errors)
                     except (OSError, http.client.HTTPException) as exc:
                         if watchdog.fired:
-                            raise _Retryable(f"no complete answer within {seconds:g} s "
-                                             f"(limit timeout)") from None
+                            raise _Retryable(f"no complete answer within {seconds:g} s",
+                                             _deadline_limit(seconds, self.timeout)) from None
+                        if isinstance(exc, TimeoutError):
+                            raise _Retryable(f"no answer for {seconds:g} s",
+                                             _deadline_limit(seconds, self.timeout)) from None
                         raise _Retryable(f"{type(exc).__name__}: {exc}") from None
                     if watchdog.fired:
-                        raise _Retryable(f"no complete answer within {seconds:g} s "
-                                         f"(limit timeout)")
+                        raise _Retryable(f"no complete answer within {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout))
             finally:
                 conn.close()
             if isinstance(response, str):  # a redirect: check the next hop like the first

@@ -173,7 +173,21 @@ def test_slow_loris_catalogue_hits_the_request_deadline(
                                                             "backoff": 0.01})
         summary = harvest(catalogue, source, home)
     assert summary.status == "failed" and "limit timeout" in summary.message
+    assert summary.stats["limits_hit"] == {"timeout": 1}
     assert loris.connections == 2  # the first attempt and one retry, each cut at 0.5 s
+
+
+def test_a_next_page_inside_the_house_is_not_fetched(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path,
+        counter: CountingServer) -> None:
+    (tmp_path / "page1.ttl").write_text(
+        "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+        f"<page1.ttl> a hydra:PartialCollectionView ; hydra:next <{counter.url}/page2.ttl> .\n",
+        encoding="utf-8")
+    with static_server(tmp_path) as base:
+        summary = harvest(catalogue, make_source("dcat", url=f"{base}page1.ttl"), home)
+    assert summary.status == "failed" and "not fetched" in summary.message
+    assert "nothing was withdrawn" in summary.attention and counter.requests == []
 
 
 def test_slow_loris_resources_hit_the_source_deadline(
