@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import certifi
 
@@ -129,7 +129,19 @@ def _host_port(url: str) -> tuple[str, str, int]:
         raise Refused(f"{url}: unsupported URL scheme {parts.scheme!r}")
     if not parts.hostname:
         raise Refused(f"{url}: no host")
-    return parts.scheme, parts.hostname.rstrip(".").lower(), port or DEFAULT_PORTS[parts.scheme]
+    try:  # Vietnamese domain names (IDN) travel as their ASCII form
+        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise Refused(f"{url}: not a valid host name") from None
+    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
+
+
+def request_target(url: str) -> str:
+    """Path and query as sent on the wire: spaces and non-ASCII letters (Vietnamese file names
+    are common) percent-encoded as UTF-8, existing escapes kept."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 class _Sink(Protocol):
@@ -323,8 +335,7 @@ class HttpClient:
             scheme, host, port = _host_port(url)
             addresses = self.checked_addresses(url)
             seconds = self._remaining(url)
-            parts = urlsplit(url)
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            target = request_target(url)
             conn = self._connection(scheme, host, port, addresses[0], seconds)
             try:
                 with _Watchdog(conn, seconds) as watchdog:

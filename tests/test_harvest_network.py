@@ -369,3 +369,12 @@ def test_remote_json_ld_contexts_go_through_the_client(
         refused = harvest(catalogue, make_source("dcat", url=f"{base}inside.jsonld"), home)
     assert refused.status == "failed" and "not fetched" in refused.message
     assert counter.requests == []
+
+
+def test_vietnamese_file_names_and_spaces_are_requested_encoded(counter: CountingServer) -> None:
+    client = _client(allowed_hosts=[counter.netloc])
+    client.get_ok(f"{counter.url}/tệp dữ liệu/Bảng giá đất.csv?nam=2024", max_bytes=1000)
+    client.get_ok(f"{counter.url}/a%20b.csv", max_bytes=1000)
+    assert counter.requests == [
+        "/t%E1%BB%87p%20d%E1%BB%AF%20li%E1%BB%87u/B%E1%BA%A3ng%20gi%C3%A1%20%C4%91%E1%BA%A5t.csv"
+        "?nam=2024", "/a%20b.csv"]
