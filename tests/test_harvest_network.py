@@ -378,3 +378,31 @@ def test_vietnamese_file_names_and_spaces_are_requested_encoded(counter: Countin
     assert counter.requests == [
         "/t%E1%BB%87p%20d%E1%BB%AF%20li%E1%BB%87u/B%E1%BA%A3ng%20gi%C3%A1%20%C4%91%E1%BA%A5t.csv"
         "?nam=2024", "/a%20b.csv"]
+
+
+@pytest.mark.parametrize(("url", "allow", "expected"), [
+    ("https://dulieu.danang.gov.vn/api", [], ("dulieu.danang.gov.vn:443",)),
+    ("http://127.0.0.1:5000", ["kho.local"], ("127.0.0.1:5000", "kho.local")),
+    ("http://[::1]:8080/catalog.ttl", [], ("[::1]:8080",)),
+])
+def test_the_source_url_names_the_one_host_allowed_by_default(
+        url: str, allow: list[str], expected: tuple[str, ...]) -> None:
+    from harvesters.runner import allowed_hosts
+
+    source = make_source("dcat", url=url, **({"allow_hosts": allow} if allow else {}))
+    assert allowed_hosts(source) == expected
+
+
+def test_a_redirect_to_a_local_file_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("mat_khau\nhunter2\n", encoding="utf-8")
+
+    @Request.application
+    def redirect(request: Request) -> Response:
+        return Response("", status=301, headers={"Location": secret.as_uri()})
+
+    with serve_app(redirect) as source:
+        client = _client(allowed_hosts=[source.removeprefix("http://")],
+                         allowed_roots=(tmp_path,))
+        with pytest.raises(Refused, match="unsupported URL scheme 'file'"):
+            client.get(f"{source}/data.csv", max_bytes=1000)
