@@ -174,7 +174,8 @@ def test_slow_loris_catalogue_hits_the_request_deadline(
         summary = harvest(catalogue, source, home)
     assert summary.status == "failed" and "limit timeout" in summary.message
     assert summary.stats["limits_hit"] == {"timeout": 1}
-    assert loris.connections == 2  # the first attempt and one retry, each cut at 0.5 s
+    assert summary.stats["http_retries"] == 1  # the first attempt and one retry, each cut
+    assert 1 <= loris.connections <= 2  # at 0.5 s (a loaded machine may not accept the 2nd)
 
 
 def test_a_next_page_inside_the_house_is_not_fetched(
