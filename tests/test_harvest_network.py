@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -407,3 +408,18 @@ def test_a_redirect_to_a_local_file_is_refused(tmp_path: Path) -> None:
                          allowed_roots=(tmp_path,))
         with pytest.raises(Refused, match="unsupported URL scheme 'file'"):
             client.get(f"{source}/data.csv", max_bytes=1000)
+
+
+def test_downloading_real_records_requests_each_resource_once_and_nothing_else(
+        catalogue: Catalogue, org: str, home: Path, counter: CountingServer) -> None:
+    fixture = CkanFixture(rows_max=10)
+    fixture.packages = real_ckan_packages(counter.url)
+    resources = {urlsplit(str(r["url"])).path for p in fixture.packages
+                 for r in p.get("resources") or [] if r.get("url")}
+    with ckan_server(fixture) as url:
+        source = make_source("ckan", url=url, allow_hosts=[counter.netloc])
+        summary = harvest(catalogue, source, home)
+    assert summary.status == "finished" and sum(summary.counts.values()) == 11
+    assert counter.requests and set(counter.requests) <= resources
+    assert len(counter.requests) == len(set(counter.requests))
+    assert fixture.paths == ["/api/action/package_search"] * 2
