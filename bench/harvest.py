@@ -3,8 +3,11 @@
     python bench/harvest.py --sizes 1000 10000 --sources ckan files
 
 For each size and source type a fresh home is made and N generated datasets (one CSV of
-~50 rows each) are harvested: from a local CKAN Action API server (``ckan``) or from a
-folder with ``.meta.toml`` sidecars (``files``). Each scenario runs in its own process so
+~50 rows each) are harvested: from a local CKAN Action API server (``ckan``), from the same
+server answering real-shaped records (``ckan-real``: the 11 real CKAN package dicts of
+../shared/fixtures/real/ckan/packages.json repeated, each resource a ~50-row CSV, ``rows``
+capped at 1000 like CKAN's rows_max) or from a folder with ``.meta.toml`` sidecars
+(``files``). Each scenario runs in its own process so
 the peak memory (max RSS) is its own; a second run (everything unchanged) is timed too.
 CPU seconds are reported beside wall seconds because a shared machine skews wall time.
 """
@@ -45,13 +48,34 @@ def _meta(i: int, rng: random.Random) -> dict[str, Any]:
             "tags": [topic.split()[0].lower(), place], "groups": ["moi-truong"]}
 
 
-def _ckan_server(n: int) -> tuple[Any, str]:
+REAL_PACKAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "ckan" \
+    / "packages.json"
+
+
+def _real_packages(n: int, base: str, rng: random.Random) -> tuple[list[dict[str, Any]],
+                                                                     dict[str, bytes]]:
+    """N copies of the real package dicts, each with its own id, name and CSV files."""
+    real = json.loads(REAL_PACKAGES.read_text(encoding="utf-8"))
+    packages, files = [], {}
+    for i in range(n):
+        package = json.loads(json.dumps(real[i % len(real)]))
+        package["id"] = f"real-{i}"
+        package["name"] = f"{package.get('name') or 'ban-ghi'}-{i}"
+        for r, res in enumerate(package.get("resources") or []):
+            files[f"r{i}-{r}.csv"] = _csv(rng)
+            res["url"] = f"{base}/files/r{i}-{r}.csv"
+        packages.append(package)
+    return packages, files
+
+
+def _ckan_server(n: int, real: bool = False) -> tuple[Any, str]:
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Request, Response
 
     rng = random.Random(1)
-    files = {f"d{i}.csv": _csv(rng) for i in range(n)}
+    files = {} if real else {f"d{i}.csv": _csv(rng) for i in range(n)}
     server_box: dict[str, str] = {}
+    real_packages: list[dict[str, Any]] = []
 
     def package(i: int) -> dict[str, Any]:
         meta = _meta(i, rng)
@@ -68,12 +92,19 @@ def _ckan_server(n: int) -> tuple[Any, str]:
         if request.path.startswith("/files/"):
             return Response(files[request.path.removeprefix("/files/")], mimetype="text/csv")
         start, rows = int(request.args.get("start", 0)), int(request.args.get("rows", 100))
-        results = [package(i) for i in range(start, min(start + rows, n))]
+        if real:
+            results = real_packages[start:start + min(rows, 1000)]
+        else:
+            results = [package(i) for i in range(start, min(start + rows, n))]
         return Response(json.dumps({"success": True, "result": {"count": n, "results": results}}),
                         mimetype="application/json")
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     server_box["url"] = f"http://127.0.0.1:{server.server_port}"
+    if real:
+        found, generated = _real_packages(n, server_box["url"], rng)
+        real_packages.extend(found)
+        files.update(generated)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server_box["url"]
 
@@ -116,8 +147,8 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
             create_organization(uow, {"name": "bench-org", "title": "Sở thử nghiệm"})
             uow.commit()
         server = None
-        if kind == "ckan":
-            server, url = _ckan_server(n)
+        if kind in ("ckan", "ckan-real"):
+            server, url = _ckan_server(n, real=kind == "ckan-real")
             table: dict[str, Any] = {"url": url, "rows": 500}
         else:
             share = Path(tmp) / "share"
@@ -125,7 +156,7 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
             table = {"path": str(share)}
         types = harvester_types()
         source, problems = source_from_table(
-            {"name": f"bench-{kind}", "type": kind, "organization": "bench-org",
+            {"name": f"bench-{kind}", "type": kind.split("-")[0], "organization": "bench-org",
              "default_license": "CC-BY-4.0", **table}, Path("bench.toml"), types)
         assert source is not None, problems
         started, cpu_started = time.perf_counter(), _cpu()
@@ -142,6 +173,7 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "source": kind, "n": n, "new": first.counts["new"], "failed": first.counts["failed"],
+        "skipped": first.counts["skipped"],
         "seconds": round(first_seconds, 1), "datasets_per_s": round(n / first_seconds, 1),
         "cpu_seconds": round(first_cpu, 1),
         "datasets_per_cpu_s": round(n / first_cpu, 1),
@@ -156,20 +188,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--sources", nargs="+", default=["ckan", "files"],
-                        choices=["ckan", "files"])
+                        choices=["ckan", "ckan-real", "files"])
     parser.add_argument("--scenario", nargs=2, metavar=("SOURCE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scenario:
         print(json.dumps(scenario(args.scenario[0], int(args.scenario[1]))))
         return
-    print(f"{'source':<7}{'N':>7}{'new':>7}{'failed':>7}{'seconds':>9}{'ds/s':>8}"
+    print(f"{'source':<10}{'N':>7}{'new':>7}{'skipped':>8}{'failed':>7}{'seconds':>9}{'ds/s':>8}"
           f"{'cpu s':>8}{'ds/cpu-s':>9}{'valid.%':>9}{'rerun s':>9}{'peak MB':>9}")
     for n in args.sizes:
         for kind in args.sources:
             out = subprocess.run([sys.executable, __file__, "--scenario", kind, str(n)],
                                  check=True, capture_output=True, text=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
-            print(f"{r['source']:<7}{r['n']:>7}{r['new']:>7}{r['failed']:>7}{r['seconds']:>9}"
+            print(f"{r['source']:<10}{r['n']:>7}{r['new']:>7}{r['skipped']:>8}{r['failed']:>7}"
+                  f"{r['seconds']:>9}"
                   f"{r['datasets_per_s']:>8}{r['cpu_seconds']:>8}{r['datasets_per_cpu_s']:>9}"
                   f"{r['validation_share'] * 100:>8.1f}%"
                   f"{r['rerun_seconds']:>9}{r['peak_rss_mb']:>9}", flush=True)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import certifi
 
@@ -63,7 +63,12 @@ class Refused(FetchError):
 
 
 class _Retryable(Exception):
-    """One attempt failed in a way another attempt may not (connection, timeout)."""
+    """One attempt failed in a way another attempt may not (connection, timeout); ``limit``
+    names the config key when a limit cut it off."""
+
+    def __init__(self, message: str, limit: str = "") -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,19 @@ def _host_port(url: str) -> tuple[str, str, int]:
         raise Refused(f"{url}: unsupported URL scheme {parts.scheme!r}")
     if not parts.hostname:
         raise Refused(f"{url}: no host")
-    return parts.scheme, parts.hostname.rstrip(".").lower(), port or DEFAULT_PORTS[parts.scheme]
+    try:  # Vietnamese domain names (IDN) travel as their ASCII form
+        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise Refused(f"{url}: not a valid host name") from None
+    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
+
+
+def request_target(url: str) -> str:
+    """Path and query as sent on the wire: spaces and non-ASCII letters (Vietnamese file names
+    are common) percent-encoded as UTF-8, existing escapes kept."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 class _Sink(Protocol):
@@ -205,6 +222,11 @@ class _Watchdog:
         self.timer.cancel()
 
 
+def _deadline_limit(seconds: float, timeout: float) -> str:
+    """The limit that cut a request off: its own timeout, or the source's time running out."""
+    return "timeout" if seconds >= timeout else "source_timeout"
+
+
 class HttpClient:
     """Reads URLs for one source with its deadlines, retries, backoff and address guard.
 
@@ -283,6 +305,9 @@ class HttpClient:
             try:
                 response = call()
             except _Retryable as exc:
+                if last and exc.limit:
+                    raise LimitExceeded(exc.limit, f"{url}: {exc} (after {attempt + 1} "
+                                                   f"attempts)") from None
                 if last:
                     raise FetchError(f"{url}: {exc} (after {attempt + 1} attempts)") from None
             else:
@@ -310,8 +335,7 @@ class HttpClient:
             scheme, host, port = _host_port(url)
             addresses = self.checked_addresses(url)
             seconds = self._remaining(url)
-            parts = urlsplit(url)
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            target = request_target(url)
             conn = self._connection(scheme, host, port, addresses[0], seconds)
             try:
                 with _Watchdog(conn, seconds) as watchdog:
@@ -320,12 +344,15 @@ class HttpClient:
                                                   limit=limit, read_errors=read_errors)
                     except (OSError, http.client.HTTPException) as exc:
                         if watchdog.fired:
-                            raise _Retryable(f"no complete answer within {seconds:g} s "
-                                             f"(limit timeout)") from None
+                            raise _Retryable(f"no complete answer within {seconds:g} s",
+                                             _deadline_limit(seconds, self.timeout)) from None
+                        if isinstance(exc, TimeoutError):
+                            raise _Retryable(f"no answer for {seconds:g} s",
+                                             _deadline_limit(seconds, self.timeout)) from None
                         raise _Retryable(f"{type(exc).__name__}: {exc}") from None
                     if watchdog.fired:
-                        raise _Retryable(f"no complete answer within {seconds:g} s "
-                                         f"(limit timeout)")
+                        raise _Retryable(f"no complete answer within {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout))
             finally:
                 conn.close()
             if isinstance(response, str):  # a redirect: check the next hop like the first

@@ -121,7 +121,8 @@ class CountingServer:
     url: str = ""
 
     def app(self, request: Request) -> Response:
-        self.requests.append(request.full_path.rstrip("?"))
+        # As sent on the wire (werkzeug's full_path is decoded).
+        self.requests.append(str(request.environ.get("RAW_URI") or request.full_path.rstrip("?")))
         body = self.files.get(request.path, b"ma,gia_tri\n01,1\n")
         return Response(body, mimetype="text/csv")
 
