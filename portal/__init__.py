@@ -37,6 +37,7 @@ def create_app(
         auth,  # accounts and sessions (issue 7)
         catalogue_ext,
         datajson,  # /data.json, DCAT-US 1.1 (issue 9)
+        datapackage,  # /dataset/<name>/datapackage.json (issue 17)
         dcat,  # DCAT-AP feeds (issue 5)
         errors,
         operations,  # health, metrics, logs, usage, notices (issue 8)
@@ -52,6 +53,7 @@ def create_app(
     auth.init_app(app)
     workspace.init_app(app)
     dcat.init_app(app)
+    datapackage.init_app(app)
     operations.init_app(app)
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)
     datajson.init_app(app)

@@ -94,7 +94,11 @@ def _check_mapping(graph: Graph) -> None:
     assert graph.value(period, DCAT.startDate) == Literal("2020-01-01", datatype=XSD.date)
     assert graph.value(period, DCAT.endDate) == Literal("2024-06-30", datatype=XSD.date)
     assert graph.value(ds, DCTERMS.spatial) is not None
-    dist = graph.value(ds, DCAT.distribution)
+    descriptor = URIRef(f"{ds}/datapackage.json")
+    assert (ds, DCAT.distribution, descriptor) in graph
+    assert (descriptor, DCTERMS.conformsTo,
+            URIRef("https://datapackage.org/profiles/2.0/datapackage.json")) in graph
+    (dist,) = set(graph.objects(ds, DCAT.distribution)) - {descriptor}
     assert (dist, RDF.type, DCAT.Distribution) in graph
     assert (dist, DCAT.downloadURL, URIRef("http://agency.test/nuoc.csv")) in graph
     assert (dist, DCTERMS.format,
