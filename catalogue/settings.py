@@ -55,7 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
             "in the home's `secret_key` file."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
-    Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
+    Setting("api_max_rows", int, 1000,
+            "Most results `package_search` returns a page; a larger `rows` is capped (as CKAN)."),
     # Operations (issue 8): backups, notices, usage counters.
     Setting("backup_dir", str, "",
             "Where `dulieumo backup` and the scheduler write backups. Empty: `backups/` in the "
