@@ -26,6 +26,10 @@ from harvesters.base import (
 )
 from harvesters.http import FetchError
 
+# The Data Package profiles (v2, v1) a descriptor distribution conforms to.
+DATA_PACKAGE = frozenset({URIRef("https://datapackage.org/profiles/2.0/datapackage.json"),
+                          URIRef("https://specs.frictionlessdata.io/schemas/data-package.json")})
+
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT is 2
 OWL_VERSION = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
@@ -178,7 +182,9 @@ class DcatHarvester(Harvester):
         download = self.option("download_resources", True)
         for dist in sorted(graph.objects(node, DCAT.distribution), key=str):
             url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
-            if url is None:
+            if url is None or set(graph.objects(dist, DCTERMS.conformsTo)) & DATA_PACKAGE:
+                # A portal's data package descriptor (dulieumo lists one) describes the other
+                # distributions; it is metadata, not a file of the dataset.
                 continue
             media = str(graph.value(dist, DCAT.mediaType) or "").rsplit("/media-types/", 1)[-1]
             fmt = str(graph.value(dist, DCTERMS.format) or "").rsplit("/", 1)[-1].lower()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
+from tests.harvest_servers import datasets, harvest, make_source, static_server
 
 BASE = "http://portal.test"
 CSV = "mã_điểm,tên điểm,giá trị\nQN01,Bãi Cháy,12.5\nQN02,Hồng Gai,9\n".encode()
@@ -145,3 +147,19 @@ def test_dataset_page_links_its_descriptor_and_dcat(client: FlaskClient,
     page = client.get(f"/dataset/{published}").get_data(as_text=True)
     assert f'href="/dataset/{published}/datapackage.json"' in page
     assert f'href="/dataset/{published}.ttl"' in page
+
+
+def test_dcat_harvester_does_not_take_the_descriptor_for_a_file(
+        client: FlaskClient, published: str, catalogue: Catalogue, home: Path,
+        tmp_path: Path) -> None:
+    # Another dulieumo (here: this one again) harvesting our feed gets the files only.
+    root = tmp_path / "mirror"
+    root.mkdir()
+    (root / "catalog.ttl").write_bytes(client.get("/catalog.ttl").data)
+    with static_server(root) as base:
+        summary = harvest(catalogue, make_source("dcat", url=f"{base}catalog.ttl",
+                                                 download_resources=False), home)
+    assert summary.counts["new"] == 1, summary
+    (mirrored,) = datasets(catalogue, "test-dcat").values()
+    assert len(mirrored.resources) == 2
+    assert not any(r.url.endswith("/datapackage.json") for r in mirrored.resources)
