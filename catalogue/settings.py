@@ -76,7 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("file_max_cells", int, 2_000_000,
             "Most table cells that the personal-data screen and validation read from one file; "
             "they stop there and say so. Previews read at most 200,000 of them."),
-    Setting("api_max_rows", int, 1000, "Largest `rows` accepted by `package_search`."),
+    Setting("api_max_rows", int, 1000,
+            "Most results `package_search` returns a page; a larger `rows` is capped (as CKAN)."),
     # Operations (issue 8): backups, notices, usage counters.
     Setting("backup_dir", str, "",
             "Where `dulieumo backup` and the scheduler write backups. Empty: `backups/` in the "

@@ -33,6 +33,10 @@ from harvesters.dcat_records import describe
 from harvesters.http import FetchError
 from harvesters.rdf import distribution_format, stable_blank_nodes
 
+# The Data Package profiles (v2, v1) a descriptor distribution conforms to.
+DATA_PACKAGE = frozenset({URIRef("https://datapackage.org/profiles/2.0/datapackage.json"),
+                          URIRef("https://specs.frictionlessdata.io/schemas/data-package.json")})
+
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT is 2
 OWL_VERSION = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
@@ -161,8 +165,11 @@ def _distributions(graph: Graph, node: Any) -> list[tuple[Any, Any]]:
     found = []
     for dist in graph.objects(node, DCAT.distribution):
         url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
-        if url is not None:
-            found.append((url, dist))
+        if url is None or set(graph.objects(dist, DCTERMS.conformsTo)) & DATA_PACKAGE:
+            # A portal's data package descriptor (dulieumo lists one) describes the other
+            # distributions; it is metadata, not a file of the dataset.
+            continue
+        found.append((url, dist))
     return sorted(found, key=lambda pair: (str(pair[0]), _text(graph, pair[1], DCTERMS.title),
                                            str(pair[1])))
 

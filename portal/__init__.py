@@ -39,6 +39,7 @@ def create_app(
         auth,  # accounts and sessions (issue 7)
         catalogue_ext,
         datajson,  # /data.json, DCAT-US 1.1 (issue 9)
+        datapackage,  # /dataset/<name>/datapackage.json (issue 17)
         dcat,  # DCAT-AP feeds (issue 5)
         errors,
         input_checks,
@@ -57,6 +58,7 @@ def create_app(
     auth.init_app(app)
     workspace.init_app(app)
     dcat.init_app(app)
+    datapackage.init_app(app)
     operations.init_app(app)
     input_checks.init_app(app)  # NUL, lone surrogates, CR/LF: a 400, never a 500 (issue 15)
     pages.init_app(app, catalogue_ext.catalogue_of(app).clock)

@@ -88,6 +88,23 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(scope="session")
+def demo_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """The demo agencies harvested once into a home (``dulieumo demo --no-serve``), and a
+    client of a portal serving it at http://portal.test: real data for the standards checks."""
+    from portal.cli import main
+
+    home = tmp_path_factory.mktemp("demo-portal")
+    result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    app = create_app({"site_url": "http://portal.test"}, home=home)
+    yield app.test_client()
+    catalogue = catalogue_of(app)
+    if catalogue.search is not None:
+        catalogue.search.close()
+    catalogue.sessions.kw["bind"].dispose()
+
+
 @pytest.fixture
 def org(catalogue: Catalogue) -> str:
     """A publishing agency, returned by name."""

@@ -94,7 +94,11 @@ def _check_mapping(graph: Graph) -> None:
     assert graph.value(period, DCAT.startDate) == Literal("2020-01-01", datatype=XSD.date)
     assert graph.value(period, DCAT.endDate) == Literal("2024-06-30", datatype=XSD.date)
     assert graph.value(ds, DCTERMS.spatial) is not None
-    dist = graph.value(ds, DCAT.distribution)
+    descriptor = URIRef(f"{ds}/datapackage.json")
+    assert (ds, DCAT.distribution, descriptor) in graph
+    assert (descriptor, DCTERMS.conformsTo,
+            URIRef("https://datapackage.org/profiles/2.0/datapackage.json")) in graph
+    (dist,) = set(graph.objects(ds, DCAT.distribution)) - {descriptor}
     assert (dist, RDF.type, DCAT.Distribution) in graph
     assert (dist, DCAT.downloadURL, URIRef("http://agency.test/nuoc.csv")) in graph
     assert (dist, DCTERMS.format,
@@ -151,3 +155,15 @@ def test_graph_round_trips_through_rdflib(fmt: str) -> None:
     body, _ = serialize(original, fmt)
     parsed = Graph().parse(data=body, format=FORMATS[fmt])
     assert isomorphic(original, parsed)
+
+
+def test_a_province_gets_its_bbox_and_centroid() -> None:
+    info = CatalogInfo(BASE, "Cổng dữ liệu mở")
+    graph = catalog_graph(info, [
+        {"id": "1", "name": "a", "spatial": "Tỉnh Bà Rịa - Vũng Tàu"},
+        {"id": "2", "name": "b", "spatial": "Huyện Vân Đồn, xã Quan Lạn"}])
+    wkt = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+    place = URIRef(f"{BASE}/dataset/a#spatial")
+    assert graph.value(place, DCAT.centroid) == Literal("POINT(107.275 10.57)", datatype=wkt)
+    assert str(graph.value(place, DCAT.bbox)).startswith("POLYGON((106.97 10.32,")
+    assert graph.value(URIRef(f"{BASE}/dataset/b#spatial"), DCAT.bbox) is None

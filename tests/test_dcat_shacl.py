@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from click.testing import CliRunner
 from dcat_shapes import check
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
@@ -19,9 +18,6 @@ from rdflib.namespace import DCAT, RDF
 import portal.dcat
 from catalogue.context import Catalogue
 from catalogue.datasets.service import create_dataset
-from portal import create_app
-from portal.catalogue_ext import catalogue_of
-from portal.cli import main
 
 # rdflib's own JSON-LD parser builds a ConjunctiveGraph internally and warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -35,19 +31,11 @@ MAX_WARNINGS = 8
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    """The demo agencies harvested into a home, and a client of a portal serving it."""
-    home = tmp_path_factory.mktemp("dcat-demo")
-    result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
-    app = create_app({"site_url": BASE}, home=home)
+def demo(demo_portal: FlaskClient) -> Iterator[FlaskClient]:
+    """The demo portal with 20 datasets a page: three pages of its 56."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(portal.dcat, "PAGE_SIZE", 20)  # three pages of the 56 datasets
-        yield app.test_client()
-    catalogue = catalogue_of(app)
-    if catalogue.search is not None:
-        catalogue.search.close()
-    catalogue.sessions.kw["bind"].dispose()
+        patch.setattr(portal.dcat, "PAGE_SIZE", 20)
+        yield demo_portal
 
 
 def _get(client: FlaskClient, url: str, fmt: str, **headers: str) -> Graph:

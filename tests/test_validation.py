@@ -126,8 +126,9 @@ def test_datapackage_descriptor_carries_attribution() -> None:
     assert check_datapackage(descriptor) == []
     assert descriptor["sources"] == [{"title": "Kho tệp", "path": "https://bp.example/a.csv",
                                       "publisher": "Sở TN&MT Bình Phước",
-                                      "retrieved_at": "2026-03-02T08:30:00"}]
-    assert descriptor["contributors"] == [{"title": "Sở TN&MT Bình Phước", "role": "publisher"}]
+                                      "retrieved_at": "2026-03-02T08:30:00Z"}]  # RFC 3339
+    assert descriptor["contributors"] == [{"title": "Sở TN&MT Bình Phước", "role": "publisher",
+                                           "roles": ["publisher"]}]  # v1 and v2
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert descriptor["resources"][0]["hash"] == "sha256:" + "a" * 64
 

@@ -21,6 +21,7 @@ def organization_dict(org: Organization) -> dict[str, Any]:
         "type": "organization",
         "description": org.description,
         "image_url": org.image_url,
+        "image_display_url": org.image_url,
         "created": to_iso(org.created),
         "is_organization": True,
         "approval_status": "approved",
@@ -75,6 +76,11 @@ def resource_dict(res: Resource, dataset_name: str, site_url: str) -> dict[str, 
         "state": "active",
         "schema": res.schema,
         "validation_status": res.validation_status,
+        # CKAN 2.10/2.11 resource keys clients read even when empty (issue 17).
+        "cache_url": None,
+        "cache_last_updated": None,
+        "mimetype_inner": None,
+        "resource_type": None,
         "extras": res.extras or {},
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rdflib import Graph
 from sqlalchemy import func, select
@@ -43,9 +44,15 @@ def catalog_page(session: Session, info: CatalogInfo, page: int, per_page: int,
     return catalog_graph(info, packages, Paging(page, per_page, total, page_url), newest, oldest)
 
 
-def dataset_document(session: Session, info: CatalogInfo, name_or_id: str) -> Graph:
-    """One public dataset as a DCAT graph; NotFound for hidden or unknown ones."""
+def public_package(session: Session, site_url: str, name_or_id: str) -> dict[str, Any]:
+    """One public dataset as a package dict; NotFound for hidden or unknown ones (the
+    DCAT documents and the data package descriptor publish the same datasets)."""
     ds = get_dataset(session, name_or_id)
     if not is_public(ds):
         raise NotFound(f"Dataset not found: {name_or_id}")
-    return dataset_graph(info, package_dict(ds, info.site_url))
+    return package_dict(ds, site_url)
+
+
+def dataset_document(session: Session, info: CatalogInfo, name_or_id: str) -> Graph:
+    """One public dataset as a DCAT graph; NotFound for hidden or unknown ones."""
+    return dataset_graph(info, public_package(session, info.site_url, name_or_id))

@@ -290,7 +290,38 @@ def add_dataset(graph: Graph, info: CatalogInfo, package: dict[str, Any]) -> URI
         graph.add((other, SKOS.notation, Literal(notation)))
     for res in package.get("resources") or []:
         _distribution(graph, info, node, package, res)
+    _descriptor_distribution(graph, info, node, package)
     return node
+
+
+DATA_PACKAGE_PROFILE = URIRef("https://datapackage.org/profiles/2.0/datapackage.json")
+
+
+def _descriptor_distribution(graph: Graph, info: CatalogInfo, dataset: URIRef,
+                             package: dict[str, Any]) -> None:
+    """The dataset's Frictionless descriptor (``/dataset/<name>/datapackage.json``) as one
+    more distribution, conforming to the Data Package profile (issue 17)."""
+    node = typed(graph, URIRef(f"{dataset}/datapackage.json"), DCAT.Distribution)
+    graph.add((dataset, DCAT.distribution, node))
+    graph.add((node, DCTERMS.title, Literal("Mô tả gói dữ liệu (Frictionless Data Package)",
+                                            lang="vi")))
+    graph.add((node, DCTERMS.title, Literal("Data package descriptor (Frictionless)",
+                                            lang="en")))
+    graph.add((node, DCTERMS.description, Literal(
+        "Mô tả máy đọc được của bộ dữ liệu: các tệp, kích thước, mã băm và lược đồ bảng.",
+        lang="vi")))
+    graph.add((node, DCAT.accessURL, node))
+    graph.add((node, DCAT.downloadURL, node))
+    file_type = vocab.file_type(graph, "JSON")
+    if file_type is not None:
+        graph.add((node, DCTERMS.format, file_type))
+    graph.add((node, DCAT.mediaType, vocab.media_type_iri(graph, "application/json")))
+    graph.add((node, DCTERMS.conformsTo, typed(graph, DATA_PACKAGE_PROFILE, DCTERMS.Standard)))
+    graph.add((DATA_PACKAGE_PROFILE, DCTERMS.title, Literal("Data Package 2.0", lang="en")))
+    licence = _licence(graph, info, package)
+    if licence is not None:
+        graph.add((node, DCTERMS.license, licence))
+    graph.add((node, DCATAP.availability, vocab.availability(graph, "STABLE")))
 
 
 def _add_catalog(graph: Graph, info: CatalogInfo, issued: datetime | None,

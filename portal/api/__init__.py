@@ -53,7 +53,8 @@ CORS_HEADERS = {
 
 def _envelope(name: str, success: bool, payload: Any, status: int) -> Response:
     body: dict[str, Any] = {
-        "help": catalogue_of().site_url.rstrip("/") + url_for("api.action", name="help_show")
+        # The host the client called, as CKAN (a mirror or an internal name keeps its own).
+        "help": url_for("api.action", name="help_show", _external=True)
         + f"?name={quote(name)}",
         "success": success,
     }

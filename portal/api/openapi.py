@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.registry import ACTIONS, Action, Param
+from portal.api.results import CACHEABLE, LIMITS, SCHEMAS, result_schema
 
 TAGS = [
     {"name": "datasets", "description": "Bộ dữ liệu (CKAN packages) · Datasets"},
@@ -36,6 +37,8 @@ def _schema(param: Param, *, in_query: bool) -> dict[str, Any]:
         return {"type": "array", "items": {}}
     if param.type == "object":
         return {"type": "string"} if in_query else {"type": "object"}
+    if param.type == "integer":
+        return {"type": "integer", **LIMITS.get(param.name, {})}
     return {"type": param.type}
 
 
@@ -57,10 +60,20 @@ def _body(action: Action) -> dict[str, Any]:
     return {"required": False, "content": content}
 
 
-def _responses() -> dict[str, Any]:
-    out: dict[str, Any] = {"200": {"description": "Success: the result in CKAN's envelope.",
-                                   "content": {"application/json": {
-                                       "schema": {"$ref": "#/components/schemas/Success"}}}}}
+def _responses(action: Action, method: str) -> dict[str, Any]:
+    success = {"allOf": [{"$ref": "#/components/schemas/Success"},
+                         {"properties": {"result": result_schema(action.name)}}]}
+    ok: dict[str, Any] = {"description": "Success: the result in CKAN's envelope.",
+                          "content": {"application/json": {"schema": success}}}
+    out: dict[str, Any] = {"200": ok}
+    if action.name in CACHEABLE and method == "get":
+        ok["headers"] = {
+            "ETag": {"schema": {"type": "string"},
+                     "description": "Send it back in `If-None-Match` to revalidate."},
+            "Last-Modified": {"schema": {"type": "string"},
+                              "description": "The dataset's `metadata_modified`."}}
+        out["304"] = {"description": "Not Modified: `If-None-Match` or `If-Modified-Since` "
+                                     "matches the current version; no body."}
     for code, text in ERRORS.items():
         out[code] = {"description": text, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Failure"}}}}
@@ -73,7 +86,7 @@ def _operation(action: Action, method: str) -> dict[str, Any]:
         "operationId": f"{action.name}_{method}",
         "summary": summary.strip(),
         "tags": [action.tag],
-        "responses": _responses(),
+        "responses": _responses(action, method),
     }
     if details.strip():
         operation["description"] = details.strip()
@@ -81,6 +94,12 @@ def _operation(action: Action, method: str) -> dict[str, Any]:
         operation["parameters"] = [
             {"name": p.name, "in": "query", "required": p.required, "description": p.help,
              "schema": _schema(p, in_query=True)} for p in action.params]
+        if action.name in CACHEABLE:
+            operation["parameters"] += [
+                {"name": "If-None-Match", "in": "header", "required": False,
+                 "schema": {"type": "string"}, "description": "An ETag from an earlier answer."},
+                {"name": "If-Modified-Since", "in": "header", "required": False,
+                 "schema": {"type": "string"}, "description": "An HTTP date."}]
     else:
         operation["requestBody"] = _body(action)
     if action.writes:
@@ -107,6 +126,7 @@ COMPONENTS: dict[str, Any] = {
                                              "properties": {"__type": {"type": "string"},
                                                             "message": {"type": "string"}},
                                              "additionalProperties": True}}},
+        **SCHEMAS,
     },
 }
 

@@ -16,6 +16,7 @@ from catalogue.groups.model import Group
 from catalogue.groups.service import get_group
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import get_organization
+from catalogue.subscriptions.model import Subscription
 from portal.api.auth import READ_PRIVATE, public_datasets
 from portal.api.registry import (
     ActionContext,
@@ -52,6 +53,15 @@ def _org_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Dataset.owner_org_id, func.count()).where(
         *public_datasets()).group_by(Dataset.owner_org_id))
     return {org_id: count for org_id, count in rows if org_id}
+
+
+def _follower_counts(session: Session) -> dict[str, int]:
+    """Confirmed e-mail subscriptions per organization: CKAN's ``num_followers``."""
+    rows = session.execute(
+        select(Subscription.target_id, func.count())
+        .where(Subscription.target_type == "organization", Subscription.state == "active")
+        .group_by(Subscription.target_id))
+    return {target: count for target, count in rows}
 
 
 def _group_counts(session: Session) -> dict[str, int]:
@@ -93,10 +103,11 @@ def _listing(params: dict[str, Any], dicts: list[dict[str, Any]]) -> list[Any]:
 def organization_list(ctx: ActionContext, params: dict[str, Any]) -> list[Any]:
     """Organization names, or full dicts with ``all_fields`` (with ``package_count``)."""
     with ctx.catalogue.sessions() as session:
-        counts = _org_counts(session)
+        counts, followers = _org_counts(session), _follower_counts(session)
         orgs = session.scalars(select(Organization).where(Organization.state == "active"))
         dicts = [{**organization_dict(o), "display_name": o.title,
-                  "package_count": counts.get(o.id, 0)} for o in orgs]
+                  "package_count": counts.get(o.id, 0),
+                  "num_followers": followers.get(o.id, 0)} for o in orgs]
     return _listing(params, dicts)
 
 
@@ -125,6 +136,7 @@ def organization_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, A
         org = get_organization(session, name_or_id)
         out = {**organization_dict(org), "display_name": org.title,
                "package_count": _org_counts(session).get(org.id, 0),
+               "num_followers": _follower_counts(session).get(org.id, 0),
                "children": [c.name for c in org.children], "users": [], "extras": []}
         if include:
             visible = Dataset.state == "active"

@@ -30,7 +30,8 @@ ACTIVITY_TYPES = {"dataset.create": "new package", "dataset.delete": "deleted pa
     Param("fq_list", "array", "More filters, all applied."),
     Param("sort", "string", "e.g. `score desc, metadata_modified desc`, `name asc`, "
                             "`metadata_modified desc`."),
-    Param("rows", "integer", "Results per page (default 10, at most `api_max_rows`)."),
+    Param("rows", "integer",
+          "Results per page (default 10; more than `api_max_rows` is capped to it, as CKAN)."),
     Param("start", "integer", "Results to skip."),
     Param("facet", "boolean", "Whether to count facets (default true)."),
     Param("facet.field", "array", "Fields to count: organization, groups, tags, res_format, "

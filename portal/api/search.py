@@ -103,7 +103,8 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
         fq_list=[*list_param(params, "fq_list"), *q_terms],
         restrict=permission_filter(principal, include_private, include_drafts),
         sort=str_param(params, "sort") or "relevance",
-        rows=int_param(params, "rows", 10, maximum=max_rows),
+        # Above the limit, CKAN answers the limit's worth rather than an error (issue 17).
+        rows=min(int_param(params, "rows", 10), max_rows),
         start=int_param(params, "start", 0, maximum=MAX_START),
         facet_fields=list_param(params, "facet.field") if wants_facets else [],
         facet_limit=facet_limit,
