@@ -12,6 +12,8 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from catalogue.clock import FixedClock
 from catalogue.datasets.service import create_dataset
@@ -22,6 +24,9 @@ from portal.cli.home_cmds import initialise
 
 # Examples per operation and method; ~70 operations keep the run well under a minute.
 EXAMPLES = 6
+# Wrong shapes (negative mode) and hostile text: fewer each, the same bounded budget.
+NEGATIVE_EXAMPLES = 3
+HOSTILE_EXAMPLES = 10
 # No shrinking: a failure is reported with the example found, which is enough to fix it.
 FUZZ_PHASES = (Phase.explicit, Phase.generate)
 
@@ -63,7 +68,9 @@ def sysadmin_token(fuzzed_app: Flask) -> str:
     return raw
 
 
-def _fuzz(schema: Any, headers: dict[str, str], methods: set[str]) -> list[str]:
+def _fuzz(schema: Any, headers: dict[str, str], methods: set[str],
+          mode: GenerationMode = GenerationMode.POSITIVE,
+          examples: int = EXAMPLES) -> list[str]:
     """Run every operation's examples; the server errors found, as readable lines."""
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -71,9 +78,9 @@ def _fuzz(schema: Any, headers: dict[str, str], methods: set[str]) -> list[str]:
         if operation.method.upper() not in methods:
             continue
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+        @settings(max_examples=examples, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck), phases=FUZZ_PHASES)
-        @given(case=operation.as_strategy())
+        @given(case=operation.as_strategy(generation_mode=mode))
         def run(case: Any) -> None:
             response = case.call(headers=headers)
             if response.status_code >= 500:
@@ -93,3 +100,59 @@ def test_no_server_errors_as_sysadmin(fuzzed_app: Flask, sysadmin_token: str) ->
     schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", fuzzed_app)
     assert _fuzz(schema, {"Authorization": sysadmin_token}, {"POST"}) == []
 
+
+
+def test_no_server_errors_with_wrong_shapes_as_sysadmin(fuzzed_app: Flask,
+                                                        sysadmin_token: str) -> None:
+    """Schemathesis's negative mode: values that break the schema (objects for ids, text
+    for numbers, missing required fields) are a 4xx, never a 500 (issue 15)."""
+    schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", fuzzed_app)
+    assert _fuzz(schema, {"Authorization": sysadmin_token}, {"POST"},
+                 GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES) == []
+
+
+# Text no schema describes: NUL, lone surrogates, other control characters, line breaks.
+HOSTILE_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
+HOSTILE_VALUES = st.one_of(
+    HOSTILE_TEXT,
+    st.sampled_from(["\x00", "\ud800", "a\r\nSet-Cookie: x=1", "*:*) OR (capacity:private",
+                     "javascript:alert(1)", "9" * 400, "chat-luong-nuoc\x00"]),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.recursive(st.none() | st.booleans() | HOSTILE_TEXT,
+                 lambda inner: st.lists(inner, max_size=3)
+                 | st.dictionaries(HOSTILE_TEXT, inner, max_size=3), max_leaves=6),
+)
+
+
+def test_hostile_text_in_every_parameter_is_never_a_server_error(fuzzed_app: Flask,
+                                                                 sysadmin_token: str) -> None:
+    """Hypothesis puts hostile text and shapes into each action's declared parameters, as
+    JSON bodies (where a lone surrogate can be written): every answer is CKAN's envelope
+    with a status below 500 (issue 15)."""
+    import json
+
+    from portal.api.registry import ACTIONS
+
+    client = fuzzed_app.test_client()
+    failures: list[str] = []
+    def check(name: str, body: dict[str, Any]) -> None:
+        raw = json.dumps(body).encode("utf-8")  # \ud800 stays an escape in the JSON text
+        response = client.post(f"/api/3/action/{name}", data=raw,
+                               content_type="application/json",
+                               headers={"Authorization": sysadmin_token})
+        envelope = response.get_json(silent=True) or {}
+        if response.status_code >= 500 or "success" not in envelope:
+            failures.append(f"{name} {body!r} -> {response.status_code}")
+
+    def fuzz(name: str, names: list[str]) -> None:
+        @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck), phases=FUZZ_PHASES)
+        @given(body=st.fixed_dictionaries({}, optional=dict.fromkeys(names, HOSTILE_VALUES)))
+        def run(body: dict[str, Any]) -> None:
+            check(name, body)
+
+        run()
+
+    for name, act in sorted(ACTIONS.items()):
+        fuzz(name, [p.name for p in act.params] or ["id"])
+    assert failures == []

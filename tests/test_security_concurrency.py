@@ -50,3 +50,38 @@ def test_concurrent_uploads_get_distinct_positions(app: Flask, catalogue: Catalo
     with catalogue.sessions() as session:
         positions = sorted(r.position for r in get_dataset(session, "nhieu-tep").resources)
     assert positions == list(range(UPLOADERS + 1))
+
+
+def test_deleting_while_others_upload_keeps_positions_distinct(
+        app: Flask, catalogue: Catalogue, api_token: TokenFactory, org: str) -> None:
+    token = api_token("an", org=org, role="admin")
+    created = app.test_client().post(
+        "/api/3/action/package_create", headers={"Authorization": token},
+        json={"name": "doi-tep", "owner_org": org,
+              "resources": [{"url": f"http://agency.test/{n}.csv"} for n in range(4)]})
+    assert created.status_code == 200, created.get_json()
+    doomed = [r["id"] for r in created.get_json()["result"]["resources"][:2]]
+    start = threading.Barrier(UPLOADERS)
+    statuses: list[int] = []
+
+    def work(number: int) -> None:
+        client = app.test_client()
+        start.wait()
+        if number < len(doomed):
+            response = client.post("/api/3/action/resource_delete", json={"id": doomed[number]},
+                                   headers={"Authorization": token})
+        else:
+            response = client.post("/api/3/action/resource_create", json={
+                "package_id": "doi-tep", "url": f"http://agency.test/moi-{number}.csv"},
+                headers={"Authorization": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(UPLOADERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [200] * UPLOADERS
+    with catalogue.sessions() as session:
+        positions = sorted(r.position for r in get_dataset(session, "doi-tep").resources)
+    assert positions == list(range(4 - len(doomed) + UPLOADERS - len(doomed)))

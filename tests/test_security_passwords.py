@@ -69,3 +69,8 @@ def test_an_agency_name_counts_for_its_own_officers() -> None:
     assert password_problems("SXDHT@2025", agency=("so-xd-ha-tinh", "Sở Xây dựng Hà Tĩnh")) != []
     assert password_problems("QNGTVT@2025", agency=AGENCY) == []
     assert password_problems("QNGTVT@2025", agency=("so-gtvt-qn", "Sở GTVT QN")) != []
+
+
+def test_a_huge_password_is_refused_quickly_with_a_reason(officer: FlaskClient) -> None:
+    status, page = _choose(officer, "Sông Hồng " * 50_000)
+    assert status == 400 and "at most 256" in page

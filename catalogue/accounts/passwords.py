@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_LENGTH = 10
+MAX_LENGTH = 256  # a passphrase, not a file: the checks below stay cheap
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 GUESSABLE_WORDS_FILE = Path(__file__).with_name("guessable_words.txt")
 # Runs of 4+ along these count as a sequence ("1234", "abcd", "qwer", "9876").
@@ -128,6 +129,8 @@ def password_problems(password: str, *, name: str = "", email: str = "",
     year" is the first thing tried against a government account.
     """
     problems: list[str] = []
+    if len(password) > MAX_LENGTH:
+        return [f"Password must be at most {MAX_LENGTH} characters long."]
     if len(password) < MIN_LENGTH:
         problems.append(f"Password must be at least {MIN_LENGTH} characters long.")
     folded = _fold(password)

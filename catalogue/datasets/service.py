@@ -293,6 +293,7 @@ def delete_resource(uow: UnitOfWork, resource_id: str) -> None:
     """Remove a resource from the dataset; its file stays in the store for older versions."""
     res = get_resource(uow.session, resource_id)
     ds = get_dataset(uow.session, res.dataset_id)
+    lock_dataset(uow.session, ds)  # renumbering must not race an upload's new position
     before_modified = ds.metadata_modified
     ds.resources.remove(res)
     for position, other in enumerate(ds.resources):
