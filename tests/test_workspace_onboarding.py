@@ -70,8 +70,9 @@ def test_every_public_page_has_a_login_link(client: FlaskClient, path: str) -> N
 
 
 def test_the_login_link_takes_a_logged_in_person_to_the_workspace(admin: FlaskClient) -> None:
-    response = admin.get("/user/login")
-    assert response.status_code == 302 and response.location.endswith("/workspace/")
+    page = text(admin, "/user/login")
+    assert "Bạn đang đăng nhập với tài khoản truong-phong." in page
+    assert '<a href="/workspace/">Vào không gian làm việc</a>' in page
     page = text(admin, "/workspace/")
     assert '<a class="login-link" href="/workspace/">truong-phong</a>' in page
 
