@@ -23,7 +23,7 @@ from catalogue.errors import NotFound
 from catalogue.history.service import get_revision
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
-from portal.i18n import format_day
+from portal.i18n import format_axis_number, format_day
 from portal.pages.public import catalogue, reading, visible_dataset
 
 bp = Blueprint("resource", __name__)
@@ -103,12 +103,16 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             page = max(1, min(pages, int(request.args.get("page", "1"))))
         except ValueError:
             page = 1
-        series = find_series(table)
+        # Lines named by the fields' titles, not their machine names (issue 19).
+        titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
+                  if f.get("title")}
+        series = find_series(table, titles=titles)
         context.update(
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
             chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
-                series, title=res.get("name") or "", format_time=format_day))
+                series, title=res.get("name") or "", format_time=format_day,
+                format_value=format_axis_number))
             if series else None)
     elif _is_geojson(res) and path.stat().st_size <= GEOJSON_MAX_BYTES:
         try:
