@@ -107,3 +107,21 @@ def test_approving_an_invalid_file_asks_for_confirmation(admin: FlaskClient, org
     admin.post(f"/workspace/review/{item_id}/approve",
                data={"csrf_token": token, "confirm_invalid": "1"})
     assert public_show(public, "chat-luong-nuoc")["success"] is True
+
+
+def test_the_workspace_dataset_page_and_audit_log_read_in_words(admin: FlaskClient,
+                                                               org: str, app: Flask,
+                                                               catalogue: Catalogue) -> None:
+    page = draft(admin, org)
+    html = admin.get(page).get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert "Mức truy cập: <span class=\"diff-old\">chưa có</span> → " \
+           "<span class=\"diff-new\">mở</span>" in main
+    assert "tạo bộ dữ liệu" in main and not INTERNALS.search(main)
+    with catalogue.unit("setup") as uow:
+        from catalogue.accounts.service import get_user
+
+        get_user(uow.session, "truong-phong").sysadmin = True
+        uow.commit()
+    audit_page = admin.get("/workspace/audit/").get_data(as_text=True)
+    assert "tạo bộ dữ liệu <small><code>dataset.create</code></small>" in audit_page
