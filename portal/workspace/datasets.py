@@ -192,6 +192,12 @@ def publish(name: str) -> Response:
         ds = datasets.get_dataset(uow.session, name)
         if not principal.can("dataset.publish", ds.owner_org_id):
             raise NotAuthorized("Access denied: only the agency's admins publish")
+        bad = [r.name for r in ds.resources if r.validation_status in ("invalid", "error")]
+        if bad and not request.form.get("confirm_invalid"):
+            # As in the review queue: publishing failed checks is a decision (issue 19).
+            flash(_("Chưa công bố: tệp %(files)s có lỗi. Xem lỗi, rồi đánh dấu “Tôi đã xem "
+                    "các lỗi và vẫn công bố” nếu vẫn muốn công bố.", files=", ".join(bad)))
+            return redirect(url_for("workspace_datasets.show", name=name))
         # Screened again: what a draft holds was never public (issue 9).
         result = review.publish_now(uow, principal, name)
         uow.commit()
