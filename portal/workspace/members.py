@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalogue import audit
 from catalogue.accounts import service as accounts
 from catalogue.accounts.model import ROLES, User
-from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.organizations.service import get_organization
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
@@ -72,6 +73,26 @@ def add_member(org_name: str) -> Any:
     except ValidationError as exc:
         return members(org_name, errors=exc.errors, values=form)
     flash(f"Đã tạo tài khoản {form['name']}; mật khẩu ban đầu phải được đổi khi đăng nhập.")
+    return redirect(url_for("workspace_members.members", org_name=org_name))
+
+
+@bp.route("/<org_name>/members/existing", methods=["POST"])
+@login_required
+def add_existing(org_name: str) -> Any:
+    """Give an existing account a role here (a person moving agencies, or serving two)."""
+    org_id = _manage(org_name)
+    role = request.form.get("role") or "viewer"
+    try:
+        with unit() as uow:
+            user = accounts.get_user(uow.session, request.form.get("login", ""))
+            accounts.set_role(uow, user, org_id, role, by=current_principal())
+            uow.commit()
+            flash(_("Đã thêm %(name)s vào cơ quan.", name=user.name))
+    except NotFound:
+        return members(org_name, errors={"login": [_("Không có tài khoản này")]},
+                       values={"login": request.form.get("login", "")})
+    except ValidationError as exc:
+        return members(org_name, errors=exc.errors)
     return redirect(url_for("workspace_members.members", org_name=org_name))
 
 
