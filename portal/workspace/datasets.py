@@ -67,7 +67,7 @@ def new() -> Any:
     except ValidationError as exc:
         return _form("workspace/dataset_form.html", ds=None, values=data, errors=exc.errors,
                      status=400)
-    flash("Đã tạo bản nháp. Thêm tài nguyên rồi gửi duyệt.")
+    flash(_("Đã tạo bản nháp. Thêm tài nguyên rồi gửi duyệt."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -120,9 +120,9 @@ def edit(name: str) -> Any:
         flash(_("Chưa lưu: thay đổi sẽ công khai dữ liệu cá nhân; thay đổi chờ duyệt.") + "\n"
               + result.message)
     elif isinstance(result, ReviewItem):
-        flash("Thay đổi đã được gửi duyệt; công chúng vẫn thấy phiên bản đã công bố.")
+        flash(_("Thay đổi đã được gửi duyệt; công chúng vẫn thấy phiên bản đã công bố."))
     else:
-        flash("Đã lưu.")
+        flash(_("Đã lưu."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -168,8 +168,11 @@ def upload(name: str) -> Response:
                 flash(message)
         return redirect(url_for("workspace_datasets.show", name=name))
     status = checked.validation_status
-    flash("Đã tải lên" + (f"; kiểm tra dữ liệu: {status}" if status else "")
-          + ("" if direct else "; chờ duyệt trước khi công bố") + ".")
+    checked_words = {"valid": _("hợp lệ"), "invalid": _("có lỗi"), "error": _("không đọc được")}
+    flash(" ".join([_("Đã tải lên."),
+                    _("Kiểm tra dữ liệu: %(result)s.", result=checked_words.get(status, status))
+                    if status else "",
+                    "" if direct else _("Chờ duyệt trước khi công bố.")]).strip())
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -179,7 +182,7 @@ def submit(name: str) -> Response:
     with unit() as uow:
         review.submit(uow, current_principal(), name, message=request.form.get("message", ""))
         uow.commit()
-    flash("Đã gửi duyệt.")
+    flash(_("Đã gửi duyệt."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -217,7 +220,7 @@ def delete(name: str) -> Response:
             raise NotAuthorized("Access denied: only the agency's admins withdraw datasets")
         datasets.delete_dataset(uow, ds.id, message=request.form.get("message", ""))
         uow.commit()
-    flash("Đã rút bộ dữ liệu.")
+    flash(_("Đã rút bộ dữ liệu."))
     return redirect(url_for("workspace.dashboard"))
 
 

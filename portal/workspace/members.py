@@ -72,7 +72,8 @@ def add_member(org_name: str) -> Any:
             uow.commit()
     except ValidationError as exc:
         return members(org_name, errors=exc.errors, values=form)
-    flash(f"Đã tạo tài khoản {form['name']}; mật khẩu ban đầu phải được đổi khi đăng nhập.")
+    flash(_("Đã tạo tài khoản %(name)s; mật khẩu ban đầu phải được đổi khi đăng nhập.",
+            name=form["name"]))
     return redirect(url_for("workspace_members.members", org_name=org_name))
 
 
@@ -104,7 +105,7 @@ def set_role(org_name: str, name: str) -> Response:
     with unit() as uow:
         user = _managed_user(uow, org_id, name)
         if user.id == current_principal().user_id and role != "admin":
-            flash("Bạn không thể tự hạ quyền của mình.")
+            flash(_("Bạn không thể tự hạ quyền của mình."))
         else:
             accounts.set_role(uow, user, org_id, role, by=current_principal())
             uow.commit()
@@ -125,5 +126,5 @@ def lock(org_name: str, name: str) -> Response:
                 accounts.lock_user(uow, user, reason)
             uow.commit()
     except ValidationError:
-        flash("Hãy ghi lý do.")
+        flash(_("Hãy ghi lý do."))
     return redirect(url_for("workspace_members.members", org_name=org_name))
