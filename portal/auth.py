@@ -153,9 +153,9 @@ def _start_session(uow: UnitOfWork, user: User) -> None:
 @blueprint.route("/user/login", methods=["GET", "POST"])
 def login() -> Any:
     error, status = "", 200
-    if request.method == "GET" and not current_principal().is_anonymous:
-        # The header's "Đăng nhập" link is the same for everyone (pages may be cached).
-        return redirect(url_for("workspace.dashboard"))
+    # The header's "Đăng nhập" link is the same for everyone on cacheable pages: the page
+    # tells a logged-in person where their workspace is (issue 19).
+    current_principal()
     if request.method == "POST":
         name = request.form.get("login", "").strip()
         try:

@@ -93,6 +93,18 @@ def format_number(value: float | int | None) -> str:
     return str(babel_decimal(value))
 
 
+def format_axis_number(value: float) -> str:
+    """A chart tick: 1.234,5 below ten thousand, "27,6 nghìn" / "27.6K" above (issue 19)."""
+    from babel.numbers import format_compact_decimal
+
+    if abs(value) >= 10_000:
+        english = is_english()
+        return str(format_compact_decimal(value, locale="en" if english else "vi",
+                                          format_type="short" if english else "long",
+                                          fraction_digits=1))
+    return format_number(value)
+
+
 def format_size(size: int | None) -> str:
     """Bytes as kB/MB with the locale's decimal sign."""
     if size is None:

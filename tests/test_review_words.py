@@ -107,3 +107,39 @@ def test_approving_an_invalid_file_asks_for_confirmation(admin: FlaskClient, org
     admin.post(f"/workspace/review/{item_id}/approve",
                data={"csrf_token": token, "confirm_invalid": "1"})
     assert public_show(public, "chat-luong-nuoc")["success"] is True
+
+
+def test_the_workspace_dataset_page_and_audit_log_read_in_words(admin: FlaskClient,
+                                                               org: str, app: Flask,
+                                                               catalogue: Catalogue) -> None:
+    page = draft(admin, org)
+    html = admin.get(page).get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert "Mức truy cập: <span class=\"diff-old\">chưa có</span> → " \
+           "<span class=\"diff-new\">mở</span>" in main
+    assert "tạo bộ dữ liệu" in main and not INTERNALS.search(main)
+    with catalogue.unit("setup") as uow:
+        from catalogue.accounts.service import get_user
+
+        get_user(uow.session, "truong-phong").sysadmin = True
+        uow.commit()
+    audit_page = admin.get("/workspace/audit/").get_data(as_text=True)
+    assert "tạo bộ dữ liệu <small><code>dataset.create</code></small>" in audit_page
+
+
+def test_publishing_an_invalid_file_at_once_asks_for_confirmation(admin: FlaskClient,
+                                                                  org: str,
+                                                                  app: Flask) -> None:
+    page = draft(admin, org)
+    admin.post(f"{page}/resource", content_type="multipart/form-data", data={
+        "csrf_token": csrf_of(admin, page), "name": "Số liệu lệch",
+        "file": (io.BytesIO(b"a,b\n1,2\n3,4,5\n"), "lech.csv")})
+    assert 'name="confirm_invalid"' in admin.get(page).get_data(as_text=True)
+    response = admin.post(f"{page}/publish", data={"csrf_token": csrf_of(admin, page)},
+                          follow_redirects=True)
+    assert "Chưa công bố: tệp Số liệu lệch có lỗi" in response.get_data(as_text=True)
+    public = app.test_client()
+    assert public_show(public, "chat-luong-nuoc")["success"] is False
+    admin.post(f"{page}/publish", data={"csrf_token": csrf_of(admin, page),
+                                        "confirm_invalid": "1"})
+    assert public_show(public, "chat-luong-nuoc")["success"] is True

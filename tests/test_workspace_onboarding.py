@@ -70,8 +70,9 @@ def test_every_public_page_has_a_login_link(client: FlaskClient, path: str) -> N
 
 
 def test_the_login_link_takes_a_logged_in_person_to_the_workspace(admin: FlaskClient) -> None:
-    response = admin.get("/user/login")
-    assert response.status_code == 302 and response.location.endswith("/workspace/")
+    page = text(admin, "/user/login")
+    assert "Bạn đang đăng nhập với tài khoản truong-phong." in page
+    assert '<a href="/workspace/">Vào không gian làm việc</a>' in page
     page = text(admin, "/workspace/")
     assert '<a class="login-link" href="/workspace/">truong-phong</a>' in page
 
@@ -278,3 +279,27 @@ def test_a_files_source_that_offers_nothing_says_why(sysadmin: FlaskClient, org:
     page = text(sysadmin, response.location)
     assert "Nguồn không đưa ra bản ghi nào." in page
     assert "2 tệp dữ liệu chưa có mô tả" in page and "undescribed = false" in page
+
+
+def test_an_existing_account_is_added_to_a_new_agency(sysadmin: FlaskClient, org: str,
+                                                      catalogue: Catalogue) -> None:
+    from catalogue.accounts.service import get_user
+    from catalogue.organizations.service import create_organization
+
+    with catalogue.unit("test") as uow:
+        create_organization(uow, {"name": "so-khac", "title": "Sở khác"})
+        uow.commit()
+    person(catalogue, "chuyen-vien", org="so-khac")
+    members = f"/workspace/org/{org}/members"
+    token = csrf_of(sysadmin, members)
+    response = sysadmin.post(members + "/existing", data={
+        "csrf_token": token, "login": "khong-co", "role": "editor"})
+    assert response.status_code == 400
+    assert "Tên đăng nhập hoặc e-mail: Không có tài khoản này" in response.get_data(as_text=True)
+    response = sysadmin.post(members + "/existing", data={
+        "csrf_token": token, "login": "chuyen-vien@tnmt.gov.vn", "role": "editor"})
+    assert response.status_code == 302
+    with catalogue.sessions() as session:
+        org_id = get_organization(session, org).id
+        roles = {m.organization_id: m.role for m in get_user(session, "chuyen-vien").memberships}
+    assert roles[org_id] == "editor" and len(roles) == 2

@@ -75,17 +75,22 @@ def _object_dict(obj: HarvestObject) -> dict[str, Any]:
 
 def waiting_review(session: Session, job: HarvestJob) -> list[dict[str, str]]:
     """The datasets this job sent for review that still wait, so the officer who ran it is
-    told where to go next (issue 19)."""
+    told where to go next (issue 19): items it submitted, and earlier items of the source
+    whose draft it updated (a re-run updates a waiting draft in place)."""
     from catalogue.datasets.model import Dataset
     from catalogue.review.model import ReviewItem
 
+    written = select(HarvestObject.dataset_id).where(
+        HarvestObject.job_id == job.id, HarvestObject.outcome.in_(("new", "updated")))
+    during = ReviewItem.submitted_at >= job.started
+    if job.finished is not None:
+        during = during & (ReviewItem.submitted_at <= job.finished)
     query = (select(ReviewItem.id, Dataset.name, Dataset.title)
              .join(Dataset, Dataset.id == ReviewItem.dataset_id)
              .where(ReviewItem.source == f"harvest:{job.source}",
-                    ReviewItem.status == "submitted", ReviewItem.submitted_at >= job.started)
+                    ReviewItem.status == "submitted",
+                    during | ReviewItem.dataset_id.in_(written))
              .order_by(Dataset.title))
-    if job.finished is not None:
-        query = query.where(ReviewItem.submitted_at <= job.finished)
     return [{"item_id": item_id, "name": name, "title": title}
             for item_id, name, title in session.execute(query)]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,8 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{
 _OTHER_FORMATS = ("%Y/%m/%d", "%m/%Y", "%Y-%m")
 SAMPLE = 50  # values looked at to decide what a column holds
 MAX_SERIES = 3  # lines drawn in one chart; more become unreadable
+MAX_GROUPS = 6  # lines of one measure split by a category column (stations, districts)
+REPEATS = 0.1  # share of repeated times past which rows are not one series but several
 
 
 def parse_number(text: str) -> float | None:
@@ -62,11 +65,15 @@ def parse_time(text: str) -> datetime | None:
 
 @dataclass
 class Series:
-    """One time axis and up to :data:`MAX_SERIES` numeric columns over it."""
+    """One time axis and up to :data:`MAX_SERIES` numeric columns over it, or one numeric
+    column split into a line per group of a category column (``group_label``)."""
 
     time_label: str
     times: list[datetime]
     columns: dict[str, list[float | None]]
+    value_label: str = ""  # the measure, when the lines are groups
+    group_label: str = ""  # the category column the lines stand for
+    groups_left_out: int = 0  # groups beyond MAX_GROUPS (the least frequent) not drawn
 
     @property
     def first(self) -> date:
@@ -85,10 +92,22 @@ def _share(values: list[str], parse: Callable[[str], object]) -> float:
     return sum(1 for v in filled if parse(v) is not None) / len(filled)
 
 
-def find_series(table: Table, min_points: int = 3) -> Series | None:
-    """The first date-like column and the numeric columns beside it, ordered by time."""
+def find_series(table: Table, min_points: int = 3,
+                titles: Mapping[str, str] | None = None) -> Series | None:
+    """The first date-like column and the numeric columns beside it, ordered by time.
+
+    When times repeat (one row per station and day), a single line would zig-zag between
+    stations: the first numeric column is drawn as a line per value of the category column
+    instead (issue 19), or nothing is drawn when there is no such column. ``titles`` (field
+    name -> title, from the schema) name the lines.
+    """
     if len(table.rows) < min_points:
         return None
+    named = dict(titles or {})
+
+    def title(index: int) -> str:
+        return named.get(table.headers[index]) or table.headers[index]
+
     columns = list(zip(*table.rows, strict=True)) if table.rows else []
     time_index = next((i for i, col in enumerate(columns)
                        if _share(list(col), parse_time) >= 0.9), None)
@@ -96,16 +115,52 @@ def find_series(table: Table, min_points: int = 3) -> Series | None:
         return None
     numeric = [i for i, col in enumerate(columns)
                if i != time_index and _share(list(col), parse_number) >= 0.9
-               and any(v.strip() for v in col)][:MAX_SERIES]
+               and any(v.strip() for v in col)]
     if not numeric:
         return None
     points = sorted(((t, row) for row in table.rows
                      if (t := parse_time(row[time_index])) is not None), key=lambda p: p[0])
     if len(points) < min_points:
         return None
+    times = [t for t, _ in points]
+    if len(times) - len(set(times)) > REPEATS * len(times):
+        group_index = _category(columns, {time_index, *numeric})
+        if group_index is None:
+            return None
+        return _grouped(points, group_index, numeric[0], title(time_index),
+                        title(numeric[0]), title(group_index))
     return Series(
-        time_label=table.headers[time_index],
-        times=[t for t, _ in points],
-        columns={table.headers[i]: [parse_number(row[i]) for _, row in points]
-                 for i in numeric},
+        time_label=title(time_index),
+        times=times,
+        columns={title(i): [parse_number(row[i]) for _, row in points]
+                 for i in numeric[:MAX_SERIES]},
     )
+
+
+def _category(columns: list[tuple[str, ...]], taken: set[int]) -> int | None:
+    """The first text column with a few repeating values: the groups of a grouped table."""
+    for index, column in enumerate(columns):
+        if index in taken:
+            continue
+        distinct = {v.strip() for v in column if v.strip()}
+        if 2 <= len(distinct) <= max(MAX_GROUPS * 5, 2) and len(distinct) < len(column):
+            return index
+    return None
+
+
+def _grouped(points: list[tuple[datetime, list[str]]], group_index: int,
+             value_index: int, time_label: str, value_label: str,
+             group_label: str) -> Series:
+    """One line per group (the most frequent :data:`MAX_GROUPS`) over the union of times."""
+    counts = Counter(row[group_index].strip() for _, row in points if row[group_index].strip())
+    kept = [name for name, _ in counts.most_common(MAX_GROUPS)]
+    times = sorted({t for t, row in points if row[group_index].strip() in kept})
+    position = {t: i for i, t in enumerate(times)}
+    columns: dict[str, list[float | None]] = {name: [None] * len(times) for name in kept}
+    for t, row in points:
+        name = row[group_index].strip()
+        if name in columns:
+            columns[name][position[t]] = parse_number(row[value_index])
+    return Series(time_label=time_label, times=times, columns=columns,
+                  value_label=value_label, group_label=group_label,
+                  groups_left_out=len(counts) - len(kept))

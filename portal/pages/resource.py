@@ -24,7 +24,7 @@ from catalogue.files.preview_cache import PreviewCache
 from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
-from portal.i18n import format_day
+from portal.i18n import format_axis_number, format_day
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 
@@ -128,12 +128,16 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             page = max(1, min(pages, int(request.args.get("page", "1"))))
         except ValueError:
             page = 1
-        series = find_series(table)
+        # Lines named by the fields' titles, not their machine names (issue 19).
+        titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
+                  if f.get("title")}
+        series = find_series(table, titles=titles)
         context.update(
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
             chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
-                series, title=res.get("name") or "", format_time=format_day))
+                series, title=res.get("name") or "", format_time=format_day,
+                format_value=format_axis_number))
             if series else None)
     elif _is_geojson(res):
         drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,

@@ -25,7 +25,8 @@ def index() -> str:
         stamp = counts.catalogue_stamp(session)
         agencies = counts.cached("stats_agencies", stamp, lambda: [
             (localized(o, "title"), n) for o, n in counts.agency_counts(session) if n])
-        sectors = [(localized(g, "title"), n) for g, n in counts.sector_counts(session)]
+        # Sectors without public data say nothing in a chart (issue 19).
+        sectors = [(localized(g, "title"), n) for g, n in counts.sector_counts(session) if n]
         formats = counts.cached("stats_formats", stamp, lambda: counts.format_counts(session))
         created = counts.cached("stats_created", stamp, lambda: counts.created_by_month(session))
         downloads = counts.usage_by_month(session, "download")

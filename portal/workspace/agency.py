@@ -162,7 +162,7 @@ def reply(org_name: str, kind: str, item_id: str) -> Response:
             audit.record_unit(uow, f"feedback.{kind}_reply", f"{kind}:{item_id}",
                               {"status": status})
             uow.commit()
-        flash("Đã cập nhật; người dân thấy câu trả lời.")
+        flash(_("Đã cập nhật; người dân thấy câu trả lời."))
     except ValidationError as exc:
         flash(str(exc))
     return redirect(url_for("workspace_agency.queues", org_name=org_name))

@@ -66,7 +66,7 @@ def new() -> Any:
     except ValidationError as exc:
         return _form("workspace/dataset_form.html", ds=None, values=data, errors=exc.errors,
                      status=400)
-    flash("Đã tạo bản nháp. Thêm tài nguyên rồi gửi duyệt.")
+    flash(_("Đã tạo bản nháp. Thêm tài nguyên rồi gửi duyệt."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -119,9 +119,9 @@ def edit(name: str) -> Any:
         flash(_("Chưa lưu: thay đổi sẽ công khai dữ liệu cá nhân; thay đổi chờ duyệt.") + "\n"
               + result.message)
     elif isinstance(result, ReviewItem):
-        flash("Thay đổi đã được gửi duyệt; công chúng vẫn thấy phiên bản đã công bố.")
+        flash(_("Thay đổi đã được gửi duyệt; công chúng vẫn thấy phiên bản đã công bố."))
     else:
-        flash("Đã lưu.")
+        flash(_("Đã lưu."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -154,8 +154,11 @@ def upload(name: str) -> Response:
                 flash(message)
         return redirect(url_for("workspace_datasets.show", name=name))
     status = checked.validation_status
-    flash("Đã tải lên" + (f"; kiểm tra dữ liệu: {status}" if status else "")
-          + ("" if direct else "; chờ duyệt trước khi công bố") + ".")
+    checked_words = {"valid": _("hợp lệ"), "invalid": _("có lỗi"), "error": _("không đọc được")}
+    flash(" ".join([_("Đã tải lên."),
+                    _("Kiểm tra dữ liệu: %(result)s.", result=checked_words.get(status, status))
+                    if status else "",
+                    "" if direct else _("Chờ duyệt trước khi công bố.")]).strip())
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -165,7 +168,7 @@ def submit(name: str) -> Response:
     with unit() as uow:
         review.submit(uow, current_principal(), name, message=request.form.get("message", ""))
         uow.commit()
-    flash("Đã gửi duyệt.")
+    flash(_("Đã gửi duyệt."))
     return redirect(url_for("workspace_datasets.show", name=name))
 
 
@@ -178,6 +181,12 @@ def publish(name: str) -> Response:
         ds = datasets.get_dataset(uow.session, name)
         if not principal.can("dataset.publish", ds.owner_org_id):
             raise NotAuthorized("Access denied: only the agency's admins publish")
+        bad = [r.name for r in ds.resources if r.validation_status in ("invalid", "error")]
+        if bad and not request.form.get("confirm_invalid"):
+            # As in the review queue: publishing failed checks is a decision (issue 19).
+            flash(_("Chưa công bố: tệp %(files)s có lỗi. Xem lỗi, rồi đánh dấu “Tôi đã xem "
+                    "các lỗi và vẫn công bố” nếu vẫn muốn công bố.", files=", ".join(bad)))
+            return redirect(url_for("workspace_datasets.show", name=name))
         # Screened again: what a draft holds was never public (issue 9).
         result = review.publish_now(uow, principal, name)
         uow.commit()
@@ -197,7 +206,7 @@ def delete(name: str) -> Response:
             raise NotAuthorized("Access denied: only the agency's admins withdraw datasets")
         datasets.delete_dataset(uow, ds.id, message=request.form.get("message", ""))
         uow.commit()
-    flash("Đã rút bộ dữ liệu.")
+    flash(_("Đã rút bộ dữ liệu."))
     return redirect(url_for("workspace.dashboard"))
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalogue import audit
 from catalogue.accounts import service as accounts
 from catalogue.accounts.model import ROLES, User
-from catalogue.errors import NotAuthorized, ValidationError
+from catalogue.errors import NotAuthorized, NotFound, ValidationError
 from catalogue.organizations.service import get_organization
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
@@ -71,7 +72,28 @@ def add_member(org_name: str) -> Any:
             uow.commit()
     except ValidationError as exc:
         return members(org_name, errors=exc.errors, values=form)
-    flash(f"Đã tạo tài khoản {form['name']}; mật khẩu ban đầu phải được đổi khi đăng nhập.")
+    flash(_("Đã tạo tài khoản %(name)s; mật khẩu ban đầu phải được đổi khi đăng nhập.",
+            name=form["name"]))
+    return redirect(url_for("workspace_members.members", org_name=org_name))
+
+
+@bp.route("/<org_name>/members/existing", methods=["POST"])
+@login_required
+def add_existing(org_name: str) -> Any:
+    """Give an existing account a role here (a person moving agencies, or serving two)."""
+    org_id = _manage(org_name)
+    role = request.form.get("role") or "viewer"
+    try:
+        with unit() as uow:
+            user = accounts.get_user(uow.session, request.form.get("login", ""))
+            accounts.set_role(uow, user, org_id, role, by=current_principal())
+            uow.commit()
+            flash(_("Đã thêm %(name)s vào cơ quan.", name=user.name))
+    except NotFound:
+        return members(org_name, errors={"login": [_("Không có tài khoản này")]},
+                       values={"login": request.form.get("login", "")})
+    except ValidationError as exc:
+        return members(org_name, errors=exc.errors)
     return redirect(url_for("workspace_members.members", org_name=org_name))
 
 
@@ -83,7 +105,7 @@ def set_role(org_name: str, name: str) -> Response:
     with unit() as uow:
         user = _managed_user(uow, org_id, name)
         if user.id == current_principal().user_id and role != "admin":
-            flash("Bạn không thể tự hạ quyền của mình.")
+            flash(_("Bạn không thể tự hạ quyền của mình."))
         else:
             accounts.set_role(uow, user, org_id, role, by=current_principal())
             uow.commit()
@@ -104,5 +126,5 @@ def lock(org_name: str, name: str) -> Response:
                 accounts.lock_user(uow, user, reason)
             uow.commit()
     except ValidationError:
-        flash("Hãy ghi lý do.")
+        flash(_("Hãy ghi lý do."))
     return redirect(url_for("workspace_members.members", org_name=org_name))

@@ -94,7 +94,7 @@ def approve(item_id: str) -> Response:
             flash(_("Chưa công bố: phát hiện dữ liệu cá nhân. Trả lại để sửa, hoặc công bố "
                     "kèm lý do hợp pháp.") + "\n" + result.message)
         else:
-            flash(f"Đã duyệt: {result.title or result.name}.")
+            flash(_("Đã duyệt: %(title)s.", title=result.title or result.name))
     return redirect(url_for("workspace_review.queue"))
 
 
@@ -121,9 +121,9 @@ def reject(item_id: str) -> Response:
             review.reject(uow, current_principal(), item_id,
                           comment=request.form.get("comment", ""))
             uow.commit()
-        flash("Đã trả lại kèm nhận xét.")
+        flash(_("Đã trả lại kèm nhận xét."))
     except ValidationError:
-        flash("Hãy ghi nhận xét: cần sửa gì.")
+        flash(_("Hãy ghi nhận xét: cần sửa gì."))
     return redirect(url_for("workspace_review.queue"))
 
 
@@ -134,5 +134,5 @@ def withdraw(item_id: str) -> Response:
         item = review.withdraw(uow, current_principal(), item_id)
         uow.commit()
         name = get_dataset(uow.session, item.dataset_id).name
-    flash("Đã rút yêu cầu duyệt.")
+    flash(_("Đã rút yêu cầu duyệt."))
     return redirect(url_for("workspace_datasets.show", name=name))
