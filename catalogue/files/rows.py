@@ -183,8 +183,9 @@ def open_rows(path: Path, fmt: str, filename: str = "", limits: ReadLimits | Non
         try:
             if container == "zip":
                 ods = _is_ods(path)
-                book: Workbook | OdsWorkbook = stack.enter_context(
-                    OdsWorkbook(path, limits) if ods else Workbook(path, limits))
+                book: Workbook | OdsWorkbook = OdsWorkbook(path, limits) if ods else Workbook(
+                    path, limits)
+                stack.callback(book.close)
                 rows = book.rows(budget, sheet or _table_sheet(book, limits))
                 yield RowSource(rows, "ods" if ods else "xlsx", budget,
                                 sheets=book.sheet_names())
