@@ -7,11 +7,15 @@ measured by bench/preview_bomb.py, not here: these tests assert the behaviour.
 from __future__ import annotations
 
 import json
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 from bombs import gzip_bomb, ods, ods_bomb, xlsx_bomb
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
@@ -195,3 +199,32 @@ def test_harvested_bomb_is_held_for_review_not_published(
     assert summary.counts["new"] == 0 and summary.counts["skipped"] == 1
     found = datasets(catalogue, source.name)
     assert [ds.private or ds.state != "active" for ds in found.values()] == [True]
+
+
+def test_four_anonymous_users_at_once_over_http_all_see_too_large(
+        app: Flask, catalogue: Catalogue, org: str, tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)
+    catalogue.settings["file_max_unpacked_mb"] = 8
+    path = _publish(catalogue, org, bomb, "bom.xlsx", "XLSX")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    pages: list[str] = []
+
+    def view() -> None:
+        url = f"http://127.0.0.1:{server.server_port}{path}"
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - local server
+            pages.append(response.read().decode())
+
+    try:
+        users = [threading.Thread(target=view) for _ in range(4)]
+        for user in users:
+            user.start()
+        for user in users:
+            user.join()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert len(pages) == 4 and all(TOO_LARGE in page for page in pages)
+    assert len(list((catalogue.files.root / "previews").glob("*/*.json"))) == 1
