@@ -25,7 +25,7 @@ from catalogue.files.ods import OdsWorkbook
 from catalogue.files.xls import XlsWorkbook, is_xls
 from catalogue.files.xlsx import CellBudget, Workbook
 
-TABULAR = frozenset({"csv", "tsv", "txt", "xlsx", "xls", "ods"})
+TABULAR = frozenset({"csv", "tsv", "xlsx", "xls", "ods"})
 COMPRESSED = frozenset({"gz", "gzip"})
 SNIFF_CHARS = 64 * 1024
 PROBE_ROWS, PROBE_CELLS = 30, 100_000  # what choosing a workbook's table sheet may read
@@ -60,7 +60,7 @@ def kind_of(fmt: str, filename: str = "") -> str:
     fmt = fmt.lower().lstrip(".")
     for candidate in (fmt, ext):
         if candidate in TABULAR:
-            return "csv" if candidate == "txt" else candidate
+            return candidate
     if fmt in COMPRESSED or filename.lower().endswith(".gz"):
         return "csv"  # a compressed table without a better name is most likely CSV
     return ""

@@ -414,9 +414,10 @@ def screen_file(path: Path | str, fmt: str, *, max_rows: int | None = 200_000,
     try:
         if kind in ("json", "geojson"):
             return _screen_json(path, max_rows, this_year, limits or ReadLimits())
-        if kind == "xlsm" or kind_of(kind, filename):
-            return _screen_table(path, "xlsx" if kind == "xlsm" else kind, filename, max_rows,
-                                 this_year, limits or ReadLimits())
+        if kind in ("xlsm", "txt") or kind_of(kind, filename):
+            kind = {"xlsm": "xlsx", "txt": "csv"}.get(kind, kind)
+            return _screen_table(path, kind, filename, max_rows, this_year,
+                                 limits or ReadLimits())
     except TooLarge as exc:
         # Fail closed (issue 15): what could not be read could hold anything, so a file past
         # the limits waits for an officer instead of being published unscreened.
