@@ -7,11 +7,15 @@ measured by bench/preview_bomb.py, not here: these tests assert the behaviour.
 from __future__ import annotations
 
 import json
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 from bombs import gzip_bomb, ods, ods_bomb, xlsx_bomb
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
@@ -20,6 +24,7 @@ from catalogue.files.preview_cache import PreviewCache
 from catalogue.preview import tables
 from catalogue.privacy import screen_file
 from catalogue.validation import ValidationLimits, validate_resource_file
+from tests.harvest_servers import datasets, harvest, make_source
 
 SMALL = ReadLimits(max_unpacked_bytes=8 << 20, max_cells=1000)
 TOO_LARGE = "Tệp quá lớn để xem trước"
@@ -90,6 +95,7 @@ def test_declared_size_refuses_before_inflating(tmp_path: Path) -> None:
     assert outcome.report["error_types"] == {"limit-error": 1}
     screened = screen_file(bomb, "xlsx", limits=SMALL)
     assert not screened.scanned and "file_max_unpacked_mb" in screened.note
+    assert screened.held and screened.kinds == {"unscreened"}  # held for review, not published
 
 
 def test_gzip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
@@ -179,3 +185,46 @@ def test_ods_is_read_and_its_trailing_blank_runs_cost_nothing(tmp_path: Path) ->
     outcome = validate_resource_file(sheet, "ods", None, ValidationLimits(), read_limits=SMALL)
     assert outcome.status == "valid"
     assert [f["type"] for f in outcome.schema["fields"]] == ["string", "date", "integer"]
+
+
+def test_harvested_bomb_is_held_for_review_not_published(
+        catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    xlsx_bomb(share / "bom.xlsx", rows=200_000)
+    (share / "bom.xlsx.meta.toml").write_text('name = "bom"\ntitle = "Bom"\n', encoding="utf-8")
+    catalogue.settings["file_max_unpacked_mb"] = 8
+    source = make_source("files", path=str(share))
+    summary = harvest(catalogue, source, home)
+    assert summary.counts["new"] == 0 and summary.counts["skipped"] == 1
+    found = datasets(catalogue, source.name)
+    assert [ds.private or ds.state != "active" for ds in found.values()] == [True]
+
+
+def test_four_anonymous_users_at_once_over_http_all_see_too_large(
+        app: Flask, catalogue: Catalogue, org: str, tmp_path: Path) -> None:
+    bomb = xlsx_bomb(tmp_path / "bom.xlsx", rows=200_000)
+    catalogue.settings["file_max_unpacked_mb"] = 8
+    path = _publish(catalogue, org, bomb, "bom.xlsx", "XLSX")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    pages: list[str] = []
+
+    def view() -> None:
+        url = f"http://127.0.0.1:{server.server_port}{path}"
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - local server
+            pages.append(response.read().decode())
+
+    try:
+        users = [threading.Thread(target=view) for _ in range(4)]
+        for user in users:
+            user.start()
+        for user in users:
+            user.join()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert len(pages) == 4 and all(TOO_LARGE in page for page in pages)
+    assert len(list((catalogue.files.root / "previews").glob("*/*.json"))) == 1

@@ -180,12 +180,15 @@ def test_harvested_sidecar_header_row_is_used_by_validation_and_preview(
     shutil.copy(VN / "gso-niengiam-2002-1DSLD2002.xls", share / "nien-giam-2002.xls")
     (share / "nien-giam-2002.xls.meta.toml").write_text(
         SIDECAR.format(name="nien-giam-2002", title="Niên giám 2002"), encoding="utf-8")
+    shutil.copy(VN / "don-vi-hanh-chinh-utf16.csv", share / "tinh.csv")
+    (share / "tinh.csv.meta.toml").write_text(
+        SIDECAR.format(name="tinh", title="Tỉnh"), encoding="utf-8")
     (share / "sai.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (share / "sai.csv.meta.toml").write_text(
         SIDECAR.format(name="sai", title="Sai") + 'header_row = "dòng 3"\n', encoding="utf-8")
     source = make_source("files", path=str(share))
     summary = harvest(catalogue, source, home)
-    assert summary.counts["new"] == 2 and summary.counts["failed"] == 1
+    assert summary.counts["new"] == 3 and summary.counts["failed"] == 1
     found = datasets(catalogue, source.name)
     res = found["quyet-toan-2014.xlsx"].resources[0]
     assert res.validation_status == "valid" and res.extras["header_row"] == [5, 6, 7]
@@ -196,3 +199,8 @@ def test_harvested_sidecar_header_row_is_used_by_validation_and_preview(
     yearbook = found["nien-giam-2002.xls"].resources[0]
     assert yearbook.validation_status == "valid"
     assert yearbook.validation_report["stats"]["encoding"] == "tcvn3"
+    provinces = found["tinh.csv"].resources[0]
+    assert provinces.validation_status == "valid"
+    assert provinces.extras["source_encoding"] == "utf-16"  # stored as UTF-8, ends repaired
+    stored = catalogue.files.path(provinces.sha256).read_bytes().decode("utf-8")
+    assert stored.startswith("ma_tinh\tten_tinh") and stored.endswith("01/07/2025\r\n")

@@ -25,7 +25,7 @@ from catalogue.files.ods import OdsWorkbook
 from catalogue.files.xls import XlsWorkbook, is_xls
 from catalogue.files.xlsx import CellBudget, Workbook
 
-TABULAR = frozenset({"csv", "tsv", "txt", "xlsx", "xls", "ods"})
+TABULAR = frozenset({"csv", "tsv", "xlsx", "xls", "ods"})
 COMPRESSED = frozenset({"gz", "gzip"})
 SNIFF_CHARS = 64 * 1024
 PROBE_ROWS, PROBE_CELLS = 30, 100_000  # what choosing a workbook's table sheet may read
@@ -60,7 +60,7 @@ def kind_of(fmt: str, filename: str = "") -> str:
     fmt = fmt.lower().lstrip(".")
     for candidate in (fmt, ext):
         if candidate in TABULAR:
-            return "csv" if candidate == "txt" else candidate
+            return candidate
     if fmt in COMPRESSED or filename.lower().endswith(".gz"):
         return "csv"  # a compressed table without a better name is most likely CSV
     return ""
@@ -183,8 +183,9 @@ def open_rows(path: Path, fmt: str, filename: str = "", limits: ReadLimits | Non
         try:
             if container == "zip":
                 ods = _is_ods(path)
-                book: Workbook | OdsWorkbook = stack.enter_context(
-                    OdsWorkbook(path, limits) if ods else Workbook(path, limits))
+                book: Workbook | OdsWorkbook = OdsWorkbook(path, limits) if ods else Workbook(
+                    path, limits)
+                stack.callback(book.close)
                 rows = book.rows(budget, sheet or _table_sheet(book, limits))
                 yield RowSource(rows, "ods" if ods else "xlsx", budget,
                                 sheets=book.sheet_names())

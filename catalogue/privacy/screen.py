@@ -35,7 +35,7 @@ from catalogue.privacy.columns import CONTACT_KINDS, column_kind, column_words
 
 SAMPLE_POSITIONS = 5
 KINDS = ("cccd", "cmnd", "phone", "email", "date_of_birth", "tax_code", "bank_account",
-         "full_name", "address")
+         "full_name", "address", "unscreened")
 LABELS: dict[str, tuple[str, str]] = {
     "cccd": ("Số căn cước công dân", "Citizen ID number (CCCD)"),
     "cmnd": ("Số chứng minh nhân dân", "Old identity card number (CMND)"),
@@ -46,6 +46,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "bank_account": ("Số tài khoản ngân hàng", "Bank account number"),
     "full_name": ("Họ tên cá nhân", "Person's full name"),
     "address": ("Địa chỉ thường trú, tạm trú", "Home address"),
+    "unscreened": ("Tệp quá lớn để sàng lọc dữ liệu cá nhân",
+                   "File too large to screen for personal data"),
 }
 BANK_WORDS = re.compile(
     r"ngan hang|tai khoan|\bstk\b|\bbank\b|vietcombank|\bvcb\b|bidv|agribank|vietinbank|"
@@ -412,11 +414,15 @@ def screen_file(path: Path | str, fmt: str, *, max_rows: int | None = 200_000,
     try:
         if kind in ("json", "geojson"):
             return _screen_json(path, max_rows, this_year, limits or ReadLimits())
-        if kind == "xlsm" or kind_of(kind, filename):
-            return _screen_table(path, "xlsx" if kind == "xlsm" else kind, filename, max_rows,
-                                 this_year, limits or ReadLimits())
+        if kind in ("xlsm", "txt") or kind_of(kind, filename):
+            kind = {"xlsm": "xlsx", "txt": "csv"}.get(kind, kind)
+            return _screen_table(path, kind, filename, max_rows, this_year,
+                                 limits or ReadLimits())
     except TooLarge as exc:
-        return ScreeningResult(scanned=False, note=f"not screened: {exc.message}")
+        # Fail closed (issue 15): what could not be read could hold anything, so a file past
+        # the limits waits for an officer instead of being published unscreened.
+        return ScreeningResult([Finding("unscreened", "content", 1, (), field="file")],
+                               scanned=False, note=f"not screened: {exc.message}")
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile, csv.Error,
             ParseError) as exc:
         # Unreadable content is reported, not guessed at: the caller decides (hold or reject).
