@@ -66,8 +66,10 @@ def test_a_query_of_70_distinct_words_finds_and_ranks(backend: SearchBackend) ->
         package("it", " ".join(words[60:64])),
         package("khac", "Khí tượng thủy văn")])
     found = backend.search(SearchQuery(q=LONG_QUERY, facet_fields=["organization"]))
-    assert [i.removeprefix("id-") for i in found.ids] == ["nhieu", "it"]
-    assert found.count == 2
+    # Most of the words are required (issue 18): the dataset holding 4 of them is left out.
+    assert ([i.removeprefix("id-") for i in found.ids], found.count) == (["nhieu"], 1)
+    few = backend.search(SearchQuery(q=" ".join(words[60:64] + ["xyzw"] * 70)))
+    assert [i.removeprefix("id-") for i in few.ids] == ["it", "nhieu"]
 
 
 def test_the_word_limit_is_refused_with_a_reason(backend: SearchBackend) -> None:

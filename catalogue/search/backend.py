@@ -44,13 +44,18 @@ class SearchQuery:
 
 @dataclass
 class SearchResult:
-    """Matching dataset ids in order, with facets, snippets and a suggestion."""
+    """Matching dataset ids in order, with facets, snippets and a suggestion.
+
+    ``relaxed``: no dataset held enough of the query's words, so these are the datasets
+    holding any of them (to be said on the page, issue 18).
+    """
 
     count: int
     ids: list[str]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     highlights: dict[str, dict[str, str]] = field(default_factory=dict)
     suggestion: str | None = None
+    relaxed: bool = False
 
 
 @runtime_checkable

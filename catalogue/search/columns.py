@@ -331,6 +331,14 @@ class DocTable:
             hit &= self._term_mask("body", term)
         for term in text.excluded:
             hit[self.postings("body", term)[0]] = False
+        if text.strict:
+            satisfied = np.zeros(self.size, dtype=np.int16)
+            for concept in text.concepts:
+                holds = np.zeros(self.size, dtype=bool)
+                for term in concept:
+                    holds[self.postings("body", term)[0]] = True
+                satisfied += holds
+            hit &= satisfied >= text.min_match
         return scores, hit
 
     # -- ordering and facets -------------------------------------------------
@@ -413,7 +421,22 @@ def search_table(table: DocTable, sq: SearchQuery, tree: Filter, sort_keys: list
     """Count, page, facets and snippets of ``sq`` over a column table (both backends).
 
     ``full_docs`` gives the page's documents with their descriptions, for a table that
-    keeps them out of memory (snippets are only made when ``sq.highlight`` asks)."""
+    keeps them out of memory (snippets are only made when ``sq.highlight`` asks). When no
+    document holds enough of the query's concepts, a looser set (:meth:`TextQuery.looser`)
+    is shown and the result says so (``relaxed``, issue 18)."""
+    result = _search_table(table, sq, tree, sort_keys, text, full_docs)
+    looser = text.looser()
+    while looser is not None and not result.count:
+        result = _search_table(table, sq, tree, sort_keys, looser, full_docs)
+        result.relaxed = bool(result.count)
+        looser = looser.looser()
+    return result
+
+
+def _search_table(table: DocTable, sq: SearchQuery, tree: Filter,
+                  sort_keys: list[tuple[str, bool]], text: TextQuery,
+                  full_docs: Callable[[list[str]], list[collect.DocData]] | None
+                  ) -> SearchResult:
     scores, selected = table.score(text)
     selected &= ~table.hidden(sq.include_private, sq.include_drafts)
     allowed = table.filter_mask(tree)

@@ -371,6 +371,13 @@ class PostgresBackend:
             where.append(f"lexemes @@ {sql.tsquery(textq.required, '&')}")
         if textq.excluded:
             where.append(f"NOT (lexemes @@ {sql.tsquery(textq.excluded, '|')})")
+        if textq.strict:
+            held = [f"lexemes @@ {sql.tsquery(sorted(c), '|')}" for c in textq.concepts]
+            if textq.min_match == len(held):
+                where.extend(held)
+            else:
+                count = " + ".join(f"CAST({h} AS integer)" for h in held)
+                where.append(f"({count}) >= {textq.min_match}")
         if textq.empty:
             return " AND ".join(where), "0.0", ""
         if not textq.weights:
@@ -399,6 +406,8 @@ class PostgresBackend:
         bound, no other row can reach the page, so it is the page a full ranking gives.
         None when there is nothing to gain or the bound does not hold.
         """
+        if textq.strict:
+            return None  # the bound assumes any term matches
         total = lexicon.doc_count()
         frequencies = lexicon.doc_frequencies(textq.weights)
         common = [t for t in textq.weights if frequencies.get(t, 0) > total * COMMON_SHARE]
@@ -431,7 +440,7 @@ class PostgresBackend:
         result per generation) minus the counts of the few allowed rows left unmatched.
         None when the query is not that broad.
         """
-        if textq.empty or textq.required or not textq.weights:
+        if textq.empty or textq.required or textq.strict or not textq.weights:
             return None
         frequencies = lexicon.doc_frequencies(textq.weights)
         if max(frequencies.get(t, 0) for t in textq.weights) <= lexicon.doc_count() * BROAD_SHARE:
@@ -490,8 +499,7 @@ class PostgresBackend:
         tree, sort_keys = collect.prepare(sq)
         lexicon = _Lexicon(self, conn, generation)
         textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-        table = self._columns.prepare(conn, generation, [*textq.weights, *textq.required,
-                                                         *textq.excluded])
+        table = self._columns.prepare(conn, generation, textq.match_terms())
         result = columns.search_table(table, sq, tree, sort_keys, textq,
                                       full_docs=lambda ids: self._stored(conn, ids))
         if sq.q.strip():
@@ -500,10 +508,26 @@ class PostgresBackend:
         return result
 
     def _search_sql(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
-        """:meth:`search` without the result cache, all in SQL."""
+        """:meth:`search` without the result cache, all in SQL; the looser set when no
+        row holds enough of the query's concepts (as :func:`columns.search_table`)."""
         tree, sort_keys = collect.prepare(sq)
         lexicon = _Lexicon(self, conn, generation)
         textq = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
+        result = self._matched_sql(conn, sq, generation, tree, sort_keys, textq, lexicon)
+        looser = textq.looser()
+        while looser is not None and not result.count:
+            result = self._matched_sql(conn, sq, generation, tree, sort_keys, looser, lexicon)
+            result.relaxed = bool(result.count)
+            looser = looser.looser()
+        if sq.q.strip():
+            corrected = correct(sq.q, lexicon)
+            result.suggestion = corrected[0] if corrected and corrected[1] else None
+        return result
+
+    def _matched_sql(self, conn: Connection, sq: SearchQuery, generation: int, tree: Filter,
+                     sort_keys: list[tuple[str, bool]], textq: TextQuery, lexicon: _Lexicon
+                     ) -> SearchResult:
+        """Count, page and facets of the rows ``textq`` matches, in SQL."""
         sql = Sql()
         found = self._where(sq, tree, textq, sql)
         result = SearchResult(count=0, ids=[], facets={f: {} for f in sq.facet_fields})
@@ -530,9 +554,6 @@ class PostgresBackend:
                 result.count, result.facets = counted
             result.ids = ids[sq.start:]
             collect.add_snippets(result, self._stored(conn, result.ids), sq, textq)
-        if sq.q.strip():
-            corrected = correct(sq.q, lexicon)
-            result.suggestion = corrected[0] if corrected and corrected[1] else None
         return result
 
     @staticmethod

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from catalogue.search.analyzer import (
@@ -36,6 +36,7 @@ from catalogue.search.analyzer import (
     normalize,
     phrases,
 )
+from catalogue.search.concepts import concepts_of, min_should_match
 
 EXACT = 1.0
 FOLDED_SECONDARY = 0.3  # folded view when the user typed diacritics
@@ -66,7 +67,14 @@ class Lexicon(Protocol):
 
 @dataclass
 class TextQuery:
-    """What a backend runs: weighted terms (any may match) and constraints."""
+    """What a backend runs: weighted terms (scored) and which documents match.
+
+    A document matches when it holds a weighted term, every ``required`` term (quoted
+    phrases), no ``excluded`` one (``-word``) and at least ``min_match`` of the
+    ``concepts`` (each satisfied by any of its terms, see :mod:`catalogue.search.concepts`).
+    When the strict set is empty a backend falls back (:meth:`looser`) to the datasets
+    holding one concept, then to those holding any weighted term (``min_match`` 0).
+    """
 
     weights: dict[str, float] = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
@@ -77,6 +85,28 @@ class TextQuery:
     # documents that contain all the words over those with a few repeated.
     masks: dict[str, int] = field(default_factory=dict)
     nwords: int = 0
+    concepts: list[frozenset[str]] = field(default_factory=list)
+    min_match: int = 0
+
+    def looser(self) -> TextQuery | None:
+        """The next fallback: one concept enough, then any weighted term; None after."""
+        if self.min_match > 1:
+            return replace(self, min_match=1)
+        if self.min_match == 1:
+            return replace(self, min_match=0)
+        return None
+
+    @property
+    def strict(self) -> bool:
+        """True when matching asks for concepts, not just any term."""
+        return self.min_match > 0
+
+    def match_terms(self) -> list[str]:
+        """Every term matching reads: weighted, required, excluded and concept terms."""
+        seen = dict.fromkeys([*self.weights, *self.required, *self.excluded])
+        for concept in self.concepts:
+            seen.update(dict.fromkeys(sorted(concept)))
+        return list(seen)
 
     def combine(self, score: float, mask: int) -> float:
         """Final score: the term sum scaled by the share of words found."""
@@ -93,20 +123,31 @@ class TextQuery:
 
 # A quoted phrase (maybe negated) or a negated word; the rest is free text.
 _SPECIAL_RE = re.compile(r'(-?)"([^"]*)"?|(?<!\S)-(\S+)')
+# Solr's operators as CKAN users type them, upper case only ("or" is a word).
+_NOT_RE = re.compile(r"(?<!\S)NOT\s+(?=\S)")
+_AND_RE = re.compile(r"(?<!\S)AND(?!\S)")
+_OR_RE = re.compile(r"(?<!\S)OR(?!\S)")
 
 
-def _pieces(q: str) -> list[tuple[str, bool, bool]]:
-    """(text, quoted, negated) pieces of the query, in order."""
-    pieces = []
+def _pieces(q: str) -> list[tuple[str, bool, bool, bool]]:
+    """(text, quoted, negated, joined) pieces of the query, in order; ``joined`` when an
+    ``OR`` came before the piece. ``NOT x`` is ``-x``; ``AND`` is what juxtaposition means."""
+    q = _AND_RE.sub(" ", _NOT_RE.sub("-", q))
+    pieces: list[tuple[str, bool, bool, bool]] = []
     pos = 0
+
+    def free(text: str) -> None:
+        for i, part in enumerate(_OR_RE.split(text)):
+            pieces.append((part, False, False, i > 0))
+
     for m in _SPECIAL_RE.finditer(q):
-        pieces.append((q[pos:m.start()], False, False))
+        free(q[pos:m.start()])
         if m.group(2) is not None:
-            pieces.append((m.group(2), True, bool(m.group(1))))
+            pieces.append((m.group(2), True, bool(m.group(1)), False))
         else:
-            pieces.append((m.group(3), False, True))
+            pieces.append((m.group(3), False, True, False))
         pos = m.end()
-    pieces.append((q[pos:], False, False))
+    free(q[pos:])
     return [p for p in pieces if p[0].strip()]
 
 
@@ -147,7 +188,8 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
     masks: dict[str, int] = {}
     query = TextQuery()
     restore: list[tuple[str, float, int]] = []
-    for text, quoted, negated in _pieces(q):
+    pieces = _pieces(q)
+    for text, quoted, negated, _joined in pieces:
         for chain, compounds in _chains(text):
             exact = accented or (quoted and has_diacritics(normalize(text)))
             view = (lambda t: t) if exact else fold_term
@@ -186,6 +228,9 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
     dfs = lexicon.doc_frequencies(raw)
     query.weights = {t: w * idf(n, dfs.get(t, 0)) for t, w in raw.items() if dfs.get(t, 0)}
     query.masks = {t: masks[t] for t in query.weights}
+    query.concepts = concepts_of(((text, joined) for text, quoted, negated, joined in pieces
+                                  if not quoted and not negated), lexicon)
+    query.min_match = min_should_match(len(query.concepts))
     if query.nwords > MASK_BITS:
         query.masks = {t: _grouped(m, query.nwords) for t, m in query.masks.items()}
         query.nwords = MASK_BITS

@@ -189,4 +189,7 @@ def run_package_search(catalogue: Catalogue, params: dict[str, Any], principal: 
     }
     if found.suggestion:
         body["suggestion"] = found.suggestion  # dulieumo addition: "did you mean"
+    if found.relaxed:
+        # dulieumo addition: no dataset held enough of the words; these hold some (issue 18)
+        body["relaxed"] = True
     return body

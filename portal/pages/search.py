@@ -59,6 +59,7 @@ class SearchPage:
     highlights: dict[str, dict[str, str]] = field(default_factory=dict)
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
+    relaxed: bool = False  # no dataset held enough of the words: the looser set (issue 18)
     error: str = ""
     degraded: bool = False  # no search engine: a plain title match
 
@@ -145,6 +146,7 @@ def _search_engine(page: SearchPage) -> None:
         if browse_key and known is None:
             counts.cached(browse_key, stamp, lambda: facets)
         page.count = result.count
+        page.relaxed = result.relaxed
         page.highlights = result.highlights
         page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
         page.datasets = datasets_by_ids(session, result.ids)  # organization joined eagerly
@@ -184,6 +186,7 @@ def _package_search(page: SearchPage, principal: Principal) -> None:
         return
     facets: dict[str, dict[str, int]] = body["facets"]
     page.count = body["count"]
+    page.relaxed = bool(body.get("relaxed"))
     suggestion = body.get("suggestion")
     page.suggestion = suggestion if page.q and suggestion != page.q else None
     with reading() as session:

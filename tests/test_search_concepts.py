@@ -1,0 +1,192 @@
+"""Search that counts right (issue 18): a query matches datasets holding enough of its
+Vietnamese words (minimum-should-match by concept), with a looser fallback said on the page;
+counts and facets come from that set, the same on the page, the API and every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from catalogue.context import Catalogue
+from catalogue.datasets.service import create_dataset
+from catalogue.organizations.service import create_organization
+from catalogue.search.analyzer import phrases
+from catalogue.search.backend import SearchBackend, SearchQuery
+from catalogue.search.concepts import min_should_match, segment
+from catalogue.search.postgres_backend import PostgresBackend
+from catalogue.search.whoosh_backend import WhooshBackend
+
+pytest_plugins = ["pg_cluster"]
+
+
+def test_min_should_match_follows_ckan_edismax() -> None:
+    assert [min_should_match(n) for n in range(1, 11)] == [1, 2, 2, 3, 4, 4, 5, 6, 7, 8]
+
+
+class _Counts:
+    def __init__(self, df: dict[str, int]) -> None:
+        self.df = df
+
+    def doc_frequencies(self, terms: Any) -> dict[str, int]:
+        return {t: self.df.get(t, 0) for t in terms}
+
+
+def test_syllables_pair_into_words_the_index_knows() -> None:
+    counts = _Counts({"~giao": 600, "~thong": 5000, "~dak": 900, "~lak": 800,
+                      "~giao_thong": 550, "~thong_dak": 120, "~dak_lak": 790})
+    (phrase,) = phrases("giao thông Đắk Lắk")
+    assert segment(phrase, counts) == ["giao_thông", "đắk_lắk"]
+    (phrase,) = phrases("thông Đắk")
+    assert segment(phrase, _Counts({"~thong": 5000, "~dak": 900, "~thong_dak": 10})) == \
+        ["thông", "đắk"]
+
+
+@pytest.fixture(params=["whoosh", "postgres", "postgres-sql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    if request.param == "whoosh":
+        engine: SearchBackend = WhooshBackend(tmp_path / "index")
+    else:
+        engine = PostgresBackend(request.getfixturevalue("pg_url"), result_cache=0,
+                                 in_memory=request.param == "postgres")
+        engine.clear()
+    yield engine
+    engine.close()
+
+
+def package(name: str, title: str, org: str = "co-quan-a", day: int = 1,
+            **extra: Any) -> dict[str, Any]:
+    doc = {"id": "id-" + name, "name": name, "title": title, "notes": "", "tags": [],
+           "organization": {"name": org, "title": "Cơ quan"}, "groups": [], "resources": [],
+           "state": "active", "private": False,
+           "metadata_created": f"2024-01-{day:02d}T00:00:00",
+           "metadata_modified": f"2024-01-{day:02d}T00:00:00"}
+    doc.update(extra)
+    return doc
+
+
+CATALOGUE = [
+    package("gt-dl-1", "Mạng lưới giao thông tỉnh Đắk Lắk", day=1),
+    package("gt-dl-2", "Tai nạn giao thông Đắk Lắk 2023", day=2),
+    package("gt-gl", "Giao thông Gia Lai", org="co-quan-b", day=3),
+    package("tk-dl", "Niên giám thống kê Đắk Lắk", org="co-quan-c", day=4),
+    package("tt-gl", "Thông tin thống kê Gia Lai", org="co-quan-b", day=5),
+    package("dan-toc", "Dân tộc thiểu số Gia Lai", org="co-quan-b", day=6),
+    package("dan-so", "Dân số trung bình Gia Lai", org="co-quan-b", day=7),
+    package("so-lieu", "Số liệu đất đai Gia Lai", org="co-quan-b", day=8),
+    package("thong-ke-sai", "Thông kê dân cư Kon Tum", org="co-quan-d", day=9),
+]
+
+
+def found(backend: SearchBackend, q: str, **kwargs: Any) -> list[str]:
+    return [i.removeprefix("id-") for i in
+            backend.search(SearchQuery(q=q, rows=50, **kwargs)).ids]
+
+
+def test_two_words_are_both_required(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    result = backend.search(SearchQuery(q="giao thông Đắk Lắk",
+                                        facet_fields=["organization"]))
+    assert sorted(result.ids) == ["id-gt-dl-1", "id-gt-dl-2"]
+    assert (result.count, result.facets, result.relaxed) == (
+        2, {"organization": {"co-quan-a": 2}}, False)
+
+
+def test_a_compound_word_is_one_concept(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    assert found(backend, "dân số") == ["dan-so"]  # not "dân tộc thiểu số"
+    assert found(backend, "dan so") == ["dan-so"]
+
+
+def test_typed_diacritics_tell_thong_from_thong(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    assert found(backend, "thống kê") == ["tt-gl", "tk-dl"]
+    assert sorted(found(backend, "thong ke")) == ["thong-ke-sai", "tk-dl", "tt-gl"]
+
+
+def test_a_query_without_diacritics_treats_forms_equally(
+        backend: SearchBackend) -> None:
+    backend.index_documents([package("a", "Thông kê dân cư", day=9),
+                             package("b", "Thống kê dân cư", day=1)])
+    assert found(backend, "thong ke dan cu") == ["a", "b"]  # equal: the newer first
+    assert found(backend, "thống kê dân cư") == ["b"]
+    backend.delete_documents(["id-b"])
+    # Only when no dataset holds the words as typed are the other forms shown.
+    result = backend.search(SearchQuery(q="thống kê dân cư"))
+    assert (result.ids, result.relaxed) == (["id-a"], True)
+
+
+def test_the_looser_set_is_shown_and_said_when_nothing_holds_every_word(
+        backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    result = backend.search(SearchQuery(q="giao thông Quảng Trị",
+                                        facet_fields=["organization"]))
+    # "Quảng Trị" is in no dataset: those holding "giao thông" at least.
+    assert result.relaxed
+    assert set(result.ids) == {"id-gt-dl-1", "id-gt-dl-2", "id-gt-gl"}
+    assert result.count == 3 and sum(result.facets["organization"].values()) == 3
+    nothing = backend.search(SearchQuery(q="xyzw qwrt"))
+    assert (nothing.count, nothing.relaxed) == (0, False)
+
+
+def test_or_makes_either_word_enough(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    assert sorted(found(backend, "giao thông OR thống kê")) == [
+        "gt-dl-1", "gt-dl-2", "gt-gl", "tk-dl", "tt-gl"]
+    assert sorted(found(backend, "Gia Lai giao thông OR dân số")) == ["dan-so", "gt-gl"]
+
+
+def test_not_and_minus_exclude_and_quotes_require_a_phrase(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    assert found(backend, "giao thông -Gia") == found(backend, "giao thông NOT Gia") == \
+        ["gt-dl-2", "gt-dl-1"]
+    assert found(backend, '"tai nạn giao thông"') == ["gt-dl-2"]
+
+
+def test_three_words_need_two(backend: SearchBackend) -> None:
+    backend.index_documents(CATALOGUE)
+    assert sorted(found(backend, "niên giám Đắk Lắk Gia Lai")) == ["tk-dl"]
+    assert set(found(backend, "thống kê Đắk Lắk Gia Lai")) == {"tk-dl", "tt-gl"}
+
+
+@pytest.fixture
+def database_config(database_config: dict[str, str]) -> Iterator[dict[str, str]]:
+    """On PostgreSQL, search with the PostgreSQL backend too."""
+    yield {**database_config, "search_backend": "postgres"} if database_config else {}
+
+
+@pytest.fixture
+def portal(searchable: Catalogue) -> Catalogue:
+    with searchable.unit("setup") as uow:
+        for org in ("co-quan-a", "co-quan-b"):
+            create_organization(uow, {"name": org, "title": org})
+        for p in CATALOGUE[:3] + CATALOGUE[5:7]:
+            create_dataset(uow, {"name": p["name"], "title": p["title"],
+                                 "owner_org": p["organization"]["name"]})
+        uow.commit()
+    return searchable
+
+
+def test_page_and_api_count_the_same_matched_set(client: FlaskClient, portal: Catalogue
+                                                 ) -> None:
+    api = client.get("/api/3/action/package_search", query_string={
+        "q": "giao thông Đắk Lắk", "facet.field": '["organization"]'}).get_json()["result"]
+    assert api["count"] == 2 and api["facets"]["organization"] == {"co-quan-a": 2}
+    assert "relaxed" not in api
+    html = client.get("/dataset", query_string={"q": "giao thông Đắk Lắk"}).get_data(
+        as_text=True)
+    assert "2 bộ dữ liệu khớp với" in html and "gần đúng" not in html
+
+
+def test_page_and_api_say_when_they_show_the_looser_set(client: FlaskClient,
+                                                       portal: Catalogue) -> None:
+    api = client.get("/api/3/action/package_search",
+                     query_string={"q": "giao thông Quảng Trị"}).get_json()["result"]
+    assert api["relaxed"] is True and api["count"] == 3
+    html = client.get("/dataset", query_string={"q": "giao thông Quảng Trị"}).get_data(
+        as_text=True)
+    assert "không có kết quả chứa đủ các từ; hiển thị kết quả gần đúng" in html.lower()
+    assert "3 bộ dữ liệu gần đúng với" in html
