@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from catalogue.clock import Clock
+from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
+from catalogue.coordination.db_clock import DatabaseClock
 from catalogue.database import make_engine, make_sessionmaker
 from catalogue.files.store import FileStore
 from catalogue.home import Home
@@ -21,6 +22,8 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
     home.ensure()
     url = settings["database_url"] or home.default_database_url()
     engine = make_engine(url)
+    if isinstance(clock, SystemClock) and engine.dialect.name == "postgresql":
+        clock = DatabaseClock(engine)  # machines sharing a database read its clock (issue 23)
     files = FileStore(home.files_dir, settings["max_upload_mb"] * 1024 * 1024)
     search = open_backend(settings["search_backend"], index_dir=home.index_dir,
                           database_url=url, in_memory=settings["search_in_memory"])
