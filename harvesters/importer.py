@@ -26,7 +26,7 @@ from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.files.limits import ReadLimits
 from catalogue.harvest.model import HarvestObject
-from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
 from catalogue.privacy.hold import hold_for_review, hold_message
 from catalogue.privacy.screen import Finding
 from catalogue.review.service import submit_harvested
@@ -45,7 +45,6 @@ from harvesters.mapping import clean_tags, map_license, slugify
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "xls", "gz", "json", "geojson"})
 FORMAT_MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                     "json": "application/json", "tsv": "text/tab-separated-values",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
