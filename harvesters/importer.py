@@ -27,7 +27,7 @@ from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.files.limits import ReadLimits
 from catalogue.harvest.model import HarvestObject
 from catalogue.organizations.service import get_organization
-from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
 from catalogue.privacy.gate import is_hold
 from catalogue.privacy.screen import Finding
 from catalogue.publishing.gate import (
@@ -57,7 +57,6 @@ from harvesters.rights import HELD_PREFIX
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "xls", "gz", "json", "geojson"})
 FORMAT_MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
                     "json": "application/json", "tsv": "text/tab-separated-values",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

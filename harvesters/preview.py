@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
-from catalogue.privacy import screen_file, screen_metadata
+from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
 from harvesters.base import Gathered, Harvester, SourceError, SourceRecord
 from harvesters.config import SourceConfig
 from harvesters.http import FetchError, LimitExceeded
@@ -39,7 +39,6 @@ from harvesters.rights import held_summary, judge_record
 from harvesters.runner import RECORD_ERRORS, _context, make_http
 
 ACTIONS = ("create", "update", "unchanged", "withdraw", "skip", "hold", "fail")
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
 
 
 @dataclass

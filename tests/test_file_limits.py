@@ -228,3 +228,17 @@ def test_four_anonymous_users_at_once_over_http_all_see_too_large(
         server.server_close()
     assert len(pages) == 4 and all(TOO_LARGE in page for page in pages)
     assert len(list((catalogue.files.root / "previews").glob("*/*.json"))) == 1
+
+
+def test_every_spreadsheet_format_is_screened_where_files_come_in(tmp_path: Path) -> None:
+    """Uploads, harvests and the publication gate share one list (XLS and ODS were missing)."""
+    from catalogue.privacy import SCREENED_FORMATS
+
+    assert {"csv", "xlsx", "xls", "ods", "gz"} <= SCREENED_FORMATS
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    rows = "".join("<table:table-row>" + "".join(cell.format(v) for v in values)
+                   + "</table:table-row>"
+                   for values in (("ho_ten", "so_cccd"), ("Nguyễn Văn An", "001090123456"),
+                                  ("Lê Thị Mai", "079185001234")))
+    sheet = ods(tmp_path / "ho-tro.ods", f'<table:table table:name="DS">{rows}</table:table>')
+    assert screen_file(sheet, "ods").kinds >= {"cccd"}

@@ -17,7 +17,7 @@ from typing import Any
 from defusedxml.ElementTree import iterparse
 
 from catalogue.files.limits import ReadLimits, check_zip
-from catalogue.files.xlsx import MAX_COLUMNS, CellBudget, _number
+from catalogue.files.xlsx import MAX_COLUMNS, CellBudget, excel_number
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -70,7 +70,7 @@ def _repeat_text(elem: Any) -> int:
 def _value(cell: Any) -> str:
     kind = cell.get(f"{{{OFFICE}}}value-type")
     if kind in ("float", "percentage", "currency"):
-        return _number(cell.get(f"{{{OFFICE}}}value") or "")
+        return excel_number(cell.get(f"{{{OFFICE}}}value") or "")
     if kind == "date":
         value = cell.get(f"{{{OFFICE}}}date-value") or ""
         return value[:10] if value.endswith("T00:00:00") else value.replace("T", " ")

@@ -17,7 +17,7 @@ from typing import Any
 
 from catalogue.files import tcvn3
 from catalogue.files.limits import ReadLimits, TooLarge
-from catalogue.files.xlsx import CellBudget, _number
+from catalogue.files.xlsx import CellBudget, excel_number
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -70,12 +70,12 @@ class XlsWorkbook:
                     text = text.upper()
             return text
         if cell.ctype == xlrd.XL_CELL_NUMBER:
-            return _number(repr(float(cell.value)))
+            return excel_number(repr(float(cell.value)))
         if cell.ctype == xlrd.XL_CELL_DATE:
             try:
                 moment = xlrd.xldate_as_datetime(cell.value, self.book.datemode)
             except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                return _number(repr(float(cell.value)))
+                return excel_number(repr(float(cell.value)))
             return str(moment.date().isoformat() if moment.time().isoformat() == "00:00:00"
                        else moment.isoformat(sep=" "))
         if cell.ctype == xlrd.XL_CELL_BOOLEAN:

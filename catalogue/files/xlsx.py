@@ -81,7 +81,7 @@ def _column(ref: str) -> int:
     return number
 
 
-def _number(text: str) -> str:
+def excel_number(text: str) -> str:
     """A number as Excel shows it: 15 significant digits, integers without ``.0``."""
     try:
         value = float(text)
@@ -99,7 +99,7 @@ def _excel_date(text: str) -> str:
     except ValueError:
         return text
     if not 0 <= serial < 2_958_466:  # beyond 9999-12-31
-        return _number(text)
+        return excel_number(text)
     if serial < 1:
         moment = datetime.combine(datetime(1899, 12, 30).date(), time()) + timedelta(days=serial)
         return moment.time().isoformat()
@@ -293,4 +293,4 @@ class Workbook:
             style = int(cell.get("s") or 0)
         except ValueError:
             style = 0
-        return _excel_date(raw) if style in dates else _number(raw)
+        return _excel_date(raw) if style in dates else excel_number(raw)

@@ -6,6 +6,7 @@ logged, stored and shown to reviewers without disclosing what it protects.
 """
 
 from catalogue.privacy.screen import (
+    SCREENED_FORMATS,
     Finding,
     ScreeningResult,
     screen_file,
@@ -14,5 +15,5 @@ from catalogue.privacy.screen import (
     screen_text,
 )
 
-__all__ = ["Finding", "ScreeningResult", "screen_file", "screen_metadata", "screen_table",
-           "screen_text"]
+__all__ = ["SCREENED_FORMATS", "Finding", "ScreeningResult", "screen_file", "screen_metadata",
+           "screen_table", "screen_text"]

@@ -18,12 +18,15 @@ from typing import Any
 from catalogue.classification import is_public
 from catalogue.errors import Conflict
 from catalogue.files.store import FileStore
-from catalogue.privacy.screen import LABELS, Finding, screen_file, screen_metadata
+from catalogue.privacy.screen import (
+    LABELS,
+    SCREENED_FORMATS,
+    Finding,
+    screen_file,
+    screen_metadata,
+)
 
 HOLD_PREFIX = "Personal data found"
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
-
-
 def hold_message(findings: Iterable[Finding], resource: str = "") -> str:
     """One line per finding: kind, where, how often, sample rows (no values)."""
     lines = []

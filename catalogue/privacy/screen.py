@@ -63,6 +63,9 @@ EVENT_WORDS = frozenset({"cap", "quyet", "het", "han", "lay", "mau", "dau", "ban
                          "hieu", "luc", "ky", "thoi", "gian", "nhat", "nhan", "xay", "khoi",
                          "hoan", "bat", "ket", "thuc", "do", "to", "chuc", "date", "issued"})
 MOSTLY = 0.5
+# Every format screen_file reads: the one list uploads, harvests and the publication gate use.
+SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "xlsm", "xls", "ods", "gz",
+                              "json", "geojson"})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from werkzeug.utils import secure_filename
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload
 from catalogue.errors import ValidationError
-from catalogue.privacy import screen_file
+from catalogue.privacy import SCREENED_FORMATS, screen_file
 from catalogue.privacy.screen import Finding
 
 ALLOWED = frozenset({"csv", "tsv", "json", "geojson", "xlsx", "xls", "ods", "xml", "pdf",
@@ -29,9 +29,6 @@ HTML_MARKERS = (b"<!doctype html", b"<html", b"<script", b"<svg", b"<iframe")
 TEXT_FORMATS = frozenset({"csv", "tsv", "json", "geojson", "txt", "xml", "kml", "rdf", "ttl"})
 ZIP_FORMATS = frozenset({"xlsx", "ods", "docx", "zip"})
 # Screened for personal data before the file can go public (issue 9).
-SCREENED_FORMATS = frozenset({"csv", "tsv", "xlsx", "json", "geojson"})
-
-
 @dataclass(frozen=True)
 class CheckedUpload:
     upload: Upload
