@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.database import Base, new_id
@@ -55,3 +55,18 @@ class DataRequest(Base):
     dataset_name: Mapped[str] = mapped_column(String(100), default="")  # the answer, if published
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+
+
+class FormSubmission(Base):
+    """One submission of a public form from one address, kept for the rate limit's window.
+
+    In the database, not a worker's memory: with four workers on two machines an in-memory
+    limit of five allowed forty (STYLE: counters that must hold across machines; issue 15).
+    """
+
+    __tablename__ = "form_submission"
+    __table_args__ = (Index("ix_form_submission_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(100))  # the client's address
+    at: Mapped[datetime]

@@ -1,4 +1,5 @@
-"""login sessions ended by log-out, one-time codes used once (issue 15)
+"""login sessions ended by log-out, one-time codes used once, form submissions counted
+in the database (issue 15)
 
 Revision ID: 0009_login_sessions
 Revises: 0008_package_document
@@ -27,12 +28,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_login_session_user", "login_session", ["user_id"])
+    op.create_table(
+        "form_submission",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_form_submission_key_at", "form_submission", ["key", "at"])
     with op.batch_alter_table("account") as batch:
         batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=False,
                                    server_default="0"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_form_submission_key_at", table_name="form_submission")
+    op.drop_table("form_submission")
     with op.batch_alter_table("account") as batch:
         batch.drop_column("totp_last_step")
     op.drop_index("ix_login_session_user", table_name="login_session")
