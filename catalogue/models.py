@@ -15,7 +15,7 @@ from catalogue.audit.model import AuditEntry  # noqa: E402,I001
 from catalogue.review.model import ReviewItem  # noqa: E402,I001
 
 __all__ += ["ApiToken", "AuditEntry", "Membership", "ReviewItem", "User"]
-from catalogue.feedback.model import DataRequest, ProblemReport  # noqa: E402,I001  (issue 6)
+from catalogue.feedback.model import DataRequest, ProblemReport  # noqa: E402,I001
 
 __all__ += ["DataRequest", "ProblemReport"]
 from catalogue.subscriptions.model import Notification, Subscription  # noqa: E402,I001  (issue 9)

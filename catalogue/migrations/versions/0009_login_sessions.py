@@ -1,4 +1,5 @@
-"""login sessions ended by log-out, one-time codes used once (issue 15)
+"""login sessions ended by log-out, one-time codes used once, form submissions counted
+in the database (issue 15)
 
 Revision ID: 0009_login_sessions
 Revises: 0009_revision_published
