@@ -196,7 +196,7 @@ def test_harvested_bomb_is_held_for_review_not_published(
     catalogue.settings["file_max_unpacked_mb"] = 8
     source = make_source("files", path=str(share))
     summary = harvest(catalogue, source, home)
-    assert summary.counts["new"] == 0 and summary.counts["skipped"] == 1
+    assert summary.counts["new"] == 0 and summary.counts["held"] == 1
     found = datasets(catalogue, source.name)
     assert [ds.private or ds.state != "active" for ds in found.values()] == [True]
 
