@@ -303,3 +303,44 @@ def test_an_existing_account_is_added_to_a_new_agency(sysadmin: FlaskClient, org
         org_id = get_organization(session, org).id
         roles = {m.organization_id: m.role for m in get_user(session, "chuyen-vien").memberships}
     assert roles[org_id] == "editor" and len(roles) == 2
+
+
+# --- a source saved on the web is harvested by the scheduler and known to the CLI ----------
+
+def save_folder_source(catalogue: Catalogue, org: str, folder: Path, schedule: str) -> None:
+    from catalogue.harvest.sources import save_source
+
+    with catalogue.unit("test") as uow:
+        save_source(uow, {"name": "qn-tep", "type": "files", "organization": org,
+                          "path": str(folder), "schedule": schedule}, by="test")
+        uow.commit()
+
+
+def test_the_scheduler_runs_a_source_saved_on_the_web(app: Flask, catalogue: Catalogue,
+                                                      org: str, tmp_path: Path) -> None:
+    from portal.cli.schedule import tick
+
+    save_folder_source(catalogue, org, share(tmp_path / "share", {"a.csv": "x\n1\n"}),
+                       "hourly")
+    done = tick(app)
+    assert any(line.startswith("harvest qn-tep: finished") for line in done), done
+    assert not any(line.startswith("harvest qn-tep") for line in tick(app))  # not due again
+
+
+def test_harvest_check_and_run_on_the_command_line_see_web_sources(
+        app: Flask, catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    folder = share(tmp_path / "share", {"a.csv": "x\n1\n"}, described=False)
+    save_folder_source(catalogue, org, folder, "manual")
+    runner = CliRunner()
+    check = runner.invoke(main, ["--home", str(home), "harvest", "check"])
+    assert check.exit_code == 0, check.output
+    assert "1 added on the web: qn-tep" in check.output
+    run = runner.invoke(main, ["--home", str(home), "harvest", "run", "qn-tep"])
+    assert run.exit_code == 0, run.output
+    assert "0 records offered: 1 data file(s) have neither" in run.output
+    preview = runner.invoke(main, ["--home", str(home), "harvest", "preview", "qn-tep"])
+    assert "undescribed = false" in preview.output
