@@ -103,6 +103,8 @@ def test_sysadmin_creates_an_organization_with_a_logo_then_adds_its_admin(
     assert response.status_code == 302
     assert "can-bo" in text(sysadmin, members)
     assert "Sở Tài nguyên và Môi trường Cao Bằng" in text(app.test_client(), "/organization")
+    public = text(app.test_client(), "/organization/so-tnmt-cao-bang")
+    assert f'<img class="org-logo" src="{logo}"' in public
 
 
 def test_organization_form_errors_are_in_words_under_labels(sysadmin: FlaskClient) -> None:
