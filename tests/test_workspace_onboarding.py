@@ -346,3 +346,16 @@ def test_harvest_check_and_run_on_the_command_line_see_web_sources(
     assert "0 records offered: 1 data file(s) have neither" in run.output
     preview = runner.invoke(main, ["--home", str(home), "harvest", "preview", "qn-tep"])
     assert "undescribed = false" in preview.output
+
+
+def test_harvest_reasons_read_in_words(app: Flask) -> None:
+    from portal.harvest_words import reason
+
+    with app.test_request_context("/?lang=vi"):
+        assert reason("not public in the source (Law on Data 2024 Art. 13): marked restricted "
+                      "(tag 'mật')") == ("không công khai ở nguồn (Luật Dữ liệu 2024, Điều 13): "
+                                         "được đánh dấu hạn chế (thẻ 'mật')")
+        assert reason("filtered out: tag 'nội bộ' is in exclude_tags") == \
+            "bị lọc: thẻ 'nội bộ' nằm trong exclude_tags"
+        assert reason("waiting for review: review item 1b07") == "chờ duyệt"
+        assert reason("something new") == "something new"
