@@ -58,6 +58,14 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
     ]
 
 
+def source_types() -> dict[str, str]:
+    """Harvest source types in words."""
+    return {"ckan": _("Cổng CKAN"), "dcat": _("Danh mục DCAT (RDF, JSON-LD)"),
+            "datajson": _("Danh mục data.json"),
+            "datapackage": _("Gói dữ liệu (datapackage.json)"),
+            "files": _("Thư mục tệp (CSV, Excel, JSON)"), "sql": _("Cơ sở dữ liệu SQL")}
+
+
 def reason(text: str) -> str:
     """One reason or log line in words, or as written when no pattern knows it."""
     for pattern, words in _patterns():
@@ -68,5 +76,6 @@ def reason(text: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Templates call ``harvest_reason(text)``."""
+    """Templates call ``harvest_reason(text)`` and ``harvest_source_types()``."""
     app.jinja_env.globals["harvest_reason"] = reason
+    app.jinja_env.globals["harvest_source_types"] = source_types

@@ -265,6 +265,7 @@ def test_after_a_run_the_report_lists_what_waits_for_review_and_each_files_error
     queue = text(sysadmin, "/workspace/review/")
     assert "Gửi bởi nguồn thu thập qn-tep" in queue and "harvest job" not in queue
     assert "harvest_fingerprint" not in queue and "Hệ thống nguồn" in queue
+    assert "Loại nguồn: Thư mục tệp (CSV, Excel, JSON)" in queue
 
 
 def test_a_files_source_that_offers_nothing_says_why(sysadmin: FlaskClient, org: str,
