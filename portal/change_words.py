@@ -22,6 +22,7 @@ from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from licenses import get_license
 from portal.catalogue_ext import catalogue_of
+from portal.harvest_words import source_types
 from portal.i18n import is_english
 
 # Computed from other fields, or bookkeeping: never what an officer decides on.
@@ -212,8 +213,10 @@ class Words:
                 name = str(value.get("name", ""))
                 return self.group_titles.get(name, str(value.get("title") or name))
             if key == "extras":
-                name = str(value.get("key", ""))
-                return f"{extra_labels().get(name, name)}: {value.get('value')}"
+                name, text = str(value.get("key", "")), str(value.get("value"))
+                if name == "source_type":
+                    text = source_types().get(text, text)
+                return f"{extra_labels().get(name, name)}: {text}"
             return str(value.get("display_name") or value.get("title") or value.get("name")
                        or self.mapping(key, value))
         return str(value)

@@ -103,6 +103,8 @@ def test_sysadmin_creates_an_organization_with_a_logo_then_adds_its_admin(
     assert response.status_code == 302
     assert "can-bo" in text(sysadmin, members)
     assert "Sở Tài nguyên và Môi trường Cao Bằng" in text(app.test_client(), "/organization")
+    public = text(app.test_client(), "/organization/so-tnmt-cao-bang")
+    assert f'<img class="org-logo" src="{logo}"' in public
 
 
 def test_organization_form_errors_are_in_words_under_labels(sysadmin: FlaskClient) -> None:
@@ -263,6 +265,7 @@ def test_after_a_run_the_report_lists_what_waits_for_review_and_each_files_error
     queue = text(sysadmin, "/workspace/review/")
     assert "Gửi bởi nguồn thu thập qn-tep" in queue and "harvest job" not in queue
     assert "harvest_fingerprint" not in queue and "Hệ thống nguồn" in queue
+    assert "Loại nguồn: Thư mục tệp (CSV, Excel, JSON)" in queue
 
 
 def test_a_files_source_that_offers_nothing_says_why(sysadmin: FlaskClient, org: str,
@@ -303,3 +306,57 @@ def test_an_existing_account_is_added_to_a_new_agency(sysadmin: FlaskClient, org
         org_id = get_organization(session, org).id
         roles = {m.organization_id: m.role for m in get_user(session, "chuyen-vien").memberships}
     assert roles[org_id] == "editor" and len(roles) == 2
+
+
+# --- a source saved on the web is harvested by the scheduler and known to the CLI ----------
+
+def save_folder_source(catalogue: Catalogue, org: str, folder: Path, schedule: str) -> None:
+    from catalogue.harvest.sources import save_source
+
+    with catalogue.unit("test") as uow:
+        save_source(uow, {"name": "qn-tep", "type": "files", "organization": org,
+                          "path": str(folder), "schedule": schedule}, by="test")
+        uow.commit()
+
+
+def test_the_scheduler_runs_a_source_saved_on_the_web(app: Flask, catalogue: Catalogue,
+                                                      org: str, tmp_path: Path) -> None:
+    from portal.cli.schedule import tick
+
+    save_folder_source(catalogue, org, share(tmp_path / "share", {"a.csv": "x\n1\n"}),
+                       "hourly")
+    done = tick(app)
+    assert any(line.startswith("harvest qn-tep: finished") for line in done), done
+    assert not any(line.startswith("harvest qn-tep") for line in tick(app))  # not due again
+
+
+def test_harvest_check_and_run_on_the_command_line_see_web_sources(
+        app: Flask, catalogue: Catalogue, org: str, home: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    folder = share(tmp_path / "share", {"a.csv": "x\n1\n"}, described=False)
+    save_folder_source(catalogue, org, folder, "manual")
+    runner = CliRunner()
+    check = runner.invoke(main, ["--home", str(home), "harvest", "check"])
+    assert check.exit_code == 0, check.output
+    assert "1 added on the web: qn-tep" in check.output
+    run = runner.invoke(main, ["--home", str(home), "harvest", "run", "qn-tep"])
+    assert run.exit_code == 0, run.output
+    assert "0 records offered: 1 data file(s) have neither" in run.output
+    preview = runner.invoke(main, ["--home", str(home), "harvest", "preview", "qn-tep"])
+    assert "undescribed = false" in preview.output
+
+
+def test_harvest_reasons_read_in_words(app: Flask) -> None:
+    from portal.harvest_words import reason
+
+    with app.test_request_context("/?lang=vi"):
+        assert reason("not public in the source (Law on Data 2024 Art. 13): marked restricted "
+                      "(tag 'mật')") == ("không công khai ở nguồn (Luật Dữ liệu 2024, Điều 13): "
+                                         "được đánh dấu hạn chế (thẻ 'mật')")
+        assert reason("filtered out: tag 'nội bộ' is in exclude_tags") == \
+            "bị lọc: thẻ 'nội bộ' nằm trong exclude_tags"
+        assert reason("waiting for review: review item 1b07") == "chờ duyệt"
+        assert reason("something new") == "something new"

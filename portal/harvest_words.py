@@ -1,0 +1,81 @@
+"""Harvest reasons and log lines in the reader's language (issue 19).
+
+The harvesters write each record's reason and log in English (the CLI and the job's JSON
+report keep them so); the workspace pages show the common ones in words, matched by pattern,
+with the record's own values (tags, file names) kept. Lines no pattern knows stay as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_babel import gettext
+
+
+def _(message: str, /, **variables: Any) -> str:
+    """``gettext``, typed (Flask-Babel's is not); extraction sees ``_`` as usual."""
+    return str(gettext(message, **variables))
+
+
+def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
+    return [
+        (re.compile(r"not public in the source \(Law on Data 2024 Art\. 13\): (.*)"),
+         lambda m: _("không công khai ở nguồn (Luật Dữ liệu 2024, Điều 13): %(why)s",
+                     why=reason(m[1]))),
+        (re.compile(r"no longer publishable: (.*)"),
+         lambda m: _("không còn được công bố: %(why)s", why=reason(m[1]))),
+        (re.compile(r"marked restricted \(tag (.*)\)"),
+         lambda m: _("được đánh dấu hạn chế (thẻ %(tag)s)", tag=m[1])),
+        (re.compile(r"marked restricted \((.*)\)"),
+         lambda m: _("được đánh dấu hạn chế (%(mark)s)", mark=m[1])),
+        (re.compile(r"filtered out: none of the include_tags"),
+         lambda m: _("bị lọc: không có thẻ nào trong include_tags")),
+        (re.compile(r"filtered out: tag (.*) is in exclude_tags"),
+         lambda m: _("bị lọc: thẻ %(tag)s nằm trong exclude_tags", tag=m[1])),
+        (re.compile(r"filtered out: organization (.*) not in organizations"),
+         lambda m: _("bị lọc: cơ quan %(org)s không có trong organizations", org=m[1])),
+        (re.compile(r"filtered out: organization (.*) is excluded"),
+         lambda m: _("bị lọc: cơ quan %(org)s bị loại trừ", org=m[1])),
+        (re.compile(r"filtered out: query word (.*) not in title or description"),
+         lambda m: _("bị lọc: từ %(word)s không có trong tiêu đề hay mô tả", word=m[1])),
+        (re.compile(r"published with validation errors: (.*)"),
+         lambda m: _("đã công bố dù tệp có lỗi: %(files)s", files=m[1])),
+        (re.compile(r"invalid data rejected \(reject_invalid\): (.*)"),
+         lambda m: _("từ chối dữ liệu lỗi (reject_invalid): %(files)s", files=m[1])),
+        (re.compile(r"waiting for review: review item .*"), lambda m: _("chờ duyệt")),
+        (re.compile(r"no longer offered by the source"),
+         lambda m: _("nguồn không còn đưa ra bản ghi này")),
+        (re.compile(r"(.*): only the first (\d+) rows were validated.*"),
+         lambda m: _("%(file)s: chỉ kiểm tra %(rows)s dòng đầu (giới hạn max_rows_validated)",
+                     file=m[1], rows=m[2])),
+        (re.compile(r"groups not in the catalogue, left out: (.*)"),
+         lambda m: _("lĩnh vực không có trong danh mục, bỏ qua: %(groups)s", groups=m[1])),
+        (re.compile(r"personal data found \((.*)\): held for review"),
+         lambda m: _("phát hiện dữ liệu cá nhân (%(kinds)s): giữ lại chờ duyệt", kinds=m[1])),
+    ]
+
+
+def source_types() -> dict[str, str]:
+    """Harvest source types in words."""
+    return {"ckan": _("Cổng CKAN"), "dcat": _("Danh mục DCAT (RDF, JSON-LD)"),
+            "datajson": _("Danh mục data.json"),
+            "datapackage": _("Gói dữ liệu (datapackage.json)"),
+            "files": _("Thư mục tệp (CSV, Excel, JSON)"), "sql": _("Cơ sở dữ liệu SQL")}
+
+
+def reason(text: str) -> str:
+    """One reason or log line in words, or as written when no pattern knows it."""
+    for pattern, words in _patterns():
+        found = pattern.fullmatch(text.strip())
+        if found:
+            return words(found)
+    return text
+
+
+def init_app(app: Flask) -> None:
+    """Templates call ``harvest_reason(text)`` and ``harvest_source_types()``."""
+    app.jinja_env.globals["harvest_reason"] = reason
+    app.jinja_env.globals["harvest_source_types"] = source_types
