@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 # Filter keys the portal's facets and the ``filters`` argument understand.
@@ -31,6 +32,8 @@ class SearchQuery:
     include_private: bool = False
     include_drafts: bool = False
     highlight: bool = False
+    # What ``NOW`` means in ``fq`` date math (``[NOW-7DAYS TO NOW]``): the catalogue's clock.
+    now: datetime | None = None
 
 
 @dataclass

@@ -90,7 +90,7 @@ def prepare(sq: SearchQuery) -> tuple[Filter, list[tuple[str, bool]]]:
     for name in sq.facet_fields:
         if name not in MATCH_FIELDS:
             raise SearchQueryError(f"facet.field: unknown field {name!r}")
-    tree = And((filters_tree(sq.filters), parse_fq(sq.fq)))
+    tree = And((filters_tree(sq.filters), parse_fq(sq.fq, sq.now)))
     return tree, parse_sort(sq.sort)
 
 
