@@ -151,7 +151,10 @@ def openapi_document(site_url: str, title: str) -> dict[str, Any]:
                            "is CKAN's envelope `{help, success, result}` or, on error, "
                            "`{help, success: false, error: {__type, message, <field>: [...]}}`. "
                            "Also served without the version: `/api/action/<name>`. DCAT-AP 3: "
-                           "`/catalog.ttl|.jsonld|.rdf?page=N`, `/dataset/<name>.ttl`.",
+                           "`/catalog.ttl|.jsonld|.rdf?page=N`, `/dataset/<name>.ttl` "
+                           "(DCAT-AP 2.1.1 with `?profile=dcat-ap-2` or `Accept-Profile`); "
+                           "a Frictionless Data Package per dataset: "
+                           "`/dataset/<name>/datapackage.json`.",
             "license": {"name": "AGPL-3.0-or-later",
                         "identifier": "AGPL-3.0-or-later"},
         },
