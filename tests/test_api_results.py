@@ -10,13 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import schemathesis
 from conftest import TokenFactory
+from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, Phase, given, settings
 from jsonschema import Draft202012Validator
+from schemathesis.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import create_dataset
 from portal.api.registry import ACTIONS
+
+FUZZ_PHASES = (Phase.explicit, Phase.generate)  # no shrinking: the example found is enough
 
 
 @pytest.fixture
@@ -126,4 +136,34 @@ def test_parameter_limits_are_declared(client: FlaskClient) -> None:
     doc = client.get("/api/3/openapi.json").get_json()
     search = {p["name"]: p["schema"] for p in
               doc["paths"]["/api/3/action/package_search"]["get"]["parameters"]}
-    assert search["rows"]["minimum"] == 0 and search["start"]["minimum"] == 0
+    assert search["rows"] == {"type": "integer", "minimum": 0}  # above the cap: capped
+    assert search["start"]["maximum"] == 10_000_000
+    autocomplete = doc["paths"]["/api/3/action/package_autocomplete"]["post"]["requestBody"]
+    limit = autocomplete["content"]["application/json"]["schema"]["properties"]["limit"]
+    assert (limit["minimum"], limit["maximum"]) == (0, 100)
+
+
+def test_fuzzed_reads_answer_as_described(app: Flask, seeded: Catalogue) -> None:
+    """schemathesis, a bounded budget: whatever a read is asked, a 200 carries the declared
+    result and every status is one the description lists."""
+    schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", app)
+    checks = [response_schema_conformance, status_code_conformance]
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() != "GET":
+            continue
+
+        @settings(max_examples=4, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck), phases=FUZZ_PHASES)
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            response = case.call()
+            try:
+                case.validate_response(response, checks=checks)
+            except FailureGroup as group:  # how schemathesis reports what its checks found
+                failures.extend(f"{case.path} {case.query!r}: {type(exc).__name__} "
+                                f"{str(exc)[:200]}" for exc in group.exceptions)
+
+        run()
+    assert failures == [], "\n".join(failures)

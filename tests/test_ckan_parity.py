@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -9,11 +10,12 @@ from flask.testing import FlaskClient
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import create_dataset
+from catalogue.search.query import Range, parse_fq
 from catalogue.subscriptions.model import Subscription
 
 
-def _result(client: FlaskClient, url: str, **headers: str) -> Any:
-    response = client.get(url, headers=headers)
+def _result(client: FlaskClient, url: str, **query: str) -> Any:
+    response = client.get(url, query_string=query or None)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["result"]
 
@@ -65,3 +67,26 @@ def test_help_url_uses_the_host_the_client_called(client: FlaskClient) -> None:
     response = client.get("/api/3/action/site_read", headers={"Host": "mirror.example.vn"})
     assert response.get_json()["help"] == \
         "http://mirror.example.vn/api/3/action/help_show?name=site_read"
+
+
+def test_now_relative_date_ranges_in_fq(client: FlaskClient, three: Catalogue) -> None:
+    # The clock says 2026-03-02 08:30; the datasets were written then.
+    def count(fq: str) -> int:
+        return int(_result(client, "/api/3/action/package_search", fq=fq)["count"])
+
+    assert count("metadata_modified:[NOW-7DAYS TO NOW]") == 3
+    assert count("metadata_modified:[NOW/DAY TO *]") == 3
+    assert count("metadata_modified:[* TO NOW-1YEAR]") == 0
+    assert count("metadata_created:[NOW/MONTH-1MONTH TO NOW/MONTH]") == 0
+    response = client.get("/api/3/action/package_search",
+                          query_string={"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["__type"] == "Search Query Error"
+
+
+def test_date_math_follows_solr() -> None:
+    now = datetime(2026, 3, 31, 8, 30, 15)
+    assert parse_fq("metadata_modified:[NOW-1MONTH TO NOW/DAY+1DAY]", now) == Range(
+        "metadata_modified", "2026-02-28T08:30:15", "2026-04-01T00:00:00")
+    assert parse_fq("metadata_modified:{NOW/YEAR TO NOW-2HOURS}", now) == Range(
+        "metadata_modified", "2026-01-01T00:00:00", "2026-03-31T06:30:15", False, False)

@@ -125,3 +125,18 @@ def test_text_no_request_can_carry_still_serialises(fmt: str) -> None:
         contact = parsed.value(dataset, DCAT.contactPoint)
         assert parsed.value(contact, VCARD_EMAIL) == Literal("x@y.vn\nBcc: z@w.vn")
         assert check(parsed, "dcat-ap-3").violations == []
+
+
+def test_atom_feed_stays_valid_xml_whatever_a_title_holds(client: FlaskClient,
+                                                          hostile: list[str]) -> None:
+    # A sibling of the RDF feeds (issue 15): the Atom feed is XML 1.0 too.
+    from xml.etree import ElementTree
+
+    response = client.get("/feeds/dataset.atom")
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+    assert TITLE in titles
+    summaries = [entry.findtext(f"{atom}summary") for entry in feed.iter(f"{atom}entry")]
+    assert any(s and s.startswith("Dòng 1\nDòng 2") for s in summaries)

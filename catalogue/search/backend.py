@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from catalogue.search.query import Filter
@@ -40,6 +41,8 @@ class SearchQuery:
     include_drafts: bool = False
     restrict: Filter | None = None
     highlight: bool = False
+    # What ``NOW`` means in ``fq`` date math (``[NOW-7DAYS TO NOW]``): the catalogue's clock.
+    now: datetime | None = None
 
 
 @dataclass

@@ -95,7 +95,8 @@ def prepare(sq: SearchQuery) -> tuple[Filter, list[tuple[str, bool]]]:
     for name in sq.facet_fields:
         if name not in MATCH_FIELDS:
             raise SearchQueryError(f"facet.field: unknown field {name!r}")
-    user = [filters_tree(sq.filters), parse_fq(sq.fq), *map(parse_fq, sq.fq_list)]
+    user = [filters_tree(sq.filters), parse_fq(sq.fq, sq.now),
+            *(parse_fq(f, sq.now) for f in sq.fq_list)]
     tree = And((*user, sq.restrict or MatchAll()))
     return tree, parse_sort(sq.sort)
 

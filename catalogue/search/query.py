@@ -17,9 +17,11 @@ Both backends translate the tree: :class:`Match` is the indexed filter term
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from catalogue.search.errors import SearchQueryError
 
@@ -121,10 +123,59 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\(.)", r"\1", value)
 
 
-def _normalise_date(value: str, field: str) -> str | None:
-    """``2020-01-01T00:00:00Z`` → ``2020-01-01T00:00:00``; ``*`` → None."""
+# Solr date math, as CKAN clients write it: NOW, NOW-7DAYS, NOW/DAY-1YEAR, NOW+1MONTH/MONTH.
+_DATE_MATH = re.compile(r"NOW((?:[+-]\d{1,6}[A-Z]+|/[A-Z]+)*)")
+_MATH_STEP = re.compile(r"([+-]\d+|/)([A-Z]+)")
+_UNITS = {"YEAR": "year", "MONTH": "month", "DAY": "day", "DATE": "day", "HOUR": "hour",
+          "MINUTE": "minute", "SECOND": "second"}
+
+
+def _date_math(value: str, field: str, now: datetime | None) -> str | None:
+    """``NOW-7DAYS`` (…) → the ISO date-time it names, from ``now``; None if not date math."""
+    m = _DATE_MATH.fullmatch(value)
+    if m is None:
+        return None
+    if now is None:
+        raise SearchQueryError(f"fq: {field} bound {value!r}: NOW is not known here")
+    stamp = now.replace(microsecond=0)
+    for op, raw_unit in _MATH_STEP.findall(m.group(1)):
+        unit = _UNITS.get(raw_unit.removesuffix("S"))
+        if unit is None:
+            raise SearchQueryError(f"fq: {field} bound {value!r}: unknown unit {raw_unit}")
+        stamp = _round_down(stamp, unit) if op == "/" else _shift(stamp, int(op), unit)
+    return stamp.isoformat()
+
+
+def _round_down(stamp: datetime, unit: str) -> datetime:
+    """``/DAY`` and the like: the start of the unit ``stamp`` falls in."""
+    parts = [stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second]
+    keep = ["year", "month", "day", "hour", "minute", "second"].index(unit) + 1
+    year, month, day, hour, minute, second = parts[:keep] + [1, 1, 1, 0, 0, 0][keep:]
+    return datetime(year, month, day, hour, minute, second)
+
+
+def _shift(stamp: datetime, amount: int, unit: str) -> datetime:
+    if unit in ("year", "month"):
+        months = stamp.year * 12 + stamp.month - 1 + amount * (12 if unit == "year" else 1)
+        year, month = divmod(months, 12)
+        if not 1 <= year <= 9999:
+            raise SearchQueryError("fq: date math goes out of the calendar")
+        last_day = calendar.monthrange(year, month + 1)[1]
+        return stamp.replace(year=year, month=month + 1, day=min(stamp.day, last_day))
+    try:
+        return stamp + timedelta(**{f"{unit}s": amount})
+    except OverflowError:
+        raise SearchQueryError("fq: date math goes out of the calendar") from None
+
+
+def _normalise_date(value: str, field: str, now: datetime | None = None) -> str | None:
+    """``2020-01-01T00:00:00Z`` → ``2020-01-01T00:00:00``; ``*`` → None; ``NOW-1YEAR`` →
+    a year before ``now``."""
     if value == "*":
         return None
+    computed = _date_math(value, field, now)
+    if computed is not None:
+        return computed
     value = value.rstrip("Z")
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?", value):
         raise SearchQueryError(f"fq: {field} bound {value!r} is not an ISO date or *")
@@ -132,11 +183,12 @@ def _normalise_date(value: str, field: str) -> str | None:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, now: datetime | None = None) -> None:
         self.tokens = _lex(text)
         self.pos = 0
         self.depth = 0
         self.clauses = 0
+        self.now = now
         # Inside field:( … ) bare values are matches on that field.
         self.bare_key: str | None = None
 
@@ -235,7 +287,8 @@ class _Parser:
         m = re.fullmatch(r"([\[{])\s*(\S+)\s+TO\s+(\S+?)\s*([\]}])", text)
         if m is None:
             raise SearchQueryError(f"fq: bad range {text!r}, expected [X TO Y]")
-        return Range(name, _normalise_date(m.group(2), name), _normalise_date(m.group(3), name),
+        return Range(name, _normalise_date(m.group(2), name, self.now),
+                     _normalise_date(m.group(3), name, self.now),
                      m.group(1) == "[", m.group(4) == "]")
 
 
@@ -249,14 +302,18 @@ def _check_chars(name: str, text: str) -> None:
         raise SearchQueryError(f"{name}: contains a NUL byte or a lone surrogate")
 
 
-def parse_fq(fq: str) -> Filter:
-    """Parse a CKAN ``fq`` string; raises :class:`SearchQueryError` when broken."""
+def parse_fq(fq: str, now: datetime | None = None) -> Filter:
+    """Parse a CKAN ``fq`` string; raises :class:`SearchQueryError` when broken.
+
+    ``now`` is what ``NOW`` means in date ranges (CKAN clients send
+    ``metadata_modified:[NOW-7DAYS TO NOW]``); without it such ranges are refused.
+    """
     _check_chars("fq", fq)
     if not fq.strip():
         return MatchAll()
     if len(fq) > MAX_FQ_CHARS:
         raise SearchQueryError(f"fq: longer than {MAX_FQ_CHARS} characters")
-    return _Parser(fq).parse()
+    return _Parser(fq, now).parse()
 
 
 def check_q(q: str) -> None:

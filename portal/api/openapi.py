@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.registry import ACTIONS, Action, Param
-from portal.api.results import CACHEABLE, LIMITS, SCHEMAS, result_schema
+from portal.api.results import CACHEABLE, SCHEMAS, limits, result_schema
 
 TAGS = [
     {"name": "datasets", "description": "Bộ dữ liệu (CKAN packages) · Datasets"},
@@ -30,7 +30,7 @@ ERRORS = {
 }
 
 
-def _schema(param: Param, *, in_query: bool) -> dict[str, Any]:
+def _schema(param: Param, *, in_query: bool, action: str = "") -> dict[str, Any]:
     if param.type == "array":
         if in_query:  # CKAN clients send lists in GET as JSON text or a single value
             return {"type": "string"}
@@ -38,12 +38,13 @@ def _schema(param: Param, *, in_query: bool) -> dict[str, Any]:
     if param.type == "object":
         return {"type": "string"} if in_query else {"type": "object"}
     if param.type == "integer":
-        return {"type": "integer", **LIMITS.get(param.name, {})}
+        return {"type": "integer", **limits(action, param.name)}
     return {"type": param.type}
 
 
 def _body(action: Action) -> dict[str, Any]:
-    properties = {p.name: {**_schema(p, in_query=False), "description": p.help}
+    properties = {p.name: {**_schema(p, in_query=False, action=action.name),
+                           "description": p.help}
                   for p in action.params if p.name != "upload"}
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     required = [p.name for p in action.params if p.required]
@@ -93,7 +94,7 @@ def _operation(action: Action, method: str) -> dict[str, Any]:
     if method == "get":
         operation["parameters"] = [
             {"name": p.name, "in": "query", "required": p.required, "description": p.help,
-             "schema": _schema(p, in_query=True)} for p in action.params]
+             "schema": _schema(p, in_query=True, action=action.name)} for p in action.params]
         if action.name in CACHEABLE:
             operation["parameters"] += [
                 {"name": "If-None-Match", "in": "header", "required": False,
@@ -150,7 +151,10 @@ def openapi_document(site_url: str, title: str) -> dict[str, Any]:
                            "is CKAN's envelope `{help, success, result}` or, on error, "
                            "`{help, success: false, error: {__type, message, <field>: [...]}}`. "
                            "Also served without the version: `/api/action/<name>`. DCAT-AP 3: "
-                           "`/catalog.ttl|.jsonld|.rdf?page=N`, `/dataset/<name>.ttl`.",
+                           "`/catalog.ttl|.jsonld|.rdf?page=N`, `/dataset/<name>.ttl` "
+                           "(DCAT-AP 2.1.1 with `?profile=dcat-ap-2` or `Accept-Profile`); "
+                           "a Frictionless Data Package per dataset: "
+                           "`/dataset/<name>/datapackage.json`.",
             "license": {"name": "AGPL-3.0-or-later",
                         "identifier": "AGPL-3.0-or-later"},
         },

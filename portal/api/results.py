@@ -125,11 +125,27 @@ RESULTS: dict[str, Any] = {
     "license_list": _list(_ref("License")), "format_autocomplete": _list(STRING),
     "status_show": _ref("Status"), "site_read": BOOL, "help_show": STRING,
 }
-# Parameter limits the actions enforce (a value outside them is a 409 Validation Error).
-LIMITS: dict[str, dict[str, int]] = {
-    "rows": {"minimum": 0}, "start": {"minimum": 0}, "limit": {"minimum": 0},
-    "offset": {"minimum": 0}, "page": {"minimum": 1},
+# Integer parameter limits the actions enforce (outside them: a Validation Error), so that a
+# client (or schemathesis) can tell a valid request from one the portal refuses.
+_PAGING: dict[str, tuple[int, int | None]] = {"limit": (0, 1000), "offset": (0, 10_000_000)}
+LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
+    "package_search": {"rows": (0, None), "start": (0, 10_000_000),
+                       "facet.limit": (-1, 100_000), "facet.mincount": (0, 1_000_000)},
+    "package_list": {"limit": (0, 1_000_000), "offset": (0, 10_000_000)},
+    "current_package_list_with_resources": {**_PAGING, "page": (0, 1_000_000)},
+    "package_activity_list": {"limit": (0, 100), "offset": (0, 10_000_000)},
+    "package_autocomplete": {"limit": (0, 100)},
+    "organization_list": _PAGING, "group_list": _PAGING, "resource_search": _PAGING,
+    "organization_autocomplete": {"limit": (0, 100)}, "format_autocomplete": {"limit": (0, 100)},
 }
+
+
+def limits(action: str, param: str) -> dict[str, int]:
+    """JSON Schema bounds of one integer parameter (at least ``minimum: 0``)."""
+    low, high = LIMITS.get(action, {}).get(param, (0, None))
+    return {"minimum": low, **({"maximum": high} if high is not None else {})}
+
+
 # Actions that answer conditional requests: ETag and Last-Modified, 304 when unchanged.
 CACHEABLE = frozenset({"package_show"})
 

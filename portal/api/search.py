@@ -7,6 +7,7 @@ catalogue, the raw parameters and the principal are passed in.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -82,8 +83,12 @@ def split_field_terms(q: str) -> tuple[str, list[str]]:
     return " ".join(words), terms
 
 
-def search_query(params: dict[str, Any], principal: Principal, max_rows: int) -> SearchQuery:
-    """The backend query for CKAN ``package_search`` parameters; ParamError when malformed."""
+def search_query(params: dict[str, Any], principal: Principal, max_rows: int,
+                 now: datetime | None = None) -> SearchQuery:
+    """The backend query for CKAN ``package_search`` parameters; ParamError when malformed.
+
+    ``now`` is what ``NOW`` means in ``fq`` date ranges (the catalogue's clock).
+    """
     unknown = sorted(k for k in params if k not in KNOWN_PARAMS and not k.startswith("ext_"))
     if unknown:
         raise ParamError(f"Invalid search parameters: {unknown}", "Search Query Error")
@@ -111,6 +116,7 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int) ->
         facet_mincount=int_param(params, "facet.mincount", 1, maximum=1_000_000),
         include_private=include_private,
         include_drafts=include_drafts,
+        now=now,
     )
 
 
@@ -168,7 +174,7 @@ def run_package_search(catalogue: Catalogue, params: dict[str, Any], principal: 
     (``Search Query Error``, 400, as CKAN).
     """
     max_rows = int(catalogue.settings.get("api_max_rows", 1000))
-    sq = search_query(params, principal, max_rows)
+    sq = search_query(params, principal, max_rows, catalogue.clock.now())
     sq.filters = dict(filters or {})
     backend = getattr(catalogue, "search", None)
     if backend is None or not hasattr(backend, "search"):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.datasets.model import Dataset, dataset_group
+from catalogue.dcat.terms import clean_text
 from catalogue.errors import NotFound
 from catalogue.groups.model import Group
 from catalogue.groups.service import get_group
@@ -32,6 +33,8 @@ def _feed(session: Session, query: object, title: str, self_path: str) -> Respon
     body = render_template(
         "feed.xml", title=title, datasets=datasets, self_url=absolute(self_path),
         site_url=absolute("/"), absolute=absolute, rfc3339=rfc3339,
+        # XML 1.0 cannot carry most control characters a title may hold (issue 15).
+        text=clean_text,
         updated=rfc3339(datasets[0].metadata_modified if datasets else catalogue().clock.now()))
     response = Response(body, mimetype="application/atom+xml")
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
