@@ -212,3 +212,28 @@ def test_did_you_mean_is_dropped_when_it_would_find_nothing_more(
     # Filtered to an agency without such data, the correction finds no more: not offered.
     result = backend.search(SearchQuery(q="khoang sna", fq="organization:khac"))
     assert (result.count, result.suggestion) == (0, None)
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("giao thông organization:co-quan-a", {"gt-dl-1", "gt-dl-2"}),
+    ("giao thông -organization:co-quan-a", {"gt-gl"}),
+    ('tags:"giao thông"', {"gt-gl"}),
+    ("Gia Lai +tags:(dân OR \"giao thông\")", {"gt-gl"}),
+    ("res_format:CSV", {"dan-so"}),
+])
+def test_field_terms_in_q_filter_on_the_page_and_the_api(
+        client: FlaskClient, portal: Catalogue, q: str, expected: set[str]) -> None:
+    from catalogue.datasets.service import update_dataset
+
+    with portal.unit("setup") as uow:
+        update_dataset(uow, "gt-gl", {"tags": [{"name": "giao thông"}]}, partial=True)
+        update_dataset(uow, "dan-so", {"resources": [{"url": "https://x.test/a.csv",
+                                                      "format": "CSV"}]}, partial=True)
+        uow.commit()
+    api = client.get("/api/3/action/package_search", query_string={"q": q}).get_json()
+    assert {r["name"] for r in api["result"]["results"]} == expected
+    assert api["result"]["count"] == len(expected)
+    html = client.get("/dataset", query_string={"q": q}).get_data(as_text=True)
+    assert f"{len(expected)} bộ dữ liệu khớp với" in html
+    for name in expected:
+        assert f"/dataset/{name}" in html
