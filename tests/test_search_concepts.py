@@ -190,3 +190,50 @@ def test_page_and_api_say_when_they_show_the_looser_set(client: FlaskClient,
         as_text=True)
     assert "không có kết quả chứa đủ các từ; hiển thị kết quả gần đúng" in html.lower()
     assert "3 bộ dữ liệu gần đúng với" in html
+
+
+def test_did_you_mean_only_when_little_is_found_and_the_suggestion_finds_more(
+        backend: SearchBackend) -> None:
+    backend.index_documents([package(f"ks-{i}", f"Mỏ khoáng sản {i}", day=i + 1)
+                             for i in range(3)])
+    assert backend.search(SearchQuery(q="khoang sna")).suggestion == "khoáng sản"
+    # "khoang san" is right: it finds the three, nothing to suggest.
+    assert backend.search(SearchQuery(q="khoáng sản")).suggestion is None
+    # Enough found (two of three words suffice): no suggestion, though "sna" is a typo.
+    backend.index_documents([package(f"mo-{i}", f"Mỏ {i} cát", day=i + 5) for i in range(6)])
+    result = backend.search(SearchQuery(q="mỏ cát sna"))
+    assert (result.count, result.relaxed, result.suggestion) == (6, False, None)
+
+
+def test_did_you_mean_is_dropped_when_it_would_find_nothing_more(
+        backend: SearchBackend) -> None:
+    backend.index_documents([package("ks", "Mỏ khoáng sản"),
+                             package("kx", "Khoáng sản nội bộ", private=True)])
+    # Filtered to an agency without such data, the correction finds no more: not offered.
+    result = backend.search(SearchQuery(q="khoang sna", fq="organization:khac"))
+    assert (result.count, result.suggestion) == (0, None)
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("giao thông organization:co-quan-a", {"gt-dl-1", "gt-dl-2"}),
+    ("giao thông -organization:co-quan-a", {"gt-gl"}),
+    ('tags:"giao thông"', {"gt-gl"}),
+    ("Gia Lai +tags:(dân OR \"giao thông\")", {"gt-gl"}),
+    ("res_format:CSV", {"dan-so"}),
+])
+def test_field_terms_in_q_filter_on_the_page_and_the_api(
+        client: FlaskClient, portal: Catalogue, q: str, expected: set[str]) -> None:
+    from catalogue.datasets.service import update_dataset
+
+    with portal.unit("setup") as uow:
+        update_dataset(uow, "gt-gl", {"tags": [{"name": "giao thông"}]}, partial=True)
+        update_dataset(uow, "dan-so", {"resources": [{"url": "https://x.test/a.csv",
+                                                      "format": "CSV"}]}, partial=True)
+        uow.commit()
+    api = client.get("/api/3/action/package_search", query_string={"q": q}).get_json()
+    assert {r["name"] for r in api["result"]["results"]} == expected
+    assert api["result"]["count"] == len(expected)
+    html = client.get("/dataset", query_string={"q": q}).get_data(as_text=True)
+    assert f"{len(expected)} bộ dữ liệu khớp với" in html
+    for name in expected:
+        assert f"/dataset/{name}" in html

@@ -23,9 +23,9 @@ from catalogue.classification import visible_to
 from catalogue.search.backend import SearchBackend, SearchQuery
 from catalogue.search.errors import SearchQueryError
 from catalogue.search.postgres_backend import PostgresBackend
-from catalogue.search.query import parse_fq
+from catalogue.search.query import parse_fq, split_field_terms
 from catalogue.search.whoosh_backend import WhooshBackend
-from portal.api.search import permission_filter, split_field_terms
+from portal.api.search import permission_filter
 
 pytest_plugins = ["pg_cluster"]
 

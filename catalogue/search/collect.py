@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -99,6 +100,16 @@ def prepare(sq: SearchQuery) -> tuple[Filter, list[tuple[str, bool]]]:
             *(parse_fq(f, sq.now) for f in sq.fq_list)]
     tree = And((*user, sq.restrict or MatchAll()))
     return tree, parse_sort(sq.sort)
+
+
+def counting(sq: SearchQuery, q: str) -> SearchQuery:
+    """``sq`` for another text, asking only for the count (a suggestion's, say)."""
+    return replace(sq, q=q, rows=0, start=0, facet_fields=[], highlight=False)
+
+
+def strict_found(found: SearchResult) -> int:
+    """How many datasets held enough of the words: 0 when a looser set is shown."""
+    return 0 if found.relaxed else found.count
 
 
 _NUMERIC = {"score", "metadata_modified", "metadata_created", "quality_score"}

@@ -433,6 +433,11 @@ def search_table(table: DocTable, sq: SearchQuery, tree: Filter, sort_keys: list
     return result
 
 
+def strict_count(table: DocTable, sq: SearchQuery, tree: Filter, text: TextQuery) -> int:
+    """How many documents ``sq`` matches without falling back to a looser set."""
+    return _search_table(table, sq, tree, [], text, None).count
+
+
 def _search_table(table: DocTable, sq: SearchQuery, tree: Filter,
                   sort_keys: list[tuple[str, bool]], text: TextQuery,
                   full_docs: Callable[[list[str]], list[collect.DocData]] | None

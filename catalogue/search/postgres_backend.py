@@ -30,7 +30,7 @@ from catalogue.search.postgres_sql import Sql, facet_counts, main_statement, ord
 from catalogue.search.query import Filter
 from catalogue.search.ranking import TextQuery, plan_query
 from catalogue.search.result_cache import ResultCache
-from catalogue.search.spelling import correct, suggest
+from catalogue.search.spelling import did_you_mean, suggest
 
 # Rows up to this size stay uncompressed (see _store_uncompressed); a page is 8192 bytes.
 _TOAST_TARGET = 8160
@@ -503,8 +503,13 @@ class PostgresBackend:
         result = columns.search_table(table, sq, tree, sort_keys, textq,
                                       full_docs=lambda ids: self._stored(conn, ids))
         if sq.q.strip():
-            corrected = correct(sq.q, lexicon)
-            result.suggestion = corrected[0] if corrected and corrected[1] else None
+            def count(q: str) -> int:
+                other = plan_query(q, lexicon)
+                return columns.strict_count(
+                    self._columns.prepare(conn, generation, other.match_terms()),
+                    collect.counting(sq, q), tree, other)
+
+            result.suggestion = did_you_mean(sq.q, collect.strict_found(result), lexicon, count)
         return result
 
     def _search_sql(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
@@ -520,8 +525,11 @@ class PostgresBackend:
             result.relaxed = bool(result.count)
             looser = looser.looser()
         if sq.q.strip():
-            corrected = correct(sq.q, lexicon)
-            result.suggestion = corrected[0] if corrected and corrected[1] else None
+            def count(q: str) -> int:
+                return self._matched_sql(conn, collect.counting(sq, q), generation, tree, [],
+                                         plan_query(q, lexicon), lexicon).count
+
+            result.suggestion = did_you_mean(sq.q, collect.strict_found(result), lexicon, count)
         return result
 
     def _matched_sql(self, conn: Connection, sq: SearchQuery, generation: int, tree: Filter,

@@ -339,6 +339,26 @@ def filters_tree(filters: Mapping[str, Sequence[str]]) -> Filter:
     return And(tuple(items)) if items else MatchAll()
 
 
+# A Solr field term typed in ``q``: ``tags:x``, ``+organization:"a b"``, ``-res_format:(CSV)``.
+_FIELD_TERM_RE = re.compile(r'(?<!\S)([+-]?)(\w+):("(?:[^"\\]|\\.)*"|\([^()]*\)|[^\s"()]+)(?!\S)')
+
+
+def split_field_terms(q: str) -> tuple[str, list[str]]:
+    """CKAN users put Solr field terms in ``q`` too (``q=tags:economy giao thông``): those
+    become ``fq`` filters (each parsed alone), the rest stays text for the Vietnamese search.
+    Words whose field is unknown stay text (``pm2.5:``, ``http://…``)."""
+    terms: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        if m.group(2) not in MATCH_FIELDS:
+            return m.group()
+        terms.append(("-" if m.group(1) == "-" else "") + f"{m.group(2)}:{m.group(3)}")
+        return " "
+
+    text = _FIELD_TERM_RE.sub(take, q)
+    return " ".join(text.split()), terms
+
+
 def visibility_tree(include_private: bool, include_drafts: bool) -> Filter:
     """Which states and capacities a request may see; deleted never."""
     states = ("active", "draft") if include_drafts else ("active",)

@@ -13,7 +13,7 @@ Frequencies still count every dataset; each candidate is checked before it is of
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from catalogue.search.analyzer import BIGRAM_JOINER, FOLD_PREFIX, fold, normalize, phrases
@@ -23,6 +23,8 @@ MAX_CANDIDATES = 6
 # vocabulary (≈ 0.15 s at 20k words), so a long query of typos cost many seconds of CPU
 # (issue 15), and nobody needs a long query spelled again.
 MAX_SPELL_WORDS = 8
+# "Did you mean" only when a search finds fewer datasets than this (issue 18).
+FEW_RESULTS = 5
 # Near words checked for visibility per round, nearest and most frequent first.
 _CHECK_BATCH = 2 * MAX_CANDIDATES
 
@@ -146,3 +148,17 @@ def suggest(q: str, vocabulary: Vocabulary) -> str | None:
     if result is None or result[0] == " ".join(normalize(q).split()):
         return None
     return result[0]
+
+
+def did_you_mean(q: str, found: int, vocabulary: Vocabulary,
+                 count: Callable[[str], int]) -> str | None:
+    """The suggestion a search shows: only when ``q`` found little (``found`` datasets,
+    fewer than :data:`FEW_RESULTS`), only with a typo fixed, only with words of public
+    datasets, and only when the suggestion finds more (``count(suggestion)``, issue 18).
+    """
+    if found >= FEW_RESULTS:
+        return None
+    corrected = correct(q, vocabulary)
+    if corrected is None or not corrected[1]:
+        return None
+    return corrected[0] if count(corrected[0]) > found else None

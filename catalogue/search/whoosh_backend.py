@@ -31,7 +31,7 @@ from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import search_fields
 from catalogue.search.query import And, Filter, Match, Or
 from catalogue.search.ranking import TextQuery, plan_query
-from catalogue.search.spelling import correct, suggest
+from catalogue.search.spelling import did_you_mean, suggest
 
 # Seconds a writer waits for another process's lock before giving up.
 WRITE_TIMEOUT = 60.0
@@ -314,10 +314,14 @@ class WhooshBackend:
         searcher = self._fresh()
         lexicon = _Lexicon(self, searcher)
         text = plan_query(sq.q, lexicon) if sq.q.strip() else TextQuery()
-        result = columns.search_table(self._columns(searcher), sq, tree, sort_keys, text)
+        table = self._columns(searcher)
+        result = columns.search_table(table, sq, tree, sort_keys, text)
         if sq.q.strip():
-            corrected = correct(sq.q, lexicon)
-            result.suggestion = corrected[0] if corrected and corrected[1] else None
+            def count(q: str) -> int:
+                return columns.strict_count(table, collect.counting(sq, q), tree,
+                                            plan_query(q, lexicon))
+
+            result.suggestion = did_you_mean(sq.q, collect.strict_found(result), lexicon, count)
         return result
 
     def suggest(self, q: str) -> str | None:

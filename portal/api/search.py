@@ -20,7 +20,7 @@ from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
-from catalogue.search.query import MATCH_FIELDS, And, Filter, Match, MatchAll, Or
+from catalogue.search.query import And, Filter, Match, MatchAll, Or, split_field_terms
 from portal.api.auth import EDIT, READ_PRIVATE, can_read, orgs_with
 from portal.api.registry import ParamError, bool_param, int_param, list_param, str_param
 
@@ -67,20 +67,6 @@ def permission_filter(principal: Principal, include_private: bool,
         if editable is not None:
             items.append(_restricted_to(editable, Match("state", "active")))
     return And(tuple(items)) if items else MatchAll()
-
-
-def split_field_terms(q: str) -> tuple[str, list[str]]:
-    """CKAN clients put Solr field terms in ``q`` too (``q=tags:economy name:x``): those
-    become filters; the rest stays text for the Vietnamese search."""
-    words: list[str] = []
-    terms: list[str] = []
-    for word in q.split():
-        field, sep, value = word.lstrip("+").partition(":")
-        if sep and value and field in MATCH_FIELDS:
-            terms.append(word.lstrip("+"))
-        else:
-            words.append(word)
-    return " ".join(words), terms
 
 
 def search_query(params: dict[str, Any], principal: Principal, max_rows: int,

@@ -26,6 +26,7 @@ from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from catalogue.search.backend import SearchQuery
 from catalogue.search.errors import SearchQueryError
+from catalogue.search.query import split_field_terms
 from licenses import registry
 from portal.api.registry import ParamError
 from portal.api.search import run_package_search
@@ -137,7 +138,11 @@ def _search_engine(page: SearchPage) -> None:
         browse_key = None if page.q else "facets:" + repr(sorted(page.filters.items()))
         stamp = counts.catalogue_stamp(session) if browse_key else None
         known = counts.peek(browse_key, stamp) if browse_key else None
-        query = SearchQuery(q=page.q, filters=page.filters, sort=SORTS[page.sort],
+        # Field terms typed in the box (organization:, tags:, res_format:) filter, as in
+        # the API (issue 18).
+        text, field_terms = split_field_terms(page.q)
+        query = SearchQuery(q=text, filters=page.filters, fq_list=field_terms,
+                            sort=SORTS[page.sort],
                             rows=PAGE_SIZE, start=(page.page - 1) * PAGE_SIZE,
                             facet_fields=[] if known is not None else list(FACETS),
                             facet_limit=50, highlight=True)
@@ -148,7 +153,8 @@ def _search_engine(page: SearchPage) -> None:
         page.count = result.count
         page.relaxed = result.relaxed
         page.highlights = result.highlights
-        page.suggestion = result.suggestion if page.q and result.suggestion != page.q else None
+        if result.suggestion and result.suggestion != text:
+            page.suggestion = " ".join([result.suggestion, *field_terms])
         page.datasets = datasets_by_ids(session, result.ids)  # organization joined eagerly
         labels = _labels(session, facets)
         session.expunge_all()  # loaded: the template reads them after the session closes
