@@ -208,7 +208,7 @@ def test_a_harvested_draft_fixed_by_an_officer_publishes_only_the_fixed_version(
     with static_server(cccd_share(tmp_path / "share")) as url:
         source = make_source("files", url=url, publish="review")
         summary = harvest(catalogue, source, home)
-    assert summary.counts["skipped"] == 1
+    assert summary.counts["held"] == 1
     with catalogue.sessions() as session:
         ds = datasets.get_dataset(session, "ho-tro")
         assert ds.state == "draft"
@@ -309,7 +309,7 @@ def test_a_harvested_records_hold_reasons_hold_it_even_with_publish_auto(
         source = make_source("files", url=url)
         summary = run_source(catalogue, source, {**harvester_types(), "files": ReasonedFiles},
                              home / "harvest-locks", sleep=lambda seconds: None)
-    assert summary.counts["skipped"] == 1 and summary.counts["new"] == 0
+    assert summary.counts["held"] == 1 and summary.counts["new"] == 0
     with catalogue.sessions() as session:
         item = session.query(ReviewItem).one()
         assert "giay-phep-rieng" in item.message and not is_hold(item.message)

@@ -82,7 +82,9 @@ def test_history_says_chua_co_to_mo_not_none_to_open(admin: FlaskClient, org: st
     html = app.test_client().get("/dataset/chat-luong-nuoc/history").get_data(as_text=True)
     main = html[html.index("<main"):]
     assert re.search(r"Mức truy cập</th><td[^>]*>chưa có</td><td[^>]*>mở</td>", main), main
-    assert "Trạng thái" in main and "đã công bố" in main and "tạo bộ dữ liệu" in main
+    # The public history starts at the first published version (drafts are never public):
+    # the approval that published it, its action in words.
+    assert "Trạng thái" in main and "đã công bố" in main and "sửa thông tin" in main
     assert not INTERNALS.search(main) and "dataset.update" not in main
 
 

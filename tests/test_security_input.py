@@ -106,8 +106,8 @@ def test_crlf_in_a_description_is_kept(client: FlaskClient, dataset: str) -> Non
     assert "Dòng hai" in response.get_json()["result"]["notes"]
 
 
-@pytest.mark.parametrize("query", ["rows=" + "9" * 40, "start=" + "9" * 40,
-                                   "start=-1", "rows=1e400"])
+# A huge ``rows`` is capped at api_max_rows, as CKAN does (tests/test_ckan_parity.py).
+@pytest.mark.parametrize("query", ["start=" + "9" * 40, "start=-1", "rows=1e400"])
 def test_huge_numbers_in_the_api_are_a_400(client: FlaskClient, query: str) -> None:
     response = client.get(f"/api/3/action/package_search?{query}")
     _refused(response, query.split("=")[0])

@@ -29,8 +29,9 @@ from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli import main
 
-# What a restore may add to a home even when it fails: its own trail.
-TRAIL = ("restore.log", "dulieumo.sqlite", "backups/")
+# What a restore may add to a home even when it fails: its own trail, and the lock file it
+# migrates under (SQLite's stand-in for PostgreSQL's advisory lock, issue 23).
+TRAIL = ("restore.log", "dulieumo.sqlite", "backups/", "locks/")
 
 
 def _target(app: Flask) -> BackupTarget:
