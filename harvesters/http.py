@@ -40,6 +40,8 @@ USER_AGENT = "dulieumo-harvester/0.1 (+https://github.com/dulieumo)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
+MAX_IDLE = 4  # kept-alive connections per client (one per host and address)
+RESOLVE_TTL = 300.0  # seconds a checked resolution is reused within a job
 CHUNK = 1 << 16
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -60,6 +62,10 @@ class FetchError(Exception):
 
 class Refused(FetchError):
     """A URL the guard will not fetch: an internal address, a scheme we do not speak."""
+
+
+class _Stale(Exception):
+    """A kept-alive connection the server had closed: the request goes again on a new one."""
 
 
 class _Retryable(Exception):
@@ -195,6 +201,15 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
 
 
+@dataclass
+class _Exchange:
+    """How far one request got: answered (headers read) and whether its connection may serve
+    the next request."""
+
+    answered: bool = False
+    reusable: bool = False
+
+
 class _Watchdog:
     """Closes a connection's socket when the request's deadline passes: blocked reads return
     and the request fails, however slowly the server trickles bytes."""
@@ -252,9 +267,27 @@ class HttpClient:
         self.source_deadline = monotonic() + source_timeout if source_timeout else None
         self.tls = ssl.create_default_context(cafile=certifi.where())
         self.retried = 0  # how many retries this client made (reported in job stats)
+        # Connections kept alive between requests, by (scheme, host, port, checked address),
+        # and resolutions already checked (a job asks the same host again and again).
+        self._idle: dict[tuple[str, str, int, str], http.client.HTTPConnection] = {}
+        self._resolved: dict[tuple[str, int], tuple[float, list[str]]] = {}
 
     def close(self) -> None:
-        """Nothing is pooled (one connection per request), so nothing to release."""
+        """Close the connections kept alive (the runner calls it at the end of every job)."""
+        for conn in self._idle.values():
+            conn.close()
+        self._idle.clear()
+
+    def _lookup(self, host: str, port: int) -> list[str]:
+        """The host's addresses, resolved once and then reused for ``RESOLVE_TTL`` seconds:
+        the address checked is the one connected to, request after request."""
+        now = self.monotonic()
+        cached = self._resolved.get((host, port))
+        if cached is not None and now - cached[0] < RESOLVE_TTL:
+            return cached[1]
+        addresses = self.resolver(host, port)
+        self._resolved[(host, port)] = (now, addresses)
+        return addresses
 
     # -- the guard ---------------------------------------------------------------------------
     def _host_allowed(self, host: str, port: int) -> bool:
@@ -264,7 +297,7 @@ class HttpClient:
         """The addresses ``url`` may be fetched from; Refused when its host is internal and
         not allowed by the config."""
         _, host, port = _host_port(url)
-        addresses = self.resolver(host, port)
+        addresses = self._lookup(host, port)
         if not addresses:
             raise _Retryable(f"{host} resolves to no address")
         if self._host_allowed(host, port):
@@ -332,44 +365,79 @@ class HttpClient:
               read_errors: bool) -> Response:
         """One request, redirects followed (each hop checked); the body goes to ``sink``."""
         for _ in range(MAX_REDIRECTS + 1):
-            scheme, host, port = _host_port(url)
-            addresses = self.checked_addresses(url)
-            seconds = self._remaining(url)
-            target = request_target(url)
-            conn = self._connection(scheme, host, port, addresses[0], seconds)
             try:
-                with _Watchdog(conn, seconds) as watchdog:
-                    try:
-                        response = self._exchange(conn, target, url, sink, max_bytes=max_bytes,
-                                                  limit=limit, read_errors=read_errors)
-                    except (OSError, http.client.HTTPException) as exc:
-                        if watchdog.fired:
-                            raise _Retryable(f"no complete answer within {seconds:g} s",
-                                             _deadline_limit(seconds, self.timeout)) from None
-                        if isinstance(exc, TimeoutError):
-                            raise _Retryable(f"no answer for {seconds:g} s",
-                                             _deadline_limit(seconds, self.timeout)) from None
-                        raise _Retryable(f"{type(exc).__name__}: {exc}") from None
-                    if watchdog.fired:
-                        raise _Retryable(f"no complete answer within {seconds:g} s",
-                                         _deadline_limit(seconds, self.timeout))
-            finally:
-                conn.close()
+                response = self._hop(url, sink, max_bytes=max_bytes, limit=limit,
+                                     read_errors=read_errors, reuse=True)
+            except _Stale:
+                response = self._hop(url, sink, max_bytes=max_bytes, limit=limit,
+                                     read_errors=read_errors, reuse=False)
             if isinstance(response, str):  # a redirect: check the next hop like the first
                 url = response
                 continue
             return response
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    def _exchange(self, conn: http.client.HTTPConnection, target: str, url: str, sink: _Sink,
-                  *, max_bytes: int, limit: str, read_errors: bool) -> Response | str:
-        conn.request("GET", target, headers={
-            "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate",
-            "Connection": "close"})
-        answer = conn.getresponse()
+    def _hop(self, url: str, sink: _Sink, *, max_bytes: int, limit: str, read_errors: bool,
+             reuse: bool) -> Response | str:
+        """One request to one checked address, on a kept-alive connection when there is one."""
+        scheme, host, port = _host_port(url)
+        addresses = self.checked_addresses(url)
+        seconds = self._remaining(url)
+        key = (scheme, host, port, addresses[0])
+        reused = self._idle.pop(key, None) if reuse else None
+        conn = reused or self._connection(scheme, host, port, addresses[0], seconds)
+        if conn.sock is not None:
+            conn.sock.settimeout(seconds)
+        exchange = _Exchange()
         try:
-            return self._read(answer, url, sink, max_bytes=max_bytes, limit=limit,
-                              read_errors=read_errors)
+            with _Watchdog(conn, seconds) as watchdog:
+                try:
+                    response = self._exchange(conn, request_target(url), url, sink, exchange,
+                                              max_bytes=max_bytes, limit=limit,
+                                              read_errors=read_errors)
+                except (OSError, http.client.HTTPException) as exc:
+                    if watchdog.fired:
+                        raise _Retryable(f"no complete answer within {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout)) from None
+                    if reused is not None and not exchange.answered and isinstance(
+                            exc, (http.client.RemoteDisconnected, ConnectionResetError,
+                                  BrokenPipeError)):
+                        raise _Stale() from None
+                    if isinstance(exc, TimeoutError):
+                        raise _Retryable(f"no answer for {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout)) from None
+                    raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+                if watchdog.fired:
+                    raise _Retryable(f"no complete answer within {seconds:g} s",
+                                     _deadline_limit(seconds, self.timeout))
+        finally:
+            if exchange.reusable and not watchdog.fired:
+                self._keep(key, conn)
+            else:
+                conn.close()
+        return response
+
+    def _keep(self, key: tuple[str, str, int, str], conn: http.client.HTTPConnection) -> None:
+        if len(self._idle) >= MAX_IDLE:
+            oldest = next(iter(self._idle))
+            self._idle.pop(oldest).close()
+        self._idle[key] = conn
+
+    def _exchange(self, conn: http.client.HTTPConnection, target: str, url: str, sink: _Sink,
+                  exchange: _Exchange, *, max_bytes: int, limit: str,
+                  read_errors: bool) -> Response | str:
+        conn.request("GET", target, headers={
+            "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"})
+        answer = conn.getresponse()
+        exchange.answered = True
+        try:
+            response = self._read(answer, url, sink, max_bytes=max_bytes, limit=limit,
+                                  read_errors=read_errors)
+            # Reusable only when the whole body was read and the server keeps the connection.
+            complete = answer.isclosed() if answer.chunked else answer.length == 0
+            exchange.reusable = isinstance(response, Response) and complete \
+                and not answer.will_close
+            return response
         finally:
             answer.close()
 
@@ -393,6 +461,8 @@ class HttpClient:
                 if size > max_bytes:
                     raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
                 sink.write(piece)
+        if not answer.chunked and answer.length:  # fewer bytes than Content-Length: cut off
+            raise http.client.IncompleteRead(b"", answer.length)
         return Response(answer.status, str(size).encode(), content_type, url)
 
     # -- the public reads --------------------------------------------------------------------
