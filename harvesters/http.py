@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import ipaddress
 import shutil
 import socket
 import ssl
@@ -32,9 +31,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import certifi
+
+from harvesters.addresses import (
+    internal_reason,
+    parse_allowed_host,
+    request_target,
+    resolve,
+    split_url,
+)
 
 USER_AGENT = "dulieumo-harvester/0.1 (+https://github.com/dulieumo)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -43,8 +50,6 @@ MAX_REDIRECTS = 10
 MAX_IDLE = 4  # kept-alive connections per client (one per host and address)
 RESOLVE_TTL = 300.0  # seconds a checked resolution is reused within a job
 CHUNK = 1 << 16
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -85,69 +90,11 @@ class Response:
     url: str
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to (once: the caller connects to one of these)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise _Retryable(f"cannot resolve {host}: {exc}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def internal_reason(address: str) -> str:
-    """Why an address is inside the house (loopback, private...), or "" when it is public."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return "loopback"
-    if ip.is_link_local:
-        return "link-local (where cloud metadata services answer)"
-    if ip.is_private:
-        return "private"
-    if not ip.is_global:
-        return "not a public address"
-    return ""
-
-
-def parse_allowed_host(entry: str) -> tuple[str, int | None] | None:
-    """``host`` or ``host:port`` (IPv6 in brackets) as (host, port); None when malformed."""
-    entry = entry.strip().lower()
-    if not entry or any(c in entry for c in "/@?# \t"):
-        return None
-    try:
-        parts = urlsplit(f"//{entry}")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host.rstrip("."), port
-
-
 def _host_port(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
     try:
-        port = parts.port
-    except ValueError:
-        raise Refused(f"{url}: not a valid port") from None
-    if parts.scheme not in DEFAULT_PORTS:
-        raise Refused(f"{url}: unsupported URL scheme {parts.scheme!r}")
-    if not parts.hostname:
-        raise Refused(f"{url}: no host")
-    try:  # Vietnamese domain names (IDN) travel as their ASCII form
-        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise Refused(f"{url}: not a valid host name") from None
-    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
-
-
-def request_target(url: str) -> str:
-    """Path and query as sent on the wire: spaces and non-ASCII letters (Vietnamese file names
-    are common) percent-encoded as UTF-8, existing escapes kept."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
+        return split_url(url)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
 
 
 class _Sink(Protocol):
@@ -285,7 +232,10 @@ class HttpClient:
         cached = self._resolved.get((host, port))
         if cached is not None and now - cached[0] < RESOLVE_TTL:
             return cached[1]
-        addresses = self.resolver(host, port)
+        try:
+            addresses = self.resolver(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise _Retryable(f"cannot resolve {host}: {exc}") from None
         self._resolved[(host, port)] = (now, addresses)
         return addresses
 
