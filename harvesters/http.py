@@ -333,11 +333,7 @@ class HttpClient:
         scheme, host, port = _host_port(url)
         addresses = self.checked_addresses(url)
         seconds = self._remaining(url)
-        key = (scheme, host, port, addresses[0])
-        reused = self._idle.pop(key, None) if reuse else None
-        conn = reused or self._connection(scheme, host, port, addresses[0], seconds)
-        if conn.sock is not None:
-            conn.sock.settimeout(seconds)
+        key, conn, reused = self._open(scheme, host, port, addresses, seconds, reuse=reuse)
         exchange = _Exchange()
         try:
             with _Watchdog(conn, seconds) as watchdog:
@@ -349,7 +345,7 @@ class HttpClient:
                     if watchdog.fired:
                         raise _Retryable(f"no complete answer within {seconds:g} s",
                                          _deadline_limit(seconds, self.timeout)) from None
-                    if reused is not None and not exchange.answered and isinstance(
+                    if reused and not exchange.answered and isinstance(
                             exc, (http.client.RemoteDisconnected, ConnectionResetError,
                                   BrokenPipeError)):
                         raise _Stale() from None
@@ -366,6 +362,40 @@ class HttpClient:
             else:
                 conn.close()
         return response
+
+    def _open(self, scheme: str, host: str, port: int, addresses: list[str], seconds: float,
+              *, reuse: bool) -> tuple[tuple[str, str, int, str], http.client.HTTPConnection,
+                                       bool]:
+        """A connection to one of the checked addresses: a kept-alive one, else the first
+        address that answers (a host without an IPv6 route still has its IPv4 address)."""
+        if reuse:
+            for address in addresses:
+                conn = self._idle.pop((scheme, host, port, address), None)
+                if conn is not None:
+                    if conn.sock is not None:
+                        conn.sock.settimeout(seconds)
+                    return (scheme, host, port, address), conn, True
+        deadline = self.monotonic() + seconds
+        failure: OSError | None = None
+        for address in addresses:
+            left = deadline - self.monotonic()
+            if left <= 0:
+                break
+            conn = self._connection(scheme, host, port, address, left)
+            try:
+                conn.connect()
+            except OSError as exc:
+                conn.close()
+                failure = exc
+                continue
+            if conn.sock is not None:
+                conn.sock.settimeout(seconds)
+            return (scheme, host, port, address), conn, False
+        if failure is None or isinstance(failure, TimeoutError):
+            raise _Retryable(f"no connection to {host}:{port} within {seconds:g} s",
+                             _deadline_limit(seconds, self.timeout))
+        raise _Retryable(f"cannot connect to {host}:{port}: {type(failure).__name__}: "
+                         f"{failure}")
 
     def _keep(self, key: tuple[str, str, int, str], conn: http.client.HTTPConnection) -> None:
         if len(self._idle) >= MAX_IDLE:

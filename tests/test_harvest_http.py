@@ -227,3 +227,14 @@ def test_connections_are_kept_alive_and_a_closed_one_is_replaced(
         thread.join(timeout=10)
         listener.close()
     assert len(answered) == 2 and once.retried == 0  # a new connection, not a retry
+
+
+def test_the_next_checked_address_is_tried_when_one_does_not_answer(
+        counter: CountingServer, client: ClientFactory) -> None:
+    port = int(counter.url.rsplit(":", 1)[1])
+    # Nothing listens on [::1]:port (the server is on 127.0.0.1 only), as when a host
+    # publishes an IPv6 address the server has no route to.
+    http = client(allowed_hosts=[f"du-lieu.example:{port}"],
+                  resolver=lambda host, port: ["::1", "127.0.0.1"])
+    assert http.get_ok(f"http://du-lieu.example:{port}/a.csv", max_bytes=1000).status == 200
+    assert counter.requests == ["/a.csv"] and http.retried == 0
