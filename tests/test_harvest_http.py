@@ -5,6 +5,7 @@ encoded as they go on the wire, connections kept alive, and the ``allow_hosts`` 
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +16,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 from harvesters.addresses import internal_reason
-from harvesters.http import HttpClient, Refused
+from harvesters.http import FetchError, HttpClient, Refused
 from tests.harvest_servers import (
     CountingServer,
     counting_server,
@@ -188,6 +189,7 @@ class _KeepAlive(BaseHTTPRequestHandler):
 
 def test_connections_are_kept_alive_and_a_closed_one_is_replaced(
         client: ClientFactory) -> None:
+    _KeepAlive.ports.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -238,3 +240,55 @@ def test_the_next_checked_address_is_tried_when_one_does_not_answer(
                   resolver=lambda host, port: ["::1", "127.0.0.1"])
     assert http.get_ok(f"http://du-lieu.example:{port}/a.csv", max_bytes=1000).status == 200
     assert counter.requests == ["/a.csv"] and http.retried == 0
+
+
+def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for ``name`` (it is its own CA), as PEM files."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_https_goes_to_the_checked_address_and_checks_the_host_name(
+        tmp_path: Path, client: ClientFactory) -> None:
+    cert, key = _certificate(tmp_path, "du-lieu.example")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
+    server.daemon_threads = True
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        http = client(allowed_hosts=[f"du-lieu.example:{port}", f"khac.example:{port}"],
+                      resolver=lambda host, port: ["127.0.0.1"])
+        http.tls = ssl.create_default_context(cafile=str(cert))
+        assert http.get_ok(f"https://du-lieu.example:{port}/a", max_bytes=10).body == b"ok"
+        # The same address under a name the certificate does not carry is refused by TLS.
+        with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+            http.get(f"https://khac.example:{port}/a", max_bytes=10)
+        http.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
