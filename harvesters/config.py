@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.classification import ACCESS_CLASSES, check_access_class
-from harvesters.http import parse_allowed_host
+from harvesters.addresses import parse_allowed_host
 from harvesters.schedule import check_schedule
 from licenses import get_license
 

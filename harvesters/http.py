@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import ipaddress
 import shutil
 import socket
 import ssl
@@ -32,17 +31,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import certifi
+
+from harvesters.addresses import (
+    internal_reason,
+    parse_allowed_host,
+    request_target,
+    resolve,
+    split_url,
+)
 
 USER_AGENT = "dulieumo-harvester/0.1 (+https://github.com/dulieumo)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
+MAX_IDLE = 4  # kept-alive connections per client (one per host and address)
+RESOLVE_TTL = 300.0  # seconds a checked resolution is reused within a job
 CHUNK = 1 << 16
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -62,6 +69,10 @@ class Refused(FetchError):
     """A URL the guard will not fetch: an internal address, a scheme we do not speak."""
 
 
+class _Stale(Exception):
+    """A kept-alive connection the server had closed: the request goes again on a new one."""
+
+
 class _Retryable(Exception):
     """One attempt failed in a way another attempt may not (connection, timeout); ``limit``
     names the config key when a limit cut it off."""
@@ -79,69 +90,11 @@ class Response:
     url: str
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to (once: the caller connects to one of these)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise _Retryable(f"cannot resolve {host}: {exc}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def internal_reason(address: str) -> str:
-    """Why an address is inside the house (loopback, private...), or "" when it is public."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return "loopback"
-    if ip.is_link_local:
-        return "link-local (where cloud metadata services answer)"
-    if ip.is_private:
-        return "private"
-    if not ip.is_global:
-        return "not a public address"
-    return ""
-
-
-def parse_allowed_host(entry: str) -> tuple[str, int | None] | None:
-    """``host`` or ``host:port`` (IPv6 in brackets) as (host, port); None when malformed."""
-    entry = entry.strip().lower()
-    if not entry or any(c in entry for c in "/@?# \t"):
-        return None
-    try:
-        parts = urlsplit(f"//{entry}")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host.rstrip("."), port
-
-
 def _host_port(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
     try:
-        port = parts.port
-    except ValueError:
-        raise Refused(f"{url}: not a valid port") from None
-    if parts.scheme not in DEFAULT_PORTS:
-        raise Refused(f"{url}: unsupported URL scheme {parts.scheme!r}")
-    if not parts.hostname:
-        raise Refused(f"{url}: no host")
-    try:  # Vietnamese domain names (IDN) travel as their ASCII form
-        host = parts.hostname.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise Refused(f"{url}: not a valid host name") from None
-    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
-
-
-def request_target(url: str) -> str:
-    """Path and query as sent on the wire: spaces and non-ASCII letters (Vietnamese file names
-    are common) percent-encoded as UTF-8, existing escapes kept."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
+        return split_url(url)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
 
 
 class _Sink(Protocol):
@@ -193,6 +146,15 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     def connect(self) -> None:
         raw = socket.create_connection((self.address, self.port), self.timeout)
         self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+
+
+@dataclass
+class _Exchange:
+    """How far one request got: answered (headers read) and whether its connection may serve
+    the next request."""
+
+    answered: bool = False
+    reusable: bool = False
 
 
 class _Watchdog:
@@ -252,9 +214,30 @@ class HttpClient:
         self.source_deadline = monotonic() + source_timeout if source_timeout else None
         self.tls = ssl.create_default_context(cafile=certifi.where())
         self.retried = 0  # how many retries this client made (reported in job stats)
+        # Connections kept alive between requests, by (scheme, host, port, checked address),
+        # and resolutions already checked (a job asks the same host again and again).
+        self._idle: dict[tuple[str, str, int, str], http.client.HTTPConnection] = {}
+        self._resolved: dict[tuple[str, int], tuple[float, list[str]]] = {}
 
     def close(self) -> None:
-        """Nothing is pooled (one connection per request), so nothing to release."""
+        """Close the connections kept alive (the runner calls it at the end of every job)."""
+        for conn in self._idle.values():
+            conn.close()
+        self._idle.clear()
+
+    def _lookup(self, host: str, port: int) -> list[str]:
+        """The host's addresses, resolved once and then reused for ``RESOLVE_TTL`` seconds:
+        the address checked is the one connected to, request after request."""
+        now = self.monotonic()
+        cached = self._resolved.get((host, port))
+        if cached is not None and now - cached[0] < RESOLVE_TTL:
+            return cached[1]
+        try:
+            addresses = self.resolver(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise _Retryable(f"cannot resolve {host}: {exc}") from None
+        self._resolved[(host, port)] = (now, addresses)
+        return addresses
 
     # -- the guard ---------------------------------------------------------------------------
     def _host_allowed(self, host: str, port: int) -> bool:
@@ -264,7 +247,7 @@ class HttpClient:
         """The addresses ``url`` may be fetched from; Refused when its host is internal and
         not allowed by the config."""
         _, host, port = _host_port(url)
-        addresses = self.resolver(host, port)
+        addresses = self._lookup(host, port)
         if not addresses:
             raise _Retryable(f"{host} resolves to no address")
         if self._host_allowed(host, port):
@@ -332,44 +315,109 @@ class HttpClient:
               read_errors: bool) -> Response:
         """One request, redirects followed (each hop checked); the body goes to ``sink``."""
         for _ in range(MAX_REDIRECTS + 1):
-            scheme, host, port = _host_port(url)
-            addresses = self.checked_addresses(url)
-            seconds = self._remaining(url)
-            target = request_target(url)
-            conn = self._connection(scheme, host, port, addresses[0], seconds)
             try:
-                with _Watchdog(conn, seconds) as watchdog:
-                    try:
-                        response = self._exchange(conn, target, url, sink, max_bytes=max_bytes,
-                                                  limit=limit, read_errors=read_errors)
-                    except (OSError, http.client.HTTPException) as exc:
-                        if watchdog.fired:
-                            raise _Retryable(f"no complete answer within {seconds:g} s",
-                                             _deadline_limit(seconds, self.timeout)) from None
-                        if isinstance(exc, TimeoutError):
-                            raise _Retryable(f"no answer for {seconds:g} s",
-                                             _deadline_limit(seconds, self.timeout)) from None
-                        raise _Retryable(f"{type(exc).__name__}: {exc}") from None
-                    if watchdog.fired:
-                        raise _Retryable(f"no complete answer within {seconds:g} s",
-                                         _deadline_limit(seconds, self.timeout))
-            finally:
-                conn.close()
+                response = self._hop(url, sink, max_bytes=max_bytes, limit=limit,
+                                     read_errors=read_errors, reuse=True)
+            except _Stale:
+                response = self._hop(url, sink, max_bytes=max_bytes, limit=limit,
+                                     read_errors=read_errors, reuse=False)
             if isinstance(response, str):  # a redirect: check the next hop like the first
                 url = response
                 continue
             return response
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    def _exchange(self, conn: http.client.HTTPConnection, target: str, url: str, sink: _Sink,
-                  *, max_bytes: int, limit: str, read_errors: bool) -> Response | str:
-        conn.request("GET", target, headers={
-            "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate",
-            "Connection": "close"})
-        answer = conn.getresponse()
+    def _hop(self, url: str, sink: _Sink, *, max_bytes: int, limit: str, read_errors: bool,
+             reuse: bool) -> Response | str:
+        """One request to one checked address, on a kept-alive connection when there is one."""
+        scheme, host, port = _host_port(url)
+        addresses = self.checked_addresses(url)
+        seconds = self._remaining(url)
+        key, conn, reused = self._open(scheme, host, port, addresses, seconds, reuse=reuse)
+        exchange = _Exchange()
         try:
-            return self._read(answer, url, sink, max_bytes=max_bytes, limit=limit,
-                              read_errors=read_errors)
+            with _Watchdog(conn, seconds) as watchdog:
+                try:
+                    response = self._exchange(conn, request_target(url), url, sink, exchange,
+                                              max_bytes=max_bytes, limit=limit,
+                                              read_errors=read_errors)
+                except (OSError, http.client.HTTPException) as exc:
+                    if watchdog.fired:
+                        raise _Retryable(f"no complete answer within {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout)) from None
+                    if reused and not exchange.answered and isinstance(
+                            exc, (http.client.RemoteDisconnected, ConnectionResetError,
+                                  BrokenPipeError)):
+                        raise _Stale() from None
+                    if isinstance(exc, TimeoutError):
+                        raise _Retryable(f"no answer for {seconds:g} s",
+                                         _deadline_limit(seconds, self.timeout)) from None
+                    raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+                if watchdog.fired:
+                    raise _Retryable(f"no complete answer within {seconds:g} s",
+                                     _deadline_limit(seconds, self.timeout))
+        finally:
+            if exchange.reusable and not watchdog.fired:
+                self._keep(key, conn)
+            else:
+                conn.close()
+        return response
+
+    def _open(self, scheme: str, host: str, port: int, addresses: list[str], seconds: float,
+              *, reuse: bool) -> tuple[tuple[str, str, int, str], http.client.HTTPConnection,
+                                       bool]:
+        """A connection to one of the checked addresses: a kept-alive one, else the first
+        address that answers (a host without an IPv6 route still has its IPv4 address)."""
+        if reuse:
+            for address in addresses:
+                conn = self._idle.pop((scheme, host, port, address), None)
+                if conn is not None:
+                    if conn.sock is not None:
+                        conn.sock.settimeout(seconds)
+                    return (scheme, host, port, address), conn, True
+        deadline = self.monotonic() + seconds
+        failure: OSError | None = None
+        for address in addresses:
+            left = deadline - self.monotonic()
+            if left <= 0:
+                break
+            conn = self._connection(scheme, host, port, address, left)
+            try:
+                conn.connect()
+            except OSError as exc:
+                conn.close()
+                failure = exc
+                continue
+            if conn.sock is not None:
+                conn.sock.settimeout(seconds)
+            return (scheme, host, port, address), conn, False
+        if failure is None or isinstance(failure, TimeoutError):
+            raise _Retryable(f"no connection to {host}:{port} within {seconds:g} s",
+                             _deadline_limit(seconds, self.timeout))
+        raise _Retryable(f"cannot connect to {host}:{port}: {type(failure).__name__}: "
+                         f"{failure}")
+
+    def _keep(self, key: tuple[str, str, int, str], conn: http.client.HTTPConnection) -> None:
+        if len(self._idle) >= MAX_IDLE:
+            oldest = next(iter(self._idle))
+            self._idle.pop(oldest).close()
+        self._idle[key] = conn
+
+    def _exchange(self, conn: http.client.HTTPConnection, target: str, url: str, sink: _Sink,
+                  exchange: _Exchange, *, max_bytes: int, limit: str,
+                  read_errors: bool) -> Response | str:
+        conn.request("GET", target, headers={
+            "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"})
+        answer = conn.getresponse()
+        exchange.answered = True
+        try:
+            response = self._read(answer, url, sink, max_bytes=max_bytes, limit=limit,
+                                  read_errors=read_errors)
+            # Reusable only when the whole body was read and the server keeps the connection.
+            complete = answer.isclosed() if answer.chunked else answer.length == 0
+            exchange.reusable = isinstance(response, Response) and complete \
+                and not answer.will_close
+            return response
         finally:
             answer.close()
 
@@ -393,6 +441,8 @@ class HttpClient:
                 if size > max_bytes:
                     raise LimitExceeded(limit, f"{url} is larger than {max_bytes} bytes")
                 sink.write(piece)
+        if not answer.chunked and answer.length:  # fewer bytes than Content-Length: cut off
+            raise http.client.IncompleteRead(b"", answer.length)
         return Response(answer.status, str(size).encode(), content_type, url)
 
     # -- the public reads --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from catalogue.datasets.model import Dataset
 from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
 from harvesters.base import Gathered, Harvester, SourceError, SourceRecord
 from harvesters.config import SourceConfig
-from harvesters.http import FetchError, LimitExceeded
+from harvesters.http import FetchError, HttpClient, LimitExceeded
 from harvesters.importer import (
     ImportContext,
     Prepared,
@@ -168,8 +169,13 @@ def preview_source(catalogue: Catalogue, source: SourceConfig,
                    types: dict[str, type[Harvester]], *, limit: int = 20,
                    sleep: Callable[[float], None] = time.sleep) -> PreviewReport:
     """Dry-run ``source`` over its first ``limit`` records; nothing is written anywhere."""
+    with closing(make_http(source, sleep)) as http:
+        return _preview(catalogue, source, types, http, limit)
+
+
+def _preview(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
+             http: HttpClient, limit: int) -> PreviewReport:
     report = PreviewReport(source.name)
-    http = make_http(source, sleep)
     ctx = _context(catalogue, source, http, "preview")
     if source.organization not in ctx.organizations:
         report.error = f"no organization {source.organization!r} in the catalogue"

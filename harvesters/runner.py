@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -203,26 +204,29 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
     with source_lock(lock_dir, source.name, catalogue.engine):
         started = time.perf_counter()
         job_id = _start_job(catalogue, source)
-        http = make_http(source, sleep)
-        ctx = _context(catalogue, source, http, job_id)
-        counts = {k: 0 for k in OUTCOMES}
-        status, attention, message = "finished", "", ""
-        if source.organization not in ctx.organizations:
-            status = "failed"
-            message = (f"{source.file}: source {source.name}: key 'organization': no "
-                       f"organization {source.organization!r} in the catalogue")
-        else:
-            try:
-                status, attention, message = _harvest(catalogue, ctx, types[source.type],
-                                                      counts)
-            except Exception as exc:  # noqa: BLE001 - whatever broke, the job must end
-                # A job left "running" hides the failure from the officer (issue 15).
-                log.exception("harvest %s: job %s", source.name, job_id)
-                status, message = "failed", f"unexpected {type(exc).__name__}: {exc}"
-                attention = "the job stopped on an unexpected error"
-        summary = _finish(ctx, status, counts, attention, message, started, http)
-        http.close()
-    return summary
+        with closing(make_http(source, sleep)) as http:
+            return _run_job(catalogue, source, types, http, job_id, started)
+
+
+def _run_job(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
+             http: HttpClient, job_id: str, started: float) -> JobSummary:
+    """The job once started: it always ends finished or failed, never left "running"."""
+    ctx = _context(catalogue, source, http, job_id)
+    counts = {k: 0 for k in OUTCOMES}
+    status, attention, message = "finished", "", ""
+    if source.organization not in ctx.organizations:
+        status = "failed"
+        message = (f"{source.file}: source {source.name}: key 'organization': no "
+                   f"organization {source.organization!r} in the catalogue")
+    else:
+        try:
+            status, attention, message = _harvest(catalogue, ctx, types[source.type], counts)
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the job must end
+            # A job left "running" hides the failure from the officer (issue 15).
+            log.exception("harvest %s: job %s", source.name, job_id)
+            status, message = "failed", f"unexpected {type(exc).__name__}: {exc}"
+            attention = "the job stopped on an unexpected error"
+    return _finish(ctx, status, counts, attention, message, started, http)
 
 
 def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
