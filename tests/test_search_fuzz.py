@@ -144,3 +144,18 @@ def test_the_fuzzed_catalogue_has_something_to_hide(backend: SearchBackend) -> N
     assert everything.count == len(PACKAGES) - 1  # deleted never
     assert {"b-private", "b-draft"} <= {i.removeprefix("id-") for i in backend.search(
         _query(OUTSIDER, "", "")).ids}
+
+
+@FUZZ
+@given(q=st.text(max_size=60) | st.lists(st.sampled_from(
+    ["OR", "AND", "NOT", "-", '"', "giao", "thông", "Đắk", "Lắk", "bí", "mật", "tags:", "(",
+     ")", "pm2.5", "*", "-quan", '"quan trắc"', "capacity:private", "\x00", "\u0301"]),
+    max_size=10).map(" ".join))
+def test_any_text_is_searched_or_refused_never_a_crash(backend: SearchBackend, q: str) -> None:
+    query = _query(OUTSIDER, q, "")
+    try:
+        found = backend.search(query)
+    except SearchQueryError:
+        return
+    assert found.count >= len(found.ids)
+    assert all(visible_to(BY_ID[i], OUTSIDER) for i in found.ids)
