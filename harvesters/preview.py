@@ -37,7 +37,7 @@ from harvesters.importer import (
 )
 from harvesters.mapping import filtered_out, restriction
 from harvesters.rights import held_summary, judge_record
-from harvesters.runner import RECORD_ERRORS, _context, make_http
+from harvesters.runner import RECORD_ERRORS, _context, make_http, site_allowed_hosts
 
 ACTIONS = ("create", "update", "unchanged", "withdraw", "skip", "hold", "fail")
 
@@ -169,7 +169,8 @@ def preview_source(catalogue: Catalogue, source: SourceConfig,
                    types: dict[str, type[Harvester]], *, limit: int = 20,
                    sleep: Callable[[float], None] = time.sleep) -> PreviewReport:
     """Dry-run ``source`` over its first ``limit`` records; nothing is written anywhere."""
-    with closing(make_http(source, sleep)) as http:
+    with closing(make_http(source, sleep,
+                           site_allowed=site_allowed_hosts(catalogue.settings))) as http:
         return _preview(catalogue, source, types, http, limit)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from catalogue.harvest.model import OUTCOMES, HarvestJob
 from catalogue.indexing import reindex_datasets
 from catalogue.organizations.model import Organization
 from harvesters.base import Gathered, Harvester, RecordError, SourceError
-from harvesters.config import SourceConfig
+from harvesters.config import DATABASE, SourceConfig
 from harvesters.http import FetchError, HttpClient, LimitExceeded
 from harvesters.importer import ImportContext, _object, find_dataset, import_record
 from harvesters.lock import source_lock
@@ -62,9 +62,16 @@ def _allowed_roots(source: SourceConfig) -> tuple[Path, ...]:
     return (path if path.is_dir() else path.parent,)
 
 
-def allowed_hosts(source: SourceConfig) -> tuple[str, ...]:
+def allowed_hosts(source: SourceConfig, site_allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Hosts the source may fetch even at internal addresses: the one its URL names (the
-    config chose it) and its ``allow_hosts``; every other host must be public (issue 15)."""
+    config chose it) and its ``allow_hosts``; every other host must be public (issue 15).
+
+    A source an agency added on the web (stored in the database) chose nothing the server's
+    operator vouched for: it reaches public hosts only, plus ``site_allowed`` (the setting
+    ``harvest_allow_hosts``), so an agency admin cannot point a harvest inside the house.
+    """
+    if source.file == DATABASE:
+        return site_allowed
     parts = urlparse(source.url)
     own: tuple[str, ...] = ()
     if parts.scheme in ("http", "https") and parts.hostname:
@@ -74,11 +81,19 @@ def allowed_hosts(source: SourceConfig) -> tuple[str, ...]:
     return own + source.allow_hosts
 
 
-def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep) -> HttpClient:
+def site_allowed_hosts(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The operator's ``harvest_allow_hosts`` setting as host entries."""
+    return tuple(h.strip() for h in str(settings.get("harvest_allow_hosts") or "").split(",")
+                 if h.strip())
+
+
+def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep, *,
+              site_allowed: tuple[str, ...] = ()) -> HttpClient:
     """The one client every request of a source's job goes through, with its limits."""
     limits = source.limits
     return HttpClient(timeout=limits.timeout, retries=limits.retries, backoff=limits.backoff,
-                      allowed_roots=_allowed_roots(source), allowed_hosts=allowed_hosts(source),
+                      allowed_roots=_allowed_roots(source),
+                      allowed_hosts=allowed_hosts(source, site_allowed),
                       source_timeout=limits.source_timeout, sleep=sleep)
 
 
@@ -204,7 +219,8 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
     with source_lock(lock_dir, source.name, catalogue.engine):
         started = time.perf_counter()
         job_id = _start_job(catalogue, source)
-        with closing(make_http(source, sleep)) as http:
+        with closing(make_http(source, sleep,
+                               site_allowed=site_allowed_hosts(catalogue.settings))) as http:
             return _run_job(catalogue, source, types, http, job_id, started)
 
 

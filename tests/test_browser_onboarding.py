@@ -44,7 +44,9 @@ def portal(tmp_path: Path) -> Iterator[str]:
 
     home = tmp_path / "home"
     home.mkdir()
-    app = create_app({"log_json": False}, home=home, clock=SystemClock())
+    # The agency's file share runs on this machine: the operator allows it for web sources.
+    app = create_app({"log_json": False, "harvest_allow_hosts": "127.0.0.1"}, home=home,
+                     clock=SystemClock())
     initialise(app)
     with catalogue_of(app).unit("setup") as uow:
         create_user(uow, name="quan-tri", email="qt@stttt.gov.vn", full_name="Trần Quản Trị",

@@ -155,6 +155,7 @@ def share(root: Path, files: dict[str, str], described: bool = True) -> Path:
 def test_admin_tests_a_source_in_the_page_without_writing_anything(
         admin: FlaskClient, org: str, catalogue: Catalogue, tmp_path: Path) -> None:
     folder = share(tmp_path / "share", {"dien-tich.csv": "xa,ha\nA,1.5\nB,2\n"})
+    catalogue.settings["harvest_allow_hosts"] = "127.0.0.1"  # the share runs on this machine
     with static_server(folder) as url:
         response = post(admin, f"/workspace/org/{org}/harvest/new", {
             "action": "test", "name": "qn-tep", "title": "Kho tệp", "type": "files",
@@ -164,6 +165,19 @@ def test_admin_tests_a_source_in_the_page_without_writing_anything(
     assert "Kết quả kiểm tra" in page and "Dien Tich" in page and "tạo mới" in page
     with catalogue.sessions() as session:
         assert session.query(HarvestSource).count() == 0
+
+
+def test_a_web_source_never_reaches_inside_the_house_unless_the_operator_allows_it(
+        admin: FlaskClient, org: str, catalogue: Catalogue, tmp_path: Path) -> None:
+    # An agency admin names an address on the server's own network (issue 15's sibling):
+    # the check refuses to fetch it, as a run would; config files vouch for their own hosts.
+    folder = share(tmp_path / "share", {"dien-tich.csv": "xa,ha\nA,1.5\nB,2\n"})
+    with static_server(folder) as url:
+        response = post(admin, f"/workspace/org/{org}/harvest/new", {
+            "action": "test", "name": "qn-tep", "title": "Kho tệp", "type": "files",
+            "location": url, "schedule": "daily", "publish": "review"})
+    page = response.get_data(as_text=True)
+    assert "Dien Tich" not in page and "loopback" in page, page
 
 
 def test_admin_saves_a_source_it_is_stored_scheduled_and_listed_as_from_the_web(
