@@ -64,10 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("api_rate_limit_token", int, 12000,
             "API calls a minute with one account's token (higher than for anonymous "
             "callers). 0: no limit."),
-    Setting("harvest_allow_hosts", str, "",
+    Setting("allow_internal_hosts", str, "",
             "Hosts (comma-separated, `host` or `host:port`) that harvest sources added on the "
-            "web may reach at internal addresses (loopback, private networks). Empty: those "
-            "sources reach public hosts only; config files name their own `allow_hosts`."),
+            "web and the link checker may reach at internal addresses (loopback, private "
+            "networks). Empty: they reach public hosts only; harvest config files name their "
+            "own `allow_hosts`."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from catalogue.addresses import parse_allowed_host
 from catalogue.classification import ACCESS_CLASSES, check_access_class
-from harvesters.addresses import parse_allowed_host
 from harvesters.schedule import check_schedule
 from licenses import get_license
 

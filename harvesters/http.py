@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 import certifi
 
-from harvesters.addresses import (
+from catalogue.addresses import (
     internal_reason,
     parse_allowed_host,
     request_target,

@@ -68,7 +68,7 @@ def allowed_hosts(source: SourceConfig, site_allowed: tuple[str, ...] = ()) -> t
 
     A source an agency added on the web (stored in the database) chose nothing the server's
     operator vouched for: it reaches public hosts only, plus ``site_allowed`` (the setting
-    ``harvest_allow_hosts``), so an agency admin cannot point a harvest inside the house.
+    ``allow_internal_hosts``), so an agency admin cannot point a harvest inside the house.
     """
     if source.file == DATABASE:
         return site_allowed
@@ -82,8 +82,8 @@ def allowed_hosts(source: SourceConfig, site_allowed: tuple[str, ...] = ()) -> t
 
 
 def site_allowed_hosts(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """The operator's ``harvest_allow_hosts`` setting as host entries."""
-    return tuple(h.strip() for h in str(settings.get("harvest_allow_hosts") or "").split(",")
+    """The operator's ``allow_internal_hosts`` setting as host entries."""
+    return tuple(h.strip() for h in str(settings.get("allow_internal_hosts") or "").split(",")
                  if h.strip())
 
 

@@ -45,7 +45,7 @@ def portal(tmp_path: Path) -> Iterator[str]:
     home = tmp_path / "home"
     home.mkdir()
     # The agency's file share runs on this machine: the operator allows it for web sources.
-    app = create_app({"log_json": False, "harvest_allow_hosts": "127.0.0.1"}, home=home,
+    app = create_app({"log_json": False, "allow_internal_hosts": "127.0.0.1"}, home=home,
                      clock=SystemClock())
     initialise(app)
     with catalogue_of(app).unit("setup") as uow:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from harvesters.addresses import internal_reason
+from catalogue.addresses import internal_reason
 from harvesters.http import FetchError, HttpClient, Refused
 from tests.harvest_servers import (
     CountingServer,

@@ -33,9 +33,11 @@ class Handler(BaseHTTPRequestHandler):
             status = 503 if Handler.hits[path] <= 2 else 200
         elif path == "/down.csv":
             status = 503
-        elif path == "/moved.csv":
+        elif path in ("/moved.csv", "/inside.csv"):
             self.send_response(301)
-            self.send_header("Location", "/ok.csv")
+            # /inside.csv sends the checker to this machine under another name.
+            self.send_header("Location", "/ok.csv" if path == "/moved.csv" else
+                             f"http://localhost:{self.server.server_address[1]}/ok.csv")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -76,7 +78,9 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def checker(waits: list[float], clock: FixedClock) -> LinkChecker:
-    return LinkChecker(timeout=5, retries=2, backoff=0.5, sleep=waits.append, clock=clock)
+    # The test server is on this machine: allowed, as an operator would allow a host.
+    return LinkChecker(timeout=5, retries=2, backoff=0.5, sleep=waits.append, clock=clock,
+                       allowed_hosts=["127.0.0.1"])
 
 
 def test_reachable_link_is_ok(server: str, checker: LinkChecker) -> None:
@@ -108,6 +112,21 @@ def test_transient_failures_are_retried_with_exponential_backoff(
     assert waits == [0.5, 1.0]
 
 
+def test_links_inside_the_house_are_never_requested(server: str, clock: FixedClock) -> None:
+    # A published link, or a redirect from an allowed one, naming the server's own network
+    # is not requested at all (issue 15): no probing of internal services through us.
+    strict = LinkChecker(timeout=5, retries=2, sleep=lambda s: None, clock=clock)
+    result = strict.check(f"{server}/ok.csv")
+    assert not result.ok and "loopback" in result.error and result.attempts == 1
+    assert Handler.hits == {}
+    port = server.rsplit(":", 1)[1]
+    only_this_port = LinkChecker(timeout=5, retries=0, sleep=lambda s: None, clock=clock,
+                                 allowed_hosts=[f"127.0.0.1:{port}"])
+    result = only_this_port.check(f"{server}/inside.csv")
+    assert not result.ok and "localhost resolves to" in result.error
+    assert Handler.hits == {"/inside.csv": 1}
+
+
 def test_refused_connections_are_failures(checker: LinkChecker) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +142,8 @@ def test_scheduled_run_records_results_and_backs_off_failing_links(
             {"url": f"{server}/ok.csv", "format": "CSV"},
             {"url": f"{server}/gone.csv", "format": "CSV"}]})
         uow.commit()
-    checker = LinkChecker(timeout=5, retries=0, sleep=lambda s: None, clock=clock)
+    checker = LinkChecker(timeout=5, retries=0, sleep=lambda s: None, clock=clock,
+                          allowed_hosts=["127.0.0.1"])
     first = run_link_check(catalogue, checker)
     assert sorted(r.ok for r in first) == [False, True]
     assert run_link_check(catalogue, checker) == []  # nothing due yet

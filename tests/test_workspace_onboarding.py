@@ -155,7 +155,7 @@ def share(root: Path, files: dict[str, str], described: bool = True) -> Path:
 def test_admin_tests_a_source_in_the_page_without_writing_anything(
         admin: FlaskClient, org: str, catalogue: Catalogue, tmp_path: Path) -> None:
     folder = share(tmp_path / "share", {"dien-tich.csv": "xa,ha\nA,1.5\nB,2\n"})
-    catalogue.settings["harvest_allow_hosts"] = "127.0.0.1"  # the share runs on this machine
+    catalogue.settings["allow_internal_hosts"] = "127.0.0.1"  # the share runs on this machine
     with static_server(folder) as url:
         response = post(admin, f"/workspace/org/{org}/harvest/new", {
             "action": "test", "name": "qn-tep", "title": "Kho tệp", "type": "files",

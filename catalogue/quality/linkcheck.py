@@ -12,11 +12,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 
 import requests
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from catalogue.addresses import host_refusal, parse_allowed_host
 from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset, Resource
@@ -26,6 +28,12 @@ TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 RECHECK_OK = timedelta(days=1)
 RECHECK_MAX = timedelta(days=7)
 USER_AGENT = "dulieumo-linkcheck/1.0 (+open-data portal link checker)"
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
+
+
+class Refused(Exception):
+    """The link's host is inside the house and not allowed."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,12 @@ class LinkChecker:
 
     def __init__(self, *, timeout: float = 10.0, retries: int = 2, backoff: float = 1.0,
                  sleep: Callable[[float], None] = time.sleep, clock: Clock | None = None,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None,
+                 allowed_hosts: Iterable[str] = ()) -> None:
+        """``allowed_hosts`` (``host`` or ``host:port``) may be checked even at internal
+        addresses; every other link must resolve to public addresses only (issue 15)."""
+        self.allowed_hosts = frozenset(
+            rule for rule in map(parse_allowed_host, allowed_hosts) if rule)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
@@ -58,9 +71,19 @@ class LinkChecker:
         self.session.headers.setdefault("User-Agent", USER_AGENT)
 
     def _request(self, method: str, url: str) -> int:
-        response = self.session.request(method, url, timeout=self.timeout, allow_redirects=True,
-                                        stream=True)
-        response.close()  # the status is all we need; never download the body
+        # Redirects followed here, each hop's host checked first: a published link (or where
+        # it redirects) must not make the server probe its own network (issue 15).
+        for _ in range(MAX_REDIRECTS + 1):
+            refusal = host_refusal(url, self.allowed_hosts)
+            if refusal:
+                raise Refused(refusal)
+            response = self.session.request(method, url, timeout=self.timeout,
+                                            allow_redirects=False, stream=True)
+            response.close()  # the status is all we need; never download the body
+            location = response.headers.get("Location")
+            if response.status_code not in REDIRECTS or not location:
+                return response.status_code
+            url = urljoin(url, location)
         return response.status_code
 
     def _once(self, url: str) -> int:
@@ -80,6 +103,9 @@ class LinkChecker:
             error = ""
             try:
                 status = self._once(url)
+            except Refused as exc:
+                return LinkResult(url, False, None, f"not checked: {exc}", self.clock.now(),
+                                  attempt)
             except requests.Timeout:
                 error = f"timed out after {self.timeout:g}s"
             except requests.ConnectionError as exc:

@@ -30,7 +30,10 @@ def check_links(catalogue: Catalogue, limit: int = 500) -> list[Any]:
     """Check the resource links that are due; returns the results (the scheduler's job too)."""
     from catalogue.quality.linkcheck import LinkChecker, run_link_check
 
-    return list(run_link_check(catalogue, LinkChecker(clock=catalogue.clock), limit=limit))
+    allowed = [h.strip() for h in str(catalogue.settings.get("allow_internal_hosts") or "")
+               .split(",") if h.strip()]
+    checker = LinkChecker(clock=catalogue.clock, allowed_hosts=allowed)
+    return list(run_link_check(catalogue, checker, limit=limit))
 
 
 def send_notifications(catalogue: Catalogue) -> str:

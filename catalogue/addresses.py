@@ -1,9 +1,10 @@
-"""Which hosts a harvest may reach, and URLs as they go on the wire (issue 15).
+"""Which hosts the server may reach for others, and URLs as they go on the wire (issue 15).
 
-A harvest fetches what remote catalogues name, so a record can point at the server's own
-network: loopback, private ranges, the cloud metadata service on a link-local address. These
-helpers name such addresses, parse the ``allow_hosts`` entries a source config may list, and
-split URLs into the scheme, host and port the guard in ``harvesters.http`` checks.
+A harvest fetches what remote catalogues name and the link checker requests what agencies
+published, so either could be pointed at the server's own network: loopback, private ranges,
+the cloud metadata service on a link-local address. These helpers name such addresses, parse
+``allow_hosts`` entries, and split URLs into the scheme, host and port that the guards in
+``harvesters.http`` and ``catalogue.quality.linkcheck`` check.
 """
 
 from __future__ import annotations
@@ -79,3 +80,23 @@ def request_target(url: str) -> str:
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
+
+
+def host_refusal(url: str, allowed: frozenset[tuple[str, int | None]] = frozenset()) -> str:
+    """Why ``url``'s host must not be requested (it resolves inside the house, or not at all),
+    or "" when every address it resolves to is public or the host is ``allowed``."""
+    try:
+        _, host, port = split_url(url)
+    except ValueError as exc:
+        return str(exc)
+    if (host, None) in allowed or (host, port) in allowed:
+        return ""
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError) as exc:
+        return f"{host}: does not resolve ({type(exc).__name__})"
+    for address in addresses:
+        reason = internal_reason(address)
+        if reason:
+            return f"{host} resolves to {address}, a {reason} address"
+    return ""
