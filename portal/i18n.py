@@ -7,7 +7,7 @@ the English catalogue. Dates and numbers follow the locale (dd/mm/yyyy, 1.234,5 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
 from flask_babel import format_decimal as babel_decimal
+from markupsafe import Markup
 
 LOCALES = ("vi", "en")
 COOKIE = "lang"
@@ -105,6 +106,27 @@ def format_axis_number(value: float) -> str:
     return format_number(value)
 
 
+def html_datetime(value: Any) -> str:
+    """A ``<time datetime>`` value: the catalogue's naive UTC time (a datetime or its ISO
+    text) as HTML's global date and time, milliseconds at most and the zone ``Z``."""
+    if not value:
+        return ""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def vietnamese_lang(obj: Any, key: str) -> Markup:
+    """`` lang="vi"`` for an element showing ``localized(obj, key)`` on an English page when
+    that text is the Vietnamese original (no English given), so readers and screen readers
+    pronounce it right; nothing otherwise."""
+    if not is_english():
+        return Markup("")
+    english = obj.get(key + "_en") if isinstance(obj, dict) else getattr(obj, key + "_en", None)
+    return Markup("") if english else Markup(' lang="vi"')
+
+
 def format_size(size: int | None) -> str:
     """Bytes as kB/MB with the locale's decimal sign."""
     if size is None:
@@ -143,7 +165,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(day=format_day, moment=format_moment, number=format_number,
-                                 filesize=format_size)
-    app.jinja_env.globals.update(localized=localized, switch_url=switch_url,
+                                 filesize=format_size, html_datetime=html_datetime)
+    app.jinja_env.globals.update(localized=localized, vietnamese_lang=vietnamese_lang,
+                                 switch_url=switch_url,
                                  current_locale=current_locale, LOCALES=LOCALES)
     app.after_request(_remember)

@@ -46,7 +46,9 @@ def catalogue_stamp(session: Session) -> tuple[Any, ...]:
     last_revision = session.scalar(select(func.max(Revision.created_at)))
     revisions_then = session.scalar(select(func.count()).select_from(Revision).where(
         Revision.created_at == last_revision)) if last_revision is not None else 0
-    return (newest, same_instant, last_revision, revisions_then,
+    # The database too: the cache is per process, and a process may serve several
+    # catalogues (tests, tools) whose stamps can coincide.
+    return (str(session.get_bind().url), newest, same_instant, last_revision, revisions_then,
             int(time.monotonic() // STAMP_SECONDS))
 
 
