@@ -76,6 +76,8 @@ def test_every_page_type_is_well_formed_with_valid_dates(demo_client: FlaskClien
         for element in document.iter():
             role = element.get("role") if isinstance(element.tag, str) else None
             assert role is None or role in ARIA_ROLES, (path, element.tag, role)
+            # The Content-Security-Policy allows no inline style: a browser would drop it.
+            assert element.get("style") is None, (path, element.tag)
 
 
 def test_english_pages_mark_vietnamese_data_as_vietnamese(client: FlaskClient,

@@ -48,7 +48,7 @@ def catalogue_stamp(session: Session) -> tuple[Any, ...]:
         Revision.created_at == last_revision)) if last_revision is not None else 0
     # The database too: the cache is per process, and a process may serve several
     # catalogues (tests, tools) whose stamps can coincide.
-    return (str(session.get_bind().url), newest, same_instant, last_revision, revisions_then,
+    return (str(session.get_bind().engine.url), newest, same_instant, last_revision, revisions_then,
             int(time.monotonic() // STAMP_SECONDS))
 
 
