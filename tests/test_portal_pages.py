@@ -365,3 +365,10 @@ def test_browse_facets_follow_catalogue_changes(app: Flask, catalogue: Catalogue
         uow.commit()
     after = text(client.get("/dataset?organization=so-gtvt-cao-bang"))
     assert "xe buýt" in after and len(titles(after)) == 3
+
+
+def test_a_page_past_the_last_goes_to_the_last(client: FlaskClient) -> None:
+    response = client.get("/dataset?page=99")
+    assert response.status_code == 302
+    last = client.get(response.location, follow_redirects=True)
+    assert last.status_code == 200 and "Không tìm thấy" not in text(last)

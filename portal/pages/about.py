@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from licenses import registry
-from portal.pages.dataset import absolute
 
 bp = Blueprint("about", __name__)
 
@@ -21,5 +21,7 @@ def terms() -> str:
 
 
 @bp.get("/api-docs")
-def api_docs() -> str:
-    return render_template("api_docs.html", api_base=absolute("/api/3/action/"))
+def api_docs() -> Response:
+    """The older address of the API documentation: one page, at /api, with the actions and
+    the rate limits (two renderings had drifted apart)."""
+    return redirect(url_for("api.docs"), code=301)

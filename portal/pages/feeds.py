@@ -88,7 +88,7 @@ def sitemap() -> Response:
         groups = session.scalars(select(Group.name).where(Group.state == "active")).all()
     static = [url_for(e) for e in ("home.index", "search.search", "organizations.organizations",
                                    "organizations.groups", "stats.index", "about.about",
-                                   "about.terms", "about.api_docs", "feedback.requests")]
+                                   "about.terms", "api.docs", "feedback.requests")]
     urls: list[tuple[str, str | None]] = [(absolute(p), None) for p in static]
     urls += [(absolute(url_for("organizations.organization", name=n)), None) for n in orgs]
     urls += [(absolute(url_for("organizations.group", name=n)), None) for n in groups]

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
 
 from catalogue.accounts.principal import Principal
 from catalogue.datasets.model import Dataset
@@ -248,8 +249,13 @@ def snippet(page: SearchPage, ds: Dataset, key: str) -> Markup | None:
 
 
 @bp.get("/dataset")
-def search() -> tuple[str, int] | str:
+def search() -> tuple[str, int] | str | Response:
     page = run_search()
+    if not page.error and page.count and page.page > page.pages:
+        # Past the last page (an old link, a typed number): the last page, not "none found,
+        # page 4 of 3".
+        return redirect(state_url(page.q, page.filters, page.sort, page.page,
+                                  to_page=page.pages))
     status = 400 if page.error else 200
     return render_template("search.html", page=page, facet_names=FACETS, sorts=SORTS,
                            state_url=state_url, snippet=snippet,
