@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalogue.collation import vietnamese_key
 from catalogue.datasets.model import Dataset, Resource, dataset_group
 from catalogue.groups.model import Group
 from catalogue.history.model import Revision
@@ -86,8 +87,9 @@ def sector_counts(session: Session) -> list[tuple[Group, int]]:
         select(dataset_group.c.group_id, func.count())
         .join(Dataset, Dataset.id == dataset_group.c.dataset_id)
         .group_by(dataset_group.c.group_id))).all())
-    groups = session.scalars(select(Group).where(Group.state == "active").order_by(Group.title))
-    return [(g, int(counts.get(g.id, 0))) for g in groups]
+    groups = session.scalars(select(Group).where(Group.state == "active"))
+    return [(g, int(counts.get(g.id, 0)))
+            for g in sorted(groups, key=lambda g: vietnamese_key(g.title or g.name))]
 
 
 def agency_counts(session: Session) -> list[tuple[Organization, int]]:
@@ -97,7 +99,7 @@ def agency_counts(session: Session) -> list[tuple[Organization, int]]:
     )).all())
     orgs = session.scalars(select(Organization).where(Organization.state == "active"))
     return sorted(((o, int(counts.get(o.id, 0))) for o in orgs),
-                  key=lambda oc: (-oc[1], oc[0].title))
+                  key=lambda oc: (-oc[1], vietnamese_key(oc[0].title or oc[0].name)))
 
 
 def format_counts(session: Session) -> list[tuple[str, int]]:

@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, render_template, send_from_directo
 from sqlalchemy import func, select
 
 from catalogue.accounts.principal import Principal
+from catalogue.collation import vietnamese_key
 from catalogue.datasets.model import Dataset
 from catalogue.organizations.model import Organization
 from catalogue.quality.agency import score_published, summarise_by
@@ -31,11 +32,11 @@ bp = csrf.protect(Blueprint("workspace", __name__, url_prefix="/workspace"))
 def my_organizations(session: Any, principal: Principal,
                      permission: str = "dataset.read_private") -> list[Organization]:
     """The agencies whose workspace ``principal`` may open (every one for a sysadmin)."""
-    query = select(Organization).where(Organization.state == "active").order_by(Organization.title)
+    query = select(Organization).where(Organization.state == "active")
     if not principal.sysadmin:
         query = query.where(Organization.id.in_(
             [o for o in principal.roles if principal.can(permission, o)]))
-    return list(session.scalars(query))
+    return sorted(session.scalars(query), key=lambda o: vietnamese_key(o.title or o.name))
 
 
 @bp.route("/")

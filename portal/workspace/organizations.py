@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from catalogue.collation import vietnamese_key
 from catalogue.errors import NotFound, ValidationError
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import (
@@ -76,8 +77,8 @@ def _stored_logo(name: str) -> str | None:
 def _form(org: Organization | None, values: dict[str, str],
           errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
     with catalogue_of().sessions() as session:
-        parents = [o for o in session.scalars(select(Organization).where(
-            Organization.state == "active").order_by(Organization.title))
+        parents = [o for o in sorted(session.scalars(select(Organization).where(
+            Organization.state == "active")), key=lambda o: vietnamese_key(o.title or o.name))
             if org is None or o.id != org.id]
         return render_template("workspace/organization_form.html", org=org, values=values,
                                errors=errors, labels=field_labels(), parents=parents), status
