@@ -76,12 +76,15 @@ def test_counts_reach_the_database_on_a_timer_without_a_later_request(tmp_path: 
     try:
         for _ in range(3):
             counter.record("api", "package_show")
+        def written() -> int | None:
+            with engine.connect() as connection:
+                total = connection.execute(select(func.sum(UsageDaily.count))).scalar_one()
+                return int(total) if total is not None else None
+
         deadline = time.monotonic() + 30
-        while counter.pending() and time.monotonic() < deadline:
+        while written() != 3 and time.monotonic() < deadline:
             time.sleep(0.05)  # the timer thread's own period, not a clock in the code
-        assert counter.pending() == 0
-        with engine.connect() as connection:
-            assert connection.execute(select(func.sum(UsageDaily.count))).scalar_one() == 3
+        assert written() == 3 and counter.pending() == 0
     finally:
         counter.stop_timer()
         engine.dispose()
