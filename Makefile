@@ -7,7 +7,9 @@ DEMO_HOME ?= demo-home
 # The data path on PostgreSQL too, in every `make test` (issue 8); `make test-postgres` runs all.
 POSTGRES_CORE_TESTS := tests/test_datasets_service.py tests/test_api_read.py \
 	tests/test_api_write.py tests/test_review.py tests/test_audit.py tests/test_harvest_files.py \
-	tests/test_restore.py tests/test_migrations.py tests/test_package_cache.py
+	tests/test_restore.py tests/test_migrations.py tests/test_package_cache.py \
+	tests/test_publishing_gate.py tests/test_published_versions.py tests/test_harvest_held.py \
+	tests/test_security_sessions.py tests/test_search_permissions.py
 
 .PHONY: run test install lint translations clean-demo axe
 
