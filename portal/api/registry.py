@@ -123,8 +123,9 @@ def int_param(params: dict[str, Any], key: str, default: int, *, minimum: int = 
     except (TypeError, ValueError, OverflowError):
         raise ParamError(f"{key}: must be a whole number, got {raw!r}", field=key) from None
     if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and {maximum}" if maximum is not None else ""
-        raise ParamError(f"{key}: must be between {minimum}{upper}, got {value}", field=key)
+        allowed = (f"between {minimum} and {maximum}" if maximum is not None
+                   else f"at least {minimum}")
+        raise ParamError(f"{key}: must be {allowed}, got {value}", field=key)
     return value
 
 
