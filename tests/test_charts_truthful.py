@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
+from catalogue.context import Catalogue
+from catalogue.datasets.service import Upload, create_dataset, create_resource
 from catalogue.preview import charts, tables
 from catalogue.preview.series import find_series
 
@@ -79,3 +82,23 @@ def test_column_chart_edge_labels_lean_inwards() -> None:
     svg = charts.column_chart_svg([(f"2026-{m:02d}", m) for m in range(1, 13)], title="t")
     anchors = re.findall(r'text-anchor="(\w+)">2026', svg)
     assert anchors[0] == "start" and anchors[-1] == "end"
+
+
+def test_groups_left_out_are_named_for_what_they_are(client: FlaskClient,
+                                                    catalogue: Catalogue, org: str) -> None:
+    # Ten districts with the same number of rows: six are drawn, and the resource page must
+    # not claim the other four have fewer rows (the stranger's walk-through found it did).
+    districts = [f"Huyện {n}" for n in range(1, 11)]
+    rows = "thang,huyen,so_vu\n" + "".join(
+        f"0{m}/01/2024,{d},{m}\n" for m in range(1, 5) for d in districts)
+    stored = catalogue.files.put_bytes(rows.encode())
+    with catalogue.unit("test") as uow:
+        create_dataset(uow, {"name": "tai-nan", "title": "Tai nạn", "owner_org": org,
+                             "license_id": "CC-BY-4.0"})
+        res = create_resource(uow, "tai-nan", {"name": "Theo tháng", "format": "CSV"},
+                              upload=Upload(stored, "tai-nan.csv", "text/csv"))
+        uow.commit()
+    page = client.get(f"/dataset/tai-nan/resource/{res.id}?lang=vi").get_data(as_text=True)
+    caption = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Chỉ vẽ 6 nhóm có nhiều dòng nhất; 4 nhóm còn lại xem trong bảng." in caption
+    assert "ít dòng hơn" not in caption
