@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -100,3 +102,10 @@ def host_refusal(url: str, allowed: frozenset[tuple[str, int | None]] = frozense
         if reason:
             return f"{host} resolves to {address}, a {reason} address"
     return ""
+
+
+def internal_hosts_allowed(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The operator's ``allow_internal_hosts`` setting (comma-separated) as host entries: what
+    web-added harvest sources and the link checker may reach at internal addresses."""
+    return tuple(h.strip() for h in str(settings.get("allow_internal_hosts") or "").split(",")
+                 if h.strip())

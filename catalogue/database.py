@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import JSON, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -54,6 +55,14 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def upsert_insert(engine: Engine, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with ``on_conflict_do_*`` for this engine's database (PostgreSQL or SQLite,
+    the two the catalogue runs on; their upsert syntax is the same)."""
+    if engine.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Any]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from catalogue.addresses import internal_hosts_allowed
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
 from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
@@ -37,7 +38,7 @@ from harvesters.importer import (
 )
 from harvesters.mapping import filtered_out, restriction
 from harvesters.rights import held_summary, judge_record
-from harvesters.runner import RECORD_ERRORS, _context, make_http, site_allowed_hosts
+from harvesters.runner import RECORD_ERRORS, _context, make_http
 
 ACTIONS = ("create", "update", "unchanged", "withdraw", "skip", "hold", "fail")
 
@@ -170,7 +171,7 @@ def preview_source(catalogue: Catalogue, source: SourceConfig,
                    sleep: Callable[[float], None] = time.sleep) -> PreviewReport:
     """Dry-run ``source`` over its first ``limit`` records; nothing is written anywhere."""
     with closing(make_http(source, sleep,
-                           site_allowed=site_allowed_hosts(catalogue.settings))) as http:
+                           site_allowed=internal_hosts_allowed(catalogue.settings))) as http:
         return _preview(catalogue, source, types, http, limit)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
 
+from catalogue.addresses import internal_hosts_allowed
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import delete_dataset
@@ -79,12 +80,6 @@ def allowed_hosts(source: SourceConfig, site_allowed: tuple[str, ...] = ()) -> t
         own = (f"[{parts.hostname}]:{port}" if ":" in parts.hostname
                else f"{parts.hostname}:{port}",)
     return own + source.allow_hosts
-
-
-def site_allowed_hosts(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """The operator's ``allow_internal_hosts`` setting as host entries."""
-    return tuple(h.strip() for h in str(settings.get("allow_internal_hosts") or "").split(",")
-                 if h.strip())
 
 
 def make_http(source: SourceConfig, sleep: Callable[[float], None] = time.sleep, *,
@@ -220,7 +215,7 @@ def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type
         started = time.perf_counter()
         job_id = _start_job(catalogue, source)
         with closing(make_http(source, sleep,
-                               site_allowed=site_allowed_hosts(catalogue.settings))) as http:
+                               site_allowed=internal_hosts_allowed(catalogue.settings))) as http:
             return _run_job(catalogue, source, types, http, job_id, started)
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from catalogue.coordination.model import RateCounter
+from catalogue.database import upsert_insert
 
 EPOCH = datetime(2000, 1, 1)
 
@@ -44,10 +44,9 @@ def window_start(now: datetime, window: timedelta) -> datetime:
 
 def _add(engine: Engine, key: str, start: datetime, hits: int) -> int:
     """Add ``hits`` to ``key``'s count in the window starting at ``start``; the new total."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(RateCounter).values(key=key[:200], window_start=start,
-                                                   count=hits)
-    statement = statement.on_conflict_do_update(
+    statement = upsert_insert(engine, RateCounter).values(
+        key=key[:200], window_start=start, count=hits,
+    ).on_conflict_do_update(
         index_elements=["key", "window_start"], set_={"count": RateCounter.count + hits},
     ).returning(RateCounter.count)
     with engine.begin() as connection:

@@ -11,19 +11,12 @@ import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from catalogue.coordination.model import ScheduleClaim, SiteSecret
+from catalogue.database import upsert_insert
 
 SIGNING_KEY = "signing_key"
-
-
-def _insert(engine: Engine, table: type[SiteSecret] | type[ScheduleClaim]
-            ) -> postgresql.Insert | sqlite.Insert:
-    if engine.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def shared_signing_key(engine: Engine, candidate: str, now: datetime) -> str | None:
@@ -32,7 +25,7 @@ def shared_signing_key(engine: Engine, candidate: str, now: datetime) -> str | N
     schema yet (before ``dulieumo init``)."""
     try:
         with engine.begin() as connection:
-            connection.execute(_insert(engine, SiteSecret).values(
+            connection.execute(upsert_insert(engine, SiteSecret).values(
                 name=SIGNING_KEY, value=candidate, created_at=now).on_conflict_do_nothing())
             return connection.execute(select(SiteSecret.value).where(
                 SiteSecret.name == SIGNING_KEY)).scalar_one()
@@ -50,7 +43,7 @@ def claim(engine: Engine, job: str, period: str, now: datetime) -> bool:
     one caller across every scheduler on every machine."""
     with engine.begin() as connection:
         # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
-        inserted = connection.execute(_insert(engine, ScheduleClaim).values(
+        inserted = connection.execute(upsert_insert(engine, ScheduleClaim).values(
             job=job, period=period, claimed_by=worker_name(), claimed_at=now
         ).on_conflict_do_nothing().returning(ScheduleClaim.job))
         return inserted.first() is not None

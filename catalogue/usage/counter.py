@@ -19,11 +19,10 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Engine
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.clock import Clock
+from catalogue.database import upsert_insert
 from catalogue.usage.model import UsageDaily
 
 log = logging.getLogger(__name__)
@@ -111,11 +110,10 @@ class UsageCounter:
     def _write(self, batch: Counter[Key]) -> None:
         rows = [{"day": k[0], "kind": k[1], "name": k[2], "subject": k[3], "count": n}
                 for k, n in sorted(batch.items())]
-        dialect = self.engine.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         with self.engine.begin() as conn:
             for start in range(0, len(rows), 500):  # stay under SQLite's bound-variable limit
-                statement = insert(UsageDaily).values(rows[start:start + 500])
+                statement = upsert_insert(self.engine, UsageDaily).values(
+                    rows[start:start + 500])
                 statement = statement.on_conflict_do_update(
                     index_elements=["day", "kind", "name", "subject"],
                     set_={"count": UsageDaily.count + statement.excluded["count"]})

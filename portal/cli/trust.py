@@ -28,11 +28,11 @@ def trust_group() -> None:
 
 def check_links(catalogue: Catalogue, limit: int = 500) -> list[Any]:
     """Check the resource links that are due; returns the results (the scheduler's job too)."""
+    from catalogue.addresses import internal_hosts_allowed
     from catalogue.quality.linkcheck import LinkChecker, run_link_check
 
-    allowed = [h.strip() for h in str(catalogue.settings.get("allow_internal_hosts") or "")
-               .split(",") if h.strip()]
-    checker = LinkChecker(clock=catalogue.clock, allowed_hosts=allowed)
+    checker = LinkChecker(clock=catalogue.clock,
+                          allowed_hosts=internal_hosts_allowed(catalogue.settings))
     return list(run_link_check(catalogue, checker, limit=limit))
 
 
