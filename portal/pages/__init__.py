@@ -16,6 +16,7 @@ from catalogue.clock import Clock
 from portal import csrf, i18n
 from portal.pages import (
     about,
+    bulk,
     dataset,
     feedback,
     feeds,
@@ -29,7 +30,7 @@ from portal.pages import (
 from portal.pages.links import safe_href
 
 BLUEPRINTS = (home.bp, search.bp, dataset.bp, resource.bp, organizations.bp, feedback.bp,
-              stats.bp, feeds.bp, about.bp)
+              stats.bp, feeds.bp, about.bp, bulk.bp)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE = 365 * 24 * 3600  # asset URLs carry a content hash (?v=), so they may be cached
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
