@@ -31,6 +31,12 @@ class DocumentIndex(Protocol):
     def clear(self) -> None: ...
 
 
+class ChangedDatasets(Protocol):
+    """What the datastore needs to hear after a commit (issue 21)."""
+
+    def datasets_changed(self, dataset_ids: Any) -> None: ...
+
+
 @dataclass
 class Catalogue:
     """Everything a service call needs, made once per app (or per CLI run, test, benchmark)."""
@@ -41,6 +47,7 @@ class Catalogue:
     site_url: str
     search: DocumentIndex | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    datastore: ChangedDatasets | None = None  # queues table loads (catalogue.datastore)
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +90,8 @@ class UnitOfWork:
             from catalogue.indexing import reindex_datasets
 
             reindex_datasets(self.catalogue, touched)
+        if touched and self.catalogue.datastore is not None:
+            self.catalogue.datastore.datasets_changed(touched)
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -146,6 +146,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_port", int, 25, "Port of `smtp_host`."),
     Setting("mail_from", str, "noreply@localhost",
             "Sender address of subscription e-mails."),
+    Setting("datastore_url", str, "",
+            "Where the datastore's tables live (issue 21). Empty: SQLite file "
+            "`datastore.sqlite` in the home (SQLite catalogue), or schema `datastore` of the "
+            "catalogue's PostgreSQL database. A `postgresql+psycopg://` URL: that database."),
+    Setting("datastore_read_url", str, "",
+            "PostgreSQL URL of a login that may only read schema `datastore`, for queries (as "
+            "CKAN's `datastore.read_url`). Empty: queries switch to the role "
+            "`dulieumo_datastore_reader`, created when the datastore's login may."),
+    Setting("datastore_max_cells", int, 50_000_000,
+            "Most cells one file may load into the datastore; a larger file is not loaded "
+            "and its page says why."),
+    Setting("datastore_max_rows", int, 32000,
+            "Most rows one `datastore_search` page or `datastore_search_sql` answer returns "
+            "(larger `limit` is capped; SQL answers say `records_truncated`)."),
+    Setting("datastore_timeout_seconds", int, 10,
+            "Statement timeout of datastore queries (`datastore_search`, `_sql`), seconds."),
+    Setting("datastore_worker", bool, True,
+            "The web process loads queued files in a background thread. false: only "
+            "`dulieumo schedule` and `dulieumo datastore load` do."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -10,6 +10,7 @@ from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
 from catalogue.coordination.db_clock import DatabaseClock
 from catalogue.database import make_engine, make_sessionmaker
+from catalogue.datastore.service import DatastoreService, open_store
 from catalogue.files.store import FileStore
 from catalogue.home import Home
 from catalogue.search import open_backend
@@ -27,12 +28,22 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
     files = FileStore(home.files_dir, settings["max_upload_mb"] * 1024 * 1024)
     search = open_backend(settings["search_backend"], index_dir=home.index_dir,
                           database_url=url, in_memory=settings["search_in_memory"])
-    return Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
-                     site_url=settings["site_url"], search=search, settings=settings)
+    catalogue = Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
+                          site_url=settings["site_url"], search=search, settings=settings)
+    store = open_store(settings, home.root, url)
+    catalogue.datastore = DatastoreService(store, catalogue)
+    return catalogue
 
 
 def init_app(app: Flask, home: Home, clock: Clock) -> None:
     app.extensions[EXTENSION] = build_catalogue(home, app.config["DULIEUMO"], clock)
+
+
+def datastore_of(app: Flask | None = None) -> DatastoreService:
+    """The app's datastore service (store plus load queue)."""
+    service = catalogue_of(app).datastore
+    assert isinstance(service, DatastoreService)
+    return service
 
 
 def catalogue_of(app: Flask | None = None) -> Catalogue:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,9 @@ from catalogue.context import Catalogue
 from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli.home_cmds import initialise
+
+if TYPE_CHECKING:
+    from catalogue.datastore.store import Datastore
 
 # Real-world input shared by every worktree (fixtures/real/, standards/): ../shared from the
 # repository root. Read in place, never copied into the project.
@@ -70,6 +74,9 @@ def app(home: Path, clock: FixedClock, database_config: dict[str, str],
     search = catalogue_of(app).search
     if search is not None and hasattr(search, "close"):
         search.close()
+    datastore = catalogue_of(app).datastore
+    if datastore is not None and hasattr(datastore, "close"):
+        datastore.close()
     catalogue_of(app).sessions.kw["bind"].dispose()  # close pooled connections now, not in GC
 
 
@@ -203,3 +210,22 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(passwords, "_hasher",
                         PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def datastore_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Datastore]:
+    """A bare datastore (issue 21): a SQLite file, or with ``--db=postgres`` schema
+    ``datastore`` of a fresh database in the throw-away cluster."""
+    from catalogue.datastore.store import Datastore
+
+    if request.config.getoption("--db") != "postgres":
+        opened = Datastore.open_sqlite(tmp_path / "datastore.sqlite")
+        yield opened
+        opened.dispose()
+        return
+    from pg_databases import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_url"), migrated=False) as url:
+        opened = Datastore.open_postgres(url)
+        yield opened
+        opened.dispose()

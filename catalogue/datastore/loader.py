@@ -1,0 +1,213 @@
+"""Load one stored file into a new datastore table, streaming, then swap it in (issue 21).
+
+The file is read through the same bounded readers as previews and validation
+(:func:`catalogue.files.rows.open_rows`: every encoding the harvesters read, XLSX/ODS/XLS,
+``.gz``; JSON arrays of objects within the JSON limit), its header found the same way, and
+each cell parsed by its Table Schema field (:mod:`catalogue.datastore.columns`). Rows go to
+the database in batches, so memory stays bounded whatever the file's size; the cell budget
+(``datastore_max_cells``) and the unpacked-size limit stop a bomb. The new table becomes the
+resource's only when complete (:meth:`Datastore.activate`, one transaction).
+
+A file that cannot be loaded raises :class:`LoadError` with the reason in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from catalogue.datastore.columns import RESERVED, Column, columns_of, missing_values, parser_for
+from catalogue.datastore.errors import LoadError
+from catalogue.datastore.folding import fold_text
+from catalogue.datastore.store import Datastore, TableInfo, quote
+from catalogue.datastore.writers import writer_for
+from catalogue.files import header as headers_
+from catalogue.files.encoding import EncodingUnknown
+from catalogue.files.limits import ReadLimits, TooLarge, check_json
+from catalogue.files.rows import kind_of, open_rows
+
+BATCH = 10_000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file to load and how to read it (what validation was told)."""
+
+    path: Path
+    format: str
+    filename: str = ""
+    sheet: str | None = None
+    header_row: int | Sequence[int] | None = None
+
+
+def _json_rows(path: Path, limits: ReadLimits) -> tuple[list[str], Iterator[list[str]]]:
+    """A JSON array of objects as a header (keys in first-seen order) and rows of text."""
+    try:
+        check_json(path, limits)
+        document = json.loads(path.read_bytes())
+    except TooLarge:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadError(f"Tệp JSON không hợp lệ: {exc}") from None
+    if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
+        raise LoadError("Tệp JSON không phải một mảng các đối tượng (mỗi dòng một đối tượng)")
+    names = list(dict.fromkeys(key for record in document for key in record))
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    return names, ([text(r.get(n)) for n in names] for r in document)
+
+
+def _check_names(names: Sequence[str], dialect: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if not name or name in RESERVED or name.startswith("_"):
+            raise LoadError(f"Tên cột {name!r} không dùng được trong kho dữ liệu "
+                            "(trống hoặc bắt đầu bằng dấu gạch dưới)")
+        if dialect == "postgresql" and len(name.encode()) > 63:
+            raise LoadError(f"Tên cột {name!r} dài hơn 63 byte, PostgreSQL không giữ được")
+        if name in seen:
+            raise LoadError(f"Tên cột {name!r} bị trùng")
+        seen.add(name)
+
+
+class _Typed:
+    """Turns rows of text into stored values, column by column."""
+
+    def __init__(self, fields: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> None:
+        self.width = len(fields)
+        self.missing = missing_values(schema)
+        self.parsers = [parser_for(f) for f in fields]
+        self.names = [str(f.get("name")) for f in fields]
+
+    def convert(self, number: int, row: Sequence[str]) -> list[Any]:
+        width, missing = self.width, self.missing
+        cells = list(row[:width]) if len(row) >= width else list(row) + [""] * (width - len(row))
+        values: list[Any] = []
+        for index, cell in enumerate(cells):
+            if cell in missing:
+                values.append(None)
+                continue
+            parse = self.parsers[index]
+            if parse is None:
+                values.append(cell)
+                continue
+            try:
+                values.append(parse(cell))
+            except (ValueError, KeyError, OverflowError):
+                raise LoadError(f"Dòng {number}, cột {self.names[index]!r}: giá trị {cell!r} "
+                                "không đúng kiểu của cột trong lược đồ") from None
+        return values
+
+
+def _read(source: Source, limits: ReadLimits,
+          body: Callable[[list[str], Iterable[tuple[int, list[str]]]], TableInfo]) -> TableInfo:
+    """Open the file, find its header and hand the rows to ``body``; errors in Vietnamese."""
+    fmt = source.format.lower().lstrip(".")
+    try:
+        if fmt == "json":
+            names, rows = _json_rows(source.path, limits)
+            return body(names, ((n, r) for n, r in enumerate(rows, start=1)))
+        if not kind_of(fmt, source.filename):
+            raise LoadError(f"Định dạng {source.format or '(không rõ)'} không phải bảng dữ liệu")
+        with open_rows(source.path, fmt, source.filename, limits, source.sheet) as opened:
+            header, data = headers_.split(opened.rows, source.header_row)
+            info = body(header.names, data)
+            if opened.cells_exhausted:
+                raise LoadError(f"Tệp có hơn {limits.max_cells:,} ô, vượt giới hạn của kho dữ "
+                                "liệu (datastore_max_cells): chưa nạp")
+            return info
+    except TooLarge as exc:
+        raise LoadError(f"Tệp vượt quá giới hạn dung lượng khi giải nén hoặc đọc: {exc.message}"
+                        ) from None
+    except EncodingUnknown as exc:
+        raise LoadError(f"Không nhận ra bảng mã của tệp: {exc}") from None
+    except (ValueError, KeyError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
+        raise LoadError(f"Không đọc được tệp như một bảng {fmt.upper()}: {exc}") from None
+
+
+def load_table(store: Datastore, resource_id: str, source: Source, schema: Mapping[str, Any],
+               *, sha256: str, version: int | None, now: datetime,
+               limits: ReadLimits | None = None, progress: Progress | None = None,
+               max_indexes: int = 32) -> TableInfo:
+    """Load ``source`` into a new table typed by ``schema`` and make it the resource's.
+
+    Returns the new table's description. Raises LoadError (the reason, in Vietnamese) and
+    leaves the resource's current table as it was.
+    """
+    fields = list(schema.get("fields") or [])
+    if not fields:
+        raise LoadError("Tài nguyên chưa có lược đồ bảng (Table Schema): chưa nạp được")
+    limits = limits or ReadLimits()
+    spreadsheet = source.format.lower().lstrip(".") in ("xlsx", "xls", "ods")
+
+    def body(names: list[str], data: Iterable[tuple[int, list[str]]]) -> TableInfo:
+        if len(names) != len(fields):
+            raise LoadError(f"Tệp có {len(names)} cột nhưng lược đồ có {len(fields)} trường")
+        columns = columns_of(schema)
+        _check_names([c.id for c in columns], store.dialect)
+        typed = _Typed(fields, schema)
+        table_name = "r_" + uuid.uuid4().hex
+        writer = writer_for(store, table_name, columns)
+        try:
+            count = writer.write(_batches(data, typed, spreadsheet), progress)
+            writer.finish(max_indexes)
+            info = TableInfo(resource_id, table_name, sha256, version, tuple(columns), count,
+                             now)
+            with store.engine.begin() as conn:
+                store.register(conn, info)
+                store.activate(conn, resource_id, table_name)
+        except BaseException:
+            writer.drop()
+            raise
+        return info
+
+    return _read(source, limits, body)
+
+
+def _batches(data: Iterable[tuple[int, list[str]]], typed: _Typed, spreadsheet: bool
+             ) -> Iterator[list[tuple[list[Any], list[str | None]]]]:
+    """Batches of (stored values, folded text per cell) in file order; blank rows skipped."""
+    batch: list[tuple[list[Any], list[str | None]]] = []
+    width = typed.width
+    for number, row in data:
+        if not any(cell.strip() for cell in row):
+            continue
+        if spreadsheet and len(row) < width:
+            row = row + [""] * (width - len(row))
+        values = typed.convert(number, row)
+        folded = [fold_text(cell) if cell else None for cell in row[:width]]
+        batch.append((values, folded))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def drop_table(store: Datastore, table_name: str) -> None:
+    """Remove a data table (and its full-text index) for good."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        if store.dialect == "sqlite":
+            conn.execute(text(f"DROP TABLE IF EXISTS {quote(table_name + '_fts')}"))
+        conn.execute(text(f"DROP TABLE IF EXISTS {store.qualified(table_name)}"))
+
+
+__all__ = ["Column", "Source", "drop_table", "load_table"]
