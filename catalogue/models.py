@@ -30,3 +30,6 @@ __all__ += ["HarvestJob", "HarvestObject", "HarvestSource"]
 from catalogue.coordination.model import RateCounter, ScheduleClaim, SiteSecret  # noqa: E402,I001  (issue 23)
 
 __all__ += ["RateCounter", "ScheduleClaim", "SiteSecret"]
+from catalogue.bulk.model import CatalogueDump  # noqa: E402,I001  (issue 21)
+
+__all__ += ["CatalogueDump"]

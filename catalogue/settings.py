@@ -92,6 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backup_keep_weekly", int, 4, "Backups kept: the newest of each of the last N weeks."),
     Setting("backup_keep_monthly", int, 12,
             "Backups kept: the newest of each of the last N months."),
+    Setting("catalogue_dump_hour", int, 1, "Hour (UTC, 0-23) after which the scheduler "
+            "writes the nightly catalogue dump (`/catalogue/dump.jsonl` and `.csv`)."),
     Setting("backup_hour", int, 2, "Hour (UTC, 0-23) after which the scheduler takes the "
             "daily backup."),
     Setting("backup_sftp_key", str, "",

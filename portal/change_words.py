@@ -18,6 +18,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from catalogue.dictionary.entries import dictionary_changes
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
 from licenses import get_license
@@ -276,6 +277,29 @@ def _label(field: str, names: Mapping[str, str]) -> str | None:
     return labels().get(field, field)
 
 
+def dictionary_labels() -> dict[str, str]:
+    """Names of the data dictionary's keys (issue 21 item 5)."""
+    return {"title": _("Nhãn cột"), "title_en": _("Nhãn cột tiếng Anh"),
+            "description": _("Mô tả cột"), "description_en": _("Mô tả cột tiếng Anh"),
+            "unit": _("Đơn vị")}
+
+
+def _dictionary_rows(field: str, change: Mapping[str, Any],
+                     names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A changed Table Schema as the dictionary entries it changes, one row each: the rest of
+    a schema (types, formats) is the validator's, not an officer's decision."""
+    res_id = field[len("resources["):].partition("]")[0]
+    old, new = change.get("old"), change.get("new")
+    file = _("Tệp «%(name)s»", name=names.get(res_id, res_id[:8]))
+    words = dictionary_labels()
+    return [{"field": field, "label": _("%(file)s: cột %(column)s: %(what)s", file=file,
+                                         column=column, what=words[key]),
+             "old": was, "new": now, "summary": None}
+            for column, key, was, now in dictionary_changes(
+                old if isinstance(old, Mapping) else None,
+                new if isinstance(new, Mapping) else None)]
+
+
 def describe(changes: Iterable[Mapping[str, Any]],
              snapshot: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Rows for a diff table: ``label``, ``old`` and ``new`` (text or Markup) and ``summary``
@@ -292,6 +316,9 @@ def describe(changes: Iterable[Mapping[str, Any]],
     rows = []
     for change in changes:
         field = str(change["field"])
+        if field.startswith("resources[") and field.endswith("].schema"):
+            rows += _dictionary_rows(field, change, names)  # shown column by column
+            continue
         label = _label(field, names)
         if label is None:
             continue

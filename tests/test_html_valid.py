@@ -54,30 +54,49 @@ def pages(site: DemoSite) -> list[str]:
             "/khong-co-trang-nay"]
 
 
+def _check_page(client: FlaskClient, path: str, lang: str) -> None:
+    """One page parsed strictly: valid dates, known ARIA roles, no inline style."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    joiner = "&" if "?" in path else "?"
+    response = client.get(f"{path}{joiner}lang={lang}")
+    html = response.get_data(as_text=True)
+    try:
+        document = parser.parse(html)
+    except html5lib.html5parser.ParseError as exc:
+        line = int(re.search(r"line (\d+)", str(exc)).group(1)) if re.search(  # type: ignore[union-attr]
+            r"line (\d+)", str(exc)) else 0
+        context = "\n".join(html.splitlines()[max(line - 3, 0):line + 1])
+        raise AssertionError(f"{path} ({lang}): {exc}\n{context}") from None
+    for time in document.iter("time"):
+        value = time.get("datetime")
+        assert value is None or VALID_DATETIME.match(value), (path, value)
+    for element in document.iter():
+        role = element.get("role") if isinstance(element.tag, str) else None
+        assert role is None or role in ARIA_ROLES, (path, element.tag, role)
+        # The Content-Security-Policy allows no inline style: a browser would drop it.
+        assert element.get("style") is None, (path, element.tag)
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_type_is_well_formed_with_valid_dates(demo_client: FlaskClient,
                                                          portal: tuple[Flask, DemoSite],
                                                          lang: str) -> None:
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     for path in pages(portal[1]):
-        joiner = "&" if "?" in path else "?"
-        response = demo_client.get(f"{path}{joiner}lang={lang}")
-        html = response.get_data(as_text=True)
-        try:
-            document = parser.parse(html)
-        except html5lib.html5parser.ParseError as exc:
-            line = int(re.search(r"line (\d+)", str(exc)).group(1)) if re.search(  # type: ignore[union-attr]
-                r"line (\d+)", str(exc)) else 0
-            context = "\n".join(html.splitlines()[max(line - 3, 0):line + 1])
-            raise AssertionError(f"{path} ({lang}): {exc}\n{context}") from None
-        for time in document.iter("time"):
-            value = time.get("datetime")
-            assert value is None or VALID_DATETIME.match(value), (path, value)
-        for element in document.iter():
-            role = element.get("role") if isinstance(element.tag, str) else None
-            assert role is None or role in ARIA_ROLES, (path, element.tag, role)
-            # The Content-Security-Policy allows no inline style: a browser would drop it.
-            assert element.get("style") is None, (path, element.tag)
+        _check_page(demo_client, path, lang)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_table_explorer_pages_are_well_formed(client: FlaskClient, catalogue: Catalogue,
+                                              org: str, lang: str) -> None:
+    """The resource page with a loaded table (issue 21): the explorer, filtered and sorted,
+    paged, pinned to a version, and a view the table cannot answer."""
+    from explorer_data import load_communes
+
+    loaded = load_communes(catalogue, org)
+    base = f"/dataset/{loaded.name}/resource/{loaded.resource_id}"
+    for query in ("", "?f.huyen=H%E1%BA%A1+Long&min.dan_so=1100&sort=dan_so&desc=1&page=2",
+                  "?q=dong&cols=xa&v=2", "?min.dan_so=abc"):
+        _check_page(client, base + query, lang)
 
 
 def test_english_pages_mark_vietnamese_data_as_vietnamese(client: FlaskClient,

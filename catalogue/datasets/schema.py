@@ -16,6 +16,7 @@ from catalogue.classification import (
     check_access_class,
     check_importance,
 )
+from catalogue.dictionary.entries import PATCH_KEY, clean_patch
 from catalogue.errors import ValidationError
 from licenses import get_license
 
@@ -192,6 +193,12 @@ def clean_dataset(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         out["groups"] = _names(data["groups"], "groups", errors)
     if "extras" in data:
         out["extras"] = _clean_extras(data["extras"], errors)
+    if PATCH_KEY in data:  # column labels, descriptions, units (issue 21 item 5)
+        try:
+            out[PATCH_KEY] = clean_patch(data[PATCH_KEY])
+        except ValidationError as exc:
+            for msg in exc.errors[PATCH_KEY]:
+                errors.add(PATCH_KEY, msg)
     if "resources" in data:
         resources = data["resources"]
         if not isinstance(resources, list):

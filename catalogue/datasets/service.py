@@ -18,6 +18,7 @@ from catalogue.context import UnitOfWork
 from catalogue.datasets.model import Dataset, DatasetExtra, Resource, Tag
 from catalogue.datasets.schema import clean_dataset, clean_resource
 from catalogue.datasets.serialize import package_dict
+from catalogue.dictionary.entries import PATCH_KEY, apply_entries, carry_over
 from catalogue.errors import NotFound, ValidationError
 from catalogue.files.store import StoredFile
 from catalogue.groups.model import Group
@@ -103,7 +104,10 @@ def _tags(session: Session, names: list[str]) -> list[Tag]:
 
 def _apply_resource(res: Resource, fields: Mapping[str, Any], upload: Upload | None) -> None:
     for key in RESOURCE_FIELDS + TRUSTED_RESOURCE_FIELDS:
-        if key in fields:
+        if key == "schema" and key in fields:
+            # A new file's schema keeps the labels and units officers wrote (issue 21).
+            res.schema = carry_over(res.schema, fields[key])
+        elif key in fields:
             setattr(res, key, fields[key])
     if upload is not None:
         res.url = upload.filename
@@ -169,6 +173,10 @@ def _apply_dataset(uow: UnitOfWork, ds: Dataset, data: Mapping[str, Any],
     if "resources" in cleaned or replace:
         _sync_resources(uow, ds, list(data.get("resources") or []),
                         cleaned.get("resources", []), trusted)
+    for res in ds.resources:  # a dictionary change names resources by id (issue 21)
+        columns = cleaned.get(PATCH_KEY, {}).get(res.id)
+        if columns:
+            res.schema = apply_entries(res.schema, columns)
 
 
 def _name_taken(session: Session, name: str, except_id: str | None = None) -> bool:

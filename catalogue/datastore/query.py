@@ -69,6 +69,9 @@ class View:
     fields: Sequence[str] = ()
     sort: Sequence[Sort] = ()
     distinct: bool = False
+    # field → (lowest, highest), either None: the table explorer's ranges for numbers and
+    # dates (issue 21 item 4); not a CKAN parameter.
+    ranges: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -227,6 +230,15 @@ def _where(store: Datastore, table: TableInfo, view: View, params: _Params) -> l
         if len(present) < len(typed):
             parts.append(f"{quote(column.id)} IS NULL")
         clauses.append("(" + " OR ".join(parts) + ")")
+    for name, (low, high) in view.ranges.items():
+        column = _column(table, name, "ranges")
+        if column.type not in ("int", "numeric", "date", "timestamp", "time"):
+            raise QueryError(f"ranges: {name!r} holds {column.type}, not numbers or dates",
+                             "ranges")
+        for bound, operator in ((low, ">="), (high, "<=")):
+            if bound is not None:
+                value = _filter_value(column, bound, store.dialect)
+                clauses.append(f"{quote(column.id)} {operator} {params.bind(value)}")
     clauses += _full_text(store, table, view, params)
     return clauses
 
@@ -442,7 +454,7 @@ def column_summary(store: Datastore, resource_id: str, field_id: str, view: View
     table = store.table(resource_id, sha256=sha256)
     column = _column(table, field_id, "field")
     base = _statement(store, table, View(filters=view.filters, q=view.q, plain=view.plain,
-                                         fields=[field_id]))
+                                         fields=[field_id], ranges=view.ranges))
     target = quote(column.id) if column.id != "_id" else "_id"
     source = base.select.split(" FROM ", 1)[1]
     conv = _out(column.type) or (lambda v: v)

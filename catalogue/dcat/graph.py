@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
 from catalogue.dcat import vocab
+from catalogue.dcat.dictionary import add_dictionary
 from catalogue.dcat.places import VIETNAM, Extent, place_geometry
 from catalogue.dcat.terms import clean_text, http_iri, mailto_iri, media_type, text_literal
 from catalogue.dcat.vocab import ADMS, DCATAP, HYDRA, LOCN, SPDX, VCARD, typed
@@ -176,6 +177,7 @@ def _distribution(graph: Graph, info: CatalogInfo, dataset: URIRef, package: dic
     licence = _licence(graph, info, package)
     if licence is not None:
         graph.add((node, DCTERMS.license, licence))
+    add_dictionary(graph, node, res)  # column labels, units, meanings (issue 21)
     # Files this portal keeps are there for good; links into an agency's system are as
     # available as that system is.
     stored = res.get("url_type") == "upload"

@@ -1,4 +1,5 @@
-"""``dulieumo schedule``: the long-running process for due harvests and the daily backup.
+"""``dulieumo schedule``: the long-running process for due harvests, the nightly catalogue
+dump and the daily backup.
 
 Run one or several (systemd unit ``dulieumo-scheduler.service``, on any number of machines):
 every due job is claimed in the database before it runs, so each runs once (issue 23). Each tick
@@ -21,6 +22,7 @@ from flask.cli import with_appcontext
 from catalogue.coordination.shared import claim_interval
 from portal.catalogue_ext import catalogue_of
 from portal.cli.backup import daily_backup
+from portal.cli.dump import nightly_dump
 
 HOURLY = timedelta(hours=1)
 log = logging.getLogger("dulieumo.scheduler")
@@ -79,6 +81,7 @@ def tick(app: Flask) -> list[str]:
         log.exception("harvest round failed")
         done = ["harvests: failed (see log)"]
     done += _hourly_trust_jobs(app)
+    done += nightly_dump(app)  # public metadata as JSON Lines and CSV (issue 21)
     done += daily_backup(app)  # local folder or SFTP server, with retention
     return done
 

@@ -16,7 +16,9 @@ from catalogue.clock import Clock
 from portal import csrf, i18n
 from portal.pages import (
     about,
+    bulk,
     dataset,
+    explorer,
     feedback,
     feeds,
     home,
@@ -29,7 +31,7 @@ from portal.pages import (
 from portal.pages.links import safe_href
 
 BLUEPRINTS = (home.bp, search.bp, dataset.bp, resource.bp, organizations.bp, feedback.bp,
-              stats.bp, feeds.bp, about.bp)
+              stats.bp, feeds.bp, about.bp, bulk.bp, explorer.bp)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE = 365 * 24 * 3600  # asset URLs carry a content hash (?v=), so they may be cached
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -76,6 +78,7 @@ def init_app(app: Flask, clock: Clock) -> None:
     app.jinja_env.globals.update(site_title=dataset.site_title, asset_version=version)
     # Every link to an address someone else wrote passes this one check (issue 15).
     app.jinja_env.filters["safe_href"] = safe_href
+    app.jinja_env.filters["cell"] = explorer.format_cell  # a table explorer's cell (issue 21)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_headers)

@@ -25,6 +25,7 @@ from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
 from portal.i18n import format_axis_number, format_day
+from portal.pages.explorer import explorer_context
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 
@@ -161,8 +162,10 @@ def show(name: str, resource_id: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
         res = _resource(ds, resource_id)
+        # Every row of a loaded table (issue 21); the page shows the first rows' preview
+        # only without one (the chart is drawn from those rows either way).
         return render_template("resource.html", ds=ds, res=res, fields=schema_fields(res),
-                               **preview_context(res))
+                               **preview_context(res), **explorer_context(session, ds, res))
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/validation")

@@ -84,6 +84,7 @@ def init_app(app: Flask) -> None:
         agency,
         audit_views,
         datasets,
+        dictionary,
         harvest_sources,
         members,
         organizations,
@@ -94,5 +95,5 @@ def init_app(app: Flask) -> None:
     harvest_words.init_app(app)
     change_words.init_app(app)  # the public history page uses it too
     for blueprint in (bp, datasets.bp, review_views.bp, members.bp, agency.bp, audit_views.bp,
-                      organizations.bp, harvest_sources.bp):
+                      organizations.bp, harvest_sources.bp, dictionary.bp):
         app.register_blueprint(blueprint)

@@ -139,10 +139,16 @@ def upload(name: str) -> Response:
             abort(403)
     try:
         checked = check_upload(catalogue, request.files.get("file"))
+        report = dict(checked.validation_report)
+        schema = report.pop("schema", None)
         fields = {"name": request.form.get("name", "") or checked.upload.filename,
                   "description": request.form.get("description", ""),
                   "format": checked.format, "validation_status": checked.validation_status,
-                  "validation_report": checked.validation_report}
+                  "validation_report": report}
+        if isinstance(schema, dict) and schema.get("fields"):
+            # The inferred Table Schema on the resource, as the API stores it: the data
+            # dictionary is written on its fields (issue 21).
+            fields["schema"] = schema
         with unit() as uow:
             result = review.add_upload(uow, principal, datasets.get_dataset(uow.session, ds.id),
                                        fields, checked.upload, checked.personal_data)
