@@ -1,0 +1,211 @@
+"""Search by place (issue 22), on both backends: old and new units, codes, boxes, names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalogue.search.backend import SearchBackend, SearchQuery
+from catalogue.search.errors import SearchQueryError
+from catalogue.search.places import parse_bbox, renamed_places
+from catalogue.search.postgres_backend import PostgresBackend
+from catalogue.search.whoosh_backend import WhooshBackend
+
+pytest_plugins = ["pg_cluster"]
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    if request.param == "whoosh":
+        engine: SearchBackend = WhooshBackend(tmp_path / "index")
+    else:
+        engine = PostgresBackend(request.getfixturevalue("pg_url"))
+        engine.clear()
+    yield engine
+    engine.close()
+
+
+def package(name: str, title: str, spatial: str = "", day: int = 1, **extra: Any
+            ) -> dict[str, Any]:
+    doc = {"id": "id-" + name, "name": name, "title": title, "notes": "", "tags": [],
+           "organization": {"name": "so-tnmt", "title": "Sở Tài nguyên và Môi trường"},
+           "groups": [], "resources": [], "state": "active", "private": False,
+           "spatial": spatial,
+           "metadata_created": f"2024-01-{day:02d}T00:00:00",
+           "metadata_modified": f"2024-01-{day:02d}T00:00:00"}
+    doc.update(extra)
+    return doc
+
+
+# Data named as agencies name it: before the merger (coverage ending in 2024) and after.
+CATALOGUE = [
+    package("phu-yen-dan-so", "Dân số trung bình", "Tỉnh Phú Yên", day=1,
+            temporal_start="2020-01-01", temporal_end="2024-12-31"),
+    package("dak-lak-cu-rung", "Diện tích rừng", "Tỉnh Đắk Lắk", day=2,
+            temporal_start="2020-01-01", temporal_end="2024-12-31"),
+    package("dak-lak-moi-dan-so", "Dân số theo xã", "Tỉnh Đắk Lắk", day=3,
+            temporal_start="2025-07-01", temporal_end="2025-12-31"),
+    package("binh-phuoc-dat", "Giá đất", "Bình Phước", day=4, temporal_end="2024-12-31"),
+    package("dong-nai-giao-thong", "Giao thông", "Đồng Nai", day=5, temporal_end="2026-01-01"),
+    package("dat-mui", "Rừng ngập mặn", "Xã Đất Mũi, tỉnh Cà Mau", day=6,
+            temporal_end="2026-01-01"),
+    package("bac-lieu-muoi", "Sản lượng muối", "Tỉnh Bạc Liêu", day=7, temporal_end="2023-12-31"),
+    package("ha-noi", "Dân số", "Thành phố Hà Nội", day=8),
+    package("khong-dia-phuong", "Dân số cả nước", "Việt Nam", day=9),
+]
+
+
+def names(backend: SearchBackend, q: str = "", **kwargs: Any) -> set[str]:
+    found = backend.search(SearchQuery(q=q, rows=100, **kwargs))
+    ids = {i.removeprefix("id-") for i in found.ids}
+    assert found.count == len(ids)
+    return ids
+
+
+@pytest.fixture
+def indexed(backend: SearchBackend) -> SearchBackend:
+    backend.index_documents(CATALOGUE)
+    return backend
+
+
+def test_an_old_name_finds_the_old_unit_and_the_unit_it_merged_into(indexed):
+    assert names(indexed, "Phú Yên") == {"phu-yen-dan-so", "dak-lak-moi-dan-so"}
+
+
+def test_a_new_province_finds_the_old_provinces_that_formed_it(indexed):
+    assert names(indexed, "Đắk Lắk") == {"phu-yen-dan-so", "dak-lak-cu-rung",
+                                           "dak-lak-moi-dan-so"}
+    assert names(indexed, "Đồng Nai") == {"binh-phuoc-dat", "dong-nai-giao-thong"}
+    assert names(indexed, "Cà Mau") == {"dat-mui", "bac-lieu-muoi"}
+
+
+def test_places_are_found_without_diacritics_and_with_prefixes(indexed):
+    assert names(indexed, "phu yen") == names(indexed, "tỉnh Phú Yên") == {
+        "phu-yen-dan-so", "dak-lak-moi-dan-so"}
+    assert names(indexed, "binh phuoc") == {"binh-phuoc-dat", "dong-nai-giao-thong"}
+
+
+def test_a_place_is_one_concept_beside_other_words(indexed):
+    assert names(indexed, "dân số Phú Yên") == {"phu-yen-dan-so", "dak-lak-moi-dan-so"}
+    assert names(indexed, "dan so dak lak") == {"phu-yen-dan-so", "dak-lak-moi-dan-so"}
+
+
+def test_a_commune_is_found_by_name_and_within_its_province(indexed):
+    assert names(indexed, "xã Đất Mũi") == {"dat-mui"}
+    assert names(indexed, "rừng ngập mặn Cà Mau") == {"dat-mui"}
+    assert "dat-mui" not in names(indexed, "Bạc Liêu")  # Cà Mau's commune, not Bạc Liêu's
+
+
+def test_fq_spatial_code_takes_old_and_new_codes(indexed):
+    assert names(indexed, fq="spatial_code:54") == {"phu-yen-dan-so", "dak-lak-moi-dan-so"}
+    assert names(indexed, fq="spatial_code:66") == {"phu-yen-dan-so", "dak-lak-cu-rung",
+                                                      "dak-lak-moi-dan-so"}
+    assert names(indexed, fq="spatial_code:32248") == {"dat-mui"}
+    assert names(indexed, "dân số", fq="spatial_code:01") == {"ha-noi"}
+
+
+def test_the_spatial_code_facet_counts_the_matched_set(indexed):
+    found = indexed.search(SearchQuery(q="dân số", facet_fields=["spatial_code"]))
+    counts = found.facets["spatial_code"]
+    assert counts["66"] == 2 and counts["54"] == 2 and counts["01"] == 1
+    assert "75" not in counts  # Đồng Nai's data says nothing of dân số
+    everything = indexed.search(SearchQuery(facet_fields=["spatial_code"])).facets
+    assert everything["spatial_code"]["96"] == 2 and everything["spatial_code"]["75"] == 2
+
+
+def test_ext_bbox_finds_datasets_whose_box_meets_it(indexed):
+    # Around Tuy Hòa (Phú Yên's capital), on the coast.
+    assert names(indexed, bbox=(109.2, 13.0, 109.4, 13.2)) == {
+        "phu-yen-dan-so", "dak-lak-moi-dan-so"}
+    # Hà Nội only.
+    assert names(indexed, bbox=(105.7, 20.9, 105.9, 21.1)) == {"ha-noi"}
+    # Far at sea, and the other side of the world.
+    assert names(indexed, bbox=(112.5, 5.0, 113.0, 5.5)) == set()
+    assert names(indexed, bbox=(-80.0, 40.0, -70.0, 45.0)) == set()
+    assert len(names(indexed, bbox=(-180.0, -90.0, 180.0, 90.0))) == 8
+
+
+def test_a_dataset_geometry_is_found_by_its_box(backend):
+    geometry = '{"type": "Point", "coordinates": [2.35, 48.85]}'
+    backend.index_documents([package("paris", "Bản đồ", extras=[
+        {"key": "spatial", "value": geometry}])])
+    assert names(backend, bbox=(2.0, 48.0, 3.0, 49.0)) == {"paris"}
+    assert names(backend, bbox=(105.0, 20.0, 106.0, 21.0)) == set()
+
+
+def test_bad_boxes_are_refused() -> None:
+    for text in ["1,2,3", "a,b,c,d", "10,0,5,1", "0,0,1,nan", "0,-100,1,1"]:
+        with pytest.raises(SearchQueryError):
+            parse_bbox(text)
+    assert parse_bbox("105,20,106,21.5") == (105.0, 20.0, 106.0, 21.5)
+
+
+def test_an_old_name_is_noted_with_the_unit_it_now_belongs_to() -> None:
+    (note,) = renamed_places("dân số Phú Yên")
+    assert note.old.short == "Phú Yên" and [u.name for u in note.now] == ["Tỉnh Đắk Lắk"]
+    assert renamed_places("dân số Đắk Lắk") == []  # the name lives on
+    assert renamed_places("dân số Hà Nội") == []
+
+
+# -- through the portal: the API's parameters and the search page -------------------------
+@pytest.fixture
+def placed(searchable: Any, org: str) -> Any:
+    from catalogue.datasets.service import create_dataset
+
+    with searchable.unit("setup") as uow:
+        for name, title, spatial, end in [
+                ("phu-yen", "Dân số trung bình", "Tỉnh Phú Yên", "2024-12-31"),
+                ("dak-lak", "Dân số theo xã", "Tỉnh Đắk Lắk", "2025-12-31"),
+                ("ha-noi", "Dân số", "Hà Nội", "2025-12-31"),
+                ("ca-nuoc", "Dân số cả nước", "", "2025-12-31")]:
+            create_dataset(uow, {"name": name, "title": title, "owner_org": org,
+                                 "license_id": "CC-BY-4.0", "spatial": spatial,
+                                 "temporal_start": "2020-01-01", "temporal_end": end})
+        uow.commit()
+    return searchable
+
+
+def _api(client: Any, **params: Any) -> dict[str, Any]:
+    response = client.get("/api/3/action/package_search", query_string=params)
+    body: dict[str, Any] = response.get_json()
+    assert response.status_code == 200 or not body["success"], body
+    return body
+
+
+def test_the_api_filters_and_counts_by_unit_code(client, placed):
+    body = _api(client, fq="spatial_code:54", **{"facet.field": '["spatial_code"]'})
+    assert {r["name"] for r in body["result"]["results"]} == {"phu-yen", "dak-lak"}
+    assert body["result"]["facets"]["spatial_code"]["66"] == 2
+    items = {i["name"]: i for i in body["result"]["search_facets"]["spatial_code"]["items"]}
+    assert items["66"]["display_name"] == "Tỉnh Đắk Lắk"
+    result = _api(client, q="phu yen")["result"]
+    assert {r["name"] for r in result["results"]} == {"phu-yen", "dak-lak"}
+    assert result["results"][0]["spatial_units"]  # the document names its units
+
+
+def test_the_api_takes_ext_bbox_as_ckanext_spatial(client, placed):
+    body = _api(client, ext_bbox="105.7,20.9,105.9,21.1")
+    assert [r["name"] for r in body["result"]["results"]] == ["ha-noi"]
+    refused = client.get("/api/3/action/package_search", query_string={"ext_bbox": "1,2,3"})
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["__type"] == "Search Query Error"
+
+
+def test_the_search_page_has_a_place_facet_of_todays_provinces(client, placed):
+    page = client.get("/dataset").get_data(as_text=True)
+    assert "Địa phương" in page
+    assert "spatial_code=66" in page and "spatial_code=01" in page
+    assert "spatial_code=54" not in page  # Phú Yên is no province today
+    filtered = client.get("/dataset?spatial_code=66").get_data(as_text=True)
+    assert "Dân số trung bình" in filtered and "Dân số theo xã" in filtered
+    assert "/dataset/ha-noi" not in filtered
+
+
+def test_the_search_page_says_where_an_old_province_is_now(client, placed):
+    page = client.get("/dataset", query_string={"q": "phu yen"}).get_data(as_text=True)
+    assert "Phú Yên nay thuộc tỉnh Đắk Lắk" in page
+    assert "/dataset/phu-yen" in page and "/dataset/dak-lak" in page
+    assert "nay thuộc" not in client.get("/dataset?q=Đắk+Lắk").get_data(as_text=True)
