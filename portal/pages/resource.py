@@ -1,4 +1,4 @@
-"""Resource pages: table preview, field list, chart, map outline; downloads and conversions.
+"""Resource pages: table preview, field list, chart, map; downloads and conversions.
 
 Uploaded files are served from the content-addressed file store: the ETag is the sha256,
 so a cited version's link gives the exact bytes that were cited. Links redirect.
@@ -13,87 +13,28 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import resource_dict
-from catalogue.errors import NotFound
 from catalogue.files.limits import ReadLimits
 from catalogue.files.preview_cache import PreviewCache
-from catalogue.history.service import get_published
-from catalogue.preview import charts, geo, tables
+from catalogue.preview import charts, tables
 from catalogue.preview.series import find_series
 from portal.i18n import format_axis_number, format_day
+from portal.pages import map_view
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
+from portal.pages.stored import current_resource, header_row, stored_path, version_resource
 
 bp = Blueprint("resource", __name__)
-GEOJSON_MAX_BYTES = 20 * 1024 * 1024
 DOWNLOAD_MAX_AGE = 3600  # the bytes behind a sha256 never change; the mapping may
-
-
-def _resource(ds: Dataset, resource_id: str) -> dict[str, Any]:
-    for res in ds.resources:
-        if res.id == resource_id:
-            return resource_dict(res, ds.name, catalogue().site_url) | {
-                "filename": res.url.rsplit("/", 1)[-1] if res.url_type == "upload" else "",
-                "validation_report": res.validation_report or {},
-                "link": res.url}
-    abort(404)
-
-
-def _version_resource(session: Session, ds: Dataset, number: int,
-                      resource_id: str) -> dict[str, Any]:
-    try:  # published versions only: a draft's files were never public (issue 15)
-        snapshot = get_published(session, ds.id, number).snapshot
-    except NotFound:
-        abort(404)
-    resources: list[dict[str, Any]] = snapshot.get("resources", [])
-    for res in resources:
-        if res["id"] == resource_id:
-            url = res.get("url") or ""
-            uploaded = res.get("url_type") == "upload"
-            return res | {"filename": url.rsplit("/", 1)[-1] if uploaded else "",
-                          "link": url}
-    abort(404)
-
-
-def stored_path(res: dict[str, Any]) -> Any | None:
-    """Where an uploaded resource's bytes are, or None for links and missing files."""
-    sha = res.get("sha256") or ""
-    if res.get("url_type") != "upload" or not sha:
-        return None
-    files = catalogue().files
-    try:
-        path = files.path(sha)
-    except ValueError:
-        return None
-    return path if path.is_file() else None
-
-
-def _is_geojson(res: dict[str, Any]) -> bool:
-    fmt = (res.get("format") or "").upper()
-    return fmt == "GEOJSON" or res.get("filename", "").lower().endswith(".geojson")
-
-
-def _header_row(res: dict[str, Any]) -> int | list[int] | None:
-    """The header row(s) the agency declared (resource extra ``header_row``), if any."""
-    value = (res.get("extras") or {}).get("header_row")
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, list) and value and all(
-            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
-        return list(value)
-    return None
 
 
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     """Table page, sort, chart and map for a resource page."""
     path = stored_path(res)
     context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
-                               "preview_page": 1, "preview_pages": 1, "sort_col": None,
-                               "sort_desc": False, "preview_error": False,
+                               "map_summary": None, "preview_page": 1, "preview_pages": 1,
+                               "sort_col": None, "sort_desc": False, "preview_error": False,
                                "preview_too_large": False}
     if path is None:
         return context
@@ -104,7 +45,7 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             preview = tables.cached_preview(
                 PreviewCache.beside(cat.files.root), res["sha256"], path,
                 res.get("format") or "", res.get("filename", ""),
-                limits=ReadLimits.from_settings(cat.settings), header_row=_header_row(res))
+                limits=ReadLimits.from_settings(cat.settings), header_row=header_row(res))
         except OSError:
             preview = tables.Preview(unreadable="OSError")
         if preview.too_large:
@@ -139,14 +80,13 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
                 series, title=res.get("name") or "", format_time=format_day,
                 format_value=format_axis_number))
             if series else None)
-    elif _is_geojson(res):
-        drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,
-                               title=res.get("name") or "", max_bytes=GEOJSON_MAX_BYTES)
-        svg = drawn.get("svg")
-        context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
-        context["feature_count"] = int(drawn.get("feature_count") or 0)
-        context["preview_error"] = bool(drawn.get("unreadable"))
-        context["preview_too_large"] = bool(drawn.get("too_large"))
+        context.update(map_view.context(map_view.summary_for(res, path, table)))
+    else:
+        drawn = map_view.summary_for(res, path)
+        context.update(map_view.context(drawn))
+        if drawn is not None:
+            context["preview_error"] = bool(drawn.get("unreadable"))
+            context["preview_too_large"] = bool(drawn.get("too_large"))
     return context
 
 
@@ -160,8 +100,9 @@ def schema_fields(res: dict[str, Any]) -> list[dict[str, Any]]:
 def show(name: str, resource_id: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
         return render_template("resource.html", ds=ds, res=res, fields=schema_fields(res),
+                               map_data_url=map_view.data_url(ds.name, res["id"], None),
                                **preview_context(res))
 
 
@@ -170,7 +111,7 @@ def validation(name: str, resource_id: str) -> str:
     """The full validation report of a resource."""
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
         return render_template("validation.html", ds=ds, res=res,
                                report=res["validation_report"])
 
@@ -200,7 +141,7 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
 def download(name: str, resource_id: str, filename: str) -> BaseResponse:
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
     return serve_stored(res)
 
 
@@ -211,7 +152,7 @@ def download_version(name: str, number: int, resource_id: str, filename: str) ->
     """The file as it was in version ``number`` (kept in the store by its sha256)."""
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _version_resource(session, ds, number, resource_id)
+        res = version_resource(session, ds, number, resource_id)
     return serve_stored(res)
 
 
@@ -222,13 +163,13 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
         abort(404)
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
     path = stored_path(res)
     if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
     rows = tables.iter_rows(path, res.get("format") or "", res["filename"],
                             limits=ReadLimits.from_settings(catalogue().settings),
-                            header_row=_header_row(res))
+                            header_row=header_row(res))
     try:  # fail before the response starts, not half-way through the stream
         first = next(rows, None)
     except (tables.TooLarge, *tables.UNREADABLE):
