@@ -54,12 +54,27 @@ def pages(site: DemoSite) -> list[str]:
             "/khong-co-trang-nay"]
 
 
+def embed_pages(portal: tuple[Flask, DemoSite]) -> list[str]:
+    """The embeddable map, chart and table of the newest versions (issue 22)."""
+    from catalogue.datasets.service import get_dataset
+    from catalogue.history.service import latest_published_number
+    from portal.catalogue_ext import catalogue_of
+
+    app, site = portal
+    with catalogue_of(app).sessions() as session:
+        air = latest_published_number(session, get_dataset(session, site.air).id)
+        boundary = latest_published_number(session, get_dataset(session, site.boundary).id)
+    return [f"/embed/dataset/{site.boundary}/v/{boundary}/resource/{site.boundary_resource}/map",
+            f"/embed/dataset/{site.air}/v/{air}/resource/{site.air_resource}/chart",
+            f"/embed/dataset/{site.air}/v/{air}/resource/{site.air_resource}/table"]
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_type_is_well_formed_with_valid_dates(demo_client: FlaskClient,
                                                          portal: tuple[Flask, DemoSite],
                                                          lang: str) -> None:
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    for path in pages(portal[1]):
+    for path in pages(portal[1]) + embed_pages(portal):
         joiner = "&" if "?" in path else "?"
         response = demo_client.get(f"{path}{joiner}lang={lang}")
         html = response.get_data(as_text=True)

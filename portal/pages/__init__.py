@@ -19,6 +19,7 @@ from portal import csrf, i18n
 from portal.pages import (
     about,
     dataset,
+    embed,
     feedback,
     feeds,
     home,
@@ -32,7 +33,7 @@ from portal.pages import (
 from portal.pages.links import safe_href
 
 BLUEPRINTS = (home.bp, search.bp, dataset.bp, resource.bp, organizations.bp, feedback.bp,
-              stats.bp, feeds.bp, about.bp, map_view.bp)
+              stats.bp, feeds.bp, about.bp, map_view.bp, embed.bp)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_MAX_AGE = 365 * 24 * 3600  # asset URLs carry a content hash (?v=), so they may be cached
 CSP = ("default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; "
@@ -73,7 +74,7 @@ def _headers(response: Response) -> Response:
         response.cache_control.max_age = STATIC_MAX_AGE if request.args.get("v") else 3600
         if request.args.get("v"):
             response.cache_control.immutable = True
-    elif request.blueprint in {bp.name for bp in BLUEPRINTS} and (
+    elif request.blueprint in {bp.name for bp in BLUEPRINTS} - {"embed"} and (
             response.mimetype == "text/html"):
         response.headers.setdefault("Content-Security-Policy", current_app.config["PAGES_CSP"])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

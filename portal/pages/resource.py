@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -18,15 +19,41 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalogue.files.limits import ReadLimits
 from catalogue.files.preview_cache import PreviewCache
 from catalogue.preview import charts, tables
-from catalogue.preview.series import find_series
+from catalogue.preview.series import Series, find_series
 from portal.i18n import format_axis_number, format_day
-from portal.pages import map_view
+from portal.pages import embed, map_view
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 from portal.pages.stored import current_resource, header_row, stored_path, version_resource
 
 bp = Blueprint("resource", __name__)
 DOWNLOAD_MAX_AGE = 3600  # the bytes behind a sha256 never change; the mapping may
+
+
+def table_preview(res: dict[str, Any], path: Path) -> tables.Preview:
+    """The first rows of a tabular resource, computed once per file and way of reading it
+    (issue 15), not per view."""
+    cat = catalogue()
+    try:
+        return tables.cached_preview(
+            PreviewCache.beside(cat.files.root), res["sha256"], path,
+            res.get("format") or "", res.get("filename", ""),
+            limits=ReadLimits.from_settings(cat.settings), header_row=header_row(res))
+    except OSError:
+        return tables.Preview(unreadable="OSError")
+
+
+def chart_of(res: dict[str, Any], table: tables.Table) -> tuple[Series | None, Markup | None]:
+    """The time series found in a table's first rows, and its line chart."""
+    # Lines named by the fields' titles, not their machine names (issue 19).
+    titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
+              if f.get("title")}
+    series = find_series(table, titles=titles)
+    if series is None:
+        return None, None
+    return series, Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
+        series, title=res.get("name") or "", format_time=format_day,
+        format_value=format_axis_number))
 
 
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
@@ -39,15 +66,8 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     if path is None:
         return context
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
-        # Computed once per file (and per way of reading it), not per view (issue 15).
         cat = catalogue()
-        try:
-            preview = tables.cached_preview(
-                PreviewCache.beside(cat.files.root), res["sha256"], path,
-                res.get("format") or "", res.get("filename", ""),
-                limits=ReadLimits.from_settings(cat.settings), header_row=header_row(res))
-        except OSError:
-            preview = tables.Preview(unreadable="OSError")
+        preview = table_preview(res, path)
         if preview.too_large:
             context["preview_too_large"] = True
             return context
@@ -69,17 +89,11 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             page = max(1, min(pages, int(request.args.get("page", "1"))))
         except ValueError:
             page = 1
-        # Lines named by the fields' titles, not their machine names (issue 19).
-        titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
-                  if f.get("title")}
-        series = find_series(table, titles=titles)
+        series, chart = chart_of(res, table)
         context.update(
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
-            chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
-                series, title=res.get("name") or "", format_time=format_day,
-                format_value=format_axis_number))
-            if series else None)
+            chart=chart)
         context.update(map_view.context(map_view.summary_for(res, path, table)))
     else:
         drawn = map_view.summary_for(res, path)
@@ -101,9 +115,14 @@ def show(name: str, resource_id: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
         res = current_resource(ds, resource_id)
+        context = preview_context(res)
+        views = [view for view, shown in (("map", context["map"]), ("chart", context["chart"]),
+                                          ("table", context["table"] is not None)) if shown]
+        embeds = embed.snippets(session, ds, res, views) if views else []
         return render_template("resource.html", ds=ds, res=res, fields=schema_fields(res),
                                map_data_url=map_view.data_url(ds.name, res["id"], None),
-                               **preview_context(res))
+                               embeds=embeds, oembed_url=embed.oembed_link(ds.name, res["id"])
+                               if embeds else "", **context)
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/validation")

@@ -62,13 +62,17 @@ def current_resource(ds: Dataset, resource_id: str) -> dict[str, Any]:
     abort(404)
 
 
-def version_resource(session: Session, ds: Dataset, number: int,
-                     resource_id: str) -> dict[str, Any]:
-    """The resource as published version ``number`` had it (a 404 for drafts and gaps)."""
+def published_snapshot(session: Session, ds: Dataset, number: int) -> dict[str, Any]:
+    """The package document of published version ``number`` (a 404 for drafts and gaps)."""
     try:  # published versions only: a draft's files were never public (issue 15)
-        snapshot = get_published(session, ds.id, number).snapshot
+        snapshot: dict[str, Any] = get_published(session, ds.id, number).snapshot
     except NotFound:
         abort(404)
+    return snapshot
+
+
+def resource_in(snapshot: dict[str, Any], resource_id: str) -> dict[str, Any] | None:
+    """A resource of a version's package document, as the pages use it; None if absent."""
     resources: list[dict[str, Any]] = snapshot.get("resources", [])
     for res in resources:
         if res["id"] == resource_id:
@@ -76,4 +80,13 @@ def version_resource(session: Session, ds: Dataset, number: int,
             uploaded = res.get("url_type") == "upload"
             return res | {"filename": url.rsplit("/", 1)[-1] if uploaded else "",
                           "link": url}
-    abort(404)
+    return None
+
+
+def version_resource(session: Session, ds: Dataset, number: int,
+                     resource_id: str) -> dict[str, Any]:
+    """The resource as published version ``number`` had it (a 404 for drafts and gaps)."""
+    res = resource_in(published_snapshot(session, ds, number), resource_id)
+    if res is None:
+        abort(404)
+    return res
