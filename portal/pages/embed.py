@@ -48,7 +48,7 @@ bp = Blueprint("embed", __name__)
 VIEWS = ("map", "chart", "table")
 EMBED_MAX_AGE = 24 * 3600  # a withdrawn dataset leaves shared caches within a day
 EMBED_TABLE_ROWS = 50
-SIZES = {"map": (640, 480), "chart": (640, 420), "table": (640, 480)}
+SIZES = {"map": (640, 560), "chart": (640, 460), "table": (640, 480)}  # room for the citation
 CSP = ("default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors *")
 

@@ -58,9 +58,11 @@
     }
     var layer = L.geoJSON(data, {
       style: function (feature) {
-        var fill = feature && feature.properties && feature.properties["__fill"];
-        return { color: "#1f5fa8", weight: 1.5, fillColor: fill || "#1f5fa8",
-                 fillOpacity: fill ? 0.75 : 0.15 };
+        var kind = feature && feature.geometry && feature.geometry.type;
+        if (kind === "Point" || kind === "MultiPoint") {  // circle markers take styles too
+          return { color: "#b3261e", weight: 1, fillColor: "#b3261e", fillOpacity: 0.8 };
+        }
+        return { color: "#1f5fa8", weight: 1.5, fillColor: "#1f5fa8", fillOpacity: 0.15 };
       },
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { radius: 5, color: "#b3261e", weight: 1,
