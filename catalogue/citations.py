@@ -87,6 +87,14 @@ def english_text(c: Citation) -> str:
     return ", ".join(p for p in parts if p) + "."
 
 
+def version_line(c: Citation, *, english: bool = False) -> str:
+    """The citation without the day of access, for an embedded view (issue 22): the embed is
+    cached for as long as the version lasts, so "accessed today" would soon be false; the
+    version's number and date pin what was shown, and its page gives the full citation."""
+    text = english_text(c) if english else vietnamese_text(c)
+    return text.rsplit(", ", 1)[0] + "."
+
+
 def apa(c: Citation) -> str:
     """APA 7 style for a dataset: Agency. (Year). *Title* (Version n) [Data set]. Portal. URL"""
     year = c.version_date.year if c.version_date else "n.d."

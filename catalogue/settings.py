@@ -71,6 +71,14 @@ SETTINGS: tuple[Setting, ...] = (
             "own `allow_hosts`."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
+    # Maps (issue 22): the base layer is the country outline shipped with the app.
+    Setting("map_tile_url", str, "",
+            "Tile server drawn under map previews, as a Leaflet URL template "
+            "(`https://tiles.example.vn/{z}/{x}/{y}.png`); its origin is added to the pages' "
+            "Content-Security-Policy. Empty: no tiles, only the country outline shipped with "
+            "the portal (works offline; no third party sees who reads what)."),
+    Setting("map_tile_attribution", str, "",
+            "Attribution the tile server's licence asks for, shown on the map (plain text)."),
     # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.
     Setting("file_max_unpacked_mb", int, 200,
             "Largest uncompressed content, in MiB, that previews, the personal-data screen and "

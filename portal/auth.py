@@ -347,8 +347,10 @@ def _audit_token_write(response: Response) -> Response:
 
 
 def _set_principal() -> None:
-    # The API resolves its caller itself (portal.api.auth); static files need nobody.
-    if not request.path.startswith(("/api/", "/static/")):
+    # The API resolves its caller itself (portal.api.auth); static files need nobody, nor do
+    # embeds, which show everyone what the public sees and so must not read (and Vary on) the
+    # session cookie: one cached copy serves every reader (issue 22).
+    if not request.path.startswith(("/api/", "/static/", "/embed/", "/oembed")):
         current_principal()
 
 

@@ -30,6 +30,8 @@ def select_locale() -> str:
     asked = request.args.get("lang", "")
     if asked in LOCALES:
         return asked
+    if request.blueprint == "embed":  # cached for everyone: the URL alone decides (issue 22)
+        return str(catalogue_of().settings.get("default_locale", "vi"))
     remembered = request.cookies.get(COOKIE, "")
     if remembered in LOCALES:
         return remembered
@@ -150,6 +152,10 @@ def switch_url(locale: str) -> str:
 
 def _remember(response: Response) -> Response:
     asked = request.args.get("lang", "")
+    if request.blueprint == "embed":  # shared caches keep embeds: no cookie, no Vary: Cookie
+        if "text/html" in (response.content_type or ""):
+            response.headers["Content-Language"] = current_locale()
+        return response
     if asked in LOCALES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax",
                             httponly=True)

@@ -77,11 +77,26 @@ def _check_page(client: FlaskClient, path: str, lang: str) -> None:
         assert element.get("style") is None, (path, element.tag)
 
 
+def embed_pages(portal: tuple[Flask, DemoSite]) -> list[str]:
+    """The embeddable map, chart and table of the newest versions (issue 22)."""
+    from catalogue.datasets.service import get_dataset
+    from catalogue.history.service import latest_published_number
+    from portal.catalogue_ext import catalogue_of
+
+    app, site = portal
+    with catalogue_of(app).sessions() as session:
+        air = latest_published_number(session, get_dataset(session, site.air).id)
+        boundary = latest_published_number(session, get_dataset(session, site.boundary).id)
+    return [f"/embed/dataset/{site.boundary}/v/{boundary}/resource/{site.boundary_resource}/map",
+            f"/embed/dataset/{site.air}/v/{air}/resource/{site.air_resource}/chart",
+            f"/embed/dataset/{site.air}/v/{air}/resource/{site.air_resource}/table"]
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_type_is_well_formed_with_valid_dates(demo_client: FlaskClient,
                                                          portal: tuple[Flask, DemoSite],
                                                          lang: str) -> None:
-    for path in pages(portal[1]):
+    for path in pages(portal[1]) + embed_pages(portal):
         _check_page(demo_client, path, lang)
 
 

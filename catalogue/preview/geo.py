@@ -1,20 +1,19 @@
 """GeoJSON outlines as SVG paths, drawn without a tile server (government networks are offline).
 
+This is the picture shown without JavaScript (and under the interactive map until it loads);
+:mod:`catalogue.maps` reads and bounds the geometry first.
+
 Longitude/latitude are projected equirectangularly with the x axis shrunk by the cosine of
 the middle latitude, which is faithful enough for a province-sized outline.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 from typing import Any
-
-from catalogue.files.preview_cache import PreviewCache
 
 Ring = list[tuple[float, float]]
 MAX_POINTS = 20000  # beyond this a preview gets heavy; coordinates are thinned evenly
@@ -29,6 +28,7 @@ class Outline:
     width: int
     height: int
     feature_count: int
+    backdrop: list[str] = field(default_factory=list)  # the country under the data
 
 
 def _rings(geometry: dict[str, Any] | None) -> Iterator[tuple[str, Ring]]:
@@ -68,9 +68,30 @@ def geometries(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [data] if kind else []
 
 
+@dataclass(frozen=True)
+class Projection:
+    """Longitude/latitude to SVG pixels for one drawing."""
+
+    min_lon: float
+    max_lat: float
+    shrink: float
+    scale: float
+    margin: int
+
+    def __call__(self, p: tuple[float, float]) -> tuple[float, float]:
+        return (self.margin + (p[0] - self.min_lon) * self.shrink * self.scale,
+                self.margin + (self.max_lat - p[1]) * self.scale)
+
+
+MIN_SPAN = 0.02  # degrees (about 2 km): one point, or a street, is shown with its surroundings
+
+
 def outline(data: dict[str, Any], width: int = 480, height: int = 360,
-            margin: int = 8) -> Outline | None:
-    """Project every geometry of ``data`` into a ``width`` × ``height`` box; None if empty."""
+            margin: int = 8, backdrop: dict[str, Any] | None = None) -> Outline | None:
+    """Project every geometry of ``data`` into a ``width`` × ``height`` box; None if empty.
+
+    ``backdrop`` (a GeoJSON of the country, say) is drawn in the same projection under the
+    data, clipped by the picture's edges; its rings wholly outside the picture are left out."""
     geoms = geometries(data)
     shapes = [shape for g in geoms for shape in _rings(g)]
     total = sum(len(ring) for _, ring in shapes)
@@ -79,6 +100,11 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
     lons = [p[0] for _, ring in shapes for p in ring]
     lats = [p[1] for _, ring in shapes for p in ring]
     min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    if backdrop is not None:  # a lone point or a short line gets some surroundings
+        pad_lon = max(0.0, MIN_SPAN - (max_lon - min_lon)) / 2
+        pad_lat = max(0.0, MIN_SPAN - (max_lat - min_lat)) / 2
+        min_lon, max_lon = min_lon - pad_lon, max_lon + pad_lon
+        min_lat, max_lat = min_lat - pad_lat, max_lat + pad_lat
     shrink = math.cos(math.radians((min_lat + max_lat) / 2))
     span_x = max((max_lon - min_lon) * shrink, 1e-9)
     span_y = max(max_lat - min_lat, 1e-9)
@@ -86,9 +112,7 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
     out_w = int(span_x * scale + 2 * margin)
     out_h = int(span_y * scale + 2 * margin)
     step = max(1, total // MAX_POINTS)
-
-    def project(p: tuple[float, float]) -> tuple[float, float]:
-        return (margin + (p[0] - min_lon) * shrink * scale, margin + (max_lat - p[1]) * scale)
+    project = Projection(min_lon, max_lat, shrink, scale, margin)
 
     paths: list[str] = []
     points: list[tuple[float, float]] = []
@@ -99,45 +123,32 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
         kept = ring[::step] if len(ring) > 4 * step else ring
         coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, kept))
         paths.append("M" + coords + (" Z" if kind == "polygon" else ""))
+    behind: list[str] = []
+    for g in geometries(backdrop) if backdrop is not None else []:
+        for _kind, ring in _rings(g):
+            xs = [p[0] for p in ring]
+            ys = [p[1] for p in ring]
+            if max(xs) < min_lon or min(xs) > max_lon or max(ys) < min_lat or min(ys) > max_lat:
+                continue
+            coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, ring))
+            behind.append("M" + coords + " Z")
     return Outline(paths=paths, points=points, width=max(out_w, 2 * margin + 1),
-                   height=max(out_h, 2 * margin + 1), feature_count=len(geoms))
+                   height=max(out_h, 2 * margin + 1), feature_count=len(geoms),
+                   backdrop=behind)
 
 
-def outline_svg(data: dict[str, Any], *, title: str) -> str | None:
+def outline_svg(data: dict[str, Any], *, title: str,
+                backdrop: dict[str, Any] | None = None) -> str | None:
     """A complete ``<svg>`` of ``data``'s outline, or None when it has no coordinates."""
-    shape = outline(data)
+    shape = outline(data, backdrop=backdrop)
     if shape is None:
         return None
-    body = "".join(f'<path d="{d}" fill="{"#1f5fa8" if d.endswith("Z") else "none"}" '
-                   f'fill-opacity="0.15" stroke="#1f5fa8" stroke-width="1.2" '
-                   f'fill-rule="evenodd"/>' for d in shape.paths)
+    body = "".join(f'<path d="{d}" fill="#eef1f4" stroke="#8a96a3" stroke-width="0.8"/>'
+                   for d in shape.backdrop)
+    body += "".join(f'<path d="{d}" fill="{"#1f5fa8" if d.endswith("Z") else "none"}" '
+                    f'fill-opacity="0.15" stroke="#1f5fa8" stroke-width="1.2" '
+                    f'fill-rule="evenodd"/>' for d in shape.paths)
     body += "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#b3261e"/>'
                     for x, y in shape.points)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shape.width} {shape.height}" '
             f'role="img" class="map"><title>{escape(title)}</title>{body}</svg>')
-
-
-def cached_map(cache: PreviewCache, sha256: str, path: Path, *, title: str,
-               max_bytes: int) -> dict[str, Any]:
-    """``{"svg", "feature_count", "too_large", "unreadable"}`` for a stored GeoJSON file,
-    computed once per file and title and read back from ``cache`` afterwards (issue 15):
-    parsing a 20 MB GeoJSON takes ten times that in memory, which no view should repeat."""
-    variant = cache.variant("map", 1, title, max_bytes)
-    stored = cache.get(sha256, variant)
-    if stored is not None:
-        return stored
-    result: dict[str, Any] = {"svg": None, "feature_count": 0, "too_large": False,
-                              "unreadable": False}
-    if path.stat().st_size > max_bytes:
-        result["too_large"] = True
-    else:
-        try:
-            data = json.loads(path.read_bytes())
-        except ValueError:
-            data = None
-            result["unreadable"] = True
-        if isinstance(data, dict):
-            result["svg"] = outline_svg(data, title=title)
-            result["feature_count"] = len(geometries(data))
-    cache.put(sha256, variant, result)
-    return result

@@ -1,4 +1,4 @@
-"""Resource pages: table preview, field list, chart, map outline; downloads and conversions.
+"""Resource pages: table preview, field list, chart, map; downloads and conversions.
 
 Uploaded files are served from the content-addressed file store: the ETag is the sha256,
 so a cited version's link gives the exact bytes that were cited. Links redirect.
@@ -8,106 +8,67 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from catalogue.datasets.model import Dataset
-from catalogue.datasets.serialize import resource_dict
-from catalogue.errors import NotFound
 from catalogue.files.limits import ReadLimits
 from catalogue.files.preview_cache import PreviewCache
-from catalogue.history.service import get_published
-from catalogue.preview import charts, geo, tables
-from catalogue.preview.series import find_series
+from catalogue.preview import charts, tables
+from catalogue.preview.series import Series, find_series
 from portal.i18n import format_axis_number, format_day
+from portal.pages import embed, map_view
 from portal.pages.explorer import explorer_context
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
+from portal.pages.stored import current_resource, header_row, stored_path, version_resource
 
 bp = Blueprint("resource", __name__)
-GEOJSON_MAX_BYTES = 20 * 1024 * 1024
 DOWNLOAD_MAX_AGE = 3600  # the bytes behind a sha256 never change; the mapping may
 
 
-def _resource(ds: Dataset, resource_id: str) -> dict[str, Any]:
-    for res in ds.resources:
-        if res.id == resource_id:
-            return resource_dict(res, ds.name, catalogue().site_url) | {
-                "filename": res.url.rsplit("/", 1)[-1] if res.url_type == "upload" else "",
-                "validation_report": res.validation_report or {},
-                "link": res.url}
-    abort(404)
-
-
-def _version_resource(session: Session, ds: Dataset, number: int,
-                      resource_id: str) -> dict[str, Any]:
-    try:  # published versions only: a draft's files were never public (issue 15)
-        snapshot = get_published(session, ds.id, number).snapshot
-    except NotFound:
-        abort(404)
-    resources: list[dict[str, Any]] = snapshot.get("resources", [])
-    for res in resources:
-        if res["id"] == resource_id:
-            url = res.get("url") or ""
-            uploaded = res.get("url_type") == "upload"
-            return res | {"filename": url.rsplit("/", 1)[-1] if uploaded else "",
-                          "link": url}
-    abort(404)
-
-
-def stored_path(res: dict[str, Any]) -> Any | None:
-    """Where an uploaded resource's bytes are, or None for links and missing files."""
-    sha = res.get("sha256") or ""
-    if res.get("url_type") != "upload" or not sha:
-        return None
-    files = catalogue().files
+def table_preview(res: dict[str, Any], path: Path) -> tables.Preview:
+    """The first rows of a tabular resource, computed once per file and way of reading it
+    (issue 15), not per view."""
+    cat = catalogue()
     try:
-        path = files.path(sha)
-    except ValueError:
-        return None
-    return path if path.is_file() else None
+        return tables.cached_preview(
+            PreviewCache.beside(cat.files.root), res["sha256"], path,
+            res.get("format") or "", res.get("filename", ""),
+            limits=ReadLimits.from_settings(cat.settings), header_row=header_row(res))
+    except OSError:
+        return tables.Preview(unreadable="OSError")
 
 
-def _is_geojson(res: dict[str, Any]) -> bool:
-    fmt = (res.get("format") or "").upper()
-    return fmt == "GEOJSON" or res.get("filename", "").lower().endswith(".geojson")
-
-
-def _header_row(res: dict[str, Any]) -> int | list[int] | None:
-    """The header row(s) the agency declared (resource extra ``header_row``), if any."""
-    value = (res.get("extras") or {}).get("header_row")
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, list) and value and all(
-            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
-        return list(value)
-    return None
+def chart_of(res: dict[str, Any], table: tables.Table) -> tuple[Series | None, Markup | None]:
+    """The time series found in a table's first rows, and its line chart."""
+    # Lines named by the fields' titles, not their machine names (issue 19).
+    titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
+              if f.get("title")}
+    series = find_series(table, titles=titles)
+    if series is None:
+        return None, None
+    return series, Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
+        series, title=res.get("name") or "", format_time=format_day,
+        format_value=format_axis_number))
 
 
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     """Table page, sort, chart and map for a resource page."""
     path = stored_path(res)
     context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
-                               "preview_page": 1, "preview_pages": 1, "sort_col": None,
-                               "sort_desc": False, "preview_error": False,
+                               "map_summary": None, "preview_page": 1, "preview_pages": 1,
+                               "sort_col": None, "sort_desc": False, "preview_error": False,
                                "preview_too_large": False}
     if path is None:
         return context
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
-        # Computed once per file (and per way of reading it), not per view (issue 15).
         cat = catalogue()
-        try:
-            preview = tables.cached_preview(
-                PreviewCache.beside(cat.files.root), res["sha256"], path,
-                res.get("format") or "", res.get("filename", ""),
-                limits=ReadLimits.from_settings(cat.settings), header_row=_header_row(res))
-        except OSError:
-            preview = tables.Preview(unreadable="OSError")
+        preview = table_preview(res, path)
         if preview.too_large:
             context["preview_too_large"] = True
             return context
@@ -129,25 +90,18 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             page = max(1, min(pages, int(request.args.get("page", "1"))))
         except ValueError:
             page = 1
-        # Lines named by the fields' titles, not their machine names (issue 19).
-        titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
-                  if f.get("title")}
-        series = find_series(table, titles=titles)
+        series, chart = chart_of(res, table)
         context.update(
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
-            chart=Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
-                series, title=res.get("name") or "", format_time=format_day,
-                format_value=format_axis_number))
-            if series else None)
-    elif _is_geojson(res):
-        drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,
-                               title=res.get("name") or "", max_bytes=GEOJSON_MAX_BYTES)
-        svg = drawn.get("svg")
-        context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
-        context["feature_count"] = int(drawn.get("feature_count") or 0)
-        context["preview_error"] = bool(drawn.get("unreadable"))
-        context["preview_too_large"] = bool(drawn.get("too_large"))
+            chart=chart)
+        context.update(map_view.context(map_view.summary_for(res, path, table)))
+    else:
+        drawn = map_view.summary_for(res, path)
+        context.update(map_view.context(drawn))
+        if drawn is not None:
+            context["preview_error"] = bool(drawn.get("unreadable"))
+            context["preview_too_large"] = bool(drawn.get("too_large"))
     return context
 
 
@@ -161,11 +115,16 @@ def schema_fields(res: dict[str, Any]) -> list[dict[str, Any]]:
 def show(name: str, resource_id: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
-        # Every row of a loaded table (issue 21); the page shows the first rows' preview
-        # only without one (the chart is drawn from those rows either way).
+        res = current_resource(ds, resource_id)
+        context = preview_context(res)
+        views = [view for view, shown in (("map", context["map"]), ("chart", context["chart"]),
+                                          ("table", context["table"] is not None)) if shown]
+        embeds = embed.snippets(session, ds, res, views) if views else []
         return render_template("resource.html", ds=ds, res=res, fields=schema_fields(res),
-                               **preview_context(res), **explorer_context(session, ds, res))
+                               map_data_url=map_view.data_url(ds.name, res["id"], None),
+                               embeds=embeds, oembed_url=embed.oembed_link(ds.name, res["id"])
+                               if embeds else "", **context,
+                               **explorer_context(session, ds, res))
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/validation")
@@ -173,7 +132,7 @@ def validation(name: str, resource_id: str) -> str:
     """The full validation report of a resource."""
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
         return render_template("validation.html", ds=ds, res=res,
                                report=res["validation_report"])
 
@@ -203,7 +162,7 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
 def download(name: str, resource_id: str, filename: str) -> BaseResponse:
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
     return serve_stored(res)
 
 
@@ -214,7 +173,7 @@ def download_version(name: str, number: int, resource_id: str, filename: str) ->
     """The file as it was in version ``number`` (kept in the store by its sha256)."""
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _version_resource(session, ds, number, resource_id)
+        res = version_resource(session, ds, number, resource_id)
     return serve_stored(res)
 
 
@@ -225,13 +184,13 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
         abort(404)
     with reading() as session:
         ds = visible_dataset(session, name)
-        res = _resource(ds, resource_id)
+        res = current_resource(ds, resource_id)
     path = stored_path(res)
     if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
     rows = tables.iter_rows(path, res.get("format") or "", res["filename"],
                             limits=ReadLimits.from_settings(catalogue().settings),
-                            header_row=_header_row(res))
+                            header_row=header_row(res))
     try:  # fail before the response starts, not half-way through the stream
         first = next(rows, None)
     except (tables.TooLarge, *tables.UNREADABLE):
