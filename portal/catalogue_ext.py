@@ -9,12 +9,14 @@ from flask import Flask, current_app
 from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
 from catalogue.coordination.db_clock import DatabaseClock
+from catalogue.coordination.notifications import ChangeListener, libpq_conninfo
 from catalogue.database import make_engine, make_sessionmaker
 from catalogue.files.store import FileStore
 from catalogue.home import Home
 from catalogue.search import open_backend
 
 EXTENSION = "dulieumo.catalogue"
+LISTENER = "dulieumo.changes"
 
 
 def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catalogue:
@@ -33,6 +35,31 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
 
 def init_app(app: Flask, home: Home, clock: Clock) -> None:
     app.extensions[EXTENSION] = build_catalogue(home, app.config["DULIEUMO"], clock)
+
+
+def start_listening(app: Flask) -> ChangeListener | None:
+    """Drop this process's caches whenever any process on any machine announces a change
+    (PostgreSQL's LISTEN/NOTIFY, issue 23); nothing to do on SQLite. Called by each gunicorn
+    worker after the fork (``portal/wsgi.py``) and by ``serve``; safe to call again."""
+    catalogue = catalogue_of(app)
+    if catalogue.engine.dialect.name != "postgresql":
+        return None
+    listener: ChangeListener | None = app.extensions.get(LISTENER)
+    if listener is None:
+        from portal.pages import counts  # the pages import this module
+
+        search = catalogue.search
+
+        def forget(_what: str) -> None:
+            counts.forget()
+            drop = getattr(search, "forget", None)
+            if drop is not None:
+                drop()
+
+        listener = app.extensions[LISTENER] = ChangeListener(
+            libpq_conninfo(catalogue.engine), forget)
+    listener.start()
+    return listener
 
 
 def catalogue_of(app: Flask | None = None) -> Catalogue:
