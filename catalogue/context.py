@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.clock import Clock
+from catalogue.coordination.notifications import WRITE, announce
 from catalogue.files.store import FileStore
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class DocumentIndex(Protocol):
     def delete_documents(self, ids: Any) -> None: ...
 
     def clear(self) -> None: ...
+
+    def rebuild(self, docs: Any) -> None: ...
 
 
 class ChangedDatasets(Protocol):
@@ -84,6 +87,8 @@ class UnitOfWork:
             self.session.flush()
             store_packages(self.session, self._touched, self.catalogue.site_url,
                            self.clock.now())
+        # Other processes drop what they cached of the catalogue once this commits.
+        announce(self.session.connection(), WRITE)
         self.session.commit()
         touched, self._touched = self._touched, set()
         if touched and self.catalogue.search is not None:

@@ -1,14 +1,25 @@
-"""Keeps the search index in step with the database."""
+"""Keeps the search index in step with the database.
+
+A rebuild builds a whole new index while writers go on (on other machines too) and swaps it
+in at once; whatever they indexed meanwhile went into the index being replaced. So while a
+rebuild runs (a row in ``index_rebuild``) writers note the datasets they index in
+``index_rebuild_dirty``, and the rebuild indexes those again after its swap (issue 23).
+A writer notes before it writes the index, after its data is committed: either the rebuild
+read the data after that commit, or the note is there when the rebuild collects them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.context import Catalogue
+from catalogue.coordination.locks import exclusive
+from catalogue.coordination.model import IndexRebuild, IndexRebuildDirty
+from catalogue.database import upsert_insert
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datasets.serialize import package_dict
 from catalogue.quality.linkcheck import latest_results
@@ -51,6 +62,9 @@ def reindex_datasets(catalogue: Catalogue, ids: Iterable[str]) -> None:
                           [ds for ds in datasets if ds.state != "deleted"])
         gone = [ds.id for ds in datasets if ds.state == "deleted"]
         gone += [i for i in wanted if i not in {ds.id for ds in datasets}]
+        rebuilding = session.scalar(select(IndexRebuild.name).limit(1)) is not None
+    if rebuilding:
+        _note_dirty(catalogue, wanted)
     if live:
         catalogue.search.index_documents(live)
     if gone:
@@ -68,22 +82,53 @@ def _live_documents(catalogue: Catalogue, ids: list[str],
             progress(min(start + BATCH, len(ids)), len(ids))
 
 
+def _note_dirty(catalogue: Catalogue, ids: list[str]) -> None:
+    """Note datasets indexed while a rebuild runs (committed before the index is written)."""
+    if not ids:
+        return
+    statement = upsert_insert(catalogue.engine, IndexRebuildDirty).values(
+        [{"dataset_id": i} for i in dict.fromkeys(ids)]).on_conflict_do_nothing()
+    with catalogue.engine.begin() as conn:
+        conn.execute(statement)
+
+
+def _start_noting(catalogue: Catalogue) -> None:
+    with catalogue.engine.begin() as conn:
+        conn.execute(delete(IndexRebuildDirty))  # a crashed rebuild's notes
+        conn.execute(delete(IndexRebuild))
+        conn.execute(insert(IndexRebuild).values(name="search",
+                                                 started_at=catalogue.clock.now()))
+
+
+def _stop_noting(catalogue: Catalogue) -> list[str]:
+    """End the rebuild's watch; returns the datasets written meanwhile."""
+    with catalogue.engine.begin() as conn:
+        conn.execute(delete(IndexRebuild))
+        return list(conn.scalars(delete(IndexRebuildDirty).returning(
+            IndexRebuildDirty.dataset_id)))
+
+
 def rebuild_index(catalogue: Catalogue, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the whole index from the database; returns datasets indexed.
 
-    One ``index_documents`` call over a generator: Whoosh then writes one segment instead
-    of one per batch that it would have to merge afterwards.
+    The backend builds the new index beside the live one and swaps it in whole
+    (``SearchBackend.rebuild``), so searches on every machine see the old index until then:
+    never an empty or half-built one. One rebuild at a time (a lock across machines); the
+    datasets written while it ran are indexed again after the swap.
     """
     if catalogue.search is None:
         return 0
-    catalogue.search.clear()
-    with catalogue.sessions() as session:
-        ids = list(session.scalars(select(Dataset.id).where(Dataset.state != "deleted")
-                                   .order_by(Dataset.id)))
-    catalogue.search.index_documents(_live_documents(catalogue, ids, progress))
-    optimize = getattr(catalogue.search, "optimize", None)
-    if optimize is not None:
-        optimize()
+    with exclusive(catalogue.engine, "search-rebuild", wait=True):
+        _start_noting(catalogue)
+        try:
+            with catalogue.sessions() as session:
+                ids = list(session.scalars(select(Dataset.id).where(Dataset.state != "deleted")
+                                           .order_by(Dataset.id)))
+            catalogue.search.rebuild(_live_documents(catalogue, ids, progress))
+        finally:
+            written = _stop_noting(catalogue)
+        for start in range(0, len(written), BATCH):
+            reindex_datasets(catalogue, written[start:start + BATCH])
     return len(ids)
 
 

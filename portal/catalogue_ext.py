@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
 from catalogue.coordination.db_clock import DatabaseClock
+from catalogue.coordination.notifications import ChangeListener, libpq_conninfo
 from catalogue.database import make_engine, make_sessionmaker
 from catalogue.datastore.service import DatastoreService, open_store
 from catalogue.files.store import FileStore
@@ -16,6 +17,7 @@ from catalogue.home import Home
 from catalogue.search import open_backend
 
 EXTENSION = "dulieumo.catalogue"
+LISTENER = "dulieumo.changes"
 
 
 def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catalogue:
@@ -44,6 +46,31 @@ def datastore_of(app: Flask | None = None) -> DatastoreService:
     service = catalogue_of(app).datastore
     assert isinstance(service, DatastoreService)
     return service
+
+
+def start_listening(app: Flask) -> ChangeListener | None:
+    """Drop this process's caches whenever any process on any machine announces a change
+    (PostgreSQL's LISTEN/NOTIFY, issue 23); nothing to do on SQLite. Called by each gunicorn
+    worker after the fork (``portal/wsgi.py``) and by ``serve``; safe to call again."""
+    catalogue = catalogue_of(app)
+    if catalogue.engine.dialect.name != "postgresql":
+        return None
+    listener: ChangeListener | None = app.extensions.get(LISTENER)
+    if listener is None:
+        from portal.pages import counts  # the pages import this module
+
+        search = catalogue.search
+
+        def forget(_what: str) -> None:
+            counts.forget()
+            drop = getattr(search, "forget", None)
+            if drop is not None:
+                drop()
+
+        listener = app.extensions[LISTENER] = ChangeListener(
+            libpq_conninfo(catalogue.engine), forget)
+    listener.start()
+    return listener
 
 
 def catalogue_of(app: Flask | None = None) -> Catalogue:

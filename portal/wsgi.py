@@ -9,7 +9,7 @@ from flask import Flask
 
 from catalogue.search.backend import SearchQuery
 from portal import create_app
-from portal.catalogue_ext import catalogue_of
+from portal.catalogue_ext import catalogue_of, start_listening
 
 WARM_FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
 
@@ -22,4 +22,5 @@ def warm_search(flask_app: Flask) -> None:
 
 
 app = create_app()
+start_listening(app)  # after the fork: told of other machines' writes, rebuilds, restores
 warm_search(app)

@@ -92,10 +92,15 @@ def dump_database(url: str, folder: Path) -> str:
     target = folder / "database.pgdump"
     # The search backend's documents, lexicon and postings keep their definitions but not
     # their rows: they are derived (a restore rebuilds the index) and, with the postings,
-    # larger than the catalogue. search_meta is kept: processes read it on every search.
+    # larger than the catalogue. search_meta and its generation sequence are left out whole:
+    # a restore leaves them as they are and takes a new generation, so no process can meet
+    # the restored state under a generation it has seen (issue 23); shadow tables of a
+    # rebuild under way are nobody's.
     derived = ("search_documents", "search_lexicon", "search_postings")
+    live = ("search_meta", "search_generation", "search_*_next")
     _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
           *(f"--exclude-table-data={table}" for table in derived),
+          *(f"--exclude-table={table}" for table in live),
           "--file", str(target), *args], env, "pg_dump")
     return target.name
 
@@ -122,3 +127,12 @@ def load_database(url: str, part: Path) -> None:
     args, env = pg_connection(url)
     _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
           "--single-transaction", "--exit-on-error", *args, str(part)], env, "pg_restore")
+    # Every process drops what it kept of the replaced catalogue (its search caches first).
+    from catalogue.database import make_engine
+    from catalogue.search.postgres_write import renew_after_restore
+
+    engine = make_engine(url)
+    try:
+        renew_after_restore(engine)
+    finally:
+        engine.dispose()

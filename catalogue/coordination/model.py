@@ -37,3 +37,20 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class IndexRebuild(Base):
+    """Present while ``index rebuild`` runs: writers then note what they index
+    (:class:`IndexRebuildDirty`), and the rebuild indexes those again once it has swapped
+    its new index in (the swap replaced what they wrote meanwhile)."""
+
+    __tablename__ = "index_rebuild"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IndexRebuildDirty(Base):
+    """A dataset indexed while a rebuild ran."""
+
+    __tablename__ = "index_rebuild_dirty"
+    dataset_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.database import Base, new_id
@@ -38,7 +48,14 @@ class Dataset(Base):
     """A CKAN package plus English fields, coverage and provenance."""
 
     __tablename__ = "dataset"
-    __table_args__ = (Index("ix_dataset_owner_state", "owner_org_id", "state"),)
+    __table_args__ = (
+        Index("ix_dataset_owner_state", "owner_org_id", "state"),
+        # One dataset per record of a source, whatever runs at once (issue 23): harvests
+        # take the source's lock, and the database refuses a second copy besides.
+        Index("ux_dataset_source_record", "harvest_source", "source_identifier", unique=True,
+              postgresql_where=text("harvest_source <> ''"),
+              sqlite_where=text("harvest_source <> ''")),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100), unique=True)

@@ -82,6 +82,10 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every document."""
 
+    def rebuild(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Replace every document with ``docs`` (ids unique). Searches meanwhile see the
+        old documents, then all the new ones: never an empty or half-built index."""
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a query; raises :class:`~catalogue.search.errors.SearchQueryError`."""
 

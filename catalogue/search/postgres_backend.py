@@ -12,7 +12,6 @@ you mean"; ``pg_trgm`` indexes titles for autocomplete. Scores follow
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -21,12 +20,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection
 
+from catalogue.coordination.notifications import REBUILD, WRITE, announce
 from catalogue.search import collect, columns
-from catalogue.search.analyzer import ENGLISH_PREFIX, FOLD_PREFIX, fold_term, folded_words
+from catalogue.search.analyzer import folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import WEIGHTS, search_fields
 from catalogue.search.postgres_columns import PostgresColumns
 from catalogue.search.postgres_sql import Sql, facet_counts, main_statement, order_by, term_columns
+from catalogue.search.postgres_write import NEW_EPOCH, insert_rows, lexicon_row, rebuild_tables
 from catalogue.search.query import Filter
 from catalogue.search.ranking import TextQuery, plan_query
 from catalogue.search.result_cache import ResultCache
@@ -98,25 +99,29 @@ _SCHEMA = [
     # rebuild and restore): docnums may then start again lower, so processes holding
     # columns (postgres_columns) must drop them rather than extend them.
     "ALTER TABLE search_meta ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0",
+    # Generations come from a sequence, which a backup leaves out (dbdump) and a restore
+    # therefore never takes back: caches keyed on a generation can never meet an older
+    # state under a number they have seen (issue 23). Raised past search_meta's value
+    # when it is first made (or a backup from before it restored a higher one).
+    "CREATE SEQUENCE IF NOT EXISTS search_generation",
+    """SELECT setval('search_generation', greatest(m.generation, s.last_value))
+        FROM search_meta m, search_generation s WHERE m.generation > s.last_value""",
 ]
 
+
+# What caches are keyed on: (epoch, generation), read in one statement.
+Stamp = tuple[int, int]
 
 _FILL_SORT_COLUMNS = "UPDATE search_documents SET name = meta->>'name'"
 _ADD_COLUMN = re.compile(
     r"ALTER TABLE (?P<table>\w+) ADD COLUMN IF NOT EXISTS (?P<column>\w+) ")
 
 
-def _lexicon_row(term: str, delta: int) -> tuple[str, str | None, int, int]:
-    if term.startswith((FOLD_PREFIX, ENGLISH_PREFIX)):
-        return term, None, 0, delta
-    return term, fold_term(term)[1:], 2 if "_" in term else 1, delta
-
-
 @dataclasses.dataclass
 class _Memo:
     """Lexicon answers of one index generation (a search asks several; most repeat)."""
 
-    generation: int
+    generation: Stamp
     doc_count: int | None = None
     frequencies: dict[str, int] = dataclasses.field(default_factory=dict)
     variants: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
@@ -127,7 +132,7 @@ class _Lexicon:
     """Index statistics from ``search_lexicon``, on one connection, remembered per
     generation (each answer was a round trip: a third of a warm search's time)."""
 
-    def __init__(self, backend: PostgresBackend, conn: Connection, generation: int) -> None:
+    def __init__(self, backend: PostgresBackend, conn: Connection, generation: Stamp) -> None:
         self.backend = backend
         self.conn = conn
         memo = backend._memo
@@ -222,9 +227,9 @@ class PostgresBackend:
         else:
             self.engine = url_or_engine
             self._owns_engine = False
-        self._vocab: tuple[int, dict[str, int]] | None = None
+        self._vocab: tuple[Stamp, dict[str, int]] | None = None
         self.in_memory = in_memory
-        self._memo = _Memo(-1)
+        self._memo = _Memo((-1, -1))
         self._columns = PostgresColumns()
         self._results = ResultCache(result_cache)
         # Counts and facets without text, for _by_complement; always kept.
@@ -260,7 +265,7 @@ class PostgresBackend:
         return len(rows)
 
     def _apply(self, conn: Connection, delta: Counter[str], docs: int) -> None:
-        rows = [_lexicon_row(t, n) for t, n in delta.items() if n]
+        rows = [lexicon_row(t, n) for t, n in delta.items() if n]
         if rows:
             conn.execute(text(
                 """INSERT INTO search_lexicon (term, folded, ngram, ndoc)
@@ -270,8 +275,9 @@ class PostgresBackend:
                 {"t": [r[0] for r in rows], "f": [r[1] for r in rows],
                  "g": [r[2] for r in rows], "n": [r[3] for r in rows]})
             conn.execute(text("DELETE FROM search_lexicon WHERE ndoc <= 0"))
-        conn.execute(text("UPDATE search_meta SET generation = generation + 1, "
+        conn.execute(text("UPDATE search_meta SET generation = nextval('search_generation'), "
                           "doc_count = doc_count + :d"), {"d": docs})
+        announce(conn, WRITE)
 
     def index_documents(self, docs: Iterable[dict[str, Any]]) -> None:
         """Add or replace packages in one transaction."""
@@ -282,47 +288,15 @@ class PostgresBackend:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             delta: Counter[str] = Counter()
             removed = self._remove(conn, list(rows), delta)
-            params = []
             for r in rows.values():
                 delta.update(r["terms"].keys())
-                meta = {k: r[k] for k in ("id", "name", "title", "notes", "metadata_modified",
-                                          "metadata_created", "title_string", "quality_score",
-                                          "facets", "autocomplete")}
-                params.append({
-                    "id": r["id"], "lex": list(r["terms"]), "terms": json.dumps(r["terms"]),
-                    "filters": r["filters"], "state": r["facets"]["state"][0],
-                    "private": r["facets"]["capacity"] == ["private"],
-                    "mod": r["metadata_modified"], "cre": r["metadata_created"],
-                    "ac": r["autocomplete"], "meta": json.dumps(meta, ensure_ascii=False),
-                    "name": r["name"], "ts": r["title_string"], "quality": r["quality_score"]})
-            conn.execute(text(
-                """INSERT INTO search_documents (id, lexemes, terms, filters, state, private,
-                       metadata_modified, metadata_created, autocomplete, meta, name,
-                       title_string, quality)
-                   VALUES (:id, array_to_tsvector(CAST(:lex AS text[])), CAST(:terms AS jsonb),
-                           :filters, :state, :private, :mod, :cre, :ac, CAST(:meta AS jsonb),
-                           :name, :ts, :quality)"""),
-                params)
-            self._insert_postings(conn, rows)
+            insert_rows(conn, rows)
             self._apply(conn, delta, len(rows) - removed)
 
-    def _insert_postings(self, conn: Connection, rows: dict[str, dict[str, Any]]) -> None:
-        """One ``search_postings`` row per (term, document) of the rows just inserted."""
-        docnums: dict[str, int] = {doc_id: docnum for doc_id, docnum in conn.execute(text(
-            "SELECT id, docnum FROM search_documents WHERE id = ANY(:ids)"),
-            {"ids": list(rows)})}
-        terms: list[str] = []
-        numbers: list[int] = []
-        weights: list[float] = []
-        for doc_id, r in rows.items():
-            terms.extend(r["terms"])
-            numbers.extend([docnums[doc_id]] * len(r["terms"]))
-            weights.extend(map(float, r["terms"].values()))
-        conn.execute(text(
-            """INSERT INTO search_postings (term, docnum, weight)
-               SELECT * FROM unnest(CAST(:t AS text[]), CAST(:d AS bigint[]),
-                                    CAST(:w AS float8[]))"""),
-            {"t": terms, "d": numbers, "w": weights})
+    def rebuild(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Replace every document with ``docs``; searches see the old set until the new one
+        is complete, then the new one (shadow tables swapped in one transaction)."""
+        rebuild_tables(self.engine, (search_fields(d) for d in docs), _LOCK_KEY)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         """Remove these dataset ids."""
@@ -340,17 +314,29 @@ class PostgresBackend:
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             conn.execute(text("TRUNCATE search_documents, search_lexicon, search_postings"))
-            conn.execute(text("UPDATE search_meta SET generation = generation + 1, doc_count = 0, "
-                              "epoch = CAST(floor(random() * 9e18) AS bigint)"))
+            conn.execute(text(NEW_EPOCH), {"count": 0})
+            announce(conn, REBUILD)
 
     # -- reading --------------------------------------------------------------
 
     @staticmethod
-    def _generation(conn: Connection) -> int:
-        """The index generation: every write bumps it."""
-        return int(conn.execute(text("SELECT generation FROM search_meta")).scalar_one())
+    def _generation(conn: Connection) -> Stamp:
+        """(epoch, generation) of the index: every write takes a new generation, every
+        rebuild a new epoch too; neither is ever taken back (``search_generation``)."""
+        epoch, generation = conn.execute(text(
+            "SELECT epoch, generation FROM search_meta")).one()
+        return int(epoch), int(generation)
 
-    def _vocabulary(self, conn: Connection, generation: int) -> dict[str, int]:
+    def forget(self) -> None:
+        """Drop this process's cached results and lexicon answers (told by another process
+        that the index changed: :mod:`catalogue.coordination.notifications`). The column
+        table stays: it follows the stamp itself, and reloading it is the costly part."""
+        self._results.clear()
+        self._bases.clear()
+        self._memo = _Memo((-1, -1))
+        self._vocab = None
+
+    def _vocabulary(self, conn: Connection, generation: Stamp) -> dict[str, int]:
         if self._vocab is None or self._vocab[0] != generation:
             rows = conn.execute(text("SELECT folded, sum(ndoc) FROM search_lexicon "
                                      "WHERE ngram = 1 GROUP BY folded"))
@@ -431,7 +417,7 @@ class PostgresBackend:
         return [str(r[0]) for r in rows]
 
     def _by_complement(self, conn: Connection, sq: SearchQuery, tree: Filter, textq: TextQuery,
-                       lexicon: _Lexicon, generation: int
+                       lexicon: _Lexicon, generation: Stamp
                        ) -> tuple[int, dict[str, dict[str, int]]] | None:
         """Count and facets of a broad text query from the rows it does not match.
 
@@ -492,7 +478,7 @@ class PostgresBackend:
                 self._results.put(key, cached)
         return cached
 
-    def _search(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
+    def _search(self, conn: Connection, sq: SearchQuery, generation: Stamp) -> SearchResult:
         """:meth:`search` without the result cache: in this process's column table."""
         if not self.in_memory:
             return self._search_sql(conn, sq, generation)
@@ -512,7 +498,7 @@ class PostgresBackend:
             result.suggestion = did_you_mean(sq.q, collect.strict_found(result), lexicon, count)
         return result
 
-    def _search_sql(self, conn: Connection, sq: SearchQuery, generation: int) -> SearchResult:
+    def _search_sql(self, conn: Connection, sq: SearchQuery, generation: Stamp) -> SearchResult:
         """:meth:`search` without the result cache, all in SQL; the looser set when no
         row holds enough of the query's concepts (as :func:`columns.search_table`)."""
         tree, sort_keys = collect.prepare(sq)
@@ -532,7 +518,7 @@ class PostgresBackend:
             result.suggestion = did_you_mean(sq.q, collect.strict_found(result), lexicon, count)
         return result
 
-    def _matched_sql(self, conn: Connection, sq: SearchQuery, generation: int, tree: Filter,
+    def _matched_sql(self, conn: Connection, sq: SearchQuery, generation: Stamp, tree: Filter,
                      sort_keys: list[tuple[str, bool]], textq: TextQuery, lexicon: _Lexicon
                      ) -> SearchResult:
         """Count, page and facets of the rows ``textq`` matches, in SQL."""

@@ -51,7 +51,7 @@ UNIQUE_PREFIXES = ("id=", "name=")
 class _Generation:
     """What one refresh produced: read by searches, never changed afterwards."""
 
-    def __init__(self, generation: int, segments: list[columns.Segment],
+    def __init__(self, generation: tuple[int, int], segments: list[columns.Segment],
                  filters: dict[str, columns.Ids], deleted: columns.Mask,
                  body: PostgresColumns, sorting: columns.SortColumns | None) -> None:
         self.generation = generation
@@ -101,9 +101,9 @@ class PostgresColumns:
         self._sorting: columns.SortColumns | None = None
         self._current: _Generation | None = None
 
-    def prepare(self, conn: Connection, generation: int,
+    def prepare(self, conn: Connection, generation: tuple[int, int],
                 terms: Iterable[str]) -> columns.DocTable:
-        """The table of index ``generation`` (the caller read it just now), with the
+        """The table of index ``generation`` ((epoch, generation), read just now), with the
         postings of ``terms`` read (or taken from the cache) and pinned for this thread's
         search. Rows committed since may be in the table already: the next generation's
         refresh finds them there."""
@@ -126,7 +126,7 @@ class PostgresColumns:
 
     # -- keeping up with the database -------------------------------------------
 
-    def _refresh(self, conn: Connection, generation: int) -> None:
+    def _refresh(self, conn: Connection, generation: tuple[int, int]) -> None:
         epoch = int(conn.execute(text("SELECT epoch FROM search_meta")).scalar_one())
         # One array, converted by the driver in C (a row per docnum took 0.2 s at 100k);
         # in index order, so PostgreSQL reads the docnum index alone once autovacuum has

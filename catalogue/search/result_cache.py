@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 
 from catalogue.search.backend import SearchResult
 
@@ -17,15 +18,16 @@ class ResultCache:
 
     A portal's searches repeat (the search page with its default facets above all), and
     facet counts over a broad match are the costly part in SQL. Keyed by the generation
-    in ``search_meta``, which every write bumps, so no app server serves a stale page.
+    in ``search_meta`` with its epoch, which every write (and rebuild) changes and which
+    never goes back, so no app server serves a stale page.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, str], SearchResult] = OrderedDict()
+        self._items: OrderedDict[tuple[Hashable, str], SearchResult] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[int, str]) -> SearchResult | None:
+    def get(self, key: tuple[Hashable, str]) -> SearchResult | None:
         """A copy of the stored result, or None."""
         with self._lock:
             found = self._items.get(key)
@@ -33,7 +35,12 @@ class ResultCache:
                 self._items.move_to_end(key)
         return copy.deepcopy(found)
 
-    def put(self, key: tuple[int, str], result: SearchResult) -> None:
+    def clear(self) -> None:
+        """Forget every result."""
+        with self._lock:
+            self._items.clear()
+
+    def put(self, key: tuple[Hashable, str], result: SearchResult) -> None:
         """Store a copy; results of older generations are dropped."""
         if self.size <= 0:
             return

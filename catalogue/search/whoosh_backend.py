@@ -13,6 +13,8 @@ and Whoosh's ``Frequency`` model multiplies the two.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -211,6 +213,35 @@ class WhooshBackend:
         """Empty the index (a new generation with no segments)."""
         writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, codec=_codec())
         writer.commit(mergetype=_drop_all)
+
+    def rebuild(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Replace every document with ``docs``; searches see the old set until the new one
+        is complete, then the new one.
+
+        The new documents are indexed into a staging index beside this one (no lock held, so
+        writers and searches go on), its segment files are moved into this directory, and
+        one commit lists that segment alone: the swap is Whoosh's own atomic table-of-contents
+        write, in the same index, so its generation goes on growing and other processes'
+        open searchers keep reading the files they have open.
+        """
+        staging = self.index_dir.with_name(self.index_dir.name + ".rebuild")
+        shutil.rmtree(staging, ignore_errors=True)
+        built = WhooshBackend(staging)
+        try:
+            built.index_documents(docs)
+            segments = list(built._ix._segments())
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, codec=_codec())
+            try:
+                for segment in segments:
+                    for name in segment.list_files(built._ix.storage):
+                        os.replace(staging / name, self.index_dir / name)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=lambda _writer, _old: list(segments))
+        finally:
+            built.close()
+            shutil.rmtree(staging, ignore_errors=True)
 
     def optimize(self) -> None:
         """Merge all segments into one: faster searches after a bulk load."""

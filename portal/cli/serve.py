@@ -34,9 +34,12 @@ def serve_app(app: Flask, host: str, port: int) -> None:
     from its own CLI (FLASK_RUN_FROM_CLI), which ``dulieumo`` is built on."""
     from werkzeug.serving import run_simple
 
+    from portal.catalogue_ext import start_listening
+
     # SIGTERM (systemd, docker, kill) ends the server through SystemExit, so the exit
     # handlers run and the usage counts still held are written (issue 23).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    start_listening(app)  # other processes' writes, rebuilds and restores empty our caches
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 

@@ -70,6 +70,12 @@ def cached(name: str, stamp: Any, compute: Callable[[], T]) -> T:
     return value
 
 
+def forget() -> None:
+    """Drop every cached value (another process announced a change: issue 23)."""
+    with _lock:
+        _cache.clear()
+
+
 def peek(name: str, stamp: Any) -> Any | None:
     """The cached value for ``stamp``, or None."""
     with _lock:
