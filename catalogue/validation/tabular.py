@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import frictionless
-from frictionless import Detector, Resource, Schema
+from frictionless import Resource, Schema
 
 from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
 from catalogue.validation.column_types import csv_warnings
+from catalogue.validation.detector import FastDetector
 from catalogue.validation.types import is_dmy, refine_types
 
 JSON_FORMATS = frozenset({"json", "geojson"})
@@ -108,7 +111,7 @@ def _validate_json(path: Path, fmt: str, limits: ReadLimits) -> ValidationOutcom
 
 def _open_resource(path: Path, schema: dict[str, Any] | None) -> Resource:
     options: dict[str, Any] = {"format": "csv", "encoding": "utf-8",
-                               "detector": Detector(sample_size=SAMPLE_ROWS)}
+                               "detector": FastDetector(sample_size=SAMPLE_ROWS)}
     if schema is not None:
         options["schema"] = Schema.from_descriptor(schema)
     return Resource(path=path.name, basepath=str(path.parent), **options)
@@ -177,6 +180,18 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
     return _Normalised(target, numbers, sample, dates, stats)
 
 
+@contextmanager
+def _scratch_file() -> Iterator[Path]:
+    """A scratch file for the normalised table, removed afterwards: a file rather than a
+    folder, whose removal cost more than validating a small CSV (bench/harvest.py)."""
+    handle, name = tempfile.mkstemp(prefix="dulieumo-validate-", suffix=".csv")
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
 def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
                            limits: ValidationLimits, *, sheet: str | None = None,
                            field_hints: Sequence[Mapping[str, Any]] = (),
@@ -195,9 +210,9 @@ def validate_resource_file(path: Path, fmt: str, schema: dict[str, Any] | None,
     if not kind_of(fmt, filename):
         return ValidationOutcome("not-tabular", {}, {"error_types": {}, "errors": [], "stats": {}})
     stats: dict[str, Any] = {"bytes": path.stat().st_size}
-    with tempfile.TemporaryDirectory(prefix="dulieumo-validate-") as tmp:
+    with _scratch_file() as scratch:
         try:
-            table = _normalise(path, fmt, filename, Path(tmp) / "data.csv", limits,
+            table = _normalise(path, fmt, filename, scratch, limits,
                                read_limits or ReadLimits(), sheet, header_row)
         except TooLarge as exc:
             return _failure("limit-error", exc.message, stats)
