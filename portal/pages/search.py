@@ -48,6 +48,9 @@ SORTS = {
 PAGE_SIZE = 20
 FACET_SHOWN = 10
 MAX_PAGE = 500  # deep paging is for the API
+# Characters of ``q`` the page searches; a longer text (a pasted paragraph) is cut, and the
+# page says so (issue 19: it was cut silently).
+MAX_Q = 500
 
 
 @dataclass
@@ -64,6 +67,7 @@ class SearchPage:
     relaxed: bool = False  # no dataset held enough of the words: the looser set (issue 18)
     error: str = ""
     degraded: bool = False  # no search engine: a plain title match
+    q_cut: bool = False  # the words were longer than MAX_Q: only their start was searched
 
     @property
     def pages(self) -> int:
@@ -72,7 +76,7 @@ class SearchPage:
 
 def read_state() -> tuple[str, dict[str, list[str]], str, int]:
     """q, facet filters, sort key and page number from the URL (bad values fall back)."""
-    q = request.args.get("q", "").strip()[:500]
+    q = request.args.get("q", "").strip()[:MAX_Q].strip()
     filters = {f: [v for v in request.args.getlist(f) if v][:20] for f in FACETS}
     filters = {f: v for f, v in filters.items() if v}
     sort = request.args.get("sort", "")
@@ -168,6 +172,8 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
         values = facets.get(key, {})
         names = labels.get(key, {})
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
+    # Years read in time order, newest first, not by how many datasets each has (issue 19).
+    page.facets["year"].sort(key=lambda f: f[0], reverse=True)
     # Quality bands read best from good to poor, whatever their counts.
     order = list(quality_band_labels())
     page.facets["quality_band"].sort(key=lambda f: order.index(f[0]) if f[0] in order else 9)
@@ -227,7 +233,8 @@ def _plain_match(page: SearchPage) -> None:
 
 def run_search() -> SearchPage:
     q, filters, sort, page_no = read_state()
-    page = SearchPage(q=q, filters=filters, sort=sort, page=page_no)
+    page = SearchPage(q=q, filters=filters, sort=sort, page=page_no,
+                      q_cut=len(request.args.get("q", "").strip()) > MAX_Q)
     if catalogue().search is None:
         _plain_match(page)
         return page
@@ -259,4 +266,4 @@ def search() -> tuple[str, int] | str | Response:
     status = 400 if page.error else 200
     return render_template("search.html", page=page, facet_names=FACETS, sorts=SORTS,
                            state_url=state_url, snippet=snippet,
-                           facet_shown=FACET_SHOWN), status
+                           facet_shown=FACET_SHOWN, max_q=MAX_Q), status
