@@ -67,6 +67,23 @@ def _dmy(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# Month names spelled out, not taken from the process's locale (``%B`` is whatever the
+# server's LC_TIME says).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _english_day(day: date) -> str:
+    """``2 March 2026``: the day before the month, as English style guides and the EU
+    write it; never ``02/03/2026``, which an American reads as 3 February."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _vietnamese_day(day: date) -> str:
+    """``ngày 2 tháng 3 năm 2026``, as Vietnamese citations write dates out."""
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
 def vietnamese_text(c: Citation) -> str:
     """Nguồn: <Cơ quan>, <Tên bộ dữ liệu>, phiên bản n (dd/mm/yyyy), <URL>, truy cập ngày …"""
     version = f"phiên bản {c.version}" if c.version is not None else ""
@@ -81,9 +98,9 @@ def english_text(c: Citation) -> str:
     """The same in English, for the English pages."""
     version = f"version {c.version}" if c.version is not None else ""
     if c.version_date:
-        version = f"{version} ({_dmy(c.version_date)})".strip()
+        version = f"{version} ({_english_day(c.version_date)})".strip()
     parts = [f"Source: {c.agency}", c.title, version, c.publisher, c.url,
-             f"accessed {_dmy(c.accessed)}"]
+             f"accessed {_english_day(c.accessed)}"]
     return ", ".join(p for p in parts if p) + "."
 
 
@@ -98,10 +115,19 @@ def version_line(c: Citation, *, english: bool = False) -> str:
 def apa(c: Citation) -> str:
     """APA 7 style for a dataset: Agency. (Year). *Title* (Version n) [Data set]. Portal. URL"""
     year = c.version_date.year if c.version_date else "n.d."
-    accessed = c.accessed.strftime("%B %-d, %Y")
+    accessed = f"{_MONTHS[c.accessed.month - 1]} {c.accessed.day}, {c.accessed.year}"
     version = f" (Version {c.version})" if c.version is not None else ""
     return (f"{c.agency}. ({year}). {c.title}{version} [Data set]. {c.publisher}. "
             f"Retrieved {accessed}, from {c.url}")
+
+
+def apa_vietnamese(c: Citation) -> str:
+    """APA 7 as Vietnamese publications write it, with no English word (issue 19):
+    Cơ quan. (Năm). *Tên* (Phiên bản n) [Bộ dữ liệu]. Cổng. Truy xuất ngày …, từ URL"""
+    year = c.version_date.year if c.version_date else "không rõ năm"
+    version = f" (Phiên bản {c.version})" if c.version is not None else ""
+    return (f"{c.agency}. ({year}). {c.title}{version} [Bộ dữ liệu]. {c.publisher}. "
+            f"Truy xuất {_vietnamese_day(c.accessed)}, từ {c.url}")
 
 
 def citation_key(c: Citation) -> str:

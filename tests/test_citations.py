@@ -37,7 +37,8 @@ def test_english_text_uses_english_names() -> None:
     text = citations.english_text(cite(english=True))
     assert text.startswith("Source: Quang Ninh Department of Natural Resources and Environment, "
                            "Air quality at Quang Ninh monitoring stations, version 3")
-    assert text.endswith("accessed 02/03/2026.")
+    assert "version 3 (15 February 2026)" in text
+    assert text.endswith("accessed 2 March 2026.")
 
 
 def test_apa() -> None:
@@ -45,6 +46,18 @@ def test_apa() -> None:
         "Sở Tài nguyên và Môi trường Quảng Ninh. (2026). Chất lượng không khí tại trạm quan "
         "trắc Quảng Ninh (Version 3) [Data set]. Cổng dữ liệu mở. Retrieved March 2, 2026, "
         "from " + URL)
+
+
+def test_apa_in_vietnamese_has_no_english_word() -> None:
+    """The Vietnamese page's APA citation (issue 19 item 6): no "Version", "Data set",
+    "Retrieved", "from" or English month."""
+    text = citations.apa_vietnamese(cite())
+    assert text == (
+        "Sở Tài nguyên và Môi trường Quảng Ninh. (2026). Chất lượng không khí tại trạm quan "
+        "trắc Quảng Ninh (Phiên bản 3) [Bộ dữ liệu]. Cổng dữ liệu mở. Truy xuất ngày 2 tháng "
+        "3 năm 2026, từ " + URL)
+    for english in ("Version", "Data set", "Retrieved", "from", "March", "n.d."):
+        assert english not in text
 
 
 def test_bibtex_has_an_ascii_key_and_a_corporate_author() -> None:

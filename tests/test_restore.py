@@ -97,6 +97,49 @@ def test_restore_into_empty_home_reproduces_the_catalogue_exactly(
     assert search_before["quan trắc"]  # the comparison is not vacuous
 
 
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_restore_writes_nothing_into_the_backup_it_reads(
+        filled: Flask, other_app: Flask, tmp_path: Path) -> None:
+    """Restoring and verifying leave the backup folder byte for byte as it was: no -wal or
+    -shm files beside its SQLite copy (issue 19 item 8)."""
+    backup = create_backup(_target(filled), tmp_path / "b", catalogue_of(filled).clock.now())
+    before = _listing(backup)
+    other_home = other_app.config["DULIEUMO_HOME"].root
+    for args in (["backup", "--verify", str(backup)], ["restore", str(backup)]):
+        result = CliRunner().invoke(main, ["--home", str(other_home), *args],
+                                    env={"DULIEUMO_DATABASE_URL":
+                                         other_app.config["DULIEUMO"]["database_url"]})
+        assert result.exit_code == 0, result.output
+    catalogue_of(other_app).sessions.kw["bind"].dispose()
+    assert _listing(backup) == before
+
+
+def test_a_backup_copy_in_wal_mode_is_read_without_companion_files(tmp_path: Path) -> None:
+    """Backups taken before the copy was switched out of WAL mode are read in place too."""
+    import sqlite3
+
+    from catalogue.backup.manifest import open_read_only
+
+    folder = tmp_path / "old backup #1?"
+    folder.mkdir()
+    with sqlite3.connect(folder / "database.sqlite") as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    conn.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["database.sqlite"]
+    reader = open_read_only(folder / "database.sqlite")
+    try:
+        assert reader.execute("SELECT x FROM t").fetchall() == [(1,)]
+    finally:
+        reader.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["database.sqlite"]
+
+
 def test_restore_refuses_a_home_with_a_catalogue_without_force(
         filled: Flask, tmp_path: Path) -> None:
     backup = create_backup(_target(filled), tmp_path / "b", catalogue_of(filled).clock.now())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from catalogue.backup.manifest import BackupError
+from catalogue.backup.manifest import BackupError, open_read_only
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -82,6 +82,9 @@ def dump_database(url: str, folder: Path) -> str:
         try:
             # pages=-1: one step, so the copy is a single snapshot even while others write.
             source.backup(dest, pages=-1)
+            # The copy inherits WAL mode from the live file; a backup is one file that any
+            # reader opens without creating -wal/-shm companions beside it.
+            dest.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.OperationalError as exc:
             raise BackupError(f"SQLite backup failed: {exc}") from None
         finally:
@@ -112,7 +115,7 @@ def load_database(url: str, part: Path) -> None:
             raise BackupError(f"{part.name}: a PostgreSQL dump cannot be restored into SQLite")
         live = sqlite_path(url)
         live.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
+        source = open_read_only(part)
         dest = sqlite3.connect(live, timeout=30)
         try:
             # The backup API in reverse is SQLite's documented restore: page by page under

@@ -135,10 +135,22 @@ def verify_backup(backup: Path) -> VerifyReport:
     return report
 
 
+def open_read_only(db: Path) -> sqlite3.Connection:
+    """A connection that never writes beside ``db``: a backup is read, never changed.
+
+    ``mode=ro`` alone still creates ``-wal`` and ``-shm`` files next to a database in WAL
+    mode (the catalogue's, and so its backup copies), inside the backup folder (issue 19
+    item 8); ``immutable=1`` tells SQLite the file cannot change, so it takes no locks and
+    writes nothing. The path goes in as a ``file:`` URI, percent-encoded, so a folder
+    name with ``?`` or ``#`` stays a path.
+    """
+    return sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
 def _check_sqlite(db: Path, backup: Path, listed: set[str]) -> list[str]:
     """SQLite's own integrity check, and every stored file the database names is present."""
     problems: list[str] = []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = open_read_only(db)
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()
         if result is None or result[0] != "ok":

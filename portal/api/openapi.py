@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.api.constraints import (
+    EXTRA_WRITE_FIELDS,
+    ONE_LINE,
+    constrained,
+    items_schema,
+    text_schema,
+)
 from portal.api.registry import ACTIONS, Action, Param
 from portal.api.results import CACHEABLE, SCHEMAS, limits, result_schema
 
@@ -32,14 +39,19 @@ ERRORS = {
 
 
 def _schema(param: Param, *, in_query: bool, action: str = "") -> dict[str, Any]:
+    own = constrained(action, param.name, in_query=in_query)
+    if own is not None:
+        return dict(own)
     if param.type == "array":
         if in_query:  # CKAN clients send lists in GET as JSON text or a single value
-            return {"type": "string"}
-        return {"type": "array", "items": {}}
+            return text_schema(param.name)
+        return {"type": "array", "items": items_schema(param.name)}
     if param.type == "object":
-        return {"type": "string"} if in_query else {"type": "object"}
+        return text_schema(param.name) if in_query else {"type": "object"}
     if param.type == "integer":
         return {"type": "integer", **limits(action, param.name)}
+    if param.type == "string":
+        return text_schema(param.name)
     return {"type": param.type}
 
 
@@ -47,18 +59,26 @@ def _body(action: Action) -> dict[str, Any]:
     properties = {p.name: {**_schema(p, in_query=False, action=action.name),
                            "description": p.help}
                   for p in action.params if p.name != "upload"}
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    schema: dict[str, Any] = {"type": "object", "properties": properties,
+                              # Reads take their declared parameters; writes also CKAN's
+                              # other fields, as single-line values.
+                              "additionalProperties": EXTRA_WRITE_FIELDS if action.writes
+                              else False}
+    if action.writes:
+        schema["propertyNames"] = {"pattern": ONE_LINE}
     required = [p.name for p in action.params if p.required]
     if required:
         schema["required"] = required
     content: dict[str, Any] = {"application/json": {"schema": schema}}
     if action.multipart:
-        form_properties = {p.name: {"type": "string", "description": p.help}
+        form_properties = {p.name: {**_schema(p, in_query=True, action=action.name),
+                                    "description": p.help}
                            for p in action.params}
         form_properties["upload"] = {"type": "string", "contentEncoding": "binary",
                                      "description": "The file to store."}
         content["multipart/form-data"] = {"schema": {"type": "object",
-                                                     "properties": form_properties}}
+                                                     "properties": form_properties,
+                                                     "additionalProperties": False}}
     return {"required": False, "content": content}
 
 

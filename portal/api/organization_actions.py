@@ -72,11 +72,15 @@ def _group_counts(session: Session) -> dict[str, int]:
     return {group_id: count for group_id, count in rows}
 
 
+# What organization_list and group_list sort by (with asc or desc).
+LIST_SORT_KEYS = ("name", "title", "package_count", "created")
+
+
 def _sorted(items: Sequence[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     words = sort.split()
     key = words[0] if words else "name"
     direction = words[1].lower() if len(words) > 1 else "asc"
-    if key not in ("name", "title", "package_count", "created") or len(words) > 2 \
+    if key not in LIST_SORT_KEYS or len(words) > 2 \
             or direction not in ("asc", "desc"):
         raise ParamError(f"sort: cannot sort by {sort!r}; use name, title or package_count "
                          "with asc or desc", field="sort")

@@ -11,6 +11,7 @@ or an edit awaiting review never becomes public when a later version is approved
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -142,6 +143,23 @@ def harvest_job(session: Session, ds: Dataset) -> Any | None:
         .order_by(HarvestJob.started.desc()).limit(1)).first()
 
 
+def data_modified(pkg: dict[str, Any]) -> datetime | str | None:
+    """When the data itself last changed: the agency system's own date (``source_modified``,
+    kept by the harvest), not the day the portal harvested it (issue 19 item 6); the
+    portal's ``metadata_modified`` for what was published here directly."""
+    extras = {e.get("key"): e.get("value") for e in pkg.get("extras") or []
+              if isinstance(e, dict)}
+    raw = str(extras.get("source_modified") or "").strip()
+    if raw:
+        try:
+            when = datetime.fromisoformat(raw)
+        except ValueError:
+            when = None
+        if when is not None:
+            return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+    return pkg.get("metadata_modified")
+
+
 def download_href(name: str, res: dict[str, Any], number: int | None) -> str:
     """A site-relative download link: the version's own bytes when ``number`` is given."""
     if res.get("url_type") != "upload":
@@ -162,11 +180,11 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
     return render_template(
         "dataset.html", pkg=pkg, ds=ds, number=number, latest=latest, revision=revision,
         download_href=download_href, frequencies=FREQUENCIES, job_statuses=JOB_STATUSES,
-        licence=lic, notes_html=render_markdown(notes),
+        licence=lic, notes_html=render_markdown(notes), data_modified=data_modified(pkg),
         citation_text=citations.english_text(cite) if english else
         citations.vietnamese_text(cite),
         citation_vi=citations.vietnamese_text(citation_of(pkg, number, english=False)),
-        citation_apa=citations.apa(cite),
+        citation_apa=citations.apa(cite) if english else citations.apa_vietnamese(cite),
         json_ld=json_ld(pkg, number), harvest_job=harvest_job(session, ds),
         history=published_versions(session, ds.id, limit=5) if revision is None else [],
         quality=quality_for_package(session, pkg, catalogue().clock.now())

@@ -25,7 +25,8 @@ def index() -> str:
         stamp = counts.catalogue_stamp(session)
         total = counts.cached("public_count", stamp, lambda: counts.public_count(session))
         sectors = counts.cached("sectors", stamp, lambda: [
-            (g.name, g.title, g.title_en, n) for g, n in counts.sector_counts(session)])
+            (g.name, g.title, g.title_en, n) for g, n in counts.sector_counts(session)
+            if n])  # a sector with no public dataset leads nowhere (issue 19)
         agencies = counts.cached("agencies", stamp, lambda: [
             (o.name, o.title, o.title_en, n) for o, n in counts.agency_counts(session) if n])
         newest = counts.cached("newest", stamp, lambda: [

@@ -79,7 +79,7 @@ def groups() -> str:
         stamp = counts.catalogue_stamp(session)
         sectors = counts.cached("sectors_all", stamp, lambda: [
             (g.name, g.title, g.title_en, g.description, n)
-            for g, n in counts.sector_counts(session)])
+            for g, n in counts.sector_counts(session) if n])  # empty sectors hidden (issue 19)
         return render_template("groups.html", sectors=sectors)
 
 

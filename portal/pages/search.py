@@ -54,6 +54,9 @@ SORTS = {
 PAGE_SIZE = 20
 FACET_SHOWN = 10
 MAX_PAGE = 500  # deep paging is for the API
+# Characters of ``q`` the page searches; a longer text (a pasted paragraph) is cut, and the
+# page says so (issue 19: it was cut silently).
+MAX_Q = 500
 
 
 @dataclass
@@ -72,6 +75,7 @@ class SearchPage:
     renamed: list[tuple[str, str]] = field(default_factory=list)
     error: str = ""
     degraded: bool = False  # no search engine: a plain title match
+    q_cut: bool = False  # the words were longer than MAX_Q: only their start was searched
 
     @property
     def pages(self) -> int:
@@ -80,7 +84,7 @@ class SearchPage:
 
 def read_state() -> tuple[str, dict[str, list[str]], str, int]:
     """q, facet filters, sort key and page number from the URL (bad values fall back)."""
-    q = request.args.get("q", "").strip()[:500]
+    q = request.args.get("q", "").strip()[:MAX_Q].strip()
     filters = {f: [v for v in request.args.getlist(f) if v][:20] for f in FACETS}
     filters = {f: v for f, v in filters.items() if v}
     sort = request.args.get("sort", "")
@@ -181,6 +185,8 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
     provinces = {u.code: u.short for u in gazetteer().units("new", "province")}
     page.facets["spatial_code"] = [(v, provinces[v], n) for v, _, n in page.facets["spatial_code"]
                                    if v in provinces]
+    # Years read in time order, newest first, not by how many datasets each has (issue 19).
+    page.facets["year"].sort(key=lambda f: f[0], reverse=True)
     # Quality bands read best from good to poor, whatever their counts.
     order = list(quality_band_labels())
     page.facets["quality_band"].sort(key=lambda f: order.index(f[0]) if f[0] in order else 9)
@@ -251,7 +257,8 @@ def renamed_notes(q: str) -> list[tuple[str, str]]:
 
 def run_search() -> SearchPage:
     q, filters, sort, page_no = read_state()
-    page = SearchPage(q=q, filters=filters, sort=sort, page=page_no)
+    page = SearchPage(q=q, filters=filters, sort=sort, page=page_no,
+                      q_cut=len(request.args.get("q", "").strip()) > MAX_Q)
     page.renamed = renamed_notes(q) if q else []
     if catalogue().search is None:
         _plain_match(page)
@@ -284,4 +291,4 @@ def search() -> tuple[str, int] | str | Response:
     status = 400 if page.error else 200
     return render_template("search.html", page=page, facet_names=FACETS, sorts=SORTS,
                            state_url=state_url, snippet=snippet,
-                           facet_shown=FACET_SHOWN), status
+                           facet_shown=FACET_SHOWN, max_q=MAX_Q), status

@@ -30,3 +30,14 @@
     });
   });
 })();
+// The search filters sit in <details> (closed: "Lọc" on a phone). A browser whose CSS cannot
+// show closed details (no ::details-content) gets them opened here on a wide screen.
+(function () {
+  "use strict";
+  var toggles = document.querySelectorAll("details.facet-toggle");
+  if (!toggles.length || !window.matchMedia) { return; }
+  var wide = window.matchMedia("(min-width: 48.0625rem)");
+  if (wide.matches) {
+    Array.prototype.forEach.call(toggles, function (toggle) { toggle.open = true; });
+  }
+})();

@@ -1,0 +1,154 @@
+"""The public pages on a 390 px phone in Chromium (issue 19 item 7): nothing wider than the
+screen (header, tables, buttons), search results before the filters, the filters behind
+"Lọc" with JavaScript and without. Screenshots go to tests/artifacts/mobile-*.png.
+
+Skipped when /usr/bin/chromium is missing, as tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_server import DemoSite, attach_search, live_server, seed
+
+from catalogue.clock import SystemClock
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Chromium at /usr/bin/chromium (.ci/run installs it)")
+
+# Elements whose right edge passes the screen, outside the boxes meant to scroll sideways
+# (wide tables sit in .table-scroll, code in <pre> scrolls).
+WIDER_THAN_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".visually-hidden, .skip-link, [hidden]") || scrolls(el)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.right > width + 1 || box.left < -1) {
+      out.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : "") +
+               " " + Math.round(box.left) + ".." + Math.round(box.right));
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoSite]]:
+    from portal import create_app
+    from portal.catalogue_ext import catalogue_of
+    from portal.cli.home_cmds import initialise
+
+    home = tmp_path_factory.mktemp("mobile") / "home"
+    home.mkdir()
+    app = create_app({"log_json": False}, home=home, clock=SystemClock())
+    initialise(app)
+    attach_search(app, home / "index")
+    with live_server(app) as base:
+        catalogue = catalogue_of(app)
+        catalogue.site_url = base
+        yield base, seed(catalogue)
+        if catalogue.search is not None:
+            catalogue.search.close()  # type: ignore[attr-defined]
+    catalogue_of(app).sessions.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: Any, *, javascript: bool = True, viewport: dict[str, int] = PHONE) -> Any:
+    context = browser.new_context(locale="vi-VN", viewport=viewport,
+                                  java_script_enabled=javascript)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    return tab
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"mobile-{name}.png"), full_page=True)
+
+
+def test_no_public_page_is_wider_than_a_phone(browser: Any,
+                                              server: tuple[str, DemoSite]) -> None:
+    base, site = server
+    pages = {
+        "home": "/", "search": "/dataset", "search-q": "/dataset?q=kh%C3%B4ng+kh%C3%AD",
+        "dataset": f"/dataset/{site.air}", "dataset-en": f"/dataset/{site.air}?lang=en",
+        "resource": f"/dataset/{site.air}/resource/{site.air_resource}",
+        "validation": f"/dataset/{site.bus}/resource/{site.bus_resource}/validation",
+        "history": f"/dataset/{site.air}/history", "organizations": "/organization",
+        "organization": "/organization/so-tnmt-quang-ninh", "groups": "/group",
+        "stats": "/stats", "api": "/api", "about": "/about", "login": "/user/login",
+    }
+    page = _page(browser)
+    wide: dict[str, list[str]] = {}
+    for name, path in pages.items():
+        response = page.goto(base + path)
+        assert response is not None and response.status < 400, (name, response)
+        _shot(page, f"{name}-390")
+        found = page.evaluate(WIDER_THAN_SCREEN)
+        if found or page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            wide[name] = found
+    page.context.close()
+    assert wide == {}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_results_come_first_and_filters_open_from_loc(
+        browser: Any, server: tuple[str, DemoSite], javascript: bool) -> None:
+    base, _ = server
+    page = _page(browser, javascript=javascript)
+    page.goto(base + "/dataset")
+    facets = page.locator(".facet-toggle .facet").first
+    loc = page.locator(".facet-toggle > summary")
+    assert loc.is_visible() and loc.inner_text().startswith("Lọc")
+    assert not facets.is_visible()
+    results = page.locator(".dataset-item").first
+    assert results.is_visible()
+    assert results.bounding_box()["y"] < PHONE["height"]  # the first result on the first screen
+    _shot(page, f"search-closed-390-{'js' if javascript else 'nojs'}")
+    loc.click()
+    assert facets.is_visible()
+    _shot(page, f"search-open-390-{'js' if javascript else 'nojs'}")
+    page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_wide_screen_filters_stand_open_beside_the_results(
+        browser: Any, server: tuple[str, DemoSite], javascript: bool) -> None:
+    base, _ = server
+    page = _page(browser, javascript=javascript, viewport=DESKTOP)
+    page.goto(base + "/dataset")
+    assert page.locator(".facet-toggle .facet").first.is_visible()
+    assert not page.locator(".facet-toggle > summary").is_visible()
+    facet_box = page.locator(".facets").bounding_box()
+    results_box = page.locator(".results").bounding_box()
+    assert facet_box["x"] + facet_box["width"] <= results_box["x"]  # side by side
+    _shot(page, f"search-1366-{'js' if javascript else 'nojs'}")
+    page.context.close()
