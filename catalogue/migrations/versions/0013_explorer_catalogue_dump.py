@@ -1,7 +1,7 @@
 """catalogue dumps: where the nightly JSON Lines and CSV dumps of public metadata are (issue 21)
 
 Revision ID: 0013_explorer_catalogue_dump
-Revises: 0012_rate_counter
+Revises: 0013_cluster_exactly_once
 Create Date: 2026-12-07 19:30:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_explorer_catalogue_dump"
-down_revision: str | Sequence[str] | None = "0012_rate_counter"
+down_revision: str | Sequence[str] | None = "0013_cluster_exactly_once"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
