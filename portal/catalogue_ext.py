@@ -36,7 +36,12 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
 
 
 def init_app(app: Flask, home: Home, clock: Clock) -> None:
-    app.extensions[EXTENSION] = build_catalogue(home, app.config["DULIEUMO"], clock)
+    from portal import datastore_worker
+
+    catalogue = build_catalogue(home, app.config["DULIEUMO"], clock)
+    app.extensions[EXTENSION] = catalogue
+    assert isinstance(catalogue.datastore, DatastoreService)
+    datastore_worker.init_app(app, catalogue.datastore)
 
 
 def datastore_of(app: Flask | None = None) -> DatastoreService:

@@ -55,6 +55,7 @@ def _register() -> None:
     from portal.cli import (
         accounts,  # users, tokens, audit (issue 7)
         backup,  # backup, restore (issue 8)
+        datastore,  # load queue, status (issue 21)
         demo,
         harvest,
         home_cmds,
@@ -69,7 +70,7 @@ def _register() -> None:
     )
 
     for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
-                   report, notice, schedule, trust, organization):
+                   report, notice, schedule, trust, organization, datastore):
         module.register(main)
 
 
