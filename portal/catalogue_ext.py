@@ -30,7 +30,7 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
                           database_url=url, in_memory=settings["search_in_memory"])
     catalogue = Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                           site_url=settings["site_url"], search=search, settings=settings)
-    store = open_store(settings, home.root, url)
+    store = open_store(settings, home.root, url, make_engine)
     catalogue.datastore = DatastoreService(store, catalogue)
     return catalogue
 
