@@ -67,3 +67,16 @@ def run_loads(app: Any) -> list[Any]:
     done = datastore_of(app).run_queued()
     assert all(status.status == "done" for status in done), done
     return done
+
+
+COMMUNES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "vn" / (
+    "don-vi-hanh-chinh-cap-xa-2025.csv")
+
+
+def communes_slice(folder: Path, rows: int = 200) -> Path:
+    """The real communes file cut to its header, first ``rows`` rows and its last row (Xã Đất
+    Mũi), written under ``folder``: the same data, loaded in a fraction of the time."""
+    lines = COMMUNES.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = folder / "don-vi-hanh-chinh-cap-xa.csv"
+    path.write_text("".join(lines[:rows + 1] + lines[-1:]), encoding="utf-8")
+    return path

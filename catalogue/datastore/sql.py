@@ -154,7 +154,7 @@ def check_sql(store: Datastore, sql: str, may_read: Callable[[str], bool]) -> Ch
                                 if store.schema else None,
                                 alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
         table.replace(replacement)
-    return CheckedSql(tree.sql(dialect=dialect), found)
+    return CheckedSql(tree.sql(dialect=dialect, normalize_functions=False), found)
 
 
 @contextmanager
