@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -33,6 +33,7 @@ from catalogue.datastore.store import Datastore, TableInfo
 from catalogue.dictionary import ColumnEntry, entries_of
 from catalogue.errors import NotFound
 from catalogue.explorer.view import RANGED_TYPES, ExplorerView, conditions, parse_view
+from catalogue.files.preview_cache import PreviewCache
 from catalogue.history.service import get_published, latest_published_number
 from portal.i18n import format_day, format_moment, format_number, is_english
 from portal.pages.public import catalogue, reading, visible_dataset
@@ -61,7 +62,7 @@ def format_cell(value: Any, kind: str) -> str:
     if kind == "timestamp":
         return format_moment(str(value))
     if kind == "bool":
-        return _("Có") if value else _("Không")
+        return str(_("Có") if value else _("Không"))
     return str(value)
 
 
@@ -124,6 +125,11 @@ def _form_value(value: Any) -> str:
     return str(value)
 
 
+def _day(value: Any) -> str:
+    """A timestamp's day, as a date input's ``min``/``max`` wants it."""
+    return str(value)[:10]
+
+
 def _range_input(kind: str) -> str:
     """The HTML input type of a range bound: a date picker for dates, text for numbers (a
     Vietnamese reader types ``12,5``, which a number input would refuse)."""
@@ -144,7 +150,7 @@ def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
             return {"kind": "values", "options": options}
     if ranged:
         low, high = view.ranges.get(column.id, ("", ""))
-        bound = (lambda v: str(v)[:10]) if column.type == "timestamp" else _form_value
+        bound: Callable[[Any], str] = _day if column.type == "timestamp" else _form_value
         return {"kind": "range", "input": _range_input(column.type), "low": low,
                 "high": high,
                 "minimum": "" if summary.minimum is None else bound(summary.minimum),
@@ -154,15 +160,55 @@ def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
     return {"kind": "text", "value": chosen[0] if chosen else ""}
 
 
+def _whole_table(store: Datastore, resource_id: str,
+                 located: Located) -> dict[str, ColumnSummary]:
+    """The summaries of the whole table, computed once per table and kept beside the file
+    store like the previews: a table never changes once loaded (a new file is a new table),
+    and counting every column of a million rows on each visit cost seconds."""
+    table = located.table
+    columns = table.columns[:MAX_FACETS]
+    cache = PreviewCache.beside(catalogue().files.root)
+    variant = PreviewCache.variant("explorer-facets", table.table_name, FACET_VALUES,
+                                   [c.id for c in columns])
+    try:
+        stored = cache.get(table.sha256, variant)
+    except ValueError:  # a table whose file is not named by a sha256: nothing to key on
+        stored, cache = None, None
+    if stored is not None:
+        return {c.id: ColumnSummary(c, [(v, n) for v, n in stored[c.id]["values"]],
+                                    stored[c.id]["complete"], stored[c.id]["minimum"],
+                                    stored[c.id]["maximum"])
+                for c in columns if c.id in stored}
+    summaries = {c.id: column_summary(store, resource_id, c.id, View(), max_values=FACET_VALUES,
+                                      sha256=located.sha256) for c in columns}
+    if cache is not None:
+        cache.put(table.sha256, variant, {
+            name: {"values": [list(pair) for pair in s.values], "complete": s.complete,
+                   "minimum": s.minimum, "maximum": s.maximum}
+            for name, s in summaries.items()})
+    return summaries
+
+
 def _facets(store: Datastore, resource_id: str, located: Located,
             view: ExplorerView) -> dict[str, dict[str, Any]]:
-    """Filter controls for the first :data:`MAX_FACETS` columns, counted over the rows the
-    view's other choices leave."""
-    return {column.id: _facet(column_summary(store, resource_id, column.id,
-                                             _without(view, column.id),
-                                             max_values=FACET_VALUES, sha256=located.sha256),
-                              view)
-            for column in located.table.columns[:MAX_FACETS]}
+    """Filter controls for the first :data:`MAX_FACETS` columns.
+
+    A column with few values in the whole table gets its values counted over the rows the
+    view's *other* choices leave; a column with many (names, measures) keeps the whole
+    table's range and an input, without a query: its counts would not be shown anyway, and
+    on a large table each count is a scan.
+    """
+    whole = _whole_table(store, resource_id, located)
+    facets = {}
+    for column in located.table.columns[:MAX_FACETS]:
+        summary = whole.get(column.id)
+        others = _without(view, column.id)
+        if summary is None or (summary.complete and (others.filters or others.q
+                                                     or others.ranges)):
+            summary = column_summary(store, resource_id, column.id, others,
+                                     max_values=FACET_VALUES, sha256=located.sha256)
+        facets[column.id] = _facet(summary, view)
+    return facets
 
 
 def view_url(ds_name: str, resource_id: str, view: ExplorerView, *, external: bool = False,
