@@ -236,3 +236,10 @@ def test_a_phone_without_javascript_filters_sorts_and_pages(app: Flask, catalogu
             context.close()
         finally:
             browser.close()
+
+
+def test_the_explorer_page_weighs_less_than_150_kb(client: FlaskClient, loaded: Loaded) -> None:
+    """As every page (tests/test_portal_pages.py): a full page of rows and every filter."""
+    html = page(client, loaded, "f.huyen=H%E1%BA%A1+Long&f.huyen=U%C3%B4ng+B%C3%AD")
+    assert "Huyện là một trong: Hạ Long, Uông Bí" in html
+    assert len(html.encode()) < 150 * 1024

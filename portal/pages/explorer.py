@@ -234,8 +234,10 @@ def describe_view(view: ExplorerView, entries: dict[str, ColumnEntry]) -> str:
         if part.kind == "q":
             parts.append(_("có “%(words)s”", words=part.values[0]))
         elif part.kind == "filter":
-            parts.append(_("%(column)s là %(values)s", column=label(part.column),
-                           values=_(" hoặc ").join(part.values)))
+            parts.append(_("%(column)s là %(value)s", column=label(part.column),
+                           value=part.values[0]) if len(part.values) == 1
+                         else _("%(column)s là một trong: %(values)s",
+                                column=label(part.column), values=", ".join(part.values)))
         elif part.kind == "range":
             low, high = part.values
             if low and high:
