@@ -30,13 +30,18 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
                           database_url=url, in_memory=settings["search_in_memory"])
     catalogue = Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                           site_url=settings["site_url"], search=search, settings=settings)
-    store = open_store(settings, home.root, url)
+    store = open_store(settings, home.root, url, make_engine)
     catalogue.datastore = DatastoreService(store, catalogue)
     return catalogue
 
 
 def init_app(app: Flask, home: Home, clock: Clock) -> None:
-    app.extensions[EXTENSION] = build_catalogue(home, app.config["DULIEUMO"], clock)
+    from portal import datastore_worker
+
+    catalogue = build_catalogue(home, app.config["DULIEUMO"], clock)
+    app.extensions[EXTENSION] = catalogue
+    assert isinstance(catalogue.datastore, DatastoreService)
+    datastore_worker.init_app(app, catalogue.datastore)
 
 
 def datastore_of(app: Flask | None = None) -> DatastoreService:

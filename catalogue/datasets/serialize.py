@@ -81,6 +81,8 @@ def resource_dict(res: Resource, dataset_name: str, site_url: str) -> dict[str, 
         "cache_last_updated": None,
         "mimetype_inner": None,
         "resource_type": None,
+        # CKAN's flag: the rows can be queried with datastore_search (issue 21).
+        "datastore_active": bool((res.extras or {}).get("datastore_active")),
         "extras": res.extras or {},
     }
 

@@ -232,14 +232,22 @@ def statuses_of(store: Datastore, resource_ids: Sequence[str]) -> dict[str, Load
     return {rid: status_of(store, rid) for rid in resource_ids}
 
 
-def failures_for(store: Datastore, session: Session, dataset_ids: Sequence[str]
-                 ) -> list[tuple[str, str, str]]:
-    """(dataset id, resource id, Vietnamese reason) of the failed latest loads of datasets."""
-    rows = session.execute(select(Resource.id, Resource.dataset_id)
-                           .where(Resource.dataset_id.in_(list(dataset_ids)))).all()
+def failures_for_job(store: Datastore, session: Session, job_id: str) -> list[dict[str, str]]:
+    """Files a harvest job wrote that the datastore could not load, with the Vietnamese
+    reason: ``dataset``, ``title``, ``resource``, ``resource_id``, ``reason``."""
+    from catalogue.harvest.model import HarvestObject
+
+    written = select(HarvestObject.dataset_id).where(
+        HarvestObject.job_id == job_id, HarvestObject.outcome.in_(("new", "updated")),
+        HarvestObject.dataset_id.is_not(None))
+    rows = session.execute(select(Dataset.name, Dataset.title, Resource.name, Resource.id)
+                           .join(Resource, Resource.dataset_id == Dataset.id)
+                           .where(Dataset.id.in_(written))
+                           .order_by(Dataset.title, Resource.position)).all()
     failed = []
-    for resource_id, dataset_id in rows:
+    for name, title, resource_name, resource_id in rows:
         status = status_of(store, resource_id)
         if status.status == "failed":
-            failed.append((dataset_id, resource_id, status.message))
+            failed.append({"dataset": name, "title": title, "resource": resource_name,
+                           "resource_id": resource_id, "reason": status.message})
     return failed

@@ -47,7 +47,8 @@ class DatastoreService:
         self.store.dispose()
 
 
-def open_store(settings: dict[str, Any], home_root: Path, catalogue_url: str) -> Datastore:
+def open_store(settings: dict[str, Any], home_root: Path, catalogue_url: str,
+               engine_factory: Callable[[str], Any] | None = None) -> Datastore:
     """The datastore the settings name: ``datastore_url``, else beside the catalogue (a
     SQLite file in the home, or schema ``datastore`` of the PostgreSQL database)."""
     url = str(settings.get("datastore_url") or "")
@@ -56,6 +57,7 @@ def open_store(settings: dict[str, Any], home_root: Path, catalogue_url: str) ->
         url = catalogue_url if catalogue_url.startswith("postgresql") else ""
     if url.startswith("postgresql"):
         return Datastore.open_postgres(url, str(settings.get("datastore_read_url") or ""),
+                                       engine_factory=engine_factory,
                                        statement_timeout=timeout)
     path = Path(url.removeprefix("sqlite:///")) if url else home_root / "datastore.sqlite"
     return Datastore.open_sqlite(path, statement_timeout=timeout)

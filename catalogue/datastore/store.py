@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -148,11 +148,18 @@ class Datastore:
         return store
 
     @classmethod
-    def open_postgres(cls, url: str, read_url: str = "", **options: Any) -> Datastore:
+    def open_postgres(cls, url: str, read_url: str = "",
+                      engine_factory: Callable[[str], Engine] | None = None,
+                      **options: Any) -> Datastore:
         """The datastore in schema ``datastore`` at ``url``; reads as ``read_url``'s role, or
-        as :data:`READER_ROLE` when none is given."""
-        writer = create_engine(url, pool_pre_ping=True, pool_size=3, max_overflow=5)
-        reader = create_engine(read_url, pool_pre_ping=True) if read_url else None
+        as :data:`READER_ROLE` when none is given. ``engine_factory`` makes the engines (the
+        catalogue's own, so whoever disposes of its engines disposes of these)."""
+        def default(address: str) -> Engine:
+            return create_engine(address, pool_pre_ping=True, pool_size=3, max_overflow=5)
+
+        make = engine_factory or default
+        writer = make(url)
+        reader = make(read_url) if read_url else None
         store = cls(writer, read_engine=reader, **options)
         store.ensure()
         return store

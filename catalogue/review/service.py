@@ -374,8 +374,9 @@ def _apply(uow: UnitOfWork, principal: Principal, item: ReviewItem, ds: Dataset,
 def _add_uploaded(uow: UnitOfWork, ds: Dataset, upload: Mapping[str, Any]) -> None:
     """Attach a file uploaded with a pending change (already in the file store)."""
     stored = StoredFile(key=upload["sha256"], sha256=upload["sha256"], size=int(upload["size"]))
-    fields = {k: upload[k] for k in ("name", "description", "format", "validation_status",
-                                     "validation_report", "schema") if k in upload}
+    # The Table Schema too: without it an approved table could not be typed (issue 21).
+    fields = {k: upload[k] for k in ("name", "description", "format", "schema",
+                                     "validation_status", "validation_report") if k in upload}
     datasets.create_resource(uow, ds.id, fields, trusted=True, upload=datasets.Upload(
         stored=stored, filename=upload["filename"], mimetype=upload.get("mimetype", "")))
 

@@ -20,6 +20,8 @@ from catalogue.context import Catalogue
 from catalogue.coordination.rate_limits import BatchedCounter, Limit
 from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, ValidationError
 from portal.api import (  # noqa: F401  (each module fills the action table)
+    datastore_actions,
+    datastore_dump,
     organization_actions,
     package_actions,
     resource_actions,
@@ -33,6 +35,8 @@ from portal.catalogue_ext import catalogue_of
 from portal.input_checks import BadInput, check_value
 
 blueprint = Blueprint("api", __name__)
+blueprint.add_url_rule("/datastore/dump/<resource_id>",  # CKAN's dump URL (issue 21)
+                       view_func=datastore_dump.datastore_dump)
 
 # CKAN's error types and HTTP status codes (ckan/views/api.py).
 ERROR_TYPES: tuple[tuple[type[CatalogueError], str, int], ...] = (

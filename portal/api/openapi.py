@@ -19,6 +19,7 @@ TAGS = [
     {"name": "groups", "description": "Lĩnh vực · Sectors (CKAN groups)"},
     {"name": "tags", "description": "Từ khoá · Tags"},
     {"name": "site", "description": "Thông tin cổng · Site information"},
+    {"name": "datastore", "description": "Dòng dữ liệu trong bảng (CKAN DataStore) · Rows"},
     {"name": "write", "description": "Ghi dữ liệu (cần mã API) · Writes (need an API token)"},
 ]
 ERRORS = {

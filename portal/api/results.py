@@ -95,6 +95,26 @@ SCHEMAS: dict[str, Any] = {
     "Membership": _obj({"group_id": STRING, "table_name": {"const": "package"},
                         "table_id": STRING, "capacity": STRING, "state": STRING},
                        {"pending_review": OBJECT}),
+    "DatastoreField": _obj({"id": STRING, "type": STRING},
+                           {"info": OBJECT, "schema": OBJECT}),
+    "DatastoreSearch": _obj(
+        {"resource_id": STRING, "fields": _list(_ref("DatastoreField")),
+         "records": {"anyOf": [_list(OBJECT), _list(_list({})), STRING]},
+         "limit": INT, "offset": INT, "records_format": STRING,
+         "_links": _obj({"start": STRING, "next": STRING})},
+        {"total": INT, "total_was_estimated": BOOL, "include_total": BOOL,
+         "total_estimation_threshold": {"type": ["integer", "null"]}, "filters": OBJECT,
+         "q": {"type": ["string", "object"]}, "sort": {}, "distinct": {}, "plain": {}}),
+    "DatastoreSql": _obj(
+        {"sql": STRING, "fields": _list(_ref("DatastoreField")), "records": _list(OBJECT)},
+        {"records_truncated": BOOL}),
+    "DatastoreInfo": _obj(
+        {"meta": _obj({"count": INT}, {"id": STRING, "table_type": STRING,
+                                       "aliases": _list(STRING),
+                                       "version": {"type": ["integer", "null"]},
+                                       "sha256": STRING, "loaded_at": STRING,
+                                       "load_status": STRING}),
+         "fields": _list(_ref("DatastoreField"))}),
 }
 _NAMES_OR_OBJECTS = {"anyOf": [_list(STRING), _list(OBJECT)]}
 
@@ -124,6 +144,8 @@ RESULTS: dict[str, Any] = {
     "tag_list": _NAMES_OR_OBJECTS, "tag_show": _ref("Tag"),
     "license_list": _list(_ref("License")), "format_autocomplete": _list(STRING),
     "status_show": _ref("Status"), "site_read": BOOL, "help_show": STRING,
+    "datastore_search": _ref("DatastoreSearch"), "datastore_search_sql": _ref("DatastoreSql"),
+    "datastore_info": _ref("DatastoreInfo"),
 }
 # Integer parameter limits the actions enforce (outside them: a Validation Error), so that a
 # client (or schemathesis) can tell a valid request from one the portal refuses.
@@ -137,6 +159,8 @@ LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
     "package_autocomplete": {"limit": (0, 100)},
     "organization_list": _PAGING, "group_list": _PAGING, "resource_search": _PAGING,
     "organization_autocomplete": {"limit": (0, 100)}, "format_autocomplete": {"limit": (0, 100)},
+    "datastore_search": {"limit": (0, 32000), "offset": (0, 100_000_000),
+                         "total_estimation_threshold": (0, None)},
 }
 
 

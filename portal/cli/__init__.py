@@ -55,6 +55,7 @@ def _register() -> None:
     from portal.cli import (
         accounts,  # users, tokens, audit (issue 7)
         backup,  # backup, restore (issue 8)
+        datastore,  # load queue, status (issue 21)
         demo,
         dump,  # the catalogue dump, JSON Lines and CSV (issue 21)
         harvest,
@@ -70,7 +71,7 @@ def _register() -> None:
     )
 
     for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
-                   report, notice, schedule, trust, organization, dump):
+                   report, notice, schedule, trust, organization, datastore, dump):
         module.register(main)
 
 

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue.datastore.jobs import failures_for_job
 from catalogue.errors import NotFound
 from catalogue.harvest.service import get_job, job_dict, list_jobs
 from catalogue.home import Home
@@ -24,7 +25,7 @@ from harvesters.jobs import (
 )
 from harvesters.lock import SourceBusy
 from harvesters.runner import JobSummary
-from portal.catalogue_ext import catalogue_of
+from portal.catalogue_ext import catalogue_of, datastore_of
 
 
 def _home() -> Home:
@@ -155,6 +156,13 @@ def run_command(names: tuple[str, ...], run_all: bool, due: bool) -> None:
         summaries = run_many(catalogue, setup, chosen, lock_dir(_home()), on_done=done)
     except SourceBusy as exc:
         raise click.ClickException(str(exc)) from None
+    # The harvested tables into the datastore now, so `harvest report` can tell which could
+    # not be loaded and why (issue 21); the web worker would otherwise do it later.
+    loaded = datastore_of(current_app).run_queued()
+    if loaded:
+        failed = [s for s in loaded if s.status == "failed"]
+        click.echo(f"datastore: {len(loaded) - len(failed)} table(s) loaded, {len(failed)} "
+                   "not loaded (see harvest report)")
     if any(s.status == "failed" for s in summaries):
         raise click.ClickException("some sources could not be harvested (see above)")
 
@@ -188,6 +196,9 @@ def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
             report = job_dict(get_job(uow.session, job_id), with_objects=all_records)
         except NotFound as exc:
             raise click.ClickException(str(exc)) from None
+        # Files the datastore could not load, and why (issue 21).
+        report["datastore"] = failures_for_job(datastore_of(current_app).store, uow.session,
+                                               report["id"])
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -207,6 +218,10 @@ def report_command(job_id: str, as_json: bool, all_records: bool) -> None:
                 stage = f" [{item['stage']}]" if item["stage"] else ""
                 reason = str(item["reason"]).replace("\n", "\n      ")
                 click.echo(f"  {item['identifier']}{stage}: {reason}")
+    if report["datastore"]:
+        click.echo("Not loaded into the datastore:")
+        for item in report["datastore"]:
+            click.echo(f"  {item['dataset']} · {item['resource']}: {item['reason']}")
     stats = report.get("stats") or {}
     if stats:
         click.echo("Stats: " + ", ".join(f"{k} {v}" for k, v in stats.items()))

@@ -73,6 +73,15 @@ def _hourly_trust_jobs(app: Flask) -> list[str]:
     return done
 
 
+def _datastore_loads(app: Flask) -> list[str]:
+    """Files queued for the datastore (by harvests above, uploads, approvals) (issue 21)."""
+    from portal.catalogue_ext import datastore_of
+
+    loaded = datastore_of(app).run_queued()
+    failed = [s for s in loaded if s.status == "failed"]
+    return [f"datastore: {len(loaded)} load(s), {len(failed)} failed"] if loaded else []
+
+
 def tick(app: Flask) -> list[str]:
     """One round of the scheduler; returns what it did (for logs and tests)."""
     try:
@@ -80,6 +89,11 @@ def tick(app: Flask) -> list[str]:
     except Exception:  # noqa: BLE001  (a failing harvest round must not stop the backup)
         log.exception("harvest round failed")
         done = ["harvests: failed (see log)"]
+    try:
+        done += _datastore_loads(app)
+    except Exception:  # noqa: BLE001  (nor a failing load round)
+        log.exception("datastore round failed")
+        done.append("datastore: failed (see log)")
     done += _hourly_trust_jobs(app)
     done += nightly_dump(app)  # public metadata as JSON Lines and CSV (issue 21)
     done += daily_backup(app)  # local folder or SFTP server, with retention

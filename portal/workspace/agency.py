@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from catalogue import audit
+from catalogue.datastore.jobs import failures_for_job
 from catalogue.errors import NotFound, ValidationError
 from catalogue.feedback import service as feedback
 from catalogue.feedback.model import STATUSES, DataRequest, ProblemReport
@@ -29,7 +30,7 @@ from catalogue.quality.agency import score_published, summarise
 from harvesters.config import DATABASE
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
-from portal.catalogue_ext import catalogue_of
+from portal.catalogue_ext import catalogue_of, datastore_of
 from portal.quality_bands import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace/org"))
@@ -122,7 +123,9 @@ def harvest_job(org_name: str, job_id: str) -> str:
         return render_template("workspace/harvest_job.html", org=org,
                                job=job_dict(job, with_objects=True),
                                waiting=waiting_review(session, job),
-                               problems=files_with_problems(session, job))
+                               problems=files_with_problems(session, job),
+                               not_loaded=failures_for_job(datastore_of().store, session,
+                                                           job.id))
 
 
 @bp.route("/<org_name>/feedback")

@@ -1,0 +1,121 @@
+"""The CKAN DataStore actions and the dump URL over real uploads (issue 21 items 1-3), on
+SQLite and (``--db=postgres``) PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TokenFactory
+from datastore_setup import communes_slice, publish_table, run_loads
+from flask import Flask
+from flask.testing import FlaskClient
+
+
+@pytest.fixture
+def admin(api_token: TokenFactory, org: str) -> str:
+    return api_token("an", org=org, role="admin")
+
+
+@pytest.fixture
+def communes(app: Flask, client: FlaskClient, admin: str, org: str, tmp_path: Path) -> str:
+    """The real communes file's first 200 rows and its last (``communes_slice``), loaded."""
+    resource_id = publish_table(client, admin, org, "don-vi-hanh-chinh",
+                                communes_slice(tmp_path))
+    run_loads(app)
+    return resource_id
+
+
+def _get(client: FlaskClient, action: str, token: str | None = None,
+         **params: Any) -> tuple[int, dict[str, Any]]:
+    query = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+             for k, v in params.items()}
+    headers = {"Authorization": token} if token else {}
+    response = client.get(f"/api/3/action/{action}", query_string=query, headers=headers)
+    return response.status_code, response.get_json()
+
+
+def test_search_answers_in_ckan_shape(client: FlaskClient, communes: str) -> None:
+    status, body = _get(client, "datastore_search", resource_id=communes, limit=2)
+    assert status == 200, body
+    result = body["result"]
+    assert result["fields"][0] == {"id": "_id", "type": "int"}
+    assert {"id": "ma_xa", "type": "text"} in result["fields"]
+    assert {"id": "ngay_hieu_luc", "type": "date"} in result["fields"]
+    assert result["total"] == 201 and result["total_was_estimated"] is False
+    assert result["records"][0]["ma_xa"] == "00004" and len(result["records"]) == 2
+    assert result["_links"]["start"].startswith("/api/3/action/datastore_search?")
+    assert "offset=2" in result["_links"]["next"]
+
+
+def test_search_filters_q_sort_and_formats(client: FlaskClient, communes: str) -> None:
+    _, body = _get(client, "datastore_search", resource_id=communes,
+                   filters={"ma_tinh": ["04", "08"], "loai": "Phường"}, sort="ma_xa desc")
+    records = body["result"]["records"]
+    assert {r["ten_tinh"] for r in records} == {"Tỉnh Cao Bằng", "Tỉnh Tuyên Quang"}
+    assert [r["ma_xa"] for r in records] == sorted((r["ma_xa"] for r in records), reverse=True)
+    assert body["result"]["total"] == len(records) == 5
+    _, folded = _get(client, "datastore_search", resource_id=communes, q="dong khe")
+    assert [r["ten_xa"] for r in folded["result"]["records"]] == ["Xã Đông Khê"]
+    _, by_field = _get(client, "datastore_search", resource_id=communes,
+                       q={"ten_xa": "Đất Mũi"}, records_format="lists", fields="ma_xa,ten_xa")
+    assert by_field["result"]["records"] == [["32248", "Xã Đất Mũi"]]
+    _, as_csv = _get(client, "datastore_search", resource_id=communes, limit=1,
+                     records_format="csv", fields=["ma_xa", "loai"])
+    assert as_csv["result"]["records"] == "00004,Phường\n"
+
+
+def test_distinct_counts_before_paging(client: FlaskClient, communes: str) -> None:
+    _, body = _get(client, "datastore_search", resource_id=communes, fields="loai",
+                   distinct="true", limit=1)
+    assert body["result"]["total"] == 2 and len(body["result"]["records"]) == 1
+
+
+def test_info_lists_fields_and_count(client: FlaskClient, communes: str) -> None:
+    status, body = _get(client, "datastore_info", id=communes)
+    assert status == 200, body
+    assert body["result"]["meta"]["count"] == 201
+    assert [f["id"] for f in body["result"]["fields"]][:2] == ["ma_xa", "ten_xa"]
+
+
+def test_package_show_marks_datastore_active(client: FlaskClient, communes: str) -> None:
+    _, body = _get(client, "resource_show", id=communes)
+    assert body["result"]["datastore_active"] is True
+
+
+def test_sql_reads_a_public_table(client: FlaskClient, communes: str) -> None:
+    status, body = _get(client, "datastore_search_sql",
+                        sql=f'SELECT loai, count(*) AS n FROM "{communes}" GROUP BY loai '
+                            "ORDER BY n DESC")
+    assert status == 200, body
+    assert body["result"]["records"][0] == {"loai": "Xã", "n": 145}
+    assert "records_truncated" not in body["result"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xlsx"])
+def test_dump_honours_the_view(client: FlaskClient, communes: str, fmt: str) -> None:
+    response = client.get(f"/datastore/dump/{communes}", query_string={
+        "format": fmt, "filters": json.dumps({"ma_tinh": "96"}), "q": "mui",
+        "fields": "ma_xa,ten_xa", "sort": "ma_xa"})
+    assert response.status_code == 200, response.data[:300]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+        assert rows == [("ma_xa", "ten_xa"), ("32248", "Xã Đất Mũi")]
+    elif fmt == "json":
+        assert response.get_json()["records"] == [["32248", "Xã Đất Mũi"]]
+    else:
+        rows = list(csv.reader(io.StringIO(response.data.decode()),
+                               delimiter="," if fmt == "csv" else "\t"))
+        assert rows == [["ma_xa", "ten_xa"], ["32248", "Xã Đất Mũi"]]
+
+
+def test_whole_dump_has_every_row(client: FlaskClient, communes: str) -> None:
+    response = client.get(f"/datastore/dump/{communes}")
+    lines = response.data.decode().splitlines()
+    assert len(lines) == 202 and lines[1].startswith("1,00004,")
