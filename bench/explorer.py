@@ -49,7 +49,7 @@ def main() -> None:
         home = Path(tmp) / "home"
         home.mkdir()
         app = create_app({"site_url": "http://portal.test", "log_json": False,
-                          "max_upload_mb": 2000}, home=home)
+                          "max_upload_mb": 2000, "datastore_worker": False}, home=home)
         initialise(app)
         catalogue = catalogue_of(app)
         with catalogue.unit("bench") as uow:
