@@ -122,6 +122,10 @@ def test_the_download_is_exactly_the_view(client: FlaskClient, loaded: Loaded) -
                       key=lambda r: -int(r[1]))
     assert [tuple(r) for r in table[1:]] == expected
     assert count_of(html) == f"{len(expected):,}".replace(",", ".")
+    as_json = client.get(link.group(1).replace("&amp;", "&").replace("/view.csv", "/view.json"))
+    body = as_json.get_json()  # CKAN's dump shape: fields, then records as lists
+    assert [f["id"] for f in body["fields"]] == ["xa", "dan_so"]
+    assert [(xa, str(people)) for xa, people in body["records"]] == expected
 
 
 def test_the_url_holds_the_view_and_the_citation_cites_it(client: FlaskClient,
@@ -221,8 +225,11 @@ def test_a_phone_without_javascript_filters_sorts_and_pages(app: Flask, catalogu
             tab.locator('input[name="f.huyen"][value="Hạ Long"]').check()
             tab.locator("#explorer-q").fill("dong tam")
             tab.get_by_role("button", name="Áp dụng").click()
+            tab.wait_for_url("**f.huyen=**")
             assert tab.locator(".explorer-count").inner_text().startswith("43 dòng")
             tab.locator("table.explorer-table th a", has_text="Dân số").click()
+            tab.wait_for_url("**sort=dan_so**")
+            tab.locator("table.explorer-table th[aria-sort]").wait_for()
             assert tab.locator("table.explorer-table th[aria-sort]").count() == 1
             assert "f.huyen=" in tab.url and "sort=dan_so" in tab.url
             width = tab.evaluate("document.documentElement.scrollWidth")
@@ -232,6 +239,7 @@ def test_a_phone_without_javascript_filters_sorts_and_pages(app: Flask, catalogu
             assert width <= 390, f"the page is {width}px wide on a 390px phone: {wide}"
             tab.goto(f"{base}/dataset/{loaded.name}/resource/{loaded.resource_id}")
             tab.get_by_role("link", name="Trang sau").click()
+            tab.wait_for_url("**page=2**")
             assert "Trang 2 / 13" in tab.locator(".explorer .pager").inner_text()
             context.close()
         finally:

@@ -4,8 +4,9 @@ Every row of a loaded table, not the first thousand: filter by column (values wi
 where a column has few, ranges for numbers and dates), search with or without diacritics,
 sort, choose columns, page. Plain GET forms and links, so it works without JavaScript and the
 URL holds the view (:mod:`catalogue.explorer.view`); the citation names the view and pins the
-published version; ``view.csv`` downloads exactly the rows and columns shown, streamed.
-Numbers and dates are written the reader's way (``1.234,5`` and ``31/12/2024`` in Vietnamese).
+published version; ``view.csv`` (``.tsv``, ``.json``, ``.xlsx``) downloads exactly the rows
+and columns shown, streamed. Numbers and dates are written the reader's way (``1.234,5``
+and ``31/12/2024`` in Vietnamese).
 
 A resource with no table (a link, a file not loaded yet or that failed to load) keeps the
 preview of the first rows, and says why it has no explorer.
@@ -13,19 +14,19 @@ preview of the first rows, and says why it has no explorer.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from catalogue import citations
 from catalogue.datasets.model import Dataset
+from catalogue.datastore.dump import FORMATS as DUMP_FORMATS
+from catalogue.datastore.dump import dump
 from catalogue.datastore.errors import QueryError, QueryTimeout
 from catalogue.datastore.jobs import LoadStatus, status_of
 from catalogue.datastore.query import ColumnSummary, View, column_summary, iter_rows, search_rows
@@ -320,27 +321,20 @@ def explorer_context(session: Session, ds: Dataset, res: dict[str, Any]) -> dict
         "pinned": located.sha256 != "",
         "citation": _citation(session, ds, res, view, located.version, description),
         "url": lambda **changes: view_url(ds.name, str(res["id"]), view, **changes),
-        "csv_url": url_for("explorer.view_csv", name=ds.name, resource_id=res["id"])
+        "file_url": lambda fmt: url_for("explorer.view_file", name=ds.name,
+                                        resource_id=res["id"], fmt=fmt)
         + (f"?{urlencode(view.args(page=1))}" if view.args(page=1) else ""),
     }, "datastore_status": None}
 
 
-def _csv(columns: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield "\ufeff" + buffer.getvalue()  # a BOM: Excel then reads the Vietnamese right
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False
-                                               else v) for v in row])
-        yield buffer.getvalue()
-
-
-@bp.get("/dataset/<name>/resource/<resource_id>/view.csv")
-def view_csv(name: str, resource_id: str) -> Response:
-    """Exactly the rows and columns of the view the URL holds, as UTF-8 CSV, streamed."""
+@bp.get("/dataset/<name>/resource/<resource_id>/view.<fmt>")
+def view_file(name: str, resource_id: str, fmt: str) -> Response:
+    """Exactly the rows and columns of the view the URL holds (its ranges and pinned version
+    too, which CKAN's ``/datastore/dump`` has no words for), streamed as CSV (UTF-8, with a
+    BOM so that Excel reads the Vietnamese right), TSV, JSON or XLSX by the datastore's one
+    writer of dumps."""
+    if fmt not in DUMP_FORMATS:
+        abort(404)
     store = _store()
     if store is None:
         abort(404)
@@ -362,9 +356,10 @@ def view_csv(name: str, resource_id: str) -> Response:
         columns, rows = iter_rows(store, resource_id, chosen, sha256=located.sha256)
     except QueryError as exc:
         return Response(f"{exc}\n", status=400, mimetype="text/plain")
-    response = Response(_csv([c.id for c in columns], rows), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response = Response(stream_with_context(dump(fmt, columns, rows, bom=fmt == "csv")),
+                        mimetype=DUMP_FORMATS[fmt].split(";")[0])
+    response.headers["Content-Type"] = DUMP_FORMATS[fmt]
     stem = f"{filename}-{'loc' if view.narrowed else 'day-du'}"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{quote(stem)}.csv\"; filename*=UTF-8''{quote(stem)}.csv")
+        f"attachment; filename=\"{quote(stem)}.{fmt}\"; filename*=UTF-8''{quote(stem)}.{fmt}")
     return response
