@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import html5lib
 import pytest
 from explorer_data import ROWS, Loaded, commune_rows, load_communes, replace_file
+from flask import Flask
 from flask.testing import FlaskClient
 
 from catalogue.context import Catalogue
@@ -120,6 +122,10 @@ def test_the_download_is_exactly_the_view(client: FlaskClient, loaded: Loaded) -
                       key=lambda r: -int(r[1]))
     assert [tuple(r) for r in table[1:]] == expected
     assert count_of(html) == f"{len(expected):,}".replace(",", ".")
+    as_json = client.get(link.group(1).replace("&amp;", "&").replace("/view.csv", "/view.json"))
+    body = as_json.get_json()  # CKAN's dump shape: fields, then records as lists
+    assert [f["id"] for f in body["fields"]] == ["xa", "dan_so"]
+    assert [(xa, str(people)) for xa, people in body["records"]] == expected
 
 
 def test_the_url_holds_the_view_and_the_citation_cites_it(client: FlaskClient,
@@ -184,3 +190,64 @@ def test_parse_view_keeps_only_what_the_table_has() -> None:
     assert view.filters == {"xa": ("A",)} and view.ranges == {"dan_so": ("", "12.5")}
     assert view.columns == () and view.sort == "" and view.page == 1 and view.version is None
     assert view.args(page=3) == [("f.xa", "A"), ("max.dan_so", "12.5"), ("page", "3")]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# What sticks out past a phone's width, outside the tables that scroll on their own.
+WIDE_ELEMENTS = """[...document.querySelectorAll('body *')].filter(e =>
+  !e.closest('.table-scroll') && e.scrollWidth > e.clientWidth + 1
+  && getComputedStyle(e).overflowX === 'visible').slice(0, 5).map(e => e.tagName + '.'
+  + e.className)"""
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="needs Chromium at /usr/bin/chromium (.ci/run installs it)")
+def test_a_phone_without_javascript_filters_sorts_and_pages(app: Flask, catalogue: Catalogue,
+                                                            loaded: Loaded) -> None:
+    """390 px wide, JavaScript off: the page fits, and the forms and links do everything."""
+    from browser_server import live_server
+    from playwright.sync_api import sync_playwright
+
+    with live_server(app) as base, sync_playwright() as playwright:
+        catalogue.site_url = base
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            context = browser.new_context(java_script_enabled=False, locale="vi-VN",
+                                          viewport={"width": 390, "height": 844})
+            tab = context.new_page()
+            tab.set_default_timeout(10_000)
+            tab.goto(f"{base}/dataset/{loaded.name}/resource/{loaded.resource_id}")
+            tab.locator(".explorer-filters summary").click()
+            tab.locator('input[name="f.huyen"][value="Hạ Long"]').check()
+            tab.locator("#explorer-q").fill("dong tam")
+            tab.get_by_role("button", name="Áp dụng").click()
+            tab.wait_for_url("**f.huyen=**")
+            assert tab.locator(".explorer-count").inner_text().startswith("43 dòng")
+            tab.locator("table.explorer-table th a", has_text="Dân số").click()
+            tab.wait_for_url("**sort=dan_so**")
+            tab.locator("table.explorer-table th[aria-sort]").wait_for()
+            assert tab.locator("table.explorer-table th[aria-sort]").count() == 1
+            assert "f.huyen=" in tab.url and "sort=dan_so" in tab.url
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / "explorer-390.png"), full_page=True)
+            wide = tab.evaluate(WIDE_ELEMENTS)
+            assert width <= 390, f"the page is {width}px wide on a 390px phone: {wide}"
+            tab.goto(f"{base}/dataset/{loaded.name}/resource/{loaded.resource_id}")
+            tab.get_by_role("link", name="Trang sau").click()
+            tab.wait_for_url("**page=2**")
+            assert "Trang 2 / 13" in tab.locator(".explorer .pager").inner_text()
+            context.close()
+        finally:
+            browser.close()
+
+
+def test_the_explorer_page_weighs_less_than_150_kb(client: FlaskClient, loaded: Loaded) -> None:
+    """As every page (tests/test_portal_pages.py): a full page of rows and every filter."""
+    html = page(client, loaded, "f.huyen=H%E1%BA%A1+Long&f.huyen=U%C3%B4ng+B%C3%AD")
+    assert "Huyện là một trong: Hạ Long, Uông Bí" in html
+    assert len(html.encode()) < 150 * 1024

@@ -176,19 +176,6 @@ def carry_over(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
     return {**new, "fields": fields}
 
 
-def ckan_info(entry: ColumnEntry) -> dict[str, str]:
-    """The entry as CKAN's data dictionary ``info`` (``label``, ``notes``, ``type_override``)
-    that ``datastore_info``/``datastore_search`` return, with our English and unit added."""
-    info = {"label": entry.title, "notes": entry.description, "type_override": ""}
-    if entry.title_en:
-        info["label_en"] = entry.title_en
-    if entry.description_en:
-        info["notes_en"] = entry.description_en
-    if entry.unit:
-        info["unit"] = entry.unit
-    return info
-
-
 def dictionary_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
                        ) -> list[tuple[str, str, str, str]]:
     """(column, key, old text, new text) for every dictionary entry that differs between two

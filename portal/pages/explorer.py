@@ -4,8 +4,9 @@ Every row of a loaded table, not the first thousand: filter by column (values wi
 where a column has few, ranges for numbers and dates), search with or without diacritics,
 sort, choose columns, page. Plain GET forms and links, so it works without JavaScript and the
 URL holds the view (:mod:`catalogue.explorer.view`); the citation names the view and pins the
-published version; ``view.csv`` downloads exactly the rows and columns shown, streamed.
-Numbers and dates are written the reader's way (``1.234,5`` and ``31/12/2024`` in Vietnamese).
+published version; ``view.csv`` (``.tsv``, ``.json``, ``.xlsx``) downloads exactly the rows
+and columns shown, streamed. Numbers and dates are written the reader's way (``1.234,5``
+and ``31/12/2024`` in Vietnamese).
 
 A resource with no table (a link, a file not loaded yet or that failed to load) keeps the
 preview of the first rows, and says why it has no explorer.
@@ -13,19 +14,19 @@ preview of the first rows, and says why it has no explorer.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from catalogue import citations
 from catalogue.datasets.model import Dataset
+from catalogue.datastore.dump import FORMATS as DUMP_FORMATS
+from catalogue.datastore.dump import dump
 from catalogue.datastore.errors import QueryError, QueryTimeout
 from catalogue.datastore.jobs import LoadStatus, status_of
 from catalogue.datastore.query import ColumnSummary, View, column_summary, iter_rows, search_rows
@@ -33,6 +34,7 @@ from catalogue.datastore.store import Datastore, TableInfo
 from catalogue.dictionary import ColumnEntry, entries_of
 from catalogue.errors import NotFound
 from catalogue.explorer.view import RANGED_TYPES, ExplorerView, conditions, parse_view
+from catalogue.files.preview_cache import PreviewCache
 from catalogue.history.service import get_published, latest_published_number
 from portal.i18n import format_day, format_moment, format_number, is_english
 from portal.pages.public import catalogue, reading, visible_dataset
@@ -61,7 +63,7 @@ def format_cell(value: Any, kind: str) -> str:
     if kind == "timestamp":
         return format_moment(str(value))
     if kind == "bool":
-        return _("Có") if value else _("Không")
+        return str(_("Có") if value else _("Không"))
     return str(value)
 
 
@@ -124,6 +126,11 @@ def _form_value(value: Any) -> str:
     return str(value)
 
 
+def _day(value: Any) -> str:
+    """A timestamp's day, as a date input's ``min``/``max`` wants it."""
+    return str(value)[:10]
+
+
 def _range_input(kind: str) -> str:
     """The HTML input type of a range bound: a date picker for dates, text for numbers (a
     Vietnamese reader types ``12,5``, which a number input would refuse)."""
@@ -144,7 +151,7 @@ def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
             return {"kind": "values", "options": options}
     if ranged:
         low, high = view.ranges.get(column.id, ("", ""))
-        bound = (lambda v: str(v)[:10]) if column.type == "timestamp" else _form_value
+        bound: Callable[[Any], str] = _day if column.type == "timestamp" else _form_value
         return {"kind": "range", "input": _range_input(column.type), "low": low,
                 "high": high,
                 "minimum": "" if summary.minimum is None else bound(summary.minimum),
@@ -154,15 +161,55 @@ def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
     return {"kind": "text", "value": chosen[0] if chosen else ""}
 
 
+def _whole_table(store: Datastore, resource_id: str,
+                 located: Located) -> dict[str, ColumnSummary]:
+    """The summaries of the whole table, computed once per table and kept beside the file
+    store like the previews: a table never changes once loaded (a new file is a new table),
+    and counting every column of a million rows on each visit cost seconds."""
+    table = located.table
+    columns = table.columns[:MAX_FACETS]
+    cache = PreviewCache.beside(catalogue().files.root)
+    variant = PreviewCache.variant("explorer-facets", table.table_name, FACET_VALUES,
+                                   [c.id for c in columns])
+    try:
+        stored = cache.get(table.sha256, variant)
+    except ValueError:  # a table whose file is not named by a sha256: nothing to key on
+        stored, cache = None, None
+    if stored is not None:
+        return {c.id: ColumnSummary(c, [(v, n) for v, n in stored[c.id]["values"]],
+                                    stored[c.id]["complete"], stored[c.id]["minimum"],
+                                    stored[c.id]["maximum"])
+                for c in columns if c.id in stored}
+    summaries = {c.id: column_summary(store, resource_id, c.id, View(), max_values=FACET_VALUES,
+                                      sha256=located.sha256) for c in columns}
+    if cache is not None:
+        cache.put(table.sha256, variant, {
+            name: {"values": [list(pair) for pair in s.values], "complete": s.complete,
+                   "minimum": s.minimum, "maximum": s.maximum}
+            for name, s in summaries.items()})
+    return summaries
+
+
 def _facets(store: Datastore, resource_id: str, located: Located,
             view: ExplorerView) -> dict[str, dict[str, Any]]:
-    """Filter controls for the first :data:`MAX_FACETS` columns, counted over the rows the
-    view's other choices leave."""
-    return {column.id: _facet(column_summary(store, resource_id, column.id,
-                                             _without(view, column.id),
-                                             max_values=FACET_VALUES, sha256=located.sha256),
-                              view)
-            for column in located.table.columns[:MAX_FACETS]}
+    """Filter controls for the first :data:`MAX_FACETS` columns.
+
+    A column with few values in the whole table gets its values counted over the rows the
+    view's *other* choices leave; a column with many (names, measures) keeps the whole
+    table's range and an input, without a query: its counts would not be shown anyway, and
+    on a large table each count is a scan.
+    """
+    whole = _whole_table(store, resource_id, located)
+    facets = {}
+    for column in located.table.columns[:MAX_FACETS]:
+        summary = whole.get(column.id)
+        others = _without(view, column.id)
+        if summary is None or (summary.complete and (others.filters or others.q
+                                                     or others.ranges)):
+            summary = column_summary(store, resource_id, column.id, others,
+                                     max_values=FACET_VALUES, sha256=located.sha256)
+        facets[column.id] = _facet(summary, view)
+    return facets
 
 
 def view_url(ds_name: str, resource_id: str, view: ExplorerView, *, external: bool = False,
@@ -188,8 +235,10 @@ def describe_view(view: ExplorerView, entries: dict[str, ColumnEntry]) -> str:
         if part.kind == "q":
             parts.append(_("có “%(words)s”", words=part.values[0]))
         elif part.kind == "filter":
-            parts.append(_("%(column)s là %(values)s", column=label(part.column),
-                           values=_(" hoặc ").join(part.values)))
+            parts.append(_("%(column)s là %(value)s", column=label(part.column),
+                           value=part.values[0]) if len(part.values) == 1
+                         else _("%(column)s là một trong: %(values)s",
+                                column=label(part.column), values=", ".join(part.values)))
         elif part.kind == "range":
             low, high = part.values
             if low and high:
@@ -272,27 +321,20 @@ def explorer_context(session: Session, ds: Dataset, res: dict[str, Any]) -> dict
         "pinned": located.sha256 != "",
         "citation": _citation(session, ds, res, view, located.version, description),
         "url": lambda **changes: view_url(ds.name, str(res["id"]), view, **changes),
-        "csv_url": url_for("explorer.view_csv", name=ds.name, resource_id=res["id"])
+        "file_url": lambda fmt: url_for("explorer.view_file", name=ds.name,
+                                        resource_id=res["id"], fmt=fmt)
         + (f"?{urlencode(view.args(page=1))}" if view.args(page=1) else ""),
     }, "datastore_status": None}
 
 
-def _csv(columns: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield "\ufeff" + buffer.getvalue()  # a BOM: Excel then reads the Vietnamese right
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False
-                                               else v) for v in row])
-        yield buffer.getvalue()
-
-
-@bp.get("/dataset/<name>/resource/<resource_id>/view.csv")
-def view_csv(name: str, resource_id: str) -> Response:
-    """Exactly the rows and columns of the view the URL holds, as UTF-8 CSV, streamed."""
+@bp.get("/dataset/<name>/resource/<resource_id>/view.<fmt>")
+def view_file(name: str, resource_id: str, fmt: str) -> Response:
+    """Exactly the rows and columns of the view the URL holds (its ranges and pinned version
+    too, which CKAN's ``/datastore/dump`` has no words for), streamed as CSV (UTF-8, with a
+    BOM so that Excel reads the Vietnamese right), TSV, JSON or XLSX by the datastore's one
+    writer of dumps."""
+    if fmt not in DUMP_FORMATS:
+        abort(404)
     store = _store()
     if store is None:
         abort(404)
@@ -314,9 +356,10 @@ def view_csv(name: str, resource_id: str) -> Response:
         columns, rows = iter_rows(store, resource_id, chosen, sha256=located.sha256)
     except QueryError as exc:
         return Response(f"{exc}\n", status=400, mimetype="text/plain")
-    response = Response(_csv([c.id for c in columns], rows), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response = Response(stream_with_context(dump(fmt, columns, rows, bom=fmt == "csv")),
+                        mimetype=DUMP_FORMATS[fmt].split(";")[0])
+    response.headers["Content-Type"] = DUMP_FORMATS[fmt]
     stem = f"{filename}-{'loc' if view.narrowed else 'day-du'}"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{quote(stem)}.csv\"; filename*=UTF-8''{quote(stem)}.csv")
+        f"attachment; filename=\"{quote(stem)}.{fmt}\"; filename*=UTF-8''{quote(stem)}.{fmt}")
     return response
