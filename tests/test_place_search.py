@@ -209,3 +209,54 @@ def test_the_search_page_says_where_an_old_province_is_now(client, placed):
     assert "Phú Yên nay thuộc tỉnh Đắk Lắk" in page
     assert "/dataset/phu-yen" in page and "/dataset/dak-lak" in page
     assert "nay thuộc" not in client.get("/dataset?q=Đắk+Lắk").get_data(as_text=True)
+
+
+# -- places in a table's columns ----------------------------------------------------------
+def test_a_column_of_province_names_or_codes_names_its_units() -> None:
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    g = gazetteer()
+    rows = [["Phú Yên", "1200"], ["Bình Phước", "900"], ["Bạc Liêu", "800"]]
+    assert [u.key for u in places_in_table(g, ["Tỉnh", "Dân số"], rows)] == [
+        "old:54", "old:70", "old:95"]
+    coded = [["54", "x"], ["1", "y"]]  # a spreadsheet dropped the leading zero of 01
+    assert {u.key for u in places_in_table(g, ["Mã tỉnh", "Ghi chú"], coded)} == {
+        "old:54", "new:01"}
+    # Numbers that are not codes, names that are mostly not places.
+    assert places_in_table(g, ["Năm", "Số hộ"], [["2024", "54"], ["2023", "66"]]) == []
+    people = [["Nguyễn Văn An"], ["Trần Thị Bình"], ["Hà Nội"]]
+    assert places_in_table(g, ["Họ tên"], people) == []
+
+
+def test_communes_named_in_a_column_are_narrowed_by_the_province_column() -> None:
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    g = gazetteer()
+    rows = [["Cà Mau", "Xã Đất Mũi"], ["Cà Mau", "Xã Tân Ân"]]
+    units = places_in_table(g, ["Tỉnh", "Xã"], rows)
+    assert units and all(u.level == "commune" for u in units)
+    assert {g.province_of(u).short for u in units} == {"Cà Mau"}
+
+
+def test_a_table_by_province_makes_its_dataset_found_by_place(client, api_token, org):
+    import io
+
+    token = api_token("an", org=org, role="admin")
+    created = client.post("/api/3/action/package_create", headers={"Authorization": token},
+                          json={"name": "theo-tinh", "title": "Số hộ nghèo", "owner_org": org,
+                                "license_id": "CC-BY-4.0"})
+    assert created.status_code == 200, created.get_json()
+    table = "Tỉnh,Số hộ\nPhú Yên,1200\nBình Phước,900\nBạc Liêu,800\n".encode()
+    response = client.post("/api/3/action/resource_create", headers={"Authorization": token},
+                           data={"package_id": "theo-tinh", "name": "Số hộ",
+                                 "upload": (io.BytesIO(table), "so-ho.csv", "text/csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    shown = client.get("/api/3/action/package_show?id=theo-tinh").get_json()["result"]
+    assert shown["spatial"] == ""  # the metadata names no place; the table does
+    assert {u["code"] for u in shown["spatial_units"]} == {"54", "70", "95"}
+    for fq in ("spatial_code:66", "spatial_code:75", "spatial_code:95"):
+        found = _api(client, fq=fq)["result"]["results"]
+        assert [r["name"] for r in found] == ["theo-tinh"], fq

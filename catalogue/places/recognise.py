@@ -90,9 +90,11 @@ def extras_of(package: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(e, Mapping)}
 
 
-def package_units(package: Mapping[str, Any], g: Gazetteer | None = None) -> list[Unit]:
+def package_units(package: Mapping[str, Any], g: Gazetteer | None = None,
+                  table_units: Iterable[str] = ()) -> list[Unit]:
     """The gazetteer units a package dict covers (most specific first found), at most
-    :data:`MAX_UNITS`."""
+    :data:`MAX_UNITS`; ``table_units``: ``era:code`` keys its tables' columns name
+    (:mod:`catalogue.places.columns`), used when the metadata names no place."""
     g = g or gazetteer()
     era = era_of(package.get("temporal_start"), package.get("temporal_end"), g.effective)
     extras = extras_of(package)
@@ -103,6 +105,8 @@ def package_units(package: Mapping[str, Any], g: Gazetteer | None = None) -> lis
     if uri and not found:
         tail = uri.rstrip("/").rsplit("/", 1)[-1]
         found += units_of_codes(g, tail, era) if tail.isdigit() else []
+    if not found:
+        found = [u for key in table_units if (u := g.by_key(key)) is not None]
     return most_specific(g, found)[:MAX_UNITS]
 
 
