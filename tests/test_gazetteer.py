@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from catalogue.places.gazetteer import Gazetteer, data_files, gazetteer, name_key
+from catalogue.places.gazetteer import (
+    Gazetteer,
+    data_files,
+    gazetteer,
+    name_key,
+    split_prefix,
+)
 
 # Resolution 202/2025/QH15 (12 June 2025), Article 1: the provinces merged into each new one.
 RESOLUTION_202 = {
@@ -144,3 +150,35 @@ def test_the_data_file_states_its_source_version_and_effective_date() -> None:
 def test_name_keys_fold_and_split() -> None:
     assert name_key("Bà Rịa - Vũng Tàu") == "ba ria vung tau"
     assert name_key("ĐẮK  LẮK") == "dak lak"
+
+
+def test_the_new_communes_match_an_independent_list(g: Gazetteer) -> None:
+    """thanglequoc/vietnamese-provinces-database (in ../shared/fixtures/real/vn, dated July
+    2026): the same 3,321 communes and 34 provinces. It is a year newer, and units kept
+    changing (why the gazetteer is versioned by date): eleven communes differ, each only in its
+    kind (Đồng Nai's communes that became wards) or only in its code (Ba Chẽ), never in place."""
+    import csv
+
+    from conftest import SHARED
+
+    path = SHARED / "fixtures" / "real" / "vn" / "don-vi-hanh-chinh-cap-xa-2025.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3321
+    differ = []
+    for row in rows:
+        unit = g.lookup_code(row["ma_xa"], era="new")
+        if unit is None or name_key(unit.name) != name_key(row["ten_xa"]) \
+                or unit.parent != row["ma_tinh"]:
+            differ.append(row)
+    assert len(differ) <= 11
+    for row in differ:
+        unit = g.lookup_code(row["ma_xa"], era="new")
+        if unit is not None:  # the kind changed: same code, short name and province
+            assert unit.parent == row["ma_tinh"] and unit.short in row["ten_xa"], row
+        else:  # the code changed: same name in the same province
+            (same,) = [u for u in g.match_name(row["ten_xa"]) if u.era == "new"]
+            assert same.parent == row["ma_tinh"], row
+    # Đồng Nai has since become a city ("Thành phố Đồng Nai"): the names without their kind.
+    provinces = {(r["ma_tinh"], split_prefix(name_key(r["ten_tinh"]))[1]) for r in rows}
+    assert provinces == {(u.code, name_key(u.short)) for u in g.units("new", "province")}

@@ -260,3 +260,62 @@ def test_a_table_by_province_makes_its_dataset_found_by_place(client, api_token,
     for fq in ("spatial_code:66", "spatial_code:75", "spatial_code:95"):
         found = _api(client, fq=fq)["result"]["results"]
         assert [r["name"] for r in found] == ["theo-tinh"], fq
+
+
+# -- what harvested records say of their place ---------------------------------------------
+def _as_package(record: Any) -> dict[str, Any]:
+    return {"spatial": record.spatial, "extras": dict(record.extras),
+            "temporal_start": record.temporal_start, "temporal_end": record.temporal_end}
+
+
+def test_real_ckan_geometries_are_kept_and_boxed() -> None:
+    """ckanext-spatial's ``spatial`` extra and ckanext-dcat's ``spatial_coverage`` geometry
+    (real records, ../shared/fixtures/real/ckan): the box ext_bbox finds them by."""
+    from real_records import ckan_record
+
+    from catalogue.places.recognise import coverage_box
+
+    rostock = _as_package(ckan_record("test-dataset-shacl"))
+    assert coverage_box(rostock, []) == (11.9936, 54.0486, 12.3045, 54.2466)
+    zimbabwe = _as_package(ckan_record("zimbabwe-regional-geochemical-survey"))
+    box = coverage_box(zimbabwe, [])
+    assert box is not None and box[0] == 25.0 and box[2] == 33.0
+
+
+def test_real_dcat_geometries_are_kept_and_boxed() -> None:
+    from real_records import REAL, file_records
+
+    from catalogue.places.recognise import coverage_box
+
+    (record,) = [r for r in file_records("dcat", REAL / "dcat" / "dataset_gov_de.rdf")
+                 if r.extras.get("spatial") or r.extras.get("spatial_bbox")]
+    assert coverage_box(_as_package(record), []) == (11.9936, 54.0486, 12.3045, 54.2466)
+
+
+def test_harvested_codes_uris_and_words_become_units() -> None:
+    from catalogue.places.recognise import package_units
+
+    def keys(**package: Any) -> list[str]:
+        return [u.key for u in package_units(package)]
+
+    assert keys(spatial="Tỉnh Bình Phước") == ["old:70"]
+    assert keys(spatial="", extras={"admin_unit_code": "32248"}) == ["new:32248"]
+    assert keys(spatial="Xã Đất Mũi (32248)", temporal_end="2024-12-31") == ["old:32248"]
+    assert keys(spatial="", extras=[{"key": "spatial_uri",
+                                     "value": "https://dvhc.gov.vn/dvhc/54"}]) == ["old:54"]
+    # A name in both eras is read in the era of the data.
+    assert keys(spatial="Đắk Lắk", temporal_end="2024-12-31") == ["old:66"]
+    assert keys(spatial="Đắk Lắk", temporal_end="2026-12-31") == ["new:66"]
+    assert keys(spatial="Hà Nội; TP.HCM") == ["new:01", "new:79"]
+    assert keys(spatial="Việt Nam") == [] and keys(spatial="Lưu vực sông Hồng") == []
+
+
+def test_a_hostile_geometry_costs_nothing() -> None:
+    from catalogue.places.recognise import MAX_GEOMETRY_CHARS, geometry_box
+
+    deep = '{"type": "Point", "coordinates": ' + "[" * 5000 + "1, 2" + "]" * 5000 + "}"
+    assert geometry_box(deep) is None
+    assert geometry_box("{" + " " * MAX_GEOMETRY_CHARS + "}") is None
+    assert geometry_box('{"type": "Point", "coordinates": [1e999, 2]}') is None
+    huge = "POLYGON((" + ",".join(["1 2"] * 300_000) + "))"
+    assert geometry_box(huge) is None

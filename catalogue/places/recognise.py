@@ -150,14 +150,36 @@ def _coordinates(value: Any, depth: int = 0) -> Iterator[tuple[float, float]]:
             yield from _coordinates(item, depth + 1)
 
 
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_BBOX_RE = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
+_WKT_RE = re.compile(r"^\s*(?:<[^>]*>\s*)?(?:MULTI)?(?:POINT|POLYGON|LINESTRING)\s*Z?\s*\(",
+                     re.IGNORECASE)
+# GeoJSON nests four arrays at most (MultiPolygon); deeper is hostile, and json.loads would
+# recurse through all of it before anything could stop it.
+_DEEP_RE = re.compile(r"(?:\[\s*){12}")
+_PAIR_RE = re.compile(rf"({_NUMBER})\s+({_NUMBER})")
+
+
 def geometry_box(text: str) -> Box | None:
-    """The box of a GeoJSON geometry (ckanext-spatial's ``spatial`` extra), bounded: a
-    huge or hostile geometry yields None rather than work."""
-    if not text.lstrip().startswith("{") or len(text) > MAX_GEOMETRY_CHARS:
+    """The box of a geometry as sources write it: GeoJSON (ckanext-spatial's ``spatial``
+    extra), WKT (DCAT's ``dcat:bbox``, ``locn:geometry``) or ``west,south,east,north``
+    (data.json's ``spatial``). Bounded: a huge or hostile geometry yields None."""
+    if len(text) > MAX_GEOMETRY_CHARS:
+        return None
+    bbox = _BBOX_RE.match(text)
+    if bbox:
+        w, s, e, n = (float(v) for v in bbox.groups())
+        return _valid([(w, s), (e, n)]) if w <= e and s <= n else None
+    if _WKT_RE.match(text):
+        pairs = _PAIR_RE.findall(text)
+        if len(pairs) > MAX_COORDINATES:
+            return None
+        return _valid([(float(x), float(y)) for x, y in pairs])
+    if not text.lstrip().startswith("{") or _DEEP_RE.search(text):
         return None
     try:
         geometry = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting the pattern above did not see
         return None
     if not isinstance(geometry, dict):
         return None
@@ -166,6 +188,10 @@ def geometry_box(text: str) -> Box | None:
         points.append(point)
         if len(points) > MAX_COORDINATES:
             return None
+    return _valid(points)
+
+
+def _valid(points: list[tuple[float, float]]) -> Box | None:
     points = [(x, y) for x, y in points if math.isfinite(x) and math.isfinite(y)
               and -180 <= x <= 180 and -90 <= y <= 90]
     if not points:
@@ -177,9 +203,13 @@ def geometry_box(text: str) -> Box | None:
 def coverage_box(package: Mapping[str, Any], units: Iterable[Unit]) -> Box | None:
     """The box a dataset covers: its units' boxes and its own geometry together."""
     boxes = [u.bbox for u in units]
-    own = geometry_box(extras_of(package).get("spatial", ""))
-    if own is not None:
-        boxes.append(own)
+    extras = extras_of(package)
+    for text in (extras.get("spatial", ""), extras.get("spatial_bbox", ""),
+                 str(package.get("spatial") or "")):
+        own = geometry_box(text)
+        if own is not None:
+            boxes.append(own)
+            break
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
