@@ -58,6 +58,7 @@ PREFIXES: dict[str, tuple[Level, ...]] = {
     "thi tran": ("commune",), "tt": ("commune",), "dac khu": ("commune",),
     "p": ("commune",),
 }
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES, key=len, reverse=True)
 _LONGEST_NAME = 6  # words of the longest name ("Bà Rịa Vũng Tàu" is 4)
 # A name typed without its prefix is taken as a commune's only where it is this rare: "Phường
 # 1" exists in dozens of towns and "Tân Lập" in many provinces.
@@ -116,7 +117,7 @@ def _exact_key(text: str) -> str:
 
 def split_prefix(key: str) -> tuple[tuple[Level, ...] | None, str]:
     """(levels the prefix names, the rest) of a folded name; (None, key) without prefix."""
-    for prefix in sorted(PREFIXES, key=len, reverse=True):
+    for prefix in _PREFIXES_LONGEST_FIRST:
         if key.startswith(prefix + " "):
             return PREFIXES[prefix], key[len(prefix) + 1:]
     return None, key
@@ -237,6 +238,8 @@ class Gazetteer:
     def _candidates(self, key: str, exact: str, allowed: tuple[Level, ...] | None
                     ) -> list[Unit]:
         found = list(self._by_name.get(key, [])) + list(self._aliases.get(key, []))
+        if not found:
+            return []
         if allowed is not None:
             found = [u for u in found if u.level in allowed]
         if exact != fold(exact):
@@ -279,8 +282,11 @@ class Gazetteer:
             span = text[start:end]
             key = " ".join(keys[i:i + length])
             allowed, rest = split_prefix(key)
+            lookup = key if allowed is None else rest
+            if lookup not in self._by_name and lookup not in self._aliases:
+                continue
             if allowed is None:
-                units = [u for u in self._candidates(key, _exact_key(span), ("province",))]
+                units = self._candidates(key, _exact_key(span), ("province",))
                 if len(rest) < 3 or any(ch.isdigit() for ch in rest):
                     units = []
             else:
