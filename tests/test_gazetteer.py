@@ -118,6 +118,9 @@ def test_places_are_found_in_free_text(g: Gazetteer) -> None:
     assert [(p.text, {u.key for u in p.units}) for p in found] == [
         ("tỉnh Phú Yên", {"old:54"}), ("dak lak", {"old:66", "new:66"})]
     assert g.find_places("hoa huệ, phường 1, xã Tân Lập") == []  # none, or too many
+    # Without its kind, a commune or district is recognised when its name is one place.
+    assert {u.key for u in g.find_places("dat mui")[0].units} == {"old:32248", "new:32248"}
+    assert g.find_places("Tân Lập") == [] and g.find_places("Ba Đình") == []
     (commune, province) = g.find_places("Xã Đất Mũi, tỉnh Cà Mau")
     assert {u.code for u in commune.units} == {"32248"}
 

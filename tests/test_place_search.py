@@ -148,6 +148,14 @@ def test_an_old_name_is_noted_with_the_unit_it_now_belongs_to() -> None:
     assert note.old.short == "Phú Yên" and [u.name for u in note.now] == ["Tỉnh Đắk Lắk"]
     assert renamed_places("dân số Đắk Lắk") == []  # the name lives on
     assert renamed_places("dân số Hà Nội") == []
+    assert renamed_places("văn hoá") == []  # a word before it is a commune (Xã Văn Hóa)
+    (commune,) = renamed_places("huyện Ngọc Hiển")
+    assert {u.level for u in commune.now} == {"commune"}
+
+
+def test_a_commune_typed_without_its_kind_is_found_when_its_name_is_one_place(indexed):
+    assert names(indexed, "Đất Mũi") == names(indexed, "dat mui") == {"dat-mui"}
+    assert names(indexed, "rừng ngập mặn Đất Mũi") == {"dat-mui"}
 
 
 # -- through the portal: the API's parameters and the search page -------------------------

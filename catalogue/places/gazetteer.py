@@ -286,9 +286,14 @@ class Gazetteer:
             if lookup not in self._by_name and lookup not in self._aliases:
                 continue
             if allowed is None:
-                units = self._candidates(key, _exact_key(span), ("province",))
                 if len(rest) < 3 or any(ch.isdigit() for ch in rest):
-                    units = []
+                    continue
+                units = self._candidates(key, _exact_key(span), ("province",))
+                if not units and length >= 2:
+                    # A district or commune without its prefix ("Đất Mũi"), when the name
+                    # is one place: many are shared ("Tân Lập") and stay plain words.
+                    units = self._one_place(
+                        self._candidates(key, _exact_key(span), ("district", "commune")))
             else:
                 units = self._candidates(rest, _exact_key(span), allowed)
                 if any(u.level == "province" for u in units):
@@ -296,6 +301,15 @@ class Gazetteer:
             if units:
                 return Place(span, start, end, tuple(units))
         return None
+
+    def _one_place(self, units: list[Unit]) -> list[Unit]:
+        """``units`` when they are one place (one code, or one unit and what it became),
+        else none."""
+        if len({u.code for u in units}) == 1:
+            return units
+        if len(units) == 2 and units[1] in self.successors_of(units[0]):
+            return units
+        return []
 
     # -- what a dataset is found by ------------------------------------------------------
     def closure(self, units: Iterable[Unit]) -> set[Unit]:
