@@ -18,6 +18,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from catalogue.places.gazetteer import LEVEL_OF_DIGITS, Era, Gazetteer, Unit, gazetteer
@@ -48,8 +49,16 @@ def _prefer(units: Iterable[Unit], era: Era) -> list[Unit]:
 def units_in_text(g: Gazetteer, text: str, era: Era) -> list[Unit]:
     """The units a place text names: every mention, in the data's era where it has one;
     a whole text that is a unit code ("01", "Xã Đất Mũi (32248)") is read as one."""
-    if not text.strip():
-        return []
+    return list(_units_in_text(g, text, era)) if text.strip() else []
+
+
+@lru_cache(maxsize=20_000)
+def _units_in_text(g: Gazetteer, text: str, era: Era) -> tuple[Unit, ...]:
+    """Cached: a rebuild reads the same few hundred place texts thousands of times."""
+    return tuple(_read_text(g, text, era))
+
+
+def _read_text(g: Gazetteer, text: str, era: Era) -> list[Unit]:
     bare = _BARE_CODE_RE.match(text)
     if bare:
         unit = g.lookup_code(bare.group(1), era) or g.lookup_code(bare.group(1))
