@@ -131,6 +131,22 @@ def test_a_commune_is_narrowed_to_the_province_named_beside_it(g: Gazetteer) -> 
         "Phú Thọ", "Vĩnh Phúc", "Hòa Bình"}
 
 
+def test_a_ward_is_narrowed_to_the_district_named_beside_it(g: Gazetteer) -> None:
+    for text in ["phường 1, quận 3, TP.HCM", "Phường 01, Quận 3, Thành phố Hồ Chí Minh"]:
+        ward = g.find_places(text)[0]
+        assert [(u.short, g.parent(u).short) for u in ward.units] == [("1", "3")], text
+    assert g.find_places("phường 1") == []  # dozens of towns have one
+
+
+def test_the_kind_typed_chooses_among_namesakes(g: Gazetteer) -> None:
+    assert {u.name for u in g.match_name("thị xã Sơn Tây")} == {"Thị xã Sơn Tây"}
+    assert "Xã Ba Đình" not in {u.name for u in g.find_places("phường Ba Đình")[0].units}
+    # The provincial town, not the province (old and new) of the same name.
+    (town,) = g.find_places("thành phố Bắc Ninh")[0].units
+    assert (town.level, town.name) == ("district", "Thành phố Bắc Ninh")
+    assert {u.level for u in g.find_places("tỉnh Bắc Ninh")[0].units} == {"province"}
+
+
 def test_the_closure_joins_old_and_new(g: Gazetteer) -> None:
     keys = {u.key for u in g.closure([g.lookup_code("54")])}
     assert keys == {"old:54", "new:66"}

@@ -106,8 +106,10 @@ class Place:
 
 
 def name_key(text: str) -> str:
-    """A name as it is compared: folded, lower case, words split on anything else."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(normalize(text))))
+    """A name as it is compared: folded, lower case, words split on anything else, numbers
+    without leading zeros ("Phường 01" is "Phường 1")."""
+    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w
+                    for w in re.findall(r"[a-z0-9]+", fold(normalize(text))))
 
 
 def _exact_key(text: str) -> str:
@@ -224,6 +226,8 @@ class Gazetteer:
             return []
         allowed, rest = split_prefix(key)
         candidates = self._candidates(rest, _exact_key(text), allowed)
+        if allowed is not None:
+            candidates = _same_kind(candidates, key[:len(key) - len(rest)])
         if allowed is None:
             candidates += [u for u in self._candidates(key, _exact_key(text), None)
                            if u not in candidates]
@@ -295,7 +299,8 @@ class Gazetteer:
                     units = self._one_place(
                         self._candidates(key, _exact_key(span), ("district", "commune")))
             else:
-                units = self._candidates(rest, _exact_key(span), allowed)
+                units = _same_kind(self._candidates(rest, _exact_key(span), allowed),
+                                   key[:len(key) - len(rest)])
                 if any(u.level == "province" for u in units):
                     units = [u for u in units if u.level == "province"]
             if units:
@@ -328,19 +333,30 @@ class Gazetteer:
 _RANK = {"province": 0, "district": 1, "commune": 2}
 
 
+def _same_kind(units: list[Unit], kind: str) -> list[Unit]:
+    """"phường Ba Đình" is not "xã Ba Đình": the units of the kind typed, where any are."""
+    return [u for u in units if name_key(u.name).startswith(kind)] or units
+
+
 def _within_named_provinces(g: Gazetteer, places: list[Place]) -> list[Place]:
-    """Districts and communes narrowed to the provinces the text names (of either era);
-    dropped when they stay ambiguous (more than :data:`MAX_SAME_NAME` units)."""
+    """Districts and communes narrowed to the provinces the text names (of either era), and
+    communes to the districts it names; dropped when they stay ambiguous (more than
+    :data:`MAX_SAME_NAME` units)."""
     provinces = {u for p in places for u in p.units if u.level == "province"}
     related = set(provinces)
     for province in provinces:
         related.update(g.successors_of(province))
+    districts = {u for p in places for u in p.units if u.level == "district"}
     kept: list[Place] = []
     for place in places:
         units = place.units
         if units[0].level != "province":
             if related:
                 narrowed = tuple(u for u in units if g.province_of(u) in related)
+                units = narrowed or units
+            if districts and units[0].level == "commune":
+                # "phường 1, quận 3": the wards of the district named.
+                narrowed = tuple(u for u in units if g.parent(u) in districts)
                 units = narrowed or units
             if len({(u.level, u.short) for u in units}) > 1 and len(units) > MAX_SAME_NAME \
                     or len(units) > 2 * MAX_SAME_NAME:
