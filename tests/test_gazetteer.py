@@ -61,6 +61,13 @@ def test_bình_phước_phú_yên_bạc_liêu_became_part_of_đồng_nai_đắk_
     assert g.lookup_code("54").short == "Phú Yên"  # no new unit has code 54
 
 
+def test_current_units_of_old_and_new(g: Gazetteer) -> None:
+    (phu_yen,) = g.match_name("Phú Yên")
+    assert [u.key for u in g.current(phu_yen)] == ["new:66"]
+    ha_noi = g.lookup_code("01")
+    assert g.current(ha_noi) == [ha_noi]
+
+
 def test_codes_are_text_and_keep_their_leading_zeros(g: Gazetteer) -> None:
     hanoi = g.lookup_code("01")
     assert hanoi is not None and hanoi.short == "Hà Nội" and hanoi.code == "01"

@@ -22,6 +22,8 @@ The API::
     g.match_name("tinh Phu Yen")           # [Unit(old 54)]: prefixes, no diacritics
     g.successors("54")                     # [Unit(new 66 Đắk Lắk)]
     g.predecessors("66")                   # [Unit(old 54 Phú Yên), Unit(old 66 Đắk Lắk)]
+    g.current(unit)                        # today's units an old unit lies in (itself if new)
+    g.units("new", "province")             # the 34 provinces, with centroid and bbox
     g.find_places("dân số Phú Yên 2024")   # [Place(span, units)]: mentions in free text
     g.closure([unit])                      # what a dataset about ``unit`` is found by
 
@@ -214,6 +216,11 @@ class Gazetteer:
         of the other era that overlap it."""
         return self.successors(unit.code) if unit.era == "old" else \
             self.predecessors(unit.code)
+
+    def current(self, unit: Unit) -> list[Unit]:
+        """The units of today that ``unit`` lies in: itself when new, else what it became
+        (a choropleth of today's provinces from a table of the old ones)."""
+        return [unit] if unit.era == "new" else self.successors(unit.code)
 
     # -- names ---------------------------------------------------------------------------
     def match_name(self, text: str, levels: Iterable[Level] | None = None) -> list[Unit]:
