@@ -327,3 +327,11 @@ def test_a_hostile_geometry_costs_nothing() -> None:
     assert geometry_box('{"type": "Point", "coordinates": [1e999, 2]}') is None
     huge = "POLYGON((" + ",".join(["1 2"] * 300_000) + "))"
     assert geometry_box(huge) is None
+
+
+def test_the_dataset_page_names_its_units_and_where_they_are_now(client, placed):
+    page = client.get("/dataset/phu-yen").get_data(as_text=True)
+    assert "Tỉnh Phú Yên" in page and "nay thuộc tỉnh Đắk Lắk" in page
+    assert "/dataset?spatial_code=54" in page
+    assert '"@type": "Place"' in page and '"identifier": "54"' in page
+    assert "nay thuộc" not in client.get("/dataset/ha-noi").get_data(as_text=True)
