@@ -210,6 +210,8 @@ def test_the_search_page_has_a_place_facet_of_todays_provinces(client, placed):
     filtered = client.get("/dataset?spatial_code=66").get_data(as_text=True)
     assert "Dân số trung bình" in filtered and "Dân số theo xã" in filtered
     assert "/dataset/ha-noi" not in filtered
+    old = client.get("/dataset?spatial_code=54").get_data(as_text=True)
+    assert "Địa phương: Tỉnh Phú Yên" in old  # the chosen filter, named
 
 
 def test_the_search_page_says_where_an_old_province_is_now(client, placed):

@@ -178,9 +178,13 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
     # The place facet lists today's provinces (issue 22); their counts take in the data of
     # the old provinces and communes inside them.
-    provinces = {u.code: u.short for u in gazetteer().units("new", "province")}
-    page.facets["spatial_code"] = [(v, provinces[v], n) for v, _, n in page.facets["spatial_code"]
-                                   if v in provinces]
+    # A unit chosen by link (the dataset page's, an old province) stays listed, as chosen.
+    g = gazetteer()
+    chosen = set(page.filters.get("spatial_code", []))
+    provinces = {u.code: u.short for u in g.units("new", "province")}
+    page.facets["spatial_code"] = [
+        (v, provinces.get(v) or (unit.name if (unit := g.lookup_code(v)) else v), n)
+        for v, _, n in page.facets["spatial_code"] if v in provinces or v in chosen]
     # Quality bands read best from good to poor, whatever their counts.
     order = list(quality_band_labels())
     page.facets["quality_band"].sort(key=lambda f: order.index(f[0]) if f[0] in order else 9)
