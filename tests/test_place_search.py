@@ -237,6 +237,9 @@ def test_a_column_of_province_names_or_codes_names_its_units() -> None:
     assert places_in_table(g, ["Năm", "Số hộ"], [["2024", "54"], ["2023", "66"]]) == []
     people = [["Nguyễn Văn An"], ["Trần Thị Bình"], ["Hà Nội"]]
     assert places_in_table(g, ["Họ tên"], people) == []
+    # Every province: the country, which no unit stands for.
+    every = [[u.name, "1"] for u in g.units("new", "province")]
+    assert places_in_table(g, ["Tỉnh", "Số"], every) == []
 
 
 def test_communes_named_in_a_column_are_narrowed_by_the_province_column() -> None:
@@ -337,3 +340,20 @@ def test_the_dataset_page_names_its_units_and_where_they_are_now(client, placed)
     assert "/dataset?spatial_code=54" in page
     assert '"@type": "Place"' in page and '"identifier": "54"' in page
     assert "nay thuộc" not in client.get("/dataset/ha-noi").get_data(as_text=True)
+
+
+def test_the_real_list_of_2025_communes_is_the_country_and_its_first_rows_ha_noi() -> None:
+    import csv
+
+    from conftest import SHARED
+
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    path = SHARED / "fixtures" / "real" / "vn" / "don-vi-hanh-chinh-cap-xa-2025.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    g = gazetteer()
+    assert places_in_table(g, header, rows) == []
+    units = places_in_table(g, header, rows[:40])
+    assert len(units) == 40 and {g.province_of(u).short for u in units} == {"Hà Nội"}

@@ -18,6 +18,7 @@ from catalogue.places.recognise import MAX_UNITS, most_specific
 MAX_ROWS = 500  # of the sample validation keeps: enough to tell a column's kind
 MAX_DISTINCT = 300  # distinct values looked up in one column
 SHARE = 0.8  # of a column's distinct values that must be units
+PROBE = 20  # distinct values looked at before the rest of a column
 # Header words that say a column is about places (folded): "Tỉnh", "Mã xã", "Địa bàn".
 PLACE_HEADERS = ("tinh", "thanh pho", "huyen", "quan", "xa", "phuong", "dia ban", "dia phuong",
                  "don vi hanh chinh", "dvhc", "province", "district", "commune", "ward")
@@ -65,6 +66,9 @@ def _codes(g: Gazetteer, values: list[str], era: Era) -> list[Unit] | None:
 def _names(g: Gazetteer, values: list[str], era: Era, within: set[Unit]) -> list[Unit] | None:
     """The units of a column of names, or None when most values are not units. A name many
     units share ("Tân Lập") counts only inside the provinces another column names."""
+    probe = values[:PROBE]
+    if sum(1 for v in probe if g.match_name(v)) < SHARE * len(probe):
+        return None  # most columns are not places: a glance says so
     found: list[Unit] = []
     recognised = 0
     for value in values:
@@ -84,7 +88,7 @@ def _names(g: Gazetteer, values: list[str], era: Era, within: set[Unit]) -> list
 def places_in_table(g: Gazetteer, header: Sequence[str], rows: Sequence[Sequence[str]],
                     era: Era = "new") -> list[Unit]:
     """The units the columns of a table name; many communes of one province are that
-    province (at most :data:`~catalogue.places.recognise.MAX_UNITS` units)."""
+    province, and a table of most provinces is about the country: no units."""
     columns = [(i, *_header_levels(h)) for i, h in enumerate(header)]
     found: list[Unit] = []
     provinces: set[Unit] = set()
@@ -104,7 +108,20 @@ def places_in_table(g: Gazetteer, header: Sequence[str], rows: Sequence[Sequence
     units = most_specific(g, found)
     if len(units) > MAX_UNITS:
         units = list(dict.fromkeys(g.province_of(u) for u in units))
-    return units[:MAX_UNITS]
+    if len(units) > MAX_UNITS or _national(g, units):
+        return []  # every province, or most: the country, which no unit stands for
+    if len(rows) > MAX_ROWS and len({g.province_of(u) for u in units}) > 1:
+        return []  # the rows not read may name any province: coverage unknown
+    return units
+
+
+def _national(g: Gazetteer, units: list[Unit]) -> bool:
+    """True when the units are provinces covering more than half of their era's."""
+    for era in ("old", "new"):
+        provinces = {u for u in units if u.era == era and u.level == "province"}
+        if len(provinces) > len(g.units(era, "province")) / 2:
+            return True
+    return False
 
 
 def _is_province_header(header: str) -> bool:
