@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from catalogue.places.gazetteer import Era, Gazetteer, Unit, name_key
-from catalogue.places.recognise import MAX_UNITS, most_specific
+from catalogue.places.recognise import MAX_UNITS, most_specific, national
 
 MAX_ROWS = 500  # of the sample validation keeps: enough to tell a column's kind
 MAX_DISTINCT = 300  # distinct values looked up in one column
@@ -108,20 +108,11 @@ def places_in_table(g: Gazetteer, header: Sequence[str], rows: Sequence[Sequence
     units = most_specific(g, found)
     if len(units) > MAX_UNITS:
         units = list(dict.fromkeys(g.province_of(u) for u in units))
-    if len(units) > MAX_UNITS or _national(g, units):
+    if len(units) > MAX_UNITS or national(g, units):
         return []  # every province, or most: the country, which no unit stands for
     if len(rows) > MAX_ROWS and len({g.province_of(u) for u in units}) > 1:
         return []  # the rows not read may name any province: coverage unknown
     return units
-
-
-def _national(g: Gazetteer, units: list[Unit]) -> bool:
-    """True when the units are provinces covering more than half of their era's."""
-    for era in ("old", "new"):
-        provinces = {u for u in units if u.era == era and u.level == "province"}
-        if len(provinces) > len(g.units(era, "province")) / 2:
-            return True
-    return False
 
 
 def _is_province_header(header: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 
 from catalogue.places.gazetteer import LEVEL_OF_DIGITS, Era, Gazetteer, Unit, gazetteer
 
-MAX_UNITS = 50  # a list of every commune of a province is coverage of the province
+MAX_UNITS = 50  # more units than this is no one place's data
 _CODE_RE = re.compile(r"(?<![\d.])(\d{2}|\d{3}|\d{5})(?![\d.])")
 _BARE_CODE_RE = re.compile(r"^\s*(?:.*\()?\s*(\d{2}|\d{3}|\d{5})\s*\)?\s*$")
 # Extras that hold unit codes: the harvesters' ``admin_unit_code``; the table scan's.
@@ -101,9 +101,10 @@ def extras_of(package: Mapping[str, Any]) -> dict[str, str]:
 
 def package_units(package: Mapping[str, Any], g: Gazetteer | None = None,
                   table_units: Iterable[str] = ()) -> list[Unit]:
-    """The gazetteer units a package dict covers (most specific first found), at most
-    :data:`MAX_UNITS`; ``table_units``: ``era:code`` keys its tables' columns name
-    (:mod:`catalogue.places.columns`), used when the metadata names no place."""
+    """The gazetteer units a package dict covers (most specific, in the order found; none
+    past :data:`MAX_UNITS` or for most provinces: the country). ``table_units``: the
+    ``era:code`` keys its tables' columns name (:mod:`catalogue.places.columns`), used when
+    the metadata names no place."""
     g = g or gazetteer()
     era = era_of(package.get("temporal_start"), package.get("temporal_end"), g.effective)
     extras = extras_of(package)
@@ -116,7 +117,19 @@ def package_units(package: Mapping[str, Any], g: Gazetteer | None = None,
         found += units_of_codes(g, tail, era) if tail.isdigit() else []
     if not found:
         found = [u for key in table_units if (u := g.by_key(key)) is not None]
-    return most_specific(g, found)[:MAX_UNITS]
+    units = most_specific(g, found)
+    return [] if len(units) > MAX_UNITS or national(g, units) else units
+
+
+def national(g: Gazetteer, units: Iterable[Unit]) -> bool:
+    """True when ``units`` are provinces covering more than half of their era's: the
+    country, which no unit stands for (nor should every province's search find it)."""
+    chosen = list(units)
+    for era in ("old", "new"):
+        provinces = {u for u in chosen if u.era == era and u.level == "province"}
+        if len(provinces) > len(g.units(era, "province")) / 2:
+            return True
+    return False
 
 
 def unit_refs(units: Iterable[Unit]) -> list[dict[str, str]]:
