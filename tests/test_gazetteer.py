@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from catalogue.places.gazetteer import Gazetteer, data_files, gazetteer, name_key
+from catalogue.places.gazetteer import (
+    Gazetteer,
+    data_files,
+    gazetteer,
+    name_key,
+    split_prefix,
+)
 
 # Resolution 202/2025/QH15 (12 June 2025), Article 1: the provinces merged into each new one.
 RESOLUTION_202 = {
@@ -53,6 +59,13 @@ def test_bình_phước_phú_yên_bạc_liêu_became_part_of_đồng_nai_đắk_
         (unit,) = g.successors(old)
         assert (unit.era, unit.code) == ("new", new)
     assert g.lookup_code("54").short == "Phú Yên"  # no new unit has code 54
+
+
+def test_current_units_of_old_and_new(g: Gazetteer) -> None:
+    (phu_yen,) = g.match_name("Phú Yên")
+    assert [u.key for u in g.current(phu_yen)] == ["new:66"]
+    ha_noi = g.lookup_code("01")
+    assert g.current(ha_noi) == [ha_noi]
 
 
 def test_codes_are_text_and_keep_their_leading_zeros(g: Gazetteer) -> None:
@@ -112,6 +125,9 @@ def test_places_are_found_in_free_text(g: Gazetteer) -> None:
     assert [(p.text, {u.key for u in p.units}) for p in found] == [
         ("tỉnh Phú Yên", {"old:54"}), ("dak lak", {"old:66", "new:66"})]
     assert g.find_places("hoa huệ, phường 1, xã Tân Lập") == []  # none, or too many
+    # Without its kind, a commune or district is recognised when its name is one place.
+    assert {u.key for u in g.find_places("dat mui")[0].units} == {"old:32248", "new:32248"}
+    assert g.find_places("Tân Lập") == [] and g.find_places("Ba Đình") == []
     (commune, province) = g.find_places("Xã Đất Mũi, tỉnh Cà Mau")
     assert {u.code for u in commune.units} == {"32248"}
 
@@ -120,6 +136,22 @@ def test_a_commune_is_narrowed_to_the_province_named_beside_it(g: Gazetteer) -> 
     place = g.find_places("xã Tân Lập, tỉnh Phú Thọ")[0]
     assert place.units and {g.province_of(u).short for u in place.units} <= {
         "Phú Thọ", "Vĩnh Phúc", "Hòa Bình"}
+
+
+def test_a_ward_is_narrowed_to_the_district_named_beside_it(g: Gazetteer) -> None:
+    for text in ["phường 1, quận 3, TP.HCM", "Phường 01, Quận 3, Thành phố Hồ Chí Minh"]:
+        ward = g.find_places(text)[0]
+        assert [(u.short, g.parent(u).short) for u in ward.units] == [("1", "3")], text
+    assert g.find_places("phường 1") == []  # dozens of towns have one
+
+
+def test_the_kind_typed_chooses_among_namesakes(g: Gazetteer) -> None:
+    assert {u.name for u in g.match_name("thị xã Sơn Tây")} == {"Thị xã Sơn Tây"}
+    assert "Xã Ba Đình" not in {u.name for u in g.find_places("phường Ba Đình")[0].units}
+    # The provincial town, not the province (old and new) of the same name.
+    (town,) = g.find_places("thành phố Bắc Ninh")[0].units
+    assert (town.level, town.name) == ("district", "Thành phố Bắc Ninh")
+    assert {u.level for u in g.find_places("tỉnh Bắc Ninh")[0].units} == {"province"}
 
 
 def test_the_closure_joins_old_and_new(g: Gazetteer) -> None:
@@ -144,3 +176,35 @@ def test_the_data_file_states_its_source_version_and_effective_date() -> None:
 def test_name_keys_fold_and_split() -> None:
     assert name_key("Bà Rịa - Vũng Tàu") == "ba ria vung tau"
     assert name_key("ĐẮK  LẮK") == "dak lak"
+
+
+def test_the_new_communes_match_an_independent_list(g: Gazetteer) -> None:
+    """thanglequoc/vietnamese-provinces-database (in ../shared/fixtures/real/vn, dated July
+    2026): the same 3,321 communes and 34 provinces. It is a year newer, and units kept
+    changing (why the gazetteer is versioned by date): eleven communes differ, each only in its
+    kind (Đồng Nai's communes that became wards) or only in its code (Ba Chẽ), never in place."""
+    import csv
+
+    from conftest import SHARED
+
+    path = SHARED / "fixtures" / "real" / "vn" / "don-vi-hanh-chinh-cap-xa-2025.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3321
+    differ = []
+    for row in rows:
+        unit = g.lookup_code(row["ma_xa"], era="new")
+        if unit is None or name_key(unit.name) != name_key(row["ten_xa"]) \
+                or unit.parent != row["ma_tinh"]:
+            differ.append(row)
+    assert len(differ) <= 11
+    for row in differ:
+        unit = g.lookup_code(row["ma_xa"], era="new")
+        if unit is not None:  # the kind changed: same code, short name and province
+            assert unit.parent == row["ma_tinh"] and unit.short in row["ten_xa"], row
+        else:  # the code changed: same name in the same province
+            (same,) = [u for u in g.match_name(row["ten_xa"]) if u.era == "new"]
+            assert same.parent == row["ma_tinh"], row
+    # Đồng Nai has since become a city ("Thành phố Đồng Nai"): the names without their kind.
+    provinces = {(r["ma_tinh"], split_prefix(name_key(r["ten_tinh"]))[1]) for r in rows}
+    assert provinces == {(u.code, name_key(u.short)) for u in g.units("new", "province")}

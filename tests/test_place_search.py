@@ -148,6 +148,14 @@ def test_an_old_name_is_noted_with_the_unit_it_now_belongs_to() -> None:
     assert note.old.short == "Phú Yên" and [u.name for u in note.now] == ["Tỉnh Đắk Lắk"]
     assert renamed_places("dân số Đắk Lắk") == []  # the name lives on
     assert renamed_places("dân số Hà Nội") == []
+    assert renamed_places("văn hoá") == []  # a word before it is a commune (Xã Văn Hóa)
+    (commune,) = renamed_places("huyện Ngọc Hiển")
+    assert {u.level for u in commune.now} == {"commune"}
+
+
+def test_a_commune_typed_without_its_kind_is_found_when_its_name_is_one_place(indexed):
+    assert names(indexed, "Đất Mũi") == names(indexed, "dat mui") == {"dat-mui"}
+    assert names(indexed, "rừng ngập mặn Đất Mũi") == {"dat-mui"}
 
 
 # -- through the portal: the API's parameters and the search page -------------------------
@@ -202,6 +210,8 @@ def test_the_search_page_has_a_place_facet_of_todays_provinces(client, placed):
     filtered = client.get("/dataset?spatial_code=66").get_data(as_text=True)
     assert "Dân số trung bình" in filtered and "Dân số theo xã" in filtered
     assert "/dataset/ha-noi" not in filtered
+    old = client.get("/dataset?spatial_code=54").get_data(as_text=True)
+    assert "Địa phương: Tỉnh Phú Yên" in old  # the chosen filter, named
 
 
 def test_the_search_page_says_where_an_old_province_is_now(client, placed):
@@ -209,3 +219,141 @@ def test_the_search_page_says_where_an_old_province_is_now(client, placed):
     assert "Phú Yên nay thuộc tỉnh Đắk Lắk" in page
     assert "/dataset/phu-yen" in page and "/dataset/dak-lak" in page
     assert "nay thuộc" not in client.get("/dataset?q=Đắk+Lắk").get_data(as_text=True)
+
+
+# -- places in a table's columns ----------------------------------------------------------
+def test_a_column_of_province_names_or_codes_names_its_units() -> None:
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    g = gazetteer()
+    rows = [["Phú Yên", "1200"], ["Bình Phước", "900"], ["Bạc Liêu", "800"]]
+    assert [u.key for u in places_in_table(g, ["Tỉnh", "Dân số"], rows)] == [
+        "old:54", "old:70", "old:95"]
+    coded = [["54", "x"], ["1", "y"]]  # a spreadsheet dropped the leading zero of 01
+    assert {u.key for u in places_in_table(g, ["Mã tỉnh", "Ghi chú"], coded)} == {
+        "old:54", "new:01"}
+    # Numbers that are not codes, names that are mostly not places.
+    assert places_in_table(g, ["Năm", "Số hộ"], [["2024", "54"], ["2023", "66"]]) == []
+    people = [["Nguyễn Văn An"], ["Trần Thị Bình"], ["Hà Nội"]]
+    assert places_in_table(g, ["Họ tên"], people) == []
+    # Every province: the country, which no unit stands for.
+    every = [[u.name, "1"] for u in g.units("new", "province")]
+    assert places_in_table(g, ["Tỉnh", "Số"], every) == []
+
+
+def test_communes_named_in_a_column_are_narrowed_by_the_province_column() -> None:
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    g = gazetteer()
+    rows = [["Cà Mau", "Xã Đất Mũi"], ["Cà Mau", "Xã Tân Ân"]]
+    units = places_in_table(g, ["Tỉnh", "Xã"], rows)
+    assert units and all(u.level == "commune" for u in units)
+    assert {g.province_of(u).short for u in units} == {"Cà Mau"}
+
+
+def test_a_table_by_province_makes_its_dataset_found_by_place(client, api_token, org):
+    import io
+
+    token = api_token("an", org=org, role="admin")
+    created = client.post("/api/3/action/package_create", headers={"Authorization": token},
+                          json={"name": "theo-tinh", "title": "Số hộ nghèo", "owner_org": org,
+                                "license_id": "CC-BY-4.0"})
+    assert created.status_code == 200, created.get_json()
+    table = "Tỉnh,Số hộ\nPhú Yên,1200\nBình Phước,900\nBạc Liêu,800\n".encode()
+    response = client.post("/api/3/action/resource_create", headers={"Authorization": token},
+                           data={"package_id": "theo-tinh", "name": "Số hộ",
+                                 "upload": (io.BytesIO(table), "so-ho.csv", "text/csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    shown = client.get("/api/3/action/package_show?id=theo-tinh").get_json()["result"]
+    assert shown["spatial"] == ""  # the metadata names no place; the table does
+    assert {u["code"] for u in shown["spatial_units"]} == {"54", "70", "95"}
+    for fq in ("spatial_code:66", "spatial_code:75", "spatial_code:95"):
+        found = _api(client, fq=fq)["result"]["results"]
+        assert [r["name"] for r in found] == ["theo-tinh"], fq
+
+
+# -- what harvested records say of their place ---------------------------------------------
+def _as_package(record: Any) -> dict[str, Any]:
+    return {"spatial": record.spatial, "extras": dict(record.extras),
+            "temporal_start": record.temporal_start, "temporal_end": record.temporal_end}
+
+
+def test_real_ckan_geometries_are_kept_and_boxed() -> None:
+    """ckanext-spatial's ``spatial`` extra and ckanext-dcat's ``spatial_coverage`` geometry
+    (real records, ../shared/fixtures/real/ckan): the box ext_bbox finds them by."""
+    from real_records import ckan_record
+
+    from catalogue.places.recognise import coverage_box
+
+    rostock = _as_package(ckan_record("test-dataset-shacl"))
+    assert coverage_box(rostock, []) == (11.9936, 54.0486, 12.3045, 54.2466)
+    zimbabwe = _as_package(ckan_record("zimbabwe-regional-geochemical-survey"))
+    box = coverage_box(zimbabwe, [])
+    assert box is not None and box[0] == 25.0 and box[2] == 33.0
+
+
+def test_real_dcat_geometries_are_kept_and_boxed() -> None:
+    from real_records import REAL, file_records
+
+    from catalogue.places.recognise import coverage_box
+
+    (record,) = [r for r in file_records("dcat", REAL / "dcat" / "dataset_gov_de.rdf")
+                 if r.extras.get("spatial") or r.extras.get("spatial_bbox")]
+    assert coverage_box(_as_package(record), []) == (11.9936, 54.0486, 12.3045, 54.2466)
+
+
+def test_harvested_codes_uris_and_words_become_units() -> None:
+    from catalogue.places.recognise import package_units
+
+    def keys(**package: Any) -> list[str]:
+        return [u.key for u in package_units(package)]
+
+    assert keys(spatial="Tỉnh Bình Phước") == ["old:70"]
+    assert keys(spatial="", extras={"admin_unit_code": "32248"}) == ["new:32248"]
+    assert keys(spatial="Xã Đất Mũi (32248)", temporal_end="2024-12-31") == ["old:32248"]
+    assert keys(spatial="", extras=[{"key": "spatial_uri",
+                                     "value": "https://dvhc.gov.vn/dvhc/54"}]) == ["old:54"]
+    # A name in both eras is read in the era of the data.
+    assert keys(spatial="Đắk Lắk", temporal_end="2024-12-31") == ["old:66"]
+    assert keys(spatial="Đắk Lắk", temporal_end="2026-12-31") == ["new:66"]
+    assert keys(spatial="Hà Nội; TP.HCM") == ["new:01", "new:79"]
+    assert keys(spatial="Việt Nam") == [] and keys(spatial="Lưu vực sông Hồng") == []
+
+
+def test_a_hostile_geometry_costs_nothing() -> None:
+    from catalogue.places.recognise import MAX_GEOMETRY_CHARS, geometry_box
+
+    deep = '{"type": "Point", "coordinates": ' + "[" * 5000 + "1, 2" + "]" * 5000 + "}"
+    assert geometry_box(deep) is None
+    assert geometry_box("{" + " " * MAX_GEOMETRY_CHARS + "}") is None
+    assert geometry_box('{"type": "Point", "coordinates": [1e999, 2]}') is None
+    huge = "POLYGON((" + ",".join(["1 2"] * 300_000) + "))"
+    assert geometry_box(huge) is None
+
+
+def test_the_dataset_page_names_its_units_and_where_they_are_now(client, placed):
+    page = client.get("/dataset/phu-yen").get_data(as_text=True)
+    assert "Tỉnh Phú Yên" in page and "nay thuộc tỉnh Đắk Lắk" in page
+    assert "/dataset?spatial_code=54" in page
+    assert '"@type": "Place"' in page and '"identifier": "54"' in page
+    assert "nay thuộc" not in client.get("/dataset/ha-noi").get_data(as_text=True)
+
+
+def test_the_real_list_of_2025_communes_is_the_country_and_its_first_rows_ha_noi() -> None:
+    import csv
+
+    from conftest import SHARED
+
+    from catalogue.places.columns import places_in_table
+    from catalogue.places.gazetteer import gazetteer
+
+    path = SHARED / "fixtures" / "real" / "vn" / "don-vi-hanh-chinh-cap-xa-2025.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    g = gazetteer()
+    assert places_in_table(g, header, rows) == []
+    units = places_in_table(g, header, rows[:40])
+    assert len(units) == 40 and {g.province_of(u).short for u in units} == {"Hà Nội"}

@@ -162,5 +162,7 @@ def package_dict(ds: Dataset, site_url: str) -> dict[str, Any]:
         "validation": validation_summary(ds.resources),
     }
     # The places ``spatial`` names, as gazetteer units old or new (issue 22); the text stays.
-    package["spatial_units"] = unit_refs(package_units(package))
+    tables = [key for r in ds.resources
+              for key in ((r.validation_report or {}).get("stats") or {}).get("place_units", [])]
+    package["spatial_units"] = unit_refs(package_units(package, table_units=tables))
     return package

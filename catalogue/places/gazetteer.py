@@ -22,6 +22,8 @@ The API::
     g.match_name("tinh Phu Yen")           # [Unit(old 54)]: prefixes, no diacritics
     g.successors("54")                     # [Unit(new 66 Đắk Lắk)]
     g.predecessors("66")                   # [Unit(old 54 Phú Yên), Unit(old 66 Đắk Lắk)]
+    g.current(unit)                        # today's units an old unit lies in (itself if new)
+    g.units("new", "province")             # the 34 provinces, with centroid and bbox
     g.find_places("dân số Phú Yên 2024")   # [Place(span, units)]: mentions in free text
     g.closure([unit])                      # what a dataset about ``unit`` is found by
 
@@ -58,6 +60,7 @@ PREFIXES: dict[str, tuple[Level, ...]] = {
     "thi tran": ("commune",), "tt": ("commune",), "dac khu": ("commune",),
     "p": ("commune",),
 }
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES, key=len, reverse=True)
 _LONGEST_NAME = 6  # words of the longest name ("Bà Rịa Vũng Tàu" is 4)
 # A name typed without its prefix is taken as a commune's only where it is this rare: "Phường
 # 1" exists in dozens of towns and "Tân Lập" in many provinces.
@@ -105,8 +108,10 @@ class Place:
 
 
 def name_key(text: str) -> str:
-    """A name as it is compared: folded, lower case, words split on anything else."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(normalize(text))))
+    """A name as it is compared: folded, lower case, words split on anything else, numbers
+    without leading zeros ("Phường 01" is "Phường 1")."""
+    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w
+                    for w in re.findall(r"[a-z0-9]+", fold(normalize(text))))
 
 
 def _exact_key(text: str) -> str:
@@ -116,7 +121,7 @@ def _exact_key(text: str) -> str:
 
 def split_prefix(key: str) -> tuple[tuple[Level, ...] | None, str]:
     """(levels the prefix names, the rest) of a folded name; (None, key) without prefix."""
-    for prefix in sorted(PREFIXES, key=len, reverse=True):
+    for prefix in _PREFIXES_LONGEST_FIRST:
         if key.startswith(prefix + " "):
             return PREFIXES[prefix], key[len(prefix) + 1:]
     return None, key
@@ -212,6 +217,11 @@ class Gazetteer:
         return self.successors(unit.code) if unit.era == "old" else \
             self.predecessors(unit.code)
 
+    def current(self, unit: Unit) -> list[Unit]:
+        """The units of today that ``unit`` lies in: itself when new, else what it became
+        (a choropleth of today's provinces from a table of the old ones)."""
+        return [unit] if unit.era == "new" else self.successors(unit.code)
+
     # -- names ---------------------------------------------------------------------------
     def match_name(self, text: str, levels: Iterable[Level] | None = None) -> list[Unit]:
         """The units ``text`` names whole: "Tỉnh Phú Yên", "phu yen", "TP. Hồ Chí Minh",
@@ -223,6 +233,8 @@ class Gazetteer:
             return []
         allowed, rest = split_prefix(key)
         candidates = self._candidates(rest, _exact_key(text), allowed)
+        if allowed is not None:
+            candidates = _same_kind(candidates, key[:len(key) - len(rest)])
         if allowed is None:
             candidates += [u for u in self._candidates(key, _exact_key(text), None)
                            if u not in candidates]
@@ -237,6 +249,8 @@ class Gazetteer:
     def _candidates(self, key: str, exact: str, allowed: tuple[Level, ...] | None
                     ) -> list[Unit]:
         found = list(self._by_name.get(key, [])) + list(self._aliases.get(key, []))
+        if not found:
+            return []
         if allowed is not None:
             found = [u for u in found if u.level in allowed]
         if exact != fold(exact):
@@ -279,17 +293,35 @@ class Gazetteer:
             span = text[start:end]
             key = " ".join(keys[i:i + length])
             allowed, rest = split_prefix(key)
+            lookup = key if allowed is None else rest
+            if lookup not in self._by_name and lookup not in self._aliases:
+                continue
             if allowed is None:
-                units = [u for u in self._candidates(key, _exact_key(span), ("province",))]
                 if len(rest) < 3 or any(ch.isdigit() for ch in rest):
-                    units = []
+                    continue
+                units = self._candidates(key, _exact_key(span), ("province",))
+                if not units and length >= 2:
+                    # A district or commune without its prefix ("Đất Mũi"), when the name
+                    # is one place: many are shared ("Tân Lập") and stay plain words.
+                    units = self._one_place(
+                        self._candidates(key, _exact_key(span), ("district", "commune")))
             else:
-                units = self._candidates(rest, _exact_key(span), allowed)
+                units = _same_kind(self._candidates(rest, _exact_key(span), allowed),
+                                   key[:len(key) - len(rest)])
                 if any(u.level == "province" for u in units):
                     units = [u for u in units if u.level == "province"]
             if units:
                 return Place(span, start, end, tuple(units))
         return None
+
+    def _one_place(self, units: list[Unit]) -> list[Unit]:
+        """``units`` when they are one place (one code, or one unit and what it became),
+        else none."""
+        if len({u.code for u in units}) == 1:
+            return units
+        if len(units) == 2 and units[1] in self.successors_of(units[0]):
+            return units
+        return []
 
     # -- what a dataset is found by ------------------------------------------------------
     def closure(self, units: Iterable[Unit]) -> set[Unit]:
@@ -308,19 +340,30 @@ class Gazetteer:
 _RANK = {"province": 0, "district": 1, "commune": 2}
 
 
+def _same_kind(units: list[Unit], kind: str) -> list[Unit]:
+    """"phường Ba Đình" is not "xã Ba Đình": the units of the kind typed, where any are."""
+    return [u for u in units if name_key(u.name).startswith(kind)] or units
+
+
 def _within_named_provinces(g: Gazetteer, places: list[Place]) -> list[Place]:
-    """Districts and communes narrowed to the provinces the text names (of either era);
-    dropped when they stay ambiguous (more than :data:`MAX_SAME_NAME` units)."""
+    """Districts and communes narrowed to the provinces the text names (of either era), and
+    communes to the districts it names; dropped when they stay ambiguous (more than
+    :data:`MAX_SAME_NAME` units)."""
     provinces = {u for p in places for u in p.units if u.level == "province"}
     related = set(provinces)
     for province in provinces:
         related.update(g.successors_of(province))
+    districts = {u for p in places for u in p.units if u.level == "district"}
     kept: list[Place] = []
     for place in places:
         units = place.units
         if units[0].level != "province":
             if related:
                 narrowed = tuple(u for u in units if g.province_of(u) in related)
+                units = narrowed or units
+            if districts and units[0].level == "commune":
+                # "phường 1, quận 3": the wards of the district named.
+                narrowed = tuple(u for u in units if g.parent(u) in districts)
                 units = narrowed or units
             if len({(u.level, u.short) for u in units}) > 1 and len(units) > MAX_SAME_NAME \
                     or len(units) > 2 * MAX_SAME_NAME:

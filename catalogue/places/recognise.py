@@ -18,11 +18,12 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from catalogue.places.gazetteer import LEVEL_OF_DIGITS, Era, Gazetteer, Unit, gazetteer
 
-MAX_UNITS = 50  # a list of every commune of a province is coverage of the province
+MAX_UNITS = 50  # more units than this is no one place's data
 _CODE_RE = re.compile(r"(?<![\d.])(\d{2}|\d{3}|\d{5})(?![\d.])")
 _BARE_CODE_RE = re.compile(r"^\s*(?:.*\()?\s*(\d{2}|\d{3}|\d{5})\s*\)?\s*$")
 # Extras that hold unit codes: the harvesters' ``admin_unit_code``; the table scan's.
@@ -48,8 +49,16 @@ def _prefer(units: Iterable[Unit], era: Era) -> list[Unit]:
 def units_in_text(g: Gazetteer, text: str, era: Era) -> list[Unit]:
     """The units a place text names: every mention, in the data's era where it has one;
     a whole text that is a unit code ("01", "Xã Đất Mũi (32248)") is read as one."""
-    if not text.strip():
-        return []
+    return list(_units_in_text(g, text, era)) if text.strip() else []
+
+
+@lru_cache(maxsize=20_000)
+def _units_in_text(g: Gazetteer, text: str, era: Era) -> tuple[Unit, ...]:
+    """Cached: a rebuild reads the same few hundred place texts thousands of times."""
+    return tuple(_read_text(g, text, era))
+
+
+def _read_text(g: Gazetteer, text: str, era: Era) -> list[Unit]:
     bare = _BARE_CODE_RE.match(text)
     if bare:
         unit = g.lookup_code(bare.group(1), era) or g.lookup_code(bare.group(1))
@@ -90,9 +99,12 @@ def extras_of(package: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(e, Mapping)}
 
 
-def package_units(package: Mapping[str, Any], g: Gazetteer | None = None) -> list[Unit]:
-    """The gazetteer units a package dict covers (most specific first found), at most
-    :data:`MAX_UNITS`."""
+def package_units(package: Mapping[str, Any], g: Gazetteer | None = None,
+                  table_units: Iterable[str] = ()) -> list[Unit]:
+    """The gazetteer units a package dict covers (most specific, in the order found; none
+    past :data:`MAX_UNITS` or for most provinces: the country). ``table_units``: the
+    ``era:code`` keys its tables' columns name (:mod:`catalogue.places.columns`), used when
+    the metadata names no place."""
     g = g or gazetteer()
     era = era_of(package.get("temporal_start"), package.get("temporal_end"), g.effective)
     extras = extras_of(package)
@@ -103,7 +115,21 @@ def package_units(package: Mapping[str, Any], g: Gazetteer | None = None) -> lis
     if uri and not found:
         tail = uri.rstrip("/").rsplit("/", 1)[-1]
         found += units_of_codes(g, tail, era) if tail.isdigit() else []
-    return most_specific(g, found)[:MAX_UNITS]
+    if not found:
+        found = [u for key in table_units if (u := g.by_key(key)) is not None]
+    units = most_specific(g, found)
+    return [] if len(units) > MAX_UNITS or national(g, units) else units
+
+
+def national(g: Gazetteer, units: Iterable[Unit]) -> bool:
+    """True when ``units`` are provinces covering more than half of their era's: the
+    country, which no unit stands for (nor should every province's search find it)."""
+    chosen = list(units)
+    for era in ("old", "new"):
+        provinces = {u for u in chosen if u.era == era and u.level == "province"}
+        if len(provinces) > len(g.units(era, "province")) / 2:
+            return True
+    return False
 
 
 def unit_refs(units: Iterable[Unit]) -> list[dict[str, str]]:
@@ -146,14 +172,36 @@ def _coordinates(value: Any, depth: int = 0) -> Iterator[tuple[float, float]]:
             yield from _coordinates(item, depth + 1)
 
 
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_BBOX_RE = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
+_WKT_RE = re.compile(r"^\s*(?:<[^>]*>\s*)?(?:MULTI)?(?:POINT|POLYGON|LINESTRING)\s*Z?\s*\(",
+                     re.IGNORECASE)
+# GeoJSON nests four arrays at most (MultiPolygon); deeper is hostile, and json.loads would
+# recurse through all of it before anything could stop it.
+_DEEP_RE = re.compile(r"(?:\[\s*){12}")
+_PAIR_RE = re.compile(rf"({_NUMBER})\s+({_NUMBER})")
+
+
 def geometry_box(text: str) -> Box | None:
-    """The box of a GeoJSON geometry (ckanext-spatial's ``spatial`` extra), bounded: a
-    huge or hostile geometry yields None rather than work."""
-    if not text.lstrip().startswith("{") or len(text) > MAX_GEOMETRY_CHARS:
+    """The box of a geometry as sources write it: GeoJSON (ckanext-spatial's ``spatial``
+    extra), WKT (DCAT's ``dcat:bbox``, ``locn:geometry``) or ``west,south,east,north``
+    (data.json's ``spatial``). Bounded: a huge or hostile geometry yields None."""
+    if len(text) > MAX_GEOMETRY_CHARS:
+        return None
+    bbox = _BBOX_RE.match(text)
+    if bbox:
+        w, s, e, n = (float(v) for v in bbox.groups())
+        return _valid([(w, s), (e, n)]) if w <= e and s <= n else None
+    if _WKT_RE.match(text):
+        pairs = _PAIR_RE.findall(text)
+        if len(pairs) > MAX_COORDINATES:
+            return None
+        return _valid([(float(x), float(y)) for x, y in pairs])
+    if not text.lstrip().startswith("{") or _DEEP_RE.search(text):
         return None
     try:
         geometry = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting the pattern above did not see
         return None
     if not isinstance(geometry, dict):
         return None
@@ -162,6 +210,10 @@ def geometry_box(text: str) -> Box | None:
         points.append(point)
         if len(points) > MAX_COORDINATES:
             return None
+    return _valid(points)
+
+
+def _valid(points: list[tuple[float, float]]) -> Box | None:
     points = [(x, y) for x, y in points if math.isfinite(x) and math.isfinite(y)
               and -180 <= x <= 180 and -90 <= y <= 90]
     if not points:
@@ -173,9 +225,13 @@ def geometry_box(text: str) -> Box | None:
 def coverage_box(package: Mapping[str, Any], units: Iterable[Unit]) -> Box | None:
     """The box a dataset covers: its units' boxes and its own geometry together."""
     boxes = [u.bbox for u in units]
-    own = geometry_box(extras_of(package).get("spatial", ""))
-    if own is not None:
-        boxes.append(own)
+    extras = extras_of(package)
+    for text in (extras.get("spatial", ""), extras.get("spatial_bbox", ""),
+                 str(package.get("spatial") or "")):
+        own = geometry_box(text)
+        if own is not None:
+            boxes.append(own)
+            break
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),

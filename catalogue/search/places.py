@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from catalogue.places.gazetteer import Gazetteer, Place, Unit, gazetteer
+from catalogue.places.gazetteer import Gazetteer, Place, Unit, gazetteer, name_key, split_prefix
 from catalogue.places.recognise import Box, coverage_box, document_units
 from catalogue.search.analyzer import ENGLISH_PREFIX
 from catalogue.search.errors import SearchQueryError
@@ -132,10 +132,13 @@ class Renamed:
 
 def renamed_places(text: str) -> list[Renamed]:
     """For the page's note "Phú Yên nay thuộc tỉnh Đắk Lắk": the old units a search names
-    whose name no new unit of the mention carries."""
+    whose name no new unit of the mention carries; a district or commune only when typed
+    with its kind ("xã Đất Mũi")."""
     g = gazetteer()
     notes: list[Renamed] = []
     for place in places_in_query(text):
+        if place.units[0].level != "province" and split_prefix(name_key(place.text))[0] is None:
+            continue  # "văn hoá" is culture before it is a commune: say nothing
         new_names = {u.short for u in place.units if u.era == "new"}
         for unit in place.units:
             if unit.era == "old" and unit.short not in new_names:

@@ -182,9 +182,13 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
     # The place facet lists today's provinces (issue 22); their counts take in the data of
     # the old provinces and communes inside them.
-    provinces = {u.code: u.short for u in gazetteer().units("new", "province")}
-    page.facets["spatial_code"] = [(v, provinces[v], n) for v, _, n in page.facets["spatial_code"]
-                                   if v in provinces]
+    # A unit chosen by link (the dataset page's, an old province) stays listed, as chosen.
+    g = gazetteer()
+    chosen = set(page.filters.get("spatial_code", []))
+    provinces = {u.code: u.short for u in g.units("new", "province")}
+    page.facets["spatial_code"] = [
+        (v, provinces.get(v) or (unit.name if (unit := g.lookup_code(v)) else v), n)
+        for v, _, n in page.facets["spatial_code"] if v in provinces or v in chosen]
     # Years read in time order, newest first, not by how many datasets each has (issue 19).
     page.facets["year"].sort(key=lambda f: f[0], reverse=True)
     # Quality bands read best from good to poor, whatever their counts.
