@@ -10,7 +10,7 @@ the middle latitude, which is faithful enough for a province-sized outline.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -83,6 +83,22 @@ class Projection:
                 self.margin + (self.max_lat - p[1]) * self.scale)
 
 
+def _path(points: Iterable[tuple[float, float]]) -> str:
+    """SVG path coordinates, leaving out points within ``MIN_STEP`` pixels of the last one
+    kept: a country outline of thousands of points needs a few hundred at this size."""
+    kept: list[str] = []
+    last: tuple[float, float] | None = None
+    for x, y in points:
+        if last is not None and abs(x - last[0]) < MIN_STEP and abs(y - last[1]) < MIN_STEP:
+            continue
+        last = (x, y)
+        kept.append(f"{x:.1f},{y:.1f}")
+    if len(kept) == 1:
+        kept.append(kept[0])
+    return " L".join(kept)
+
+
+MIN_STEP = 1.0  # pixels
 MIN_SPAN = 0.02  # degrees (about 2 km): one point, or a street, is shown with its surroundings
 
 
@@ -121,7 +137,7 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
             points.append(project(ring[0]))
             continue
         kept = ring[::step] if len(ring) > 4 * step else ring
-        coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, kept))
+        coords = _path(map(project, kept))
         paths.append("M" + coords + (" Z" if kind == "polygon" else ""))
     behind: list[str] = []
     for g in geometries(backdrop) if backdrop is not None else []:
@@ -130,7 +146,10 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
             ys = [p[1] for p in ring]
             if max(xs) < min_lon or min(xs) > max_lon or max(ys) < min_lat or min(ys) > max_lat:
                 continue
-            coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, ring))
+            # Clamped to a frame just outside the picture: the parts of the country beyond
+            # it collapse onto its edge (and then into a few points) instead of being drawn.
+            coords = _path((min(max(x, -margin), out_w + margin),
+                            min(max(y, -margin), out_h + margin)) for x, y in map(project, ring))
             behind.append("M" + coords + " Z")
     return Outline(paths=paths, points=points, width=max(out_w, 2 * margin + 1),
                    height=max(out_h, 2 * margin + 1), feature_count=len(geoms),

@@ -33,6 +33,13 @@
     return list;
   }
 
+  // Leaflet reads attributions as HTML; ours are plain text from the settings.
+  function escaped(text) {
+    var holder = document.createElement("span");
+    holder.textContent = text || "";
+    return holder.innerHTML;
+  }
+
   function draw(element, data, base) {
     var picture = element.querySelector("svg");
     element.classList.add("map-live");
@@ -47,14 +54,14 @@
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { attribution: "", maxZoom: 19 }).addTo(map);
-      map.attributionControl.addAttribution(element.getAttribute("data-attribution") || "");
+      map.attributionControl.addAttribution(escaped(element.getAttribute("data-attribution")));
     }
     if (base) {
       L.geoJSON(base, {
         interactive: false,
         style: { color: "#8a96a3", weight: 1, fillColor: "#eef1f4", fillOpacity: tiles ? 0 : 1 }
       }).addTo(map);
-      map.attributionControl.addAttribution(element.getAttribute("data-base-attribution") || "");
+      map.attributionControl.addAttribution(escaped(element.getAttribute("data-base-attribution")));
     }
     var layer = L.geoJSON(data, {
       style: function (feature) {
