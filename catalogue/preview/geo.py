@@ -29,6 +29,7 @@ class Outline:
     height: int
     feature_count: int
     backdrop: list[str] = field(default_factory=list)  # the country under the data
+    fills: list[str] = field(default_factory=list)  # per point: its class colour, or ""
 
 
 def _rings(geometry: dict[str, Any] | None) -> Iterator[tuple[str, Ring]]:
@@ -56,6 +57,18 @@ def _rings(geometry: dict[str, Any] | None) -> Iterator[tuple[str, Ring]]:
         for polygon in coords:
             for ring in polygon:
                 yield "polygon", [(float(c[0]), float(c[1])) for c in ring]
+
+
+def _point_fills(data: dict[str, Any]) -> dict[tuple[float, float], str]:
+    """Class colours of point features (property ``__fill``, set by a choropleth)."""
+    fills: dict[tuple[float, float], str] = {}
+    for item in data.get("features") or [] if data.get("type") == "FeatureCollection" else []:
+        geometry, properties = item.get("geometry") or {}, item.get("properties") or {}
+        fill = properties.get("__fill")
+        if geometry.get("type") == "Point" and isinstance(fill, str):
+            x, y = geometry["coordinates"][:2]
+            fills[(float(x), float(y))] = fill
+    return fills
 
 
 def geometries(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,6 +122,7 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
     ``backdrop`` (a GeoJSON of the country, say) is drawn in the same projection under the
     data, clipped by the picture's edges; its rings wholly outside the picture are left out."""
     geoms = geometries(data)
+    fill_of = _point_fills(data)
     shapes = [shape for g in geoms for shape in _rings(g)]
     total = sum(len(ring) for _, ring in shapes)
     if not total:
@@ -132,9 +146,11 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
 
     paths: list[str] = []
     points: list[tuple[float, float]] = []
+    fills: list[str] = []
     for kind, ring in shapes:
         if kind == "point":
             points.append(project(ring[0]))
+            fills.append(fill_of.get(ring[0], ""))
             continue
         kept = ring[::step] if len(ring) > 4 * step else ring
         coords = _path(map(project, kept))
@@ -153,7 +169,7 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
             behind.append("M" + coords + " Z")
     return Outline(paths=paths, points=points, width=max(out_w, 2 * margin + 1),
                    height=max(out_h, 2 * margin + 1), feature_count=len(geoms),
-                   backdrop=behind)
+                   backdrop=behind, fills=fills)
 
 
 def outline_svg(data: dict[str, Any], *, title: str,
@@ -167,7 +183,10 @@ def outline_svg(data: dict[str, Any], *, title: str,
     body += "".join(f'<path d="{d}" fill="{"#1f5fa8" if d.endswith("Z") else "none"}" '
                     f'fill-opacity="0.15" stroke="#1f5fa8" stroke-width="1.2" '
                     f'fill-rule="evenodd"/>' for d in shape.paths)
-    body += "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#b3261e"/>'
-                    for x, y in shape.points)
+    for (x, y), fill in zip(shape.points, shape.fills or [""] * len(shape.points),
+                            strict=True):
+        body += (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{escape(fill)}" '
+                 f'stroke="#1b2a3a" stroke-width="0.8"/>' if fill else
+                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#b3261e"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shape.width} {shape.height}" '
             f'role="img" class="map"><title>{escape(title)}</title>{body}</svg>')

@@ -22,6 +22,8 @@
     if (!keys.length) { return null; }
     var list = document.createElement("dl");
     list.className = "map-label";
+    keys = keys.filter(function (key) { return key.slice(0, 2) !== "__"; });
+    if (!keys.length) { return null; }
     keys.forEach(function (key) {
       var term = document.createElement("dt");
       term.textContent = key;
@@ -66,6 +68,10 @@
     var layer = L.geoJSON(data, {
       style: function (feature) {
         var kind = feature && feature.geometry && feature.geometry.type;
+        var fill = feature && feature.properties && feature.properties.__fill;
+        if (fill) {  // a unit of a choropleth, coloured by its class
+          return { color: "#1b2a3a", weight: 1, fillColor: fill, fillOpacity: 0.95, radius: 8 };
+        }
         if (kind === "Point" || kind === "MultiPoint") {  // circle markers take styles too
           return { color: "#b3261e", weight: 1, fillColor: "#b3261e", fillOpacity: 0.8 };
         }
