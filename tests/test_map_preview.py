@@ -250,6 +250,19 @@ def test_kml_entity_expansion_is_refused(tmp_path: Path) -> None:
     assert summary["unreadable"]
 
 
+def test_deeply_nested_kml_is_read_without_recursion(tmp_path: Path) -> None:
+    point = "<Placemark><Point><coordinates>107.08,20.95</coordinates></Point></Placemark>"
+    folders = "<Folder>" * 20_000 + point + "</Folder>" * 20_000
+    found = list(kml.read(_write(tmp_path, f"<kml>{folders}</kml>".encode()), 4 << 20,
+                          ReadLimits()))
+    assert [g["type"] for g, _ in found] == ["Point"]
+    nested = "<MultiGeometry>" * 1000 + "<Point><coordinates>107,21</coordinates></Point>" + \
+        "</MultiGeometry>" * 1000
+    doc = f"<kml><Placemark>{nested}</Placemark></kml>"
+    out = bounded.collect(kml.read(_write(tmp_path, doc.encode()), 1 << 20, ReadLimits()))
+    assert out["shown"] == 0  # cut at the depth cap, not drawn, no RecursionError
+
+
 def test_kml_with_millions_of_positions_stops(tmp_path: Path, small_budget: int) -> None:
     text = " ".join("107.0,21.0" for _ in range(bounded.MAX_READ_POSITIONS + 1))
     doc = f"<kml><Placemark><LineString><coordinates>{text}</coordinates></LineString>" \
