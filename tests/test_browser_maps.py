@@ -186,3 +186,17 @@ def test_static_map_shows_without_javascript(browser: Any,
         assert picture.locator("path").count() >= 2  # the country under the province
     shot(tab, "resource-map-no-js")
     context.close()
+
+
+def test_embed_snippet_is_copied(browser: Any, server: tuple[str, DemoSite, int]) -> None:
+    base, site, _ = server
+    context, tab, errors = _tab(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    tab.goto(f"{base}/dataset/{site.air}/resource/{site.air_resource}")
+    button = tab.locator("#embed-h ~ .copy-button").first
+    button.click()
+    tab.wait_for_function("document.querySelector('.copy-button').textContent === 'Đã chép'")
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f'<iframe src="{base}/embed/dataset/{site.air}/v/')
+    context.close()
+    assert not errors, errors

@@ -250,6 +250,19 @@ def test_kml_entity_expansion_is_refused(tmp_path: Path) -> None:
     assert summary["unreadable"]
 
 
+def test_deeply_nested_kml_is_read_without_recursion(tmp_path: Path) -> None:
+    point = "<Placemark><Point><coordinates>107.08,20.95</coordinates></Point></Placemark>"
+    folders = "<Folder>" * 20_000 + point + "</Folder>" * 20_000
+    found = list(kml.read(_write(tmp_path, f"<kml>{folders}</kml>".encode()), 4 << 20,
+                          ReadLimits()))
+    assert [g["type"] for g, _ in found] == ["Point"]
+    nested = "<MultiGeometry>" * 1000 + "<Point><coordinates>107,21</coordinates></Point>" + \
+        "</MultiGeometry>" * 1000
+    doc = f"<kml><Placemark>{nested}</Placemark></kml>"
+    out = bounded.collect(kml.read(_write(tmp_path, doc.encode()), 1 << 20, ReadLimits()))
+    assert out["shown"] == 0  # cut at the depth cap, not drawn, no RecursionError
+
+
 def test_kml_with_millions_of_positions_stops(tmp_path: Path, small_budget: int) -> None:
     text = " ".join("107.0,21.0" for _ in range(bounded.MAX_READ_POSITIONS + 1))
     doc = f"<kml><Placemark><LineString><coordinates>{text}</coordinates></LineString>" \
@@ -356,3 +369,31 @@ def test_a_hostile_file_page_says_too_large(client: FlaskClient, catalogue: Cata
     page = client.get(f"/dataset/qua-lon/resource/{rid}")
     assert page.status_code == 200 and "quá lớn" in page.get_data(as_text=True)
     assert client.get(f"/dataset/qua-lon/resource/{rid}/map.geojson").status_code == 404
+
+
+def test_a_configured_tile_server_is_used_and_allowed_by_the_csp(
+        home: Path, request: pytest.FixtureRequest) -> None:
+    (home / "dulieumo.toml").write_text(
+        'map_tile_url = "https://tiles.example.vn/{z}/{x}/{y}.png"\n'
+        'map_tile_attribution = "© Cục Đo đạc"\n', encoding="utf-8")
+    catalogue: Catalogue = request.getfixturevalue("catalogue")
+    client: FlaskClient = request.getfixturevalue("client")
+    org: str = request.getfixturevalue("org")
+    rid = _publish(catalogue, org, "tram-nen", KML.encode(), "tram.kml", "KML")
+    response = client.get(f"/dataset/tram-nen/resource/{rid}")
+    page = response.get_data(as_text=True)
+    assert 'data-tiles="https://tiles.example.vn/{z}/{x}/{y}.png"' in page
+    assert 'data-attribution="© Cục Đo đạc"' in page
+    csp = response.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tiles.example.vn;" in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "tiles.example.vn/{z}/{x}/{y}.png",
+                                 "https://a.vn; script-src *"])
+def test_a_tile_server_that_is_not_an_http_url_stops_start_up(tmp_path: Path, url: str) -> None:
+    from catalogue.errors import ConfigError
+    from portal import create_app
+
+    with pytest.raises(ConfigError, match="map_tile_url"):
+        create_app({"map_tile_url": url}, home=tmp_path)

@@ -138,6 +138,14 @@ def count_published(session: Session, dataset_id: str) -> int:
         Revision.dataset_id == dataset_id, Revision.published_number.is_not(None))) or 0
 
 
+def is_published(session: Session, dataset_id: str, number: int) -> bool:
+    """Whether published version ``number`` exists, without loading its document (an
+    embed's revalidation asks only this, issue 22)."""
+    return session.scalar(select(Revision.id).where(
+        Revision.dataset_id == dataset_id, Revision.published_number == number).limit(1)
+    ) is not None
+
+
 def get_published(session: Session, dataset_id: str, number: int) -> PublishedVersion:
     """Published version ``number`` (the public numbering), or NotFound."""
     revision = session.scalars(_published_query(dataset_id).where(

@@ -203,8 +203,9 @@ def collect(features: Iterable[Feature], counts: Counts | None = None) -> dict[s
             kept.append((cleaned, clean_properties(properties)))
     drawn = sum(_count(g) for g, _ in kept)
     step = max(1, math.ceil(drawn / MAX_DRAWN_POSITIONS))
-    out = [{"type": "Feature", "properties": props, "geometry": thin_geometry(g, step)}
-           for g, props in kept]
+    out: list[dict[str, Any]] = [
+        {"type": "Feature", "properties": props, "geometry": thin_geometry(g, step)}
+        for g, props in kept]
     if step > 1:  # points cannot be thinned inside a feature: keep every step-th point feature
         out = [f for i, f in enumerate(out)
                if f["geometry"]["type"] != "Point" or i % step == 0]

@@ -14,7 +14,7 @@ from typing import Any
 
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
-from catalogue.maps import basemap, bounded, geojson_file, kml, points, shapefile_zip
+from catalogue.maps import basemap, bounded, choropleth, geojson_file, kml, points, shapefile_zip
 from catalogue.preview import geo
 
 MAP_MAX_BYTES = 20 << 20  # a geographic file parsed whole for a preview (GeoJSON, KML, .shp)
@@ -139,6 +139,27 @@ def points_map(cache: PreviewCache, sha256: str, table_key: str, headers: Sequen
         summary, geojson = draw(points.features_of(headers, rows), title)
     except TooLarge:  # cannot happen within a preview's rows, but the contract says it may
         summary, geojson = empty_summary() | {"too_large": True}, None
+    return _store(cache, sha256, data_variant, title, summary, geojson)
+
+
+def units_map(cache: PreviewCache, sha256: str, table_key: str, headers: Sequence[str],
+              rows: Sequence[Sequence[str]], *, title: str, resolver: choropleth.Resolver,
+              resolver_version: str) -> dict[str, Any] | None:
+    """The summary of a table keyed by administrative units, drawn by class of its first
+    measure (:mod:`choropleth`); None when the table is not keyed by units.
+
+    ``resolver_version`` names the gazetteer's data: new data may recognise more units."""
+    data_variant = PreviewCache.variant("units", READER_VERSION, table_key, resolver_version)
+    stored = cache.get(sha256, summary_variant(data_variant, title))
+    if stored is not None:
+        return stored if stored.get("has_map") else None
+    built = choropleth.build(headers, rows, resolver)
+    if built is None:
+        _store(cache, sha256, data_variant, title, empty_summary(), None)
+        return None
+    described, features = built
+    summary, geojson = draw(features, title)
+    summary["choropleth"] = described.to_dict()
     return _store(cache, sha256, data_variant, title, summary, geojson)
 
 

@@ -10,7 +10,7 @@ the middle latitude, which is faithful enough for a province-sized outline.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -29,6 +29,7 @@ class Outline:
     height: int
     feature_count: int
     backdrop: list[str] = field(default_factory=list)  # the country under the data
+    fills: list[str] = field(default_factory=list)  # per point: its class colour, or ""
 
 
 def _rings(geometry: dict[str, Any] | None) -> Iterator[tuple[str, Ring]]:
@@ -58,6 +59,18 @@ def _rings(geometry: dict[str, Any] | None) -> Iterator[tuple[str, Ring]]:
                 yield "polygon", [(float(c[0]), float(c[1])) for c in ring]
 
 
+def _point_fills(data: dict[str, Any]) -> dict[tuple[float, float], str]:
+    """Class colours of point features (property ``__fill``, set by a choropleth)."""
+    fills: dict[tuple[float, float], str] = {}
+    for item in data.get("features") or [] if data.get("type") == "FeatureCollection" else []:
+        geometry, properties = item.get("geometry") or {}, item.get("properties") or {}
+        fill = properties.get("__fill")
+        if geometry.get("type") == "Point" and isinstance(fill, str):
+            x, y = geometry["coordinates"][:2]
+            fills[(float(x), float(y))] = fill
+    return fills
+
+
 def geometries(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The geometries of a FeatureCollection, a Feature or a bare geometry."""
     kind = data.get("type")
@@ -83,6 +96,22 @@ class Projection:
                 self.margin + (self.max_lat - p[1]) * self.scale)
 
 
+def _path(points: Iterable[tuple[float, float]]) -> str:
+    """SVG path coordinates, leaving out points within ``MIN_STEP`` pixels of the last one
+    kept: a country outline of thousands of points needs a few hundred at this size."""
+    kept: list[str] = []
+    last: tuple[float, float] | None = None
+    for x, y in points:
+        if last is not None and abs(x - last[0]) < MIN_STEP and abs(y - last[1]) < MIN_STEP:
+            continue
+        last = (x, y)
+        kept.append(f"{x:.1f},{y:.1f}")
+    if len(kept) == 1:
+        kept.append(kept[0])
+    return " L".join(kept)
+
+
+MIN_STEP = 1.0  # pixels
 MIN_SPAN = 0.02  # degrees (about 2 km): one point, or a street, is shown with its surroundings
 
 
@@ -93,6 +122,7 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
     ``backdrop`` (a GeoJSON of the country, say) is drawn in the same projection under the
     data, clipped by the picture's edges; its rings wholly outside the picture are left out."""
     geoms = geometries(data)
+    fill_of = _point_fills(data)
     shapes = [shape for g in geoms for shape in _rings(g)]
     total = sum(len(ring) for _, ring in shapes)
     if not total:
@@ -116,12 +146,14 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
 
     paths: list[str] = []
     points: list[tuple[float, float]] = []
+    fills: list[str] = []
     for kind, ring in shapes:
         if kind == "point":
             points.append(project(ring[0]))
+            fills.append(fill_of.get(ring[0], ""))
             continue
         kept = ring[::step] if len(ring) > 4 * step else ring
-        coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, kept))
+        coords = _path(map(project, kept))
         paths.append("M" + coords + (" Z" if kind == "polygon" else ""))
     behind: list[str] = []
     for g in geometries(backdrop) if backdrop is not None else []:
@@ -130,11 +162,14 @@ def outline(data: dict[str, Any], width: int = 480, height: int = 360,
             ys = [p[1] for p in ring]
             if max(xs) < min_lon or min(xs) > max_lon or max(ys) < min_lat or min(ys) > max_lat:
                 continue
-            coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, ring))
+            # Clamped to a frame just outside the picture: the parts of the country beyond
+            # it collapse onto its edge (and then into a few points) instead of being drawn.
+            coords = _path((min(max(x, -margin), out_w + margin),
+                            min(max(y, -margin), out_h + margin)) for x, y in map(project, ring))
             behind.append("M" + coords + " Z")
     return Outline(paths=paths, points=points, width=max(out_w, 2 * margin + 1),
                    height=max(out_h, 2 * margin + 1), feature_count=len(geoms),
-                   backdrop=behind)
+                   backdrop=behind, fills=fills)
 
 
 def outline_svg(data: dict[str, Any], *, title: str,
@@ -148,7 +183,10 @@ def outline_svg(data: dict[str, Any], *, title: str,
     body += "".join(f'<path d="{d}" fill="{"#1f5fa8" if d.endswith("Z") else "none"}" '
                     f'fill-opacity="0.15" stroke="#1f5fa8" stroke-width="1.2" '
                     f'fill-rule="evenodd"/>' for d in shape.paths)
-    body += "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#b3261e"/>'
-                    for x, y in shape.points)
+    for (x, y), fill in zip(shape.points, shape.fills or [""] * len(shape.points),
+                            strict=True):
+        body += (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{escape(fill)}" '
+                 f'stroke="#1b2a3a" stroke-width="0.8"/>' if fill else
+                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#b3261e"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shape.width} {shape.height}" '
             f'role="img" class="map"><title>{escape(title)}</title>{body}</svg>')

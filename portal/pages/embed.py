@@ -36,7 +36,7 @@ from catalogue.accounts.principal import ANONYMOUS
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
 from catalogue.errors import NotFound
-from catalogue.history.service import latest_published_number
+from catalogue.history.service import is_published, latest_published_number
 from catalogue.preview import tables
 from portal.i18n import current_locale, is_english
 from portal.pages import map_view
@@ -63,15 +63,22 @@ class Embedded:
     res: dict[str, Any]
 
 
-def public_version(session: Session, name: str, number: int, resource_id: str) -> Embedded:
-    """The resource as version ``number`` published it, if anyone may see it; else a 404."""
+def public_dataset(session: Session, name: str) -> Dataset:
+    """The dataset if anyone may see it, whoever asks (the page is cached and shown to every
+    reader of an article); else a 404."""
     try:
         ds = get_dataset(session, name)
     except NotFound:
         abort(404)
-    # Anyone's view, whoever asks: the page is cached and shown to every reader of an article.
     if ds.state == "deleted" or not can_see(ANONYMOUS, ds):
         abort(404)
+    return ds
+
+
+def public_version(session: Session, name: str, number: int, resource_id: str,
+                   ds: Dataset | None = None) -> Embedded:
+    """The resource as version ``number`` published it, if anyone may see it; else a 404."""
+    ds = ds or public_dataset(session, name)
     pkg = published_snapshot(session, ds, number)
     res = resource_in(pkg, resource_id)
     if res is None:
@@ -167,10 +174,13 @@ def _embed_headers(response: Response, etag: str) -> Response:
 def view(name: str, number: int, resource_id: str, view: str) -> Response:
     """One view of a resource version, alone on a page made to be framed."""
     with reading() as session:
-        found = public_version(session, name, number, resource_id)
+        ds = public_dataset(session, name)
         etag = _etag(name, number, resource_id, view)
-        if request.if_none_match.contains(etag):
+        # A version never changes: if it is still there and public, the copy the asker holds
+        # is this page, and nothing needs loading or rendering.
+        if request.if_none_match.contains(etag) and is_published(session, ds.id, number):
             return _embed_headers(Response(status=304), etag)
+        found = public_version(session, name, number, resource_id, ds)
         views = views_of(found.res)
         if view not in views:
             abort(404)

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, abort, request, url_for
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.maps import basemap
 from catalogue.maps.preview import cached_geojson, cached_map, map_kind, points_map
@@ -125,7 +126,7 @@ def version_geojson(name: str, number: int, resource_id: str) -> Response:
 
 
 @bp.get("/maps/country.geojson")
-def country() -> Response:
+def country() -> BaseResponse:
     """The base layer: the country outline shipped with the app (no tile server needed)."""
     body = basemap.country_bytes()
     response = Response(body, mimetype="application/geo+json")

@@ -22,6 +22,8 @@
     if (!keys.length) { return null; }
     var list = document.createElement("dl");
     list.className = "map-label";
+    keys = keys.filter(function (key) { return key.slice(0, 2) !== "__"; });
+    if (!keys.length) { return null; }
     keys.forEach(function (key) {
       var term = document.createElement("dt");
       term.textContent = key;
@@ -31,6 +33,13 @@
       list.appendChild(value);
     });
     return list;
+  }
+
+  // Leaflet reads attributions as HTML; ours are plain text from the settings.
+  function escaped(text) {
+    var holder = document.createElement("span");
+    holder.textContent = text || "";
+    return holder.innerHTML;
   }
 
   function draw(element, data, base) {
@@ -47,18 +56,22 @@
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { attribution: "", maxZoom: 19 }).addTo(map);
-      map.attributionControl.addAttribution(element.getAttribute("data-attribution") || "");
+      map.attributionControl.addAttribution(escaped(element.getAttribute("data-attribution")));
     }
     if (base) {
       L.geoJSON(base, {
         interactive: false,
         style: { color: "#8a96a3", weight: 1, fillColor: "#eef1f4", fillOpacity: tiles ? 0 : 1 }
       }).addTo(map);
-      map.attributionControl.addAttribution(element.getAttribute("data-base-attribution") || "");
+      map.attributionControl.addAttribution(escaped(element.getAttribute("data-base-attribution")));
     }
     var layer = L.geoJSON(data, {
       style: function (feature) {
         var kind = feature && feature.geometry && feature.geometry.type;
+        var fill = feature && feature.properties && feature.properties.__fill;
+        if (fill) {  // a unit of a choropleth, coloured by its class
+          return { color: "#1b2a3a", weight: 1, fillColor: fill, fillOpacity: 0.95, radius: 8 };
+        }
         if (kind === "Point" || kind === "MultiPoint") {  // circle markers take styles too
           return { color: "#b3261e", weight: 1, fillColor: "#b3261e", fillOpacity: 0.8 };
         }
