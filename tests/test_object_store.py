@@ -225,8 +225,21 @@ def test_presigned_downloads_redirect_to_the_object(machines: MakeApp, s3_endpoi
     assert "so-tram.csv" in fetched.headers["Content-Disposition"]
 
 
+@pytest.fixture
+def empty_database(request: pytest.FixtureRequest, database_config: dict[str, str],
+                   tmp_path: Path) -> Iterator[str]:
+    """A database of the suite's kind with nothing in it, to restore into."""
+    if not database_config:
+        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
+        return
+    from pg_databases import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_url"), migrated=False) as url:
+        yield url
+
+
 def test_backup_takes_the_buckets_files_and_a_restore_puts_them_back(
-        machines: MakeApp, s3_endpoint: str, tmp_path: Path) -> None:
+        machines: MakeApp, s3_endpoint: str, tmp_path: Path, empty_database: str) -> None:
     a = machines("a")
     res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
     sha = res["sha256"]
@@ -240,8 +253,8 @@ def test_backup_takes_the_buckets_files_and_a_restore_puts_them_back(
     fresh_bucket = f"restored-{uuid.uuid4().hex[:8]}"
     _client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
     home = Home(tmp_path / "home-restored")
-    settings = {"database_url": f"sqlite:///{tmp_path / 'restored.sqlite'}",
-                "max_upload_mb": 200, **_s3_settings(s3_endpoint, fresh_bucket, "khac")}
+    settings = {"database_url": empty_database, "max_upload_mb": 200,
+                **_s3_settings(s3_endpoint, fresh_bucket, "khac")}
     restored = BackupTarget(home, settings["database_url"], open_file_store(settings, home))
     restore_backup(backup, restored, now=NOW, actor="test")
     assert restored.files.verify(sha) == "ok"
