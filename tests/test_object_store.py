@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from flask import Flask
@@ -40,7 +41,6 @@ from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from portal.cli.home_cmds import initialise
 
-boto3 = pytest.importorskip("boto3")
 CSV = "tỉnh,số trạm\nQuảng Ninh,12\nHà Giang,7\n".encode()
 NOW = datetime(2026, 3, 2, 8, 30, 0)
 
