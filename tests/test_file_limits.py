@@ -21,6 +21,7 @@ from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import LocalFileStore
 from catalogue.preview import tables
 from catalogue.privacy import screen_file
 from catalogue.validation import ValidationLimits, validate_resource_file
@@ -115,7 +116,7 @@ def test_zip_ratio_marks_a_bomb(tmp_path: Path) -> None:
 
 
 def test_preview_cache_keeps_results_beside_the_store(tmp_path: Path) -> None:
-    cache = PreviewCache.beside(tmp_path / "files")
+    cache = PreviewCache.beside(LocalFileStore(tmp_path / "files", 1 << 20))
     sha = "ab" * 32
     variant = cache.variant(1, "csv", None)
     assert cache.get(sha, variant) is None
@@ -133,9 +134,10 @@ def test_map_preview_is_computed_once(client: FlaskClient, catalogue: Catalogue,
                                             [105.3, 22.4]]]}}), encoding="utf-8")
     url = _publish(catalogue, org, shape, "ranh-gioi.geojson", "GeoJSON")
     assert "<path d=" in client.get(url).get_data(as_text=True)
-    (cached,) = (catalogue.files.root / "previews").glob("*/*.json")
-    cached.write_text(json.dumps({"svg": "<svg><title>đã lưu</title></svg>",
-                                  "feature_count": 7, "too_large": False, "unreadable": False}))
+    (cached,) = [p for p in (catalogue.files.root / "previews").glob("*/*.json")
+                 if "svg" in json.loads(p.read_text(encoding="utf-8"))]  # the map's summary
+    summary = json.loads(cached.read_text(encoding="utf-8"))
+    cached.write_text(json.dumps(summary | {"svg": "<svg><title>đã lưu</title></svg>"}))
     html = client.get(url).get_data(as_text=True)
     assert "<title>đã lưu</title>" in html and "<path d=" not in html
 

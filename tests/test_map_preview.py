@@ -18,6 +18,7 @@ from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource, get_dataset
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import LocalFileStore
 from catalogue.history.service import latest_published_number
 from catalogue.maps import bounded, geojson_file, kml, points, shapefile_zip
 from catalogue.maps.preview import cached_geojson, cached_map, map_kind, points_map
@@ -69,11 +70,11 @@ def shapefile_zip_bytes(*, prj: str = "", cpg: str = "UTF-8") -> bytes:
 
 def summary_of(tmp_path: Path, data: bytes, kind: str) -> tuple[dict[str, Any],
                                                                   dict[str, Any] | None]:
-    path = tmp_path / "file"
-    path.write_bytes(data)
-    cache = PreviewCache(tmp_path / "cache")
-    summary = cached_map(cache, "ab" * 32, path, kind, title="Bản đồ", limits=ReadLimits())
-    return summary, cached_geojson(cache, "ab" * 32, summary["data_variant"])
+    files = LocalFileStore(tmp_path / "files", 1 << 30)
+    sha = files.put_bytes(data).sha256
+    cache = PreviewCache(files)
+    summary = cached_map(cache, files, sha, kind, title="Bản đồ", limits=ReadLimits())
+    return summary, cached_geojson(cache, sha, summary["data_variant"])
 
 
 # --- each format ------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def test_table_coordinate_columns_in_vietnamese_or_english(headers: list[str],
 
 def test_table_without_coordinates_has_no_map(tmp_path: Path) -> None:
     assert points.coordinate_columns(["ngay", "tram", "PM2.5"]) is None
-    assert points_map(PreviewCache(tmp_path), "ab" * 32, "k", ["ngay", "tram"], [["1", "2"]],
+    assert points_map(PreviewCache(LocalFileStore(tmp_path, 1 << 20)), "ab" * 32, "k", ["ngay", "tram"], [["1", "2"]],
                       title="x") is None
 
 

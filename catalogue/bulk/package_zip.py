@@ -17,10 +17,9 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from catalogue.files.store import FileStore
+from catalogue.files.store import FileStore, check_key
 from catalogue.validation import build_datapackage
 
 CHUNK = 1 << 16
@@ -31,10 +30,10 @@ STORED_EXTENSIONS = frozenset({"zip", "xlsx", "ods", "gz", "docx", "pdf", "png",
 
 @dataclass(frozen=True)
 class Member:
-    """One stored file in the zip: its name inside the zip and where its bytes are."""
+    """One stored file in the zip: its name inside the zip and its key in the file store."""
 
     arcname: str
-    path: Path
+    key: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class VersionPackage:
     descriptor: dict[str, Any]
     members: tuple[Member, ...]
     created: datetime
+    files: FileStore  # where the members' bytes are read from (local or object store)
 
 
 def _extension(res: Mapping[str, Any]) -> str:
@@ -70,17 +70,18 @@ def version_package(snapshot: Mapping[str, Any], number: int, created: datetime,
         if res.get("url_type") != "upload" or not sha:
             continue
         try:
-            path = files.path(sha)
+            key = check_key(sha)
         except ValueError:
             continue
-        if not path.is_file():
+        if not files.exists(key):
             continue
         arcname = f"data/{item['name']}.{_extension(res)}"
         item["path"] = arcname
-        members.append(Member(arcname, path))
+        members.append(Member(arcname, key))
     descriptor.setdefault("version", str(number))
     return VersionPackage(filename=f"{snapshot.get('name')}-v{number}.zip",
-                          descriptor=descriptor, members=tuple(members), created=created)
+                          descriptor=descriptor, members=tuple(members), created=created,
+                          files=files)
 
 
 class _Sink(io.RawIOBase):
@@ -121,7 +122,7 @@ def stream_zip(package: VersionPackage) -> Iterator[bytes]:
         for member in package.members:
             ext = member.arcname.rsplit(".", 1)[-1]
             compress = zipfile.ZIP_STORED if ext in STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
-            with member.path.open("rb") as source, archive.open(
+            with package.files.open(member.key) as source, archive.open(
                     _info(member.arcname, created, compress), mode="w",
                     force_zip64=True) as target:
                 while chunk := source.read(CHUNK):

@@ -154,17 +154,20 @@ def run_job(catalogue: Catalogue, store: Datastore, job: Any) -> LoadStatus:
                     catalogue.clock.now())
             return status_of(store, job.resource_id)
         extras = res.extras or {}
-        source = Source(catalogue.files.path(res.sha256), res.format or "", filename_of(res),
-                        sheet=extras.get("sheet") or None, header_row=extras.get("header_row"))
+        fmt, filename = res.format or "", filename_of(res)
+        sheet, header_row = extras.get("sheet") or None, extras.get("header_row")
         schema = dict(res.schema or {})
         version = latest_published_number(session, res.dataset_id) or None
     limits = ReadLimits(
         max_unpacked_bytes=int(catalogue.settings.get("file_max_unpacked_mb", 200)) << 20,
         max_cells=int(catalogue.settings.get("datastore_max_cells", 50_000_000)))
     try:
-        info = load_table(store, job.resource_id, source, schema, sha256=job.sha256,
-                          version=version, now=catalogue.clock.now(), limits=limits,
-                          progress=_progress(store, job.id))
+        # A local copy when the file store is remote (the readers need a seekable file).
+        with catalogue.files.local_copy(job.sha256) as path:
+            source = Source(path, fmt, filename, sheet=sheet, header_row=header_row)
+            info = load_table(store, job.resource_id, source, schema, sha256=job.sha256,
+                              version=version, now=catalogue.clock.now(), limits=limits,
+                              progress=_progress(store, job.id))
     except LoadError as exc:
         _finish(store, job.id, "failed", 0, exc.message, catalogue.clock.now())
         store.deactivate(job.resource_id)

@@ -14,6 +14,7 @@ from typing import Any
 
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import FileStore
 from catalogue.maps import basemap, bounded, choropleth, geojson_file, kml, points, shapefile_zip
 from catalogue.preview import geo
 
@@ -95,7 +96,7 @@ def file_variant(kind: str, limits: ReadLimits) -> str:
                                 limits.max_unpacked_bytes)
 
 
-def cached_map(cache: PreviewCache, sha256: str, path: Path, kind: str, *, title: str,
+def cached_map(cache: PreviewCache, files: FileStore, sha256: str, kind: str, *, title: str,
                limits: ReadLimits) -> dict[str, Any]:
     """The summary of a geographic file's map (see :func:`empty_summary` for its keys, and
     ``data_variant`` to find its GeoJSON with :func:`cached_geojson`)."""
@@ -105,8 +106,13 @@ def cached_map(cache: PreviewCache, sha256: str, path: Path, kind: str, *, title
         return stored
     summary, geojson = empty_summary(), None
     try:
-        summary, geojson = draw(_read(path, kind if kind != "zip" else "shapefile", limits),
-                                title)
+        # Read from a local copy when the store is remote (FileNotFoundError: not stored,
+        # nothing cached); only on a cache miss.
+        with files.local_copy(sha256) as path:
+            summary, geojson = draw(_read(path, kind if kind != "zip" else "shapefile",
+                                          limits), title)
+    except FileNotFoundError:
+        raise
     except TooLarge:
         summary["too_large"] = True
     except shapefile_zip.Projected:

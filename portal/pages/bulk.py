@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.bulk.dump import MEDIA_TYPES, latest_dump
@@ -22,6 +22,7 @@ from catalogue.bulk.package_zip import stream_zip, version_package
 from catalogue.errors import NotFound
 from catalogue.history.service import get_published, latest_published_number
 from portal.pages.public import catalogue, reading, visible_dataset
+from portal.pages.stored import send_stored
 
 bp = Blueprint("bulk", __name__)
 DUMP_MAX_AGE = 3600
@@ -64,19 +65,15 @@ def latest_zip(name: str) -> BaseResponse:
 @bp.get("/catalogue/dump.<any(jsonl, csv):kind>")
 def dump(kind: str) -> BaseResponse:
     """The newest catalogue dump of this kind (404 until the first is written)."""
-    cat = catalogue()
     with reading() as session:
         row = latest_dump(session, kind)
         if row is None:
             abort(404)
         sha256, created = row.sha256, row.created_at
-    path = cat.files.path(sha256)
-    if not path.is_file():
-        abort(404)
     stamp = created.strftime("%Y%m%d")
-    response = send_file(path, mimetype=MEDIA_TYPES[kind], as_attachment=True,
-                         download_name=f"catalogue-{stamp}.{kind}", etag=sha256,
-                         conditional=True, max_age=DUMP_MAX_AGE, last_modified=created)
+    response = send_stored(sha256, mimetype=MEDIA_TYPES[kind],
+                           download_name=f"catalogue-{stamp}.{kind}", max_age=DUMP_MAX_AGE,
+                           last_modified=created)
     response.headers["Content-Type"] = f"{MEDIA_TYPES[kind]}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

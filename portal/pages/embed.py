@@ -42,7 +42,7 @@ from portal.i18n import current_locale, is_english
 from portal.pages import map_view
 from portal.pages.dataset import absolute, citation_of, version_url
 from portal.pages.public import can_see, catalogue, reading
-from portal.pages.stored import published_snapshot, resource_in, stored_path
+from portal.pages.stored import published_snapshot, resource_in, stored_key
 
 bp = Blueprint("embed", __name__)
 VIEWS = ("map", "chart", "table")
@@ -91,18 +91,18 @@ def views_of(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from portal.pages.resource import chart_of, table_preview
 
     found: dict[str, dict[str, Any]] = {}
-    path = stored_path(res)
-    if path is None:
+    if stored_key(res) is None:
         return found
     table = None
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
-        table = table_preview(res, path).table
+        preview = table_preview(res)
+        table = preview.table if preview is not None else None
         if table is not None:
             series, chart = chart_of(res, table)
             if chart is not None:
                 found["chart"] = {"chart": chart, "series": series}
             found["table"] = {"table": table, "rows": table.rows[:EMBED_TABLE_ROWS]}
-    summary = map_view.summary_for(res, path, table)
+    summary = map_view.summary_for(res, table)
     if summary and summary.get("has_map"):
         found["map"] = map_view.context(summary)
     return found

@@ -168,11 +168,12 @@ def _whole_table(store: Datastore, resource_id: str,
     and counting every column of a million rows on each visit cost seconds."""
     table = located.table
     columns = table.columns[:MAX_FACETS]
-    cache = PreviewCache.beside(catalogue().files.root)
+    beside = PreviewCache.beside(catalogue().files)
+    cache: PreviewCache | None = beside
     variant = PreviewCache.variant("explorer-facets", table.table_name, FACET_VALUES,
                                    [c.id for c in columns])
     try:
-        stored = cache.get(table.sha256, variant)
+        stored = beside.get(table.sha256, variant)
     except ValueError:  # a table whose file is not named by a sha256: nothing to key on
         stored, cache = None, None
     if stored is not None:

@@ -10,7 +10,6 @@ server is used only when ``map_tile_url`` names one.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -27,7 +26,7 @@ from portal.pages.stored import (
     header_row,
     preview_cache,
     read_limits,
-    stored_path,
+    stored_key,
     version_resource,
 )
 
@@ -43,26 +42,29 @@ def table_key(res: dict[str, Any]) -> str:
                  header_row(res), limits.max_unpacked_bytes, limits.max_cells))
 
 
-def summary_for(res: dict[str, Any], path: Path | None = None,
+def summary_for(res: dict[str, Any],
                 table: tables.Table | None = None) -> dict[str, Any] | None:
     """The map summary of a resource (picture, counts, ``data_variant``); None: no map.
 
     A geographic file (GeoJSON, KML/KMZ, zipped Shapefile) always gets one, maybe saying it
     is too large or unreadable; a table only when it has latitude/longitude columns."""
-    path = path or stored_path(res)
-    if path is None:
+    sha = stored_key(res)
+    if sha is None:
         return None
     title = res.get("name") or ""
     kind = map_kind(res.get("format") or "", res.get("filename", ""))
     if kind:
-        summary = cached_map(preview_cache(), res["sha256"], path, kind, title=title,
-                             limits=read_limits())
+        try:
+            summary = cached_map(preview_cache(), catalogue().files, sha, kind, title=title,
+                                 limits=read_limits())
+        except FileNotFoundError:
+            return None
         return summary if kind != "zip" or summary.get("has_map") else None
     if not tables.is_tabular(res.get("format") or "", res.get("filename", "")):
         return None
     if table is None:
         try:
-            table = tables.cached_preview(preview_cache(), res["sha256"], path,
+            table = tables.cached_preview(catalogue().files, sha,
                                           res.get("format") or "", res.get("filename", ""),
                                           limits=read_limits(), header_row=header_row(res)).table
         except OSError:

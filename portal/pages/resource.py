@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.files.limits import ReadLimits
-from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import FileStore
 from catalogue.preview import charts, tables
 from catalogue.preview.series import Series, find_series
 from portal.i18n import format_axis_number, format_day
@@ -25,21 +25,28 @@ from portal.pages import embed, map_view
 from portal.pages.explorer import explorer_context
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
-from portal.pages.stored import current_resource, header_row, stored_path, version_resource
+from portal.pages.stored import (
+    current_resource,
+    header_row,
+    send_stored,
+    stored_key,
+    version_resource,
+)
 
 bp = Blueprint("resource", __name__)
 DOWNLOAD_MAX_AGE = 3600  # the bytes behind a sha256 never change; the mapping may
 
 
-def table_preview(res: dict[str, Any], path: Path) -> tables.Preview:
+def table_preview(res: dict[str, Any]) -> tables.Preview | None:
     """The first rows of a tabular resource, computed once per file and way of reading it
-    (issue 15), not per view."""
+    (issue 15), not per view; None when its bytes are not in the store."""
     cat = catalogue()
     try:
         return tables.cached_preview(
-            PreviewCache.beside(cat.files.root), res["sha256"], path,
-            res.get("format") or "", res.get("filename", ""),
+            cat.files, res["sha256"], res.get("format") or "", res.get("filename", ""),
             limits=ReadLimits.from_settings(cat.settings), header_row=header_row(res))
+    except FileNotFoundError:
+        return None
     except OSError:
         return tables.Preview(unreadable="OSError")
 
@@ -59,16 +66,18 @@ def chart_of(res: dict[str, Any], table: tables.Table) -> tuple[Series | None, M
 
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     """Table page, sort, chart and map for a resource page."""
-    path = stored_path(res)
+    sha = stored_key(res)
     context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
                                "map_summary": None, "preview_page": 1, "preview_pages": 1,
                                "sort_col": None, "sort_desc": False, "preview_error": False,
                                "preview_too_large": False}
-    if path is None:
+    if sha is None:
         return context
+    cat = catalogue()
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
-        cat = catalogue()
-        preview = table_preview(res, path)
+        preview = table_preview(res)
+        if preview is None:
+            return context
         if preview.too_large:
             context["preview_too_large"] = True
             return context
@@ -95,9 +104,9 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
             chart=chart)
-        context.update(map_view.context(map_view.summary_for(res, path, table)))
+        context.update(map_view.context(map_view.summary_for(res, table)))
     else:
-        drawn = map_view.summary_for(res, path)
+        drawn = map_view.summary_for(res)
         context.update(map_view.context(drawn))
         if drawn is not None:
             context["preview_error"] = bool(drawn.get("unreadable"))
@@ -145,15 +154,27 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
         if not link or link.lower().startswith("mailto:"):
             abort(404)
         return redirect(link, code=302)
-    path = stored_path(res)
-    if path is None:
+    sha = stored_key(res)
+    if sha is None:
         abort(404)
     filename = res.get("filename") or "data"
     mimetype = res.get("mimetype") or mimetypes.guess_type(filename)[0] or \
         "application/octet-stream"
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
-                         etag=res["sha256"], conditional=True, max_age=DOWNLOAD_MAX_AGE)
-    response.headers["X-Content-SHA256"] = res["sha256"]
+    files, settings = catalogue().files, catalogue().settings
+    if settings.get("file_store_presigned_downloads"):
+        # The bytes go from the object store to the client (issue 23); the URL expires.
+        url = files.presigned_url(sha, filename=filename, mimetype=mimetype,
+                                  expires=int(settings.get("file_store_presigned_seconds", 300)))
+        if url is not None:
+            if files.size(sha) is None:
+                abort(404)
+            response = redirect(url, code=302)
+            response.headers["X-Content-SHA256"] = sha
+            response.headers["Cache-Control"] = "private, no-store"  # the URL expires
+            return response
+    response = send_stored(sha, mimetype=mimetype, download_name=filename,
+                           max_age=DOWNLOAD_MAX_AGE)
+    response.headers["X-Content-SHA256"] = sha
     return response
 
 
@@ -185,14 +206,16 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     with reading() as session:
         ds = visible_dataset(session, name)
         res = current_resource(ds, resource_id)
-    path = stored_path(res)
-    if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
+    sha = stored_key(res)
+    if sha is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
-    rows = tables.iter_rows(path, res.get("format") or "", res["filename"],
-                            limits=ReadLimits.from_settings(catalogue().settings),
-                            header_row=header_row(res))
+    rows = _stored_rows(catalogue().files, sha, res.get("format") or "", res["filename"],
+                        limits=ReadLimits.from_settings(catalogue().settings),
+                        header_row=header_row(res))
     try:  # fail before the response starts, not half-way through the stream
         first = next(rows, None)
+    except FileNotFoundError:
+        abort(404)
     except (tables.TooLarge, *tables.UNREADABLE):
         abort(422)
     rows = itertools.chain([first] if first is not None else [], rows)
@@ -205,3 +228,11 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
         f"attachment; filename=data.{fmt}; filename*=UTF-8''{quote(stem)}.{fmt}")
     response.headers["ETag"] = f'"{res["sha256"]}-{fmt}"'
     return response
+
+
+def _stored_rows(files: FileStore, sha: str, fmt: str, filename: str, *, limits: ReadLimits,
+                 header_row: int | list[int] | None) -> Iterator[list[str]]:
+    """The table's rows, read from (a local copy of) the stored file, which is kept for as
+    long as the response streams and removed when it ends."""
+    with files.local_copy(sha) as path:
+        yield from tables.iter_rows(path, fmt, filename, limits=limits, header_row=header_row)

@@ -3,32 +3,64 @@ bytes are, and how its agency said to read them."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from flask import abort
+from flask import abort, request, send_file
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import resource_dict
 from catalogue.errors import NotFound
 from catalogue.files.limits import ReadLimits
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import check_key
 from catalogue.history.service import get_published
 from portal.pages.public import catalogue
 
 
-def stored_path(res: dict[str, Any]) -> Path | None:
-    """Where an uploaded resource's bytes are, or None for links and missing files."""
+def stored_key(res: dict[str, Any]) -> str | None:
+    """The file-store key (sha256) of an uploaded resource, or None for links.
+
+    Whether the bytes are there is found out on reading (one request less to an object
+    store): readers turn FileNotFoundError into a 404 or an empty preview.
+    """
     sha = res.get("sha256") or ""
     if res.get("url_type") != "upload" or not sha:
         return None
-    files = catalogue().files
     try:
-        path = files.path(sha)
+        return check_key(sha)
     except ValueError:
         return None
-    return path if path.is_file() else None
+
+
+def send_stored(sha: str, *, mimetype: str, download_name: str, max_age: int,
+                last_modified: datetime | None = None) -> BaseResponse:
+    """Stored bytes as a download (ETag = sha256): sent from disk when the store is local or
+    mounted, else streamed from the object store in chunks, never held whole in memory."""
+    files = catalogue().files
+    local = files.local_path(sha)
+    if local is not None:
+        if not local.is_file():
+            abort(404)
+        return send_file(local, mimetype=mimetype, as_attachment=True,
+                         download_name=download_name, etag=sha, conditional=True,
+                         max_age=max_age, last_modified=last_modified)
+    size = files.size(sha)
+    if size is None:
+        abort(404)
+    try:
+        stream = files.open(sha)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(stream, mimetype=mimetype, as_attachment=True,
+                         download_name=download_name, etag=sha, conditional=False,
+                         max_age=max_age, last_modified=last_modified)
+    response.content_length = size
+    # Conditional GETs still get their 304 (the ETag is the sha256); ranges need a seekable
+    # file, so a remote store serves whole files (or presigned URLs, which do ranges).
+    return response.make_conditional(request, accept_ranges=False)
 
 
 def header_row(res: dict[str, Any]) -> int | list[int] | None:
@@ -44,7 +76,7 @@ def header_row(res: dict[str, Any]) -> int | list[int] | None:
 
 def preview_cache() -> PreviewCache:
     """The cache of previews beside the file store (issue 15)."""
-    return PreviewCache.beside(catalogue().files.root)
+    return PreviewCache.beside(catalogue().files)
 
 
 def read_limits() -> ReadLimits:
