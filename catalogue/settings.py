@@ -70,6 +70,32 @@ SETTINGS: tuple[Setting, ...] = (
             "networks). Empty: they reach public hosts only; harvest config files name their "
             "own `allow_hosts`."),
     Setting("max_upload_mb", int, 200, "Largest file accepted by upload or harvest, in MiB."),
+    # One file store for every machine (issue 23).
+    Setting("file_store", str, "",
+            "Where uploaded and harvested files (kept by sha256) and their previews live. "
+            "Empty: `files/` in the home (one machine). A path (absolute, or relative to the "
+            "home): a disk or a shared mount every machine mounts at the same place. "
+            "`s3://bucket/prefix`: an S3-protocol object store (AWS S3, MinIO, Ceph) that "
+            "every machine reaches; see the `file_store_*` settings."),
+    Setting("file_store_endpoint", str, "",
+            "With `file_store = s3://…`: the S3 server's URL (`https://minio.example.vn:9000`; "
+            "path-style addressing). Empty: AWS S3."),
+    Setting("file_store_region", str, "",
+            "With `file_store = s3://…`: the region (empty: `AWS_DEFAULT_REGION` or boto3's "
+            "default)."),
+    Setting("file_store_access_key", str, "",
+            "With `file_store = s3://…`: the access key id. Empty: the standard AWS chain "
+            "(`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, `~/.aws/credentials`, an instance "
+            "role)."),
+    Setting("file_store_secret_key", str, "",
+            "With `file_store = s3://…`: the secret access key (prefer the environment, "
+            "`DULIEUMO_FILE_STORE_SECRET_KEY` or `AWS_SECRET_ACCESS_KEY`, to the config file)."),
+    Setting("file_store_presigned_downloads", bool, False,
+            "With `file_store = s3://…`: downloads redirect to a presigned URL of the object "
+            "(the bytes go from the object store to the client, not through the portal). "
+            "`false`: the portal streams them."),
+    Setting("file_store_presigned_seconds", int, 300,
+            "How long a presigned download URL stays valid, in seconds."),
     Setting("preview_rows", int, 100, "Rows shown per page in a resource preview."),
     # Bounded reading of every file (issue 15): previews, the personal-data screen, validation.
     Setting("file_max_unpacked_mb", int, 200,

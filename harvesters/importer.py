@@ -203,8 +203,7 @@ def _resource_dict(ctx: ImportContext, item: Prepared) -> dict[str, Any]:
         return {"name": spec.name, "url": spec.url, "format": spec.format.upper(),
                 "mimetype": spec.mimetype, "description": spec.description,
                 "schema": spec.schema, "extras": {"source_url": spec.url}}
-    with item.path.open("rb") as fh:
-        stored = ctx.catalogue.files.put(fh)
+    stored = ctx.catalogue.files.put_file(item.path)
     fmt = item.fields.get("format", "").lower()
     filename = _filename(spec, fmt)
     mimetype = spec.mimetype or FORMAT_MIMETYPES.get(fmt) or mimetypes.guess_type(filename)[0] or ""

@@ -11,7 +11,7 @@ from catalogue.context import Catalogue
 from catalogue.coordination.db_clock import DatabaseClock
 from catalogue.coordination.notifications import WRITE, ChangeListener, libpq_conninfo
 from catalogue.database import make_engine, make_sessionmaker
-from catalogue.files.store import FileStore
+from catalogue.files.location import open_file_store
 from catalogue.home import Home
 from catalogue.search import open_backend
 
@@ -26,7 +26,7 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
     engine = make_engine(url)
     if isinstance(clock, SystemClock) and engine.dialect.name == "postgresql":
         clock = DatabaseClock(engine)  # machines sharing a database read its clock (issue 23)
-    files = FileStore(home.files_dir, settings["max_upload_mb"] * 1024 * 1024)
+    files = open_file_store(settings, home)  # one store for every machine (issue 23)
     search = open_backend(settings["search_backend"], index_dir=home.index_dir,
                           database_url=url, in_memory=settings["search_in_memory"])
     return Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,

@@ -21,6 +21,7 @@ from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import LocalFileStore
 from catalogue.preview import tables
 from catalogue.privacy import screen_file
 from catalogue.validation import ValidationLimits, validate_resource_file
@@ -115,7 +116,7 @@ def test_zip_ratio_marks_a_bomb(tmp_path: Path) -> None:
 
 
 def test_preview_cache_keeps_results_beside_the_store(tmp_path: Path) -> None:
-    cache = PreviewCache.beside(tmp_path / "files")
+    cache = PreviewCache.beside(LocalFileStore(tmp_path / "files", 1 << 20))
     sha = "ab" * 32
     variant = cache.variant(1, "csv", None)
     assert cache.get(sha, variant) is None

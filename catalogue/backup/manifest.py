@@ -49,6 +49,9 @@ class Manifest:
     parts: list[Part] = field(default_factory=list)
     label: str = ""
     format: str = FORMAT
+    # sha256s of the stored files the database named when the backup was taken: each must
+    # be a ``files/`` part (checked by ``backup --verify`` whatever the database kind).
+    referenced: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps({
@@ -57,6 +60,7 @@ class Manifest:
             "database_part": self.database_part, "schema_heads": self.schema_heads,
             "counts": self.counts,
             "parts": [{"path": p.path, "size": p.size, "sha256": p.sha256} for p in self.parts],
+            "referenced": self.referenced,
         }, ensure_ascii=False, indent=1)
 
     @classmethod
@@ -67,7 +71,8 @@ class Manifest:
         return cls(created_at=datetime.fromisoformat(raw["created_at"]),
                    database_kind=raw["database_kind"], database_part=raw["database_part"],
                    schema_heads=list(raw["schema_heads"]), counts=dict(raw["counts"]),
-                   parts=[Part(**p) for p in raw["parts"]], label=raw.get("label", ""))
+                   parts=[Part(**p) for p in raw["parts"]], label=raw.get("label", ""),
+                   referenced=[str(sha) for sha in raw.get("referenced", [])])
 
 
 def sha256_of(path: Path) -> str:
@@ -130,6 +135,14 @@ def verify_backup(backup: Path) -> VerifyReport:
     listed = {p.path for p in manifest.parts}
     if manifest.database_part not in listed:
         report.problems.append(f"the database part {manifest.database_part} is not listed")
+    for sha in manifest.referenced:
+        if f"files/{sha[:2]}/{sha}" not in listed:
+            report.problems.append(f"stored file {sha} named by the database is not in the "
+                                   "backup")
+    for part in manifest.parts:
+        name = part.path.rsplit("/", 1)[-1]
+        if part.path.startswith("files/") and part.sha256 != name:
+            report.problems.append(f"{part.path}: its bytes do not hash to its name (corrupt)")
     if manifest.database_kind == "sqlite" and not report.problems:
         report.problems.extend(_check_sqlite(backup / manifest.database_part, backup, listed))
     return report

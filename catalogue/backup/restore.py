@@ -39,7 +39,7 @@ class RestoreResult:
 
 def home_has_catalogue(target: BackupTarget) -> bool:
     """Whether the target database holds any dataset or organisation, or files are stored."""
-    if any(target.home.files_dir.glob("??/*")):
+    if next(iter(target.files.keys()), None) is not None:
         return True
     url = target.database_url
     if url.startswith("sqlite"):
@@ -61,28 +61,31 @@ def home_has_catalogue(target: BackupTarget) -> bool:
 
 
 def _restore_files(backup: Path, manifest: Manifest, target: BackupTarget,
-                   added: list[Path]) -> list[str]:
-    """Copy stored files in (content-addressed, so existing ones are kept); config only
-    where the home has none, because the running home's config (its database URL) wins.
+                   added: list[Path], added_keys: list[str]) -> list[str]:
+    """Copy stored files into the store (content-addressed, so existing ones are kept);
+    config only where the home has none, because the running home's config (its database
+    URL) wins.
 
-    Every file created is appended to ``added`` as it is made, so a failure part-way can
-    remove exactly those.
+    Every file created is appended to ``added`` (config) or ``added_keys`` (the store) as it
+    is made, so a failure part-way can remove exactly those.
     """
     restored_config: list[str] = []
     for part in manifest.parts:
         source = backup / part.path
         if part.path.startswith("files/"):
-            dest = target.home.files_dir / part.path.removeprefix("files/")
-            if dest.is_file():
+            key = part.path.rsplit("/", 1)[-1]
+            if target.files.exists(key):
                 continue
-        elif part.path.startswith("config/"):
-            relative = part.path.removeprefix("config/")
-            dest = target.home.root / relative
-            if dest.exists():
-                continue
-            restored_config.append(relative)
-        else:
+            added_keys.append(key)
+            target.files.put_file(source, expect=key)  # checked against its name again
             continue
+        if not part.path.startswith("config/"):
+            continue
+        relative = part.path.removeprefix("config/")
+        dest = target.home.root / relative
+        if dest.exists():
+            continue
+        restored_config.append(relative)
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(".restoring-" + dest.name)
         added.append(tmp)
@@ -111,11 +114,13 @@ def _check_schema_known(manifest: Manifest, url: str) -> None:
 
 
 def _roll_back(target: BackupTarget, safety: Path | None, added: list[Path],
-               database_existed: bool) -> None:
+               added_keys: list[str], database_existed: bool) -> None:
     """Put the home back as it was: the database from the safety backup (or, when there was
     no catalogue, no database file if there was none), and no file the restore added."""
     for path in reversed(added):
         path.unlink(missing_ok=True)
+    for key in reversed(added_keys):
+        target.files.delete(key)
     if safety is not None:
         load_database(target.database_url, safety / read_manifest(safety).database_part)
     elif not database_existed and target.database_url.startswith("sqlite"):
@@ -228,14 +233,15 @@ def restore_backup(backup: Path, target: BackupTarget, *, now: datetime, actor: 
         safety = create_backup(target, safety_dest or target.home.backups_dir, now, "safety")
     database_existed = _database_exists(target.database_url)
     added: list[Path] = []
+    added_keys: list[str] = []
     try:
         load_database(target.database_url, backup / manifest.database_part)
-        config = _restore_files(backup, manifest, target, added)
+        config = _restore_files(backup, manifest, target, added, added_keys)
         # A backup from an older release: bring its schema up to this release's migrations.
         upgrade_database(target.database_url)
     except BaseException as exc:  # noqa: BLE001 - anything part-way (Ctrl-C too) is undone
         # Issue 15: a failed restore leaves the home exactly as it was, and says so.
-        _roll_back(target, safety, added, database_existed)
+        _roll_back(target, safety, added, added_keys, database_existed)
         reason = f"{type(exc).__name__}: {exc}".strip()[:2000]
         _log_restore(target, backup, manifest, actor, now, safety,
                      f"failed and undone: {reason}", origin, failed=True)

@@ -2,9 +2,11 @@
 
 Consistency: the database is copied first, in one snapshot; the file store is copied after.
 Stored files are written before the database row naming them commits and are never deleted,
-so every file the snapshot names is already on disk when the store is copied. Files that
-arrive later are extra, harmless bytes. The search index is not copied: a restore rebuilds
-it from the database, so it always matches.
+so every file the snapshot names is already in the store (a local disk, a shared mount or an
+S3 bucket: issue 23) when the store is copied. Files that arrive later are extra, harmless
+bytes. The manifest lists the sha256s the database named just before the dump, and the
+backup is refused unless each is among the copied files. The search index is not copied: a
+restore rebuilds it from the database, so it always matches.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +32,8 @@ from catalogue.backup.manifest import (
     read_manifest,
     sha256_of,
 )
+from catalogue.files.location import open_file_store
+from catalogue.files.store import FileStore, relative_name
 from catalogue.home import Home
 
 COUNTED_TABLES = ("dataset", "resource", "revision", "organization")
@@ -36,14 +41,16 @@ COUNTED_TABLES = ("dataset", "resource", "revision", "organization")
 
 @dataclass(frozen=True)
 class BackupTarget:
-    """What to back up: the home (files, config) and its database."""
+    """What to back up: the home (config), its file store and its database."""
 
     home: Home
     database_url: str
+    files: FileStore
 
     @classmethod
-    def of(cls, home: Home, settings: dict[str, object]) -> BackupTarget:
-        return cls(home, str(settings["database_url"] or home.default_database_url()))
+    def of(cls, home: Home, settings: dict[str, Any]) -> BackupTarget:
+        return cls(home, str(settings["database_url"] or home.default_database_url()),
+                   open_file_store(settings, home))
 
 
 def backup_dir_for(home: Home, settings: dict[str, object]) -> Path:
@@ -97,26 +104,44 @@ def _previous_backup(dest: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def _copy_file(source: Path, target: Path, previous: Path | None, relative: str) -> None:
+def _copy_file(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    if previous is not None and relative.startswith("files/"):
-        # Content-addressed: the same name in the last backup is the same bytes.
-        earlier = previous / relative
+    shutil.copyfile(source, target)
+
+
+def _copy_stored(files: FileStore, key: str, target: Path, previous: Path | None) -> None:
+    """One stored file into the backup: hard-linked from the last backup when it has it
+    (content-addressed: the same name is the same bytes), else copied (streamed from an
+    object store)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if previous is not None:
+        earlier = previous / "files" / relative_name(key)
         if earlier.is_file():
             try:
                 os.link(earlier, target)
                 return
             except OSError:
                 pass  # another filesystem or no hard links: copy instead
-    shutil.copyfile(source, target)
+    local = files.local_path(key)
+    if local is not None:
+        shutil.copyfile(local, target)
+        return
+    with files.open(key) as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
 
 
-def _store_files(files_dir: Path) -> list[Path]:
-    """The file store's files (``ab/abcd...``), skipping uploads still being written."""
-    if not files_dir.is_dir():
-        return []
-    return sorted(p for p in files_dir.glob("??/*") if p.is_file()
-                  and not p.name.startswith("."))
+def referenced_files(url: str) -> list[str]:
+    """The sha256s of uploaded files the database's resources name."""
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            if "resource" not in inspect(conn).get_table_names():
+                return []
+            rows = conn.execute(text("SELECT DISTINCT sha256 FROM resource WHERE url_type = "
+                                     "'upload' AND sha256 != ''"))
+            return sorted(str(r[0]) for r in rows)
+    finally:
+        engine.dispose()
 
 
 def _config_files(home: Home) -> list[tuple[Path, str]]:
@@ -143,14 +168,20 @@ def create_backup(target: BackupTarget, dest: Path, now: datetime, label: str = 
     try:
         work.mkdir()
         heads, counts = schema_and_counts(target.database_url)
+        referenced = referenced_files(target.database_url)
         db_part = dump_database(target.database_url, work)
         copied: list[str] = [db_part]
-        for source in _store_files(target.home.files_dir):
-            relative = f"files/{source.parent.name}/{source.name}"
-            _copy_file(source, work / relative, previous, relative)
+        for key in sorted(target.files.keys()):  # listed after the dump: a superset
+            relative = f"files/{relative_name(key)}"
+            _copy_stored(target.files, key, work / relative, previous)
             copied.append(relative)
+        absent = sorted(set(referenced) - {rel.rsplit("/", 1)[-1] for rel in copied})
+        if absent:
+            raise BackupError(f"the file store ({target.files.describe()}) lacks "
+                              f"{len(absent)} file(s) the database names: "
+                              f"{', '.join(absent[:5])}; run `dulieumo backup check-files`")
         for source, relative in _config_files(target.home):
-            _copy_file(source, work / relative, None, relative)
+            _copy_file(source, work / relative)
             copied.append(relative)
         parts = [Part(rel, (work / rel).stat().st_size, sha256_of(work / rel)) for rel in copied]
         corrupt = [p.path for p in parts
@@ -161,7 +192,8 @@ def create_backup(target: BackupTarget, dest: Path, now: datetime, label: str = 
                               f"longer matches its sha256): {', '.join(corrupt[:5])}; run "
                               "`dulieumo backup check-files` and restore or re-upload them")
         manifest = Manifest(created_at=now, database_kind=kind, database_part=db_part,
-                            schema_heads=heads, counts=counts, parts=parts, label=label)
+                            schema_heads=heads, counts=counts, parts=parts, label=label,
+                            referenced=referenced)
         with (work / MANIFEST).open("w", encoding="utf-8") as fh:
             fh.write(manifest.to_json())
             fh.flush()

@@ -1,34 +1,34 @@
-"""Previews computed once per file, kept next to the file store (issue 15).
+"""Previews computed once per file, kept in the file store beside the files (issue 15).
 
 A preview depends only on the bytes (named by their sha256) and on how it was read (the
 reader version, limits, header row…: the *variant*), so it is computed on the first view
-and read back on every other, by every worker and machine that shares the store. It is a
-JSON file under ``<store>/previews/ab/<sha256>-<variant>.json``, written atomically; backups
-skip it (they take ``ab/<sha256>`` only) since it can always be computed again.
+and read back on every other, by every worker and machine that shares the store (a local
+disk, a shared mount or an S3 bucket: issue 23). It is a JSON blob named
+``previews/ab/<sha256>-<variant>.json`` in the store; backups skip it (they take the files
+only) since it can always be computed again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
+
+from catalogue.files.store import FileStore, check_key
 
 FOLDER = "previews"
 
 
 class PreviewCache:
-    """JSON documents by (sha256, variant)."""
+    """JSON documents by (sha256, variant), kept as blobs of a file store."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
 
     @classmethod
-    def beside(cls, store_root: Path) -> PreviewCache:
-        """The cache that belongs to the file store at ``store_root``."""
-        return cls(store_root / FOLDER)
+    def beside(cls, store: FileStore) -> PreviewCache:
+        """The cache that belongs to ``store``."""
+        return cls(store)
 
     @staticmethod
     def variant(*parts: object) -> str:
@@ -36,30 +36,23 @@ class PreviewCache:
         text = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def _path(self, sha256: str, variant: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a sha256: {sha256!r}")
-        return self.root / sha256[:2] / f"{sha256}-{variant}.json"
+    @staticmethod
+    def _name(sha256: str, variant: str) -> str:
+        check_key(sha256)
+        if not variant.isalnum():
+            raise ValueError(f"not a variant: {variant!r}")
+        return f"{FOLDER}/{sha256[:2]}/{sha256}-{variant}.json"
 
     def get(self, sha256: str, variant: str) -> dict[str, Any] | None:
         """The stored preview, or None (never computed, or unreadable: compute it again)."""
         try:
-            with self._path(sha256, variant).open("rb") as fh:
-                value = json.load(fh)
+            data = self.store.read_blob(self._name(sha256, variant))
+            value = json.loads(data) if data is not None else None
         except (OSError, ValueError):
             return None
         return value if isinstance(value, dict) else None
 
     def put(self, sha256: str, variant: str, value: dict[str, Any]) -> None:
         """Store a preview; concurrent writers of the same one are harmless (same content)."""
-        target = self._path(sha256, variant)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(value, out, ensure_ascii=False)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        data = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        self.store.write_blob(self._name(sha256, variant), data)

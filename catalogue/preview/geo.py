@@ -11,10 +11,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import FileStore
 
 Ring = list[tuple[float, float]]
 MAX_POINTS = 20000  # beyond this a preview gets heavy; coordinates are thinned evenly
@@ -117,22 +117,29 @@ def outline_svg(data: dict[str, Any], *, title: str) -> str | None:
             f'role="img" class="map"><title>{escape(title)}</title>{body}</svg>')
 
 
-def cached_map(cache: PreviewCache, sha256: str, path: Path, *, title: str,
+def cached_map(files: FileStore, sha256: str, *, title: str,
                max_bytes: int) -> dict[str, Any]:
     """``{"svg", "feature_count", "too_large", "unreadable"}`` for a stored GeoJSON file,
-    computed once per file and title and read back from ``cache`` afterwards (issue 15):
-    parsing a 20 MB GeoJSON takes ten times that in memory, which no view should repeat."""
+    computed once per file and title and read back from the store's preview cache afterwards
+    (issue 15): parsing a 20 MB GeoJSON takes ten times that in memory, which no view should
+    repeat. FileNotFoundError when the file is not in the store."""
+    cache = PreviewCache.beside(files)
     variant = cache.variant("map", 1, title, max_bytes)
     stored = cache.get(sha256, variant)
     if stored is not None:
         return stored
     result: dict[str, Any] = {"svg": None, "feature_count": 0, "too_large": False,
                               "unreadable": False}
-    if path.stat().st_size > max_bytes:
+    size = files.size(sha256)
+    if size is None:
+        raise FileNotFoundError(f"{sha256} is not in the file store")
+    if size > max_bytes:
         result["too_large"] = True
     else:
+        with files.open(sha256) as fh:
+            raw = fh.read(max_bytes + 1)
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(raw)
         except ValueError:
             data = None
             result["unreadable"] = True

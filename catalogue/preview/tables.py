@@ -21,6 +21,7 @@ from catalogue.files import header as headers_
 from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
 from catalogue.files.rows import is_tabular, kind_of, open_rows
+from catalogue.files.store import FileStore
 
 __all__ = ["UNREADABLE", "Preview", "Table", "TooLarge", "cached_preview", "is_tabular",
            "iter_rows", "read_table", "sort_rows", "to_csv", "to_json"]
@@ -108,28 +109,32 @@ class Preview:
                    str(data.get("too_large") or ""), str(data.get("unreadable") or ""))
 
 
-def cached_preview(cache: PreviewCache, sha256: str, path: Path, fmt: str, filename: str = "",
+def cached_preview(files: FileStore, sha256: str, fmt: str, filename: str = "",
                    *, limits: ReadLimits | None = None,
                    header_row: int | Sequence[int] | None = None) -> Preview:
-    """The preview of a stored file: read from ``cache``, or computed once and stored there.
+    """The preview of a stored file: read from the store's preview cache, or computed once
+    (from a local copy of the file when the store is remote) and cached there.
 
     "Too large" and "unreadable" are results too, so a decompression bomb is refused once,
-    not at every view. A file missing from disk (OSError) is not cached.
+    not at every view. A file missing from the store (OSError) is not cached.
     """
     limits = limits or ReadLimits()
+    cache = PreviewCache.beside(files)
     variant = cache.variant(READER_VERSION, kind_of(fmt, filename), limits.max_unpacked_bytes,
                             limits.max_cells, header_row, PREVIEW_MAX_ROWS, PREVIEW_MAX_CELLS)
     stored = cache.get(sha256, variant)
     if stored is not None:
         return Preview.from_dict(stored)
-    try:
-        preview = Preview(read_table(path, fmt, filename, limits=limits, header_row=header_row))
-    except TooLarge as exc:
-        preview = Preview(too_large=exc.message)
-    except OSError:
-        raise
-    except UNREADABLE as exc:
-        preview = Preview(unreadable=f"{type(exc).__name__}: {exc}"[:500])
+    with files.local_copy(sha256) as path:  # raises OSError when missing: not cached
+        try:
+            preview = Preview(read_table(path, fmt, filename, limits=limits,
+                                         header_row=header_row))
+        except TooLarge as exc:
+            preview = Preview(too_large=exc.message)
+        except OSError:
+            raise
+        except UNREADABLE as exc:
+            preview = Preview(unreadable=f"{type(exc).__name__}: {exc}"[:500])
     cache.put(sha256, variant, preview.to_dict())
     return preview
 

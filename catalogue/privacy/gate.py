@@ -17,7 +17,7 @@ from typing import Any
 
 from catalogue.classification import is_public
 from catalogue.errors import Conflict
-from catalogue.files.store import FileStore
+from catalogue.files.store import FileStore, check_key
 from catalogue.privacy.screen import (
     LABELS,
     SCREENED_FORMATS,
@@ -109,12 +109,12 @@ def publication_screen(files: FileStore, after: Mapping[str, Any], *,
         if sha in old_files or fmt not in SCREENED_FORMATS:
             continue
         try:
-            path = files.path(sha)
+            with files.local_copy(check_key(sha)) as path:
+                found = screen_file(path, fmt, this_year=this_year).findings
         except ValueError:
             continue  # not a file-store key (a source's own checksum)
-        if not path.is_file():
+        except FileNotFoundError:
             continue  # a harvested file's hash, not an upload: screened when harvested
-        found = screen_file(path, fmt, this_year=this_year).findings
         if found:
             findings += found
             where.append(name)

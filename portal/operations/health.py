@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from catalogue.context import Catalogue
-
-MIN_FREE_BYTES = 64 * 1024 * 1024  # below this, uploads and harvests would start failing
+from catalogue.files.store import FileStore
 
 
 @dataclass
@@ -55,22 +52,13 @@ def check_index(catalogue: Catalogue) -> Check:
     return _timed("index", probe)
 
 
-def check_file_store(files_dir: Path) -> Check:
-    def probe() -> str:
-        if not files_dir.is_dir():
-            raise OSError(f"{files_dir} does not exist")
-        if not os.access(files_dir, os.W_OK | os.X_OK):
-            raise OSError(f"{files_dir} is not writable")
-        stat = os.statvfs(files_dir)
-        free = stat.f_bavail * stat.f_frsize
-        if free < MIN_FREE_BYTES:
-            raise OSError(f"only {free // (1024 * 1024)} MiB free")
-        return f"{free // (1024 * 1024)} MiB free"
-
-    return _timed("files", probe)
+def check_file_store(files: FileStore) -> Check:
+    """The store takes a small object and gives it back (issue 23: a store that is gone or
+    read-only fails readiness, not the next upload); a local one also has room left."""
+    return _timed("files", files.probe)
 
 
 def readiness(catalogue: Catalogue) -> list[Check]:
     """Every readiness check; the database one only once (it takes the pool's time-out)."""
     return [check_database(catalogue), check_index(catalogue),
-            check_file_store(catalogue.files.root)]
+            check_file_store(catalogue.files)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import resource_dict
 from catalogue.errors import NotFound
 from catalogue.files.limits import ReadLimits
-from catalogue.files.preview_cache import PreviewCache
+from catalogue.files.store import FileStore, check_key
 from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
@@ -59,17 +60,19 @@ def _version_resource(session: Session, ds: Dataset, number: int,
     abort(404)
 
 
-def stored_path(res: dict[str, Any]) -> Any | None:
-    """Where an uploaded resource's bytes are, or None for links and missing files."""
+def stored_key(res: dict[str, Any]) -> str | None:
+    """The file-store key (sha256) of an uploaded resource, or None for links.
+
+    Whether the bytes are there is found out on reading (one request less to an object
+    store): readers turn FileNotFoundError into a 404 or an empty preview.
+    """
     sha = res.get("sha256") or ""
     if res.get("url_type") != "upload" or not sha:
         return None
-    files = catalogue().files
     try:
-        path = files.path(sha)
+        return check_key(sha)
     except ValueError:
         return None
-    return path if path.is_file() else None
 
 
 def _is_geojson(res: dict[str, Any]) -> bool:
@@ -90,21 +93,22 @@ def _header_row(res: dict[str, Any]) -> int | list[int] | None:
 
 def preview_context(res: dict[str, Any]) -> dict[str, Any]:
     """Table page, sort, chart and map for a resource page."""
-    path = stored_path(res)
+    sha = stored_key(res)
     context: dict[str, Any] = {"table": None, "rows": [], "chart": None, "map": None,
                                "preview_page": 1, "preview_pages": 1, "sort_col": None,
                                "sort_desc": False, "preview_error": False,
                                "preview_too_large": False}
-    if path is None:
+    if sha is None:
         return context
+    cat = catalogue()
     if tables.is_tabular(res.get("format") or "", res.get("filename", "")):
         # Computed once per file (and per way of reading it), not per view (issue 15).
-        cat = catalogue()
         try:
             preview = tables.cached_preview(
-                PreviewCache.beside(cat.files.root), res["sha256"], path,
-                res.get("format") or "", res.get("filename", ""),
+                cat.files, sha, res.get("format") or "", res.get("filename", ""),
                 limits=ReadLimits.from_settings(cat.settings), header_row=_header_row(res))
+        except FileNotFoundError:
+            return context
         except OSError:
             preview = tables.Preview(unreadable="OSError")
         if preview.too_large:
@@ -140,8 +144,11 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
                 format_value=format_axis_number))
             if series else None)
     elif _is_geojson(res):
-        drawn = geo.cached_map(PreviewCache.beside(catalogue().files.root), res["sha256"], path,
-                               title=res.get("name") or "", max_bytes=GEOJSON_MAX_BYTES)
+        try:
+            drawn = geo.cached_map(cat.files, sha, title=res.get("name") or "",
+                                   max_bytes=GEOJSON_MAX_BYTES)
+        except FileNotFoundError:
+            return context
         svg = drawn.get("svg")
         context["map"] = Markup(svg) if svg else None  # noqa: S704 - built with html.escape
         context["feature_count"] = int(drawn.get("feature_count") or 0)
@@ -183,16 +190,53 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
         if not link or link.lower().startswith("mailto:"):
             abort(404)
         return redirect(link, code=302)
-    path = stored_path(res)
-    if path is None:
+    sha = stored_key(res)
+    if sha is None:
         abort(404)
     filename = res.get("filename") or "data"
     mimetype = res.get("mimetype") or mimetypes.guess_type(filename)[0] or \
         "application/octet-stream"
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
-                         etag=res["sha256"], conditional=True, max_age=DOWNLOAD_MAX_AGE)
-    response.headers["X-Content-SHA256"] = res["sha256"]
+    files, settings = catalogue().files, catalogue().settings
+    if settings.get("file_store_presigned_downloads"):
+        # The bytes go from the object store to the client (issue 23); the URL expires.
+        url = files.presigned_url(sha, filename=filename, mimetype=mimetype,
+                                  expires=int(settings.get("file_store_presigned_seconds", 300)))
+        if url is not None:
+            if files.size(sha) is None:
+                abort(404)
+            response = redirect(url, code=302)
+            response.headers["X-Content-SHA256"] = sha
+            response.headers["Cache-Control"] = "private, no-store"  # the URL expires
+            return response
+    local = files.local_path(sha)
+    if local is not None:
+        if not local.is_file():
+            abort(404)
+        response = send_file(local, mimetype=mimetype, as_attachment=True,
+                             download_name=filename, etag=sha, conditional=True,
+                             max_age=DOWNLOAD_MAX_AGE)
+    else:
+        response = _streamed(files, sha, filename, mimetype)
+    response.headers["X-Content-SHA256"] = sha
     return response
+
+
+def _streamed(files: FileStore, sha: str, filename: str, mimetype: str) -> BaseResponse:
+    """The bytes streamed from a remote store in chunks, never held whole in memory."""
+    size = files.size(sha)
+    if size is None:
+        abort(404)
+    try:
+        stream = files.open(sha)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(stream, mimetype=mimetype, as_attachment=True,
+                         download_name=filename, etag=sha, conditional=False,
+                         max_age=DOWNLOAD_MAX_AGE)
+    response.content_length = size
+    # Conditional GETs still get their 304 (the ETag is the sha256); ranges need a seekable
+    # file, so a remote store serves whole files (or presigned URLs, which do ranges).
+    return response.make_conditional(request, accept_ranges=False)
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/download/<path:filename>")
@@ -223,14 +267,16 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     with reading() as session:
         ds = visible_dataset(session, name)
         res = _resource(ds, resource_id)
-    path = stored_path(res)
-    if path is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
+    sha = stored_key(res)
+    if sha is None or not tables.is_tabular(res.get("format") or "", res["filename"]):
         abort(404)
-    rows = tables.iter_rows(path, res.get("format") or "", res["filename"],
-                            limits=ReadLimits.from_settings(catalogue().settings),
-                            header_row=_header_row(res))
+    rows = _stored_rows(catalogue().files, sha, res.get("format") or "", res["filename"],
+                        limits=ReadLimits.from_settings(catalogue().settings),
+                        header_row=_header_row(res))
     try:  # fail before the response starts, not half-way through the stream
         first = next(rows, None)
+    except FileNotFoundError:
+        abort(404)
     except (tables.TooLarge, *tables.UNREADABLE):
         abort(422)
     rows = itertools.chain([first] if first is not None else [], rows)
@@ -243,3 +289,11 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
         f"attachment; filename=data.{fmt}; filename*=UTF-8''{quote(stem)}.{fmt}")
     response.headers["ETag"] = f'"{res["sha256"]}-{fmt}"'
     return response
+
+
+def _stored_rows(files: FileStore, sha: str, fmt: str, filename: str, *, limits: ReadLimits,
+                 header_row: int | list[int] | None) -> Iterator[list[str]]:
+    """The table's rows, read from (a local copy of) the stored file, which is kept for as
+    long as the response streams and removed when it ends."""
+    with files.local_copy(sha) as path:
+        yield from tables.iter_rows(path, fmt, filename, limits=limits, header_row=header_row)

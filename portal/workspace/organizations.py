@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from catalogue.collation import vietnamese_key
 from catalogue.errors import NotFound, ValidationError
+from catalogue.files.store import check_key
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import (
     create_organization,
@@ -149,10 +150,13 @@ def logo(name: str, key: str) -> Response:
             org = get_organization(session, name)
         except NotFound:
             abort(404)
-    if org.image_url != LOGO_PATH.format(name=org.name, key=key) or \
-            not catalogue.files.exists(key):
+    if org.image_url != LOGO_PATH.format(name=org.name, key=key):
         abort(404)
-    data = catalogue.files.path(key).read_bytes()
+    try:
+        with catalogue.files.open(check_key(key)) as fh:
+            data = fh.read(LOGO_MAX_BYTES + 1)  # logos are refused above this on upload
+    except (ValueError, FileNotFoundError):
+        abort(404)
     response = Response(data, mimetype=logo_type(data) or "application/octet-stream")
     response.cache_control.public = True
     response.cache_control.max_age = 365 * 24 * 3600  # the URL names the content

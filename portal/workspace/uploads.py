@@ -76,10 +76,11 @@ def check_upload(catalogue: Catalogue, file: FileStorage | None) -> CheckedUploa
         raise _refuse(problem)
     file.stream.seek(0)
     stored = catalogue.files.put(cast(BinaryIO, file.stream))  # refuses past max_upload_mb
-    status, report = _validate(catalogue.files.path(stored.key), fmt)
-    findings = screen_file(catalogue.files.path(stored.key), fmt,
-                           this_year=catalogue.clock.now().year).findings \
-        if fmt in SCREENED_FORMATS else []
+    # Read back through the store (a local copy when it is remote), as every reader does.
+    with catalogue.files.local_copy(stored.key) as path:
+        status, report = _validate(path, fmt)
+        findings = screen_file(path, fmt, this_year=catalogue.clock.now().year).findings \
+            if fmt in SCREENED_FORMATS else []
     return CheckedUpload(Upload(stored=stored, filename=filename,
                                 mimetype=file.mimetype or ""), fmt.upper(), status, report,
                          tuple(findings))

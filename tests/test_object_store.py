@@ -1,0 +1,355 @@
+"""One file store for every machine (issue 23): files in an S3-protocol object store.
+
+A real S3 server (moto's standalone server) runs on 127.0.0.1 for the session; each test
+gets a bucket of its own. Two "machines" are two apps with their own homes sharing the
+database URL and the bucket, as two servers behind a load balancer would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalogue.backup.manifest import MANIFEST, verify_backup
+from catalogue.backup.restore import restore_backup
+from catalogue.backup.snapshot import BackupTarget, create_backup
+from catalogue.clock import FixedClock
+from catalogue.errors import ConfigError
+from catalogue.files.location import open_file_store
+from catalogue.files.s3_store import S3FileStore
+from catalogue.home import Home
+from portal import create_app
+from portal.catalogue_ext import catalogue_of
+from portal.cli.home_cmds import initialise
+
+boto3 = pytest.importorskip("boto3")
+CSV = "tỉnh,số trạm\nQuảng Ninh,12\nHà Giang,7\n".encode()
+NOW = datetime(2026, 3, 2, 8, 30, 0)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's standalone S3 server on 127.0.0.1, in a process of its own (so the memory
+    the tests measure is the portal's alone), started once and polled until it answers."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("moto") / "server.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
+                               "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)  # polling a starting server, with a deadline
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _s3_settings(endpoint: str, bucket: str, prefix: str = "dulieumo") -> dict[str, Any]:
+    return {"file_store": f"s3://{bucket}/{prefix}", "file_store_endpoint": endpoint,
+            "file_store_region": "us-east-1", "file_store_access_key": "testing",
+            "file_store_secret_key": "testing"}
+
+
+def _client(endpoint: str) -> Any:
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+@pytest.fixture
+def bucket(s3_endpoint: str) -> str:
+    name = f"portal-{uuid.uuid4().hex[:12]}"
+    _client(s3_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+MakeApp = Callable[..., Flask]
+
+
+@pytest.fixture
+def machines(tmp_path: Path, s3_endpoint: str, bucket: str, database_config: dict[str, str],
+             migrated_sqlite_template: Path) -> Iterator[MakeApp]:
+    """``machines("a")``: an app with its own home, on the shared database and bucket."""
+    if database_config:
+        url = database_config["database_url"]
+    else:
+        shared = tmp_path / "shared.sqlite"
+        with sqlite3.connect(migrated_sqlite_template) as src, sqlite3.connect(shared) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        url = f"sqlite:///{shared}"
+    made: list[Flask] = []
+
+    def make(name: str, **overrides: Any) -> Flask:
+        home = tmp_path / f"home-{name}"
+        home.mkdir(exist_ok=True)
+        app = create_app({"site_url": "http://portal.test", "database_url": url,
+                          "secret_key": "một khoá chung cho mọi máy",
+                          **_s3_settings(s3_endpoint, bucket), **overrides},
+                         home=home, clock=FixedClock(NOW))
+        app.config["TESTING"] = True
+        if database_config and not made:
+            initialise(app)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        catalogue = catalogue_of(app)
+        if catalogue.search is not None and hasattr(catalogue.search, "close"):
+            catalogue.search.close()
+        catalogue.sessions.kw["bind"].dispose()
+
+
+def _admin_token(app: Flask) -> str:
+    from catalogue.accounts.service import create_user
+    from catalogue.accounts.tokens import create_token
+    from catalogue.organizations.service import create_organization
+
+    catalogue = catalogue_of(app)
+    with catalogue.unit("test") as uow:
+        create_organization(uow, {"name": "so-tnmt", "title": "Sở Tài nguyên và Môi trường"})
+        user = create_user(uow, name="lan", email="lan@tnmt.gov.vn", full_name="Nguyễn Thị Lan",
+                           password="Sông Hồng chảy 47 mùa", sysadmin=True)
+        _, raw = create_token(uow, user, scope="write")
+        uow.commit()
+    return raw
+
+
+def _upload(client: FlaskClient, token: str, name: str, data: bytes,
+            filename: str = "so-tram.csv") -> dict[str, Any]:
+    headers = {"Authorization": token}
+    created = client.post("/api/3/action/package_create", headers=headers,
+                          json={"name": name, "title": "Số trạm quan trắc",
+                                "owner_org": "so-tnmt", "license_id": "CC-BY-4.0"})
+    assert created.status_code == 200, created.get_json()
+    response = client.post("/api/3/action/resource_create", headers=headers,
+                           data={"package_id": name, "name": "Số trạm",
+                                 "upload": (io.BytesIO(data), filename)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    result: dict[str, Any] = response.get_json()["result"]
+    return result
+
+
+def _objects(endpoint: str, bucket: str) -> list[str]:
+    listed = _client(endpoint).list_objects_v2(Bucket=bucket)
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+def test_a_file_uploaded_on_one_machine_downloads_from_another(
+        machines: MakeApp, s3_endpoint: str, bucket: str) -> None:
+    a, b = machines("a"), machines("b")
+    res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    sha = hashlib.sha256(CSV).hexdigest()
+    assert res["sha256"] == sha
+    assert f"dulieumo/{sha[:2]}/{sha}" in _objects(s3_endpoint, bucket)
+    # Neither machine kept the bytes on its own disk: both read the bucket.
+    for app in (a, b):
+        assert not list((app.config["DULIEUMO_HOME"].files_dir).glob("??/*"))
+    download = b.test_client().get(f"/dataset/so-tram/resource/{res['id']}/download")
+    assert download.status_code == 200
+    assert download.data == CSV
+    assert download.headers["X-Content-SHA256"] == sha
+    assert download.headers["Content-Length"] == str(len(CSV))
+    again = b.test_client().get(f"/dataset/so-tram/resource/{res['id']}/download",
+                                headers={"If-None-Match": f'"{sha}"'})
+    assert again.status_code == 304
+
+
+def test_upload_validation_and_previews_read_from_the_object_store(
+        machines: MakeApp, s3_endpoint: str, bucket: str) -> None:
+    a, b = machines("a"), machines("b")
+    res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    assert res["validation_status"] == "valid"
+    assert [f["name"] for f in res["schema"]["fields"]] == ["tỉnh", "số trạm"]
+    page = b.test_client().get(f"/dataset/so-tram/resource/{res['id']}")
+    assert page.status_code == 200
+    assert "Hà Giang" in page.get_data(as_text=True)
+    previews = [k for k in _objects(s3_endpoint, bucket) if k.startswith("dulieumo/previews/")]
+    assert len(previews) == 1, "the preview is computed once and kept in the bucket"
+    # Machine A's page reads B's stored preview: make it say something only the cache says.
+    _client(s3_endpoint).put_object(Bucket=bucket, Key=previews[0], Body=json.dumps(
+        {"table": {"headers": ["đã lưu"], "rows": [["từ bộ nhớ chung"]]},
+         "too_large": "", "unreadable": ""}).encode())
+    assert "từ bộ nhớ chung" in a.test_client().get(
+        f"/dataset/so-tram/resource/{res['id']}").get_data(as_text=True)
+    converted = b.test_client().get(f"/dataset/so-tram/resource/{res['id']}/convert.csv")
+    assert converted.status_code == 200 and "Quảng Ninh,12" in converted.get_data(as_text=True)
+
+
+def test_presigned_downloads_redirect_to_the_object(machines: MakeApp, s3_endpoint: str) -> None:
+    a = machines("a")
+    b = machines("b", file_store_presigned_downloads=True)
+    res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    answer = b.test_client().get(f"/dataset/so-tram/resource/{res['id']}/download")
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert location.startswith(s3_endpoint) and "X-Amz-Signature=" in location
+    fetched = requests.get(location, timeout=10)
+    assert fetched.status_code == 200 and fetched.content == CSV
+    assert "so-tram.csv" in fetched.headers["Content-Disposition"]
+
+
+@pytest.fixture
+def empty_database(request: pytest.FixtureRequest, database_config: dict[str, str],
+                   tmp_path: Path) -> Iterator[str]:
+    """A database of the suite's kind with nothing in it, to restore into."""
+    if not database_config:
+        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
+        return
+    from pg_databases import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_url"), migrated=False) as url:
+        yield url
+
+
+def test_backup_takes_the_buckets_files_and_a_restore_puts_them_back(
+        machines: MakeApp, s3_endpoint: str, tmp_path: Path, empty_database: str) -> None:
+    a = machines("a")
+    res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    sha = res["sha256"]
+    target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
+    backup = create_backup(target, tmp_path / "backups", NOW)
+    manifest = json.loads((backup / MANIFEST).read_text())
+    assert manifest["referenced"] == [sha]
+    assert (backup / "files" / sha[:2] / sha).read_bytes() == CSV
+    assert verify_backup(backup).ok
+    # A new installation: an empty home, its own database and an empty bucket.
+    fresh_bucket = f"restored-{uuid.uuid4().hex[:8]}"
+    _client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
+    home = Home(tmp_path / "home-restored")
+    settings = {"database_url": empty_database, "max_upload_mb": 200,
+                **_s3_settings(s3_endpoint, fresh_bucket, "khac")}
+    restored = BackupTarget(home, settings["database_url"], open_file_store(settings, home))
+    restore_backup(backup, restored, now=NOW, actor="test")
+    assert restored.files.verify(sha) == "ok"
+    assert f"khac/{sha[:2]}/{sha}" in _objects(s3_endpoint, fresh_bucket)
+
+
+def test_verify_refuses_a_backup_missing_a_file_the_database_names(
+        machines: MakeApp, tmp_path: Path) -> None:
+    a = machines("a")
+    res = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
+    backup = create_backup(target, tmp_path / "backups", NOW)
+    manifest = json.loads((backup / MANIFEST).read_text())
+    manifest["parts"] = [p for p in manifest["parts"] if not p["path"].startswith("files/")]
+    (backup / MANIFEST).write_text(json.dumps(manifest))
+    report = verify_backup(backup)
+    assert not report.ok
+    assert any(res["sha256"] in p and "named by the database" in p for p in report.problems)
+
+
+def test_backup_is_refused_when_the_store_lacks_a_named_file(
+        machines: MakeApp, s3_endpoint: str, bucket: str, tmp_path: Path) -> None:
+    from catalogue.backup.manifest import BackupError
+
+    a = machines("a")
+    sha = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)["sha256"]
+    _client(s3_endpoint).delete_object(Bucket=bucket, Key=f"dulieumo/{sha[:2]}/{sha}")
+    target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
+    with pytest.raises(BackupError, match="lacks 1 file"):
+        create_backup(target, tmp_path / "backups", NOW)
+
+
+def test_readyz_fails_when_the_bucket_is_gone(machines: MakeApp, s3_endpoint: str,
+                                               bucket: str) -> None:
+    client = machines("a").test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.get_json()
+    assert "written and read back" in ready.get_json()["checks"]["files"]["detail"]
+    assert _objects(s3_endpoint, bucket) == [], "the probe cleans up after itself"
+    _client(s3_endpoint).delete_bucket(Bucket=bucket)
+    gone = client.get("/readyz")
+    assert gone.status_code == 503
+    assert gone.get_json()["checks"]["files"]["ok"] is False
+    assert "NoSuchBucket" in gone.get_json()["checks"]["files"]["detail"]
+
+
+def test_large_files_stream_in_parts_without_being_held_in_memory(
+        machines: MakeApp, s3_endpoint: str, bucket: str, tmp_path: Path) -> None:
+    app = machines("a")
+    files = catalogue_of(app).files
+    assert isinstance(files, S3FileStore)
+    size = 40 * 1024 * 1024
+    big = tmp_path / "lon.bin"
+    digest = hashlib.sha256()
+    with big.open("wb") as out:
+        for n in range(size // (1 << 20)):
+            block = hashlib.sha256(str(n).encode()).digest() * (1 << 15)  # 1 MiB
+            digest.update(block)
+            out.write(block)
+    tracemalloc.start()
+    try:
+        with big.open("rb") as fh:
+            stored = files.put(fh)
+        _, upload_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        seen = hashlib.sha256()
+        with files.open(stored.key) as stream:
+            while chunk := stream.read(1 << 16):
+                seen.update(chunk)
+        _, download_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stored.sha256 == digest.hexdigest() == seen.hexdigest() and stored.size == size
+    assert upload_peak < size // 2 and download_peak < size // 8
+    head = _client(s3_endpoint).head_object(Bucket=bucket, Key=f"dulieumo/{stored.key[:2]}/"
+                                                               f"{stored.key}")
+    assert "-" in head["ETag"], "a multipart upload (its ETag counts the parts)"
+
+
+def test_file_store_setting_refuses_what_is_not_a_path_or_bucket(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    with pytest.raises(ConfigError, match="file_store"):
+        open_file_store({"file_store": "s3://Bad_Bucket/x", "max_upload_mb": 1}, home)
+    mounted = open_file_store({"file_store": "shared/files", "max_upload_mb": 1}, home)
+    assert mounted.describe() == str(tmp_path / "shared" / "files")
+
+
+def test_credentials_come_from_the_standard_aws_variables(
+        s3_endpoint: str, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "tu-bien-moi-truong")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "bi-mat")
+    settings = {**_s3_settings(s3_endpoint, bucket), "file_store_access_key": "",
+                "file_store_secret_key": "", "max_upload_mb": 1}
+    store = open_file_store(settings, Home(tmp_path))
+    assert store.put_bytes(b"xin chao").size == 8
+    credentials = store.client._request_signer._credentials  # type: ignore[attr-defined]
+    assert credentials.access_key == "tu-bien-moi-truong"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "tu-bien-moi-truong"
