@@ -1,15 +1,17 @@
 """Two machines on one PostgreSQL, as deploy/README.md lays them out (issue 23 item 10).
 
 Two homes, each served by real gunicorn (2 workers) on its own port, share one throw-away
-PostgreSQL database; the scheduler, harvests, backups, restores and rebuilds run as the
+PostgreSQL database and one S3-protocol server (moto's, on 127.0.0.1); the scheduler, harvests, backups, restores and rebuilds run as the
 ``dulieumo`` command on either home, as an operator would. Every rule of issue 23 is checked
 across the two: sessions and forms, log-out everywhere, the log-in throttle, harvests and
-schedules run once, and what one machine writes, restores or rebuilds is what the other
-serves within a few seconds (polled with a deadline, never slept for).
+schedules run once, files uploaded or harvested on one machine download from the other, and
+what one machine writes, restores or rebuilds is what the other serves within a few seconds
+(polled with a deadline, never slept for).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,8 @@ FEW_SECONDS = 5.0
 START_DEADLINE = 60.0
 ORG = "so-tnmt-quang-ninh"
 PASSWORD = "Sông Hồng chảy 47 mùa"
+BUCKET = "dulieumo-files"
+CSV = "tỉnh,số trạm\nQuảng Ninh,12\nHà Giang,7\n".encode()
 
 
 @dataclass
@@ -99,7 +104,38 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _write_home(home: Path, database_url: str, backups: Path, source_url: str) -> None:
+@contextmanager
+def _s3_server(log_dir: Path) -> Iterator[str]:
+    """moto's standalone S3 server on 127.0.0.1 (the machines' shared file store), with the
+    bucket made; yields its URL."""
+    import boto3
+
+    port = _free_port()
+    with (log_dir / "moto.log").open("wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
+                                   "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            try:
+                requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)  # a poll interval while the server starts
+        boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                     aws_access_key_id="testing",
+                     aws_secret_access_key="testing").create_bucket(Bucket=BUCKET)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _write_home(home: Path, database_url: str, backups: Path, source_url: str,
+                s3_url: str) -> None:
     home.mkdir(parents=True)
     (home / "dulieumo.toml").write_text(
         f'database_url = "{database_url}"\n'
@@ -107,7 +143,12 @@ def _write_home(home: Path, database_url: str, backups: Path, source_url: str) -
         'site_url = "http://portal.test"\n'
         f'backup_dir = "{backups}"\n'
         "backup_hour = 0\n"
-        "log_json = false\n", encoding="utf-8")
+        "log_json = false\n"
+        f'file_store = "s3://{BUCKET}/dulieumo"\n'
+        f'file_store_endpoint = "{s3_url}"\n'
+        'file_store_region = "us-east-1"\n'
+        'file_store_access_key = "testing"\n'
+        'file_store_secret_key = "testing"\n', encoding="utf-8")
     (home / "harvest.d").mkdir()
     port = source_url.rsplit(":", 1)[1]
     (home / "harvest.d" / "so-tnmt.toml").write_text(
@@ -161,14 +202,15 @@ def _stop(machine: Machine) -> None:
 def cluster(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     root = tmp_path_factory.mktemp("two-machines")
     fixture = CkanFixture()
-    with fresh_database(pg_url) as url, ckan_server(fixture) as source_url:
+    with fresh_database(pg_url) as url, ckan_server(fixture) as source_url, \
+            _s3_server(root) as s3_url:
         fixture.packages = [ckan_package(f"quan-trac-{i}", source_url,
                                          title=f"Quan trắc nước mặt {i}") for i in range(6)]
         fixture.files = {f"quan-trac-{i}.csv": f"thang,gia_tri\n2024-01,{i}\n".encode()
                          for i in range(6)}
         backups = root / "backups"
         for name in ("a", "b"):
-            _write_home(root / name, url, backups, source_url)
+            _write_home(root / name, url, backups, source_url, s3_url)
         # Both machines start at once, as after a power cut: init runs under a lock.
         inits = [subprocess.Popen([DULIEUMO, "--home", str(root / n), "init"], cwd=ROOT,
                                   env=_environment(), stdout=subprocess.PIPE,
@@ -179,6 +221,7 @@ def cluster(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
         a, b = _start_machine("a", root / "a"), _start_machine("b", root / "b")
         admin_app = create_app({"database_url": url, "search_backend": "postgres",
                                 "site_url": "http://portal.test"}, home=root / "test")
+        # The test's own view: the database, and the bucket the machines share.
         try:
             catalogue = catalogue_of(admin_app)
             with catalogue.unit("test") as uow:
@@ -395,11 +438,39 @@ def test_a_rebuild_on_a_never_leaves_b_without_hits(cluster: Cluster) -> None:
     assert _count(cluster.b) == expected
 
 
-# -- files across machines: needs the shared S3 file store --------------------------------
-# FILES (issue 23 item 1): enabled once the objectstore branch is merged. Both homes then get
-# `file_store = "s3://…"` pointing at a moto server the fixture starts, and these checks run:
-# a file uploaded on A downloads on B (same sha256), a harvested file's preview on B, and
-# /readyz on both saying the store is writable.
+# -- files across machines: one S3 store (issue 23 item 1) -----------------------------------
 
 def test_a_file_uploaded_on_a_downloads_on_b(cluster: Cluster) -> None:
-    pytest.skip("needs the shared S3 file store (objectstore branch, issue 23 item 1)")
+    headers = {"Authorization": cluster.admin_token}
+    _create_dataset(cluster, cluster.a, "so-tram-quan-trac", "Số trạm quan trắc")
+    answer = requests.post(cluster.a.url + "/api/3/action/resource_create", headers=headers,
+                           data={"package_id": "so-tram-quan-trac", "name": "Số trạm"},
+                           files={"upload": ("so-tram.csv", CSV, "text/csv")}, timeout=30)
+    assert answer.status_code == 200, answer.text[:500]
+    resource = answer.json()["result"]
+    sha = hashlib.sha256(CSV).hexdigest()
+    assert resource["sha256"] == sha
+    download = requests.get(f"{cluster.b.url}/dataset/so-tram-quan-trac/resource/"
+                            f"{resource['id']}/download", timeout=30)
+    assert download.status_code == 200 and download.content == CSV
+    for machine in (cluster.a, cluster.b):  # neither kept the bytes on its own disk
+        assert not list((machine.home / "files").glob("??/*"))
+
+
+def test_a_file_harvested_on_one_machine_downloads_on_the_other(cluster: Cluster) -> None:
+    with cluster.catalogue_session() as session:
+        dataset = session.scalars(select(Dataset).where(
+            Dataset.harvest_source == "so-tnmt-ckan",
+            Dataset.source_identifier == "id-quan-trac-3")).one()
+        name, resource_id = dataset.name, dataset.resources[0].id
+    for machine in (cluster.a, cluster.b):
+        download = requests.get(f"{machine.url}/dataset/{name}/resource/{resource_id}"
+                                "/download", timeout=30)
+        assert download.status_code == 200, download.text[:300]
+        assert download.content == b"thang,gia_tri\n2024-01,3\n"
+
+
+def test_both_machines_are_ready_with_the_shared_store(cluster: Cluster) -> None:
+    for machine in (cluster.a, cluster.b):
+        answer = requests.get(machine.url + "/readyz", timeout=30)
+        assert answer.status_code == 200, answer.text[:500]
