@@ -1,12 +1,13 @@
 """Two machines on one PostgreSQL, as deploy/README.md lays them out (issue 23 item 10).
 
 Two homes, each served by real gunicorn (2 workers) on its own port, share one throw-away
-PostgreSQL database and one S3-protocol server (moto's, on 127.0.0.1); the scheduler, harvests, backups, restores and rebuilds run as the
-``dulieumo`` command on either home, as an operator would. Every rule of issue 23 is checked
-across the two: sessions and forms, log-out everywhere, the log-in throttle, harvests and
-schedules run once, files uploaded or harvested on one machine download from the other, and
-what one machine writes, restores or rebuilds is what the other serves within a few seconds
-(polled with a deadline, never slept for).
+PostgreSQL database and one S3-protocol server (moto's, on 127.0.0.1); the scheduler,
+harvests, backups, restores and rebuilds run as the ``dulieumo`` command on either home, as
+an operator would. Every rule of issue 23 is checked across the two: sessions and forms,
+log-out everywhere, the log-in throttle, harvests and schedules run once, files uploaded or
+harvested on one machine download from the other, and what one machine writes, restores or
+rebuilds is what the other serves within a few seconds (polled with a deadline, never slept
+for).
 """
 
 from __future__ import annotations
