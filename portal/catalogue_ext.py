@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
 from catalogue.coordination.db_clock import DatabaseClock
-from catalogue.coordination.notifications import ChangeListener, libpq_conninfo
+from catalogue.coordination.notifications import WRITE, ChangeListener, libpq_conninfo
 from catalogue.database import make_engine, make_sessionmaker
 from catalogue.datastore.service import DatastoreService, open_store
 from catalogue.files.location import open_file_store
@@ -66,10 +66,13 @@ def start_listening(app: Flask) -> ChangeListener | None:
 
         search = catalogue.search
 
-        def forget(_what: str) -> None:
-            counts.forget()
+        def forget(what: str) -> None:
+            counts.forget()  # agencies renamed, downloads counted: its stamp misses those
+            # Search caches are keyed on (epoch, generation), so a write cannot make them
+            # serve stale answers; a rebuild or restore replaced everything they hold, and
+            # after a lost connection nobody knows what changed.
             drop = getattr(search, "forget", None)
-            if drop is not None:
+            if drop is not None and what != WRITE:
                 drop()
 
         listener = app.extensions[LISTENER] = ChangeListener(

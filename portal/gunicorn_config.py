@@ -18,8 +18,10 @@ max_requests_jitter = 500
 # JSON request lines come from the app (with request ids); gunicorn's own access log is off.
 accesslog = None
 errorlog = "-"
-forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* from the local nginx only
-proxy_allow_ips = "127.0.0.1"
+# Trust X-Forwarded-* from the local nginx only, or from the addresses in
+# FORWARDED_ALLOW_IPS (comma-separated) where nginx runs on other machines (deploy/README.md).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
 
 
 def worker_exit(server: Any, worker: Any) -> None:  # noqa: ARG001  (gunicorn's hook)

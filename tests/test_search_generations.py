@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from pg_databases import fresh_database
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from catalogue.clock import FixedClock
@@ -27,6 +27,7 @@ from catalogue.coordination.notifications import (
     ChangeListener,
     libpq_conninfo,
 )
+from catalogue.database import upgrade_database
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import create_dataset, delete_dataset
 from catalogue.indexing import rebuild_index
@@ -205,6 +206,40 @@ def test_one_dataset_per_source_record(catalogue_with_search: Catalogue) -> None
     add("thu-2", "ckan-so-tc", "rec-1")
     with pytest.raises(IntegrityError):
         add("thu-3", "ckan-so-xd", "rec-1")
+
+
+def test_the_migration_keeps_the_oldest_copy_of_a_record_made_twice(tmp_path: Path) -> None:
+    """Databases of the audit hold records that harvests on two machines made twice: the
+    oldest stays the source's, the later copies are marked so the unique index can be made."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    upgrade_database(url, "0012_rate_counter")
+    engine = create_engine(url)
+    try:
+        # Every column the 0012 schema requires, filled plainly (the model has moved on).
+        required = [c for c in inspect(engine).get_columns("dataset") if not c["nullable"]]
+        with engine.begin() as conn:
+            for name, source, identifier, day in (
+                    ("goc", "ckan-so-xd", "rec-1", 1), ("ban-sao", "ckan-so-xd", "rec-1", 2),
+                    ("tay-1", "", "", 1), ("tay-2", "", "", 2)):
+                row: dict[str, Any] = {c["name"]: _plain(c["type"], day) for c in required}
+                row.update(id=name, name=name, harvest_source=source,
+                           source_identifier=identifier)
+                conn.execute(text(f"INSERT INTO dataset ({', '.join(row)}) "
+                                  f"VALUES ({', '.join(':' + k for k in row)})"), row)
+        upgrade_database(url)
+        with engine.connect() as conn:
+            rows = dict(conn.execute(text(
+                "SELECT name, source_identifier FROM dataset WHERE harvest_source <> ''")).all())
+    finally:
+        engine.dispose()
+    assert rows == {"goc": "rec-1", "ban-sao": "rec-1#duplicate-ban-sao"}
+
+
+def _plain(kind: Any, day: int) -> Any:
+    python = kind.python_type
+    if python is datetime:
+        return datetime(2026, 1, day)
+    return python() if python in (str, int, bool) else None
 
 
 def _wait_for(found: queue.Queue[str], wanted: str) -> None:
