@@ -9,7 +9,9 @@ server answering real-shaped records (``ckan-real``: the 11 real CKAN package di
 capped at 1000 like CKAN's rows_max) or from a folder with ``.meta.toml`` sidecars
 (``files``). Each scenario runs in its own process so
 the peak memory (max RSS) is its own; a second run (everything unchanged) is timed too.
-CPU seconds are reported beside wall seconds because a shared machine skews wall time.
+CPU seconds (of the whole process: the harvest, its HTTP server threads, the index) are
+reported beside wall seconds because a shared machine skews wall time: ``ds/s`` is datasets
+per wall second, ``ds/cpu-s`` per CPU second (issue 16 item 10 asks ≥ 50).
 """
 
 from __future__ import annotations
@@ -148,7 +150,11 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
             uow.commit()
         server = None
         if kind in ("ckan", "ckan-real"):
-            server, url = _ckan_server(n, real=kind == "ckan-real")
+            # In a process of its own: its CPU time is the portal's, not the harvest's.
+            server = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(n)],
+                                      stdout=subprocess.PIPE, text=True)
+            assert server.stdout is not None
+            url = server.stdout.readline().strip()
             table: dict[str, Any] = {"url": url, "rows": 500}
         else:
             share = Path(tmp) / "share"
@@ -162,11 +168,12 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
         started, cpu_started = time.perf_counter(), _cpu()
         first = run_source(catalogue, source, types, home / "locks")
         first_seconds, first_cpu = time.perf_counter() - started, _cpu() - cpu_started
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu()
         second = run_source(catalogue, source, types, home / "locks")
-        second_seconds = time.perf_counter() - started
+        second_seconds, second_cpu = time.perf_counter() - started, _cpu() - cpu_started
         if server is not None:
-            server.shutdown()
+            server.terminate()
+            server.wait()
         search = catalogue.search
         if search is not None and hasattr(search, "close"):
             search.close()
@@ -179,7 +186,7 @@ def scenario(kind: str, n: int) -> dict[str, Any]:
         "datasets_per_cpu_s": round(n / first_cpu, 1),
         # Validation's share of the job's CPU time (wall time is skewed on a busy machine).
         "validation_share": round(first.stats["validation_cpu_seconds"] / first_cpu, 3),
-        "rerun_seconds": round(second_seconds, 1),
+        "rerun_seconds": round(second_seconds, 1), "rerun_cpu_seconds": round(second_cpu, 1),
         "rerun_unchanged": second.counts["unchanged"], "peak_rss_mb": round(peak_kb / 1024),
     }
 
@@ -190,12 +197,17 @@ def main() -> None:
     parser.add_argument("--sources", nargs="+", default=["ckan", "files"],
                         choices=["ckan", "ckan-real", "files"])
     parser.add_argument("--scenario", nargs=2, metavar=("SOURCE", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", nargs=2, metavar=("SOURCE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        _, url = _ckan_server(int(args.serve[1]), real=args.serve[0] == "ckan-real")
+        print(url, flush=True)
+        threading.Event().wait()  # until the benchmark terminates it
     if args.scenario:
         print(json.dumps(scenario(args.scenario[0], int(args.scenario[1]))))
         return
     print(f"{'source':<10}{'N':>7}{'new':>7}{'skipped':>8}{'failed':>7}{'seconds':>9}{'ds/s':>8}"
-          f"{'cpu s':>8}{'ds/cpu-s':>9}{'valid.%':>9}{'rerun s':>9}{'peak MB':>9}")
+          f"{'cpu s':>8}{'ds/cpu-s':>9}{'valid.%':>9}{'rerun s':>9}{'cpu s':>7}{'peak MB':>9}")
     for n in args.sizes:
         for kind in args.sources:
             out = subprocess.run([sys.executable, __file__, "--scenario", kind, str(n)],
@@ -205,7 +217,8 @@ def main() -> None:
                   f"{r['seconds']:>9}"
                   f"{r['datasets_per_s']:>8}{r['cpu_seconds']:>8}{r['datasets_per_cpu_s']:>9}"
                   f"{r['validation_share'] * 100:>8.1f}%"
-                  f"{r['rerun_seconds']:>9}{r['peak_rss_mb']:>9}", flush=True)
+                  f"{r['rerun_seconds']:>9}{r['rerun_cpu_seconds']:>7}{r['peak_rss_mb']:>9}",
+                  flush=True)
 
 
 if __name__ == "__main__":

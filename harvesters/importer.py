@@ -18,32 +18,16 @@ from urllib.parse import urlparse
 
 from sqlalchemy import select
 
-from catalogue.classification import harvested_access_class, may_change_automatically
+from catalogue.classification import harvested_access_class
 from catalogue.context import Catalogue, UnitOfWork
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
-from catalogue.datasets.serialize import package_dict
-from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.files.limits import ReadLimits
 from catalogue.harvest.model import HarvestObject
-from catalogue.organizations.service import get_organization
 from catalogue.privacy import SCREENED_FORMATS, screen_file, screen_metadata
-from catalogue.privacy.gate import is_hold
 from catalogue.privacy.screen import Finding
-from catalogue.publishing.gate import (
-    SOURCE_HOLD_PREFIX,
-    Decision,
-    Held,
-    Pending,
-    decide,
-    screen_of,
-    source_principal,
-)
-from catalogue.review.service import hold_harvested, pending_changes, submit_harvested
 from catalogue.validation import (
     ValidationLimits,
-    build_datapackage,
-    check_datapackage,
     detect_encoding,
     transcode_to_utf8,
     validate_resource_file,
@@ -53,7 +37,6 @@ from harvesters.checks import invalid_reason
 from harvesters.config import SourceConfig
 from harvesters.http import HttpClient
 from harvesters.mapping import clean_tags, map_license, slugify
-from harvesters.rights import HELD_PREFIX
 
 TEXT_FORMATS = frozenset({"csv", "tsv"})
 # Tabular formats screened for personal data before anything is published (issue 9).
@@ -320,10 +303,32 @@ def find_dataset(uow: UnitOfWork, source: str, identifier: str) -> Dataset | Non
         Dataset.harvest_source == source, Dataset.source_identifier == identifier[:500])).first()
 
 
-def import_record(ctx: ImportContext, record: SourceRecord, *,
-                  source_public: bool | None = None) -> str:
-    """Bring one publishable record into the catalogue; returns new/updated/unchanged, or
-    skipped when personal data holds it for review instead of publishing it."""
+@dataclass
+class Staged:
+    """A record downloaded, validated, screened and described: what is left is the write."""
+
+    record: SourceRecord
+    digest: str
+    data: dict[str, Any]  # the dataset dict the record asks for
+    findings: list[Finding]  # personal data in its files and metadata
+    where: list[str]
+    checks: str  # the failed validation checks, in Vietnamese (issue 16 item 8)
+    log: list[str]
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A record whose dataset already says what it says (same fingerprint or content)."""
+
+    record: SourceRecord
+    dataset_id: str
+
+
+def stage_record(ctx: ImportContext, record: SourceRecord, *,
+                 source_public: bool | None = None) -> Staged | Unchanged:
+    """Everything of a record's import that needs no write: download, hash, validate, store
+    the files, describe and screen. Reads only, so the runner writes many staged records in
+    one short transaction (``harvesters.writing``) instead of one each."""
     log: list[str] = []
     fingerprint = metadata_fingerprint(record, ctx.source) if record.modified else ""
     if fingerprint:
@@ -332,7 +337,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             if existing is not None and existing.state != "deleted" and any(
                     e.key == "harvest_fingerprint" and e.value == fingerprint
                     for e in existing.extras):
-                return _unchanged(ctx, uow, record, existing)
+                return Unchanged(record, existing.id)
     with tempfile.TemporaryDirectory(prefix="dulieumo-harvest-") as tmp:
         folder = Path(tmp)
         prepared = []
@@ -344,7 +349,7 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
             existing = find_dataset(uow, ctx.source.name, record.identifier)
             if existing is not None and existing.content_hash == digest \
                     and existing.state != "deleted":
-                return _unchanged(ctx, uow, record, existing)
+                return Unchanged(record, existing.id)
         for item in prepared:
             if item.path is not None:
                 _validate(ctx, item, folder, log)
@@ -359,118 +364,9 @@ def import_record(ctx: ImportContext, record: SourceRecord, *,
         if bad:
             log.append(f"published with validation errors: {', '.join(bad)}")
             log += checks.splitlines()
-        with ctx.catalogue.unit(ctx.actor) as uow:
-            resources = [_resource_dict(ctx, item) for item in prepared]
-            data = _dataset_dict(ctx, record, resources, digest, log, source_public)
-            if fingerprint:
-                data["extras"]["harvest_fingerprint"] = fingerprint
-            existing = find_dataset(uow, ctx.source.name, record.identifier)
-            message = f"harvest job {ctx.job_id}"
-            if existing is not None and not may_change_automatically(existing.access_class,
-                                                                     data["access_class"]):
-                # A class a person set stays: a re-harvest may close data, never open it.
-                log.append(f"access class kept at {existing.access_class} "
-                           f"(the source says {data['access_class']})")
-                del data["access_class"]
-            decision = _decide(ctx, uow, record, existing, data, prepared)
-            if isinstance(decision, Held):
-                data["name"] = existing.name if existing is not None else _unique_name(
-                    uow, record.name or record.title, ctx.source.name)
-                queued = hold_harvested(uow, data, source=ctx.source.name, held=decision)
-                held = find_dataset(uow, ctx.source.name, record.identifier)
-                # None: the published version already says this (an admin released it).
-                outcome = "unchanged" if queued is None and existing is not None else "held"
-                uow.session.add(_object(
-                    ctx, record.identifier, outcome,
-                    stage=("privacy" if decision.personal_data else "review")
-                    if outcome == "held" else "",
-                    dataset_id=held.id if held is not None else None,
-                    reason=decision.message()
-                    + (f"\nreview item {queued.id}" if queued is not None else ""), log=log))
-                uow.commit()
-                if held is not None:
-                    ctx.touched.append(held.id)
-                return outcome
-            if isinstance(decision, Pending):
-                return _queue_for_review(ctx, uow, record, existing, data, message, log)
-            if existing is None:
-                data["name"] = _unique_name(uow, record.name or record.title, ctx.source.name)
-                dataset = create_dataset(uow, data, message=message, trusted=True)
-                outcome = "new"
-            else:
-                data["name"] = existing.name
-                dataset = update_dataset(uow, existing.id, data, message=message, trusted=True)
-                outcome = "updated"
-            problems = check_datapackage(build_datapackage(
-                package_dict(dataset, ctx.catalogue.site_url)))
-            log += [f"data package descriptor: {p}" for p in problems]
-            uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
-                                    stage="validate" if checks else "", reason=checks,
-                                    log=log))
-            uow.commit()
-            ctx.touched.append(dataset.id)
-    return outcome
-
-
-def _decide(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord, existing: Dataset | None,
-            data: dict[str, Any], prepared: list[Prepared]) -> Decision:
-    """Ask the publishing gate, as every door does (issue 15): the source acts as its agency's
-    admin with ``publish = "auto"``, as an editor with ``"review"``; personal data in the files
-    or metadata, and the record's own hold reasons, hold it."""
-    findings, where = _screen(ctx, prepared, data)
-    org_id = get_organization(uow.session, str(data["owner_org"])).id
-    before = package_dict(existing, ctx.catalogue.site_url) if existing is not None else None
-    return decide(source_principal(ctx.source.name, org_id,
-                                   publishes=ctx.source.publish == "auto"),
-                  org_id=org_id, before=before, after=data,
-                  screen=screen_of(findings, where),
-                  # Unknown licences, access rights that are not public: set by the mapping.
-                  hold_reasons=getattr(record, "hold_reasons", ()))
-
-
-def _queue_for_review(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
-                      existing: Dataset | None, data: dict[str, Any], message: str,
-                      log: list[str]) -> str:
-    """``publish = "review"``: the change waits in the agency's review queue (issue 7);
-    the public keeps seeing the published version until an admin approves."""
-    data["name"] = existing.name if existing is not None else _unique_name(
-        uow, record.name or record.title, ctx.source.name)
-    item = submit_harvested(uow, data, source=ctx.source.name, message=message)
-    queued = find_dataset(uow, ctx.source.name, record.identifier)
-    if item is None:
-        outcome = "unchanged"
-    else:
-        outcome = "new" if existing is None else "updated"
-        log.append(f"waiting for review: review item {item.id}")
-    uow.session.add(_object(ctx, record.identifier, outcome,
-                            dataset_id=queued.id if queued is not None else None, log=log))
-    uow.commit()
-    if queued is not None:
-        ctx.touched.append(queued.id)
-    return outcome
-
-
-# ---- issue 16 (map16): held records -------------------------------------------------------
-def _open_hold(uow: UnitOfWork, dataset: Dataset) -> str:
-    """The message of a review item holding this dataset (personal data, licence, access),
-    or "" when nothing holds it."""
-    for item in pending_changes(uow.session, dataset.id):
-        if is_hold(item.message) or (item.message or "").startswith(
-                (HELD_PREFIX, SOURCE_HOLD_PREFIX)):
-            return item.message or ""
-    return ""
-
-
-def _unchanged(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
-               existing: Dataset) -> str:
-    """An unchanged record: "held" while a hold still waits for review (a held record is
-    never reported "unchanged"), else "unchanged"."""
-    # A published dataset whose record carries no hold reason has nothing held for this
-    # content (a held change would have a different hash): skip the query (bench/harvest.py).
-    waiting = _open_hold(uow, existing) if existing.state != "active" or record.hold_reasons \
-        else ""
-    outcome = "held" if waiting else "unchanged"
-    uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=existing.id,
-                            stage="review" if waiting else "", reason=waiting))
-    uow.commit()
-    return outcome
+        resources = [_resource_dict(ctx, item) for item in prepared]
+        data = _dataset_dict(ctx, record, resources, digest, log, source_public)
+        if fingerprint:
+            data["extras"]["harvest_fingerprint"] = fingerprint
+        findings, where = _screen(ctx, prepared, data)
+    return Staged(record, digest, data, findings, where, checks, log)

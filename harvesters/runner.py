@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlparse
 from sqlalchemy import select
 
 from catalogue.addresses import internal_hosts_allowed
-from catalogue.context import Catalogue
+from catalogue.context import Catalogue, UnitOfWork
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import delete_dataset
 from catalogue.errors import ValidationError
@@ -31,10 +32,11 @@ from catalogue.organizations.model import Organization
 from harvesters.base import Gathered, Harvester, RecordError, SourceError
 from harvesters.config import DATABASE, SourceConfig
 from harvesters.http import FetchError, HttpClient, LimitExceeded
-from harvesters.importer import ImportContext, _object, find_dataset, import_record
+from harvesters.importer import ImportContext, _object, find_dataset, stage_record
 from harvesters.lock import source_lock
 from harvesters.mapping import filtered_out, restriction
 from harvesters.rights import judge_record
+from harvesters.writing import Write, WriteBatch, Written, failed, failure_reason, write_staged
 
 log = logging.getLogger(__name__)
 INDEX_BATCH = 200
@@ -122,30 +124,28 @@ def _start_job(catalogue: Catalogue, source: SourceConfig) -> str:
         return job.id
 
 
-def _record_outcome(ctx: ImportContext, identifier: str, outcome: str, stage: str = "",
-                    reason: str = "", dataset_id: str | None = None) -> None:
-    with ctx.catalogue.unit(ctx.actor) as uow:
-        uow.session.add(_object(ctx, identifier, outcome, dataset_id=dataset_id, stage=stage,
-                                reason=reason))
-        uow.commit()
-
-
-def _withdraw(ctx: ImportContext, identifier: str, reason: str) -> bool:
-    """Withdraw the published dataset of this record (history kept); False if none."""
-    with ctx.catalogue.unit(ctx.actor) as uow:
+def _withdrawal(ctx: ImportContext, identifier: str, reason: str, *,
+                skipped_because: str = "") -> Write:
+    """The write withdrawing the published dataset of this record (history kept); when
+    there is none, the record is skipped for ``skipped_because`` (or, without one, uncounted)."""
+    def write(uow: UnitOfWork) -> Written:
         dataset = find_dataset(uow, ctx.source.name, identifier)
         if dataset is None or dataset.state == "deleted":
-            return False
+            if not skipped_because:
+                return Written("")
+            uow.session.add(_object(ctx, identifier, "skipped", stage="import",
+                                    reason=skipped_because))
+            return Written("skipped")
         delete_dataset(uow, dataset.id, message=f"harvest job {ctx.job_id}: {reason}")
         uow.session.add(_object(ctx, identifier, "withdrawn", dataset_id=dataset.id,
                                 stage="withdraw", reason=reason))
-        uow.commit()
-        ctx.touched.append(dataset.id)
-    return True
+        return Written("withdrawn", dataset.id)
+    return write
 
 
 def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
-             counts: dict[str, int]) -> None:
+             batch: WriteBatch) -> None:
+    """Fetch and stage one record, and queue its write in ``batch``."""
     stage = "fetch"
     try:
         record = harvester.fetch(item)
@@ -159,28 +159,23 @@ def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
                 and not record.refused_reason and not filtered_out(record, ctx.source.filters):
             # A source configured for shared or private data keeps records its system marks
             # non-public, in that class; an open source skips them (Law on Data Art. 13).
-            counts[import_record(ctx, record, source_public=False)] += 1
+            staged = stage_record(ctx, record, source_public=False)
+        elif why:
+            batch.add(item.identifier, _withdrawal(ctx, item.identifier,
+                                                   f"no longer publishable: {why}",
+                                                   skipped_because=why))
             return
-        if why:
-            if _withdraw(ctx, item.identifier, f"no longer publishable: {why}"):
-                counts["withdrawn"] += 1
-            else:
-                counts["skipped"] += 1
-                _record_outcome(ctx, item.identifier, "skipped", "import", why)
-            return
-        counts[import_record(ctx, record)] += 1
+        else:
+            staged = stage_record(ctx, record)
+        batch.add(item.identifier, partial(write_staged, ctx, staged=staged))
     except RECORD_ERRORS as exc:
         if isinstance(exc, LimitExceeded):
             ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
-        reason = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()) \
-            if isinstance(exc, ValidationError) else str(exc) or type(exc).__name__
-        counts["failed"] += 1
-        _record_outcome(ctx, item.identifier, "failed", stage, reason)
+        batch.add(item.identifier, failed(ctx, item.identifier, stage, failure_reason(exc)))
     except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the job
         log.exception("harvest %s: record %s", ctx.source.name, item.identifier)
-        counts["failed"] += 1
-        _record_outcome(ctx, item.identifier, "failed", stage,
-                        f"unexpected {type(exc).__name__}: {exc}")
+        batch.add(item.identifier, failed(ctx, item.identifier, stage,
+                                          f"unexpected {type(exc).__name__}: {exc}"))
 
 
 def _context(catalogue: Catalogue, source: SourceConfig, http: HttpClient,
@@ -261,15 +256,18 @@ def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
             f"gather: {exc}"
     if harvester.ignored:
         ctx.ignored = dict(harvester.ignored)
+    batch = WriteBatch(ctx, counts)
     try:
         seen = {item.identifier for item in gathered}
         for item in gathered:
-            _process(ctx, harvester, item, counts)
+            _process(ctx, harvester, item, batch)
             _flush_index(catalogue, ctx)
+        batch.flush()
         message = "" if gathered else empty_reason(harvester.ignored)
-        return "finished", _withdraw_vanished(ctx, seen, counts), message
+        return "finished", _withdraw_vanished(ctx, seen, batch), message
     finally:
         harvester.close()
+        batch.flush()  # what was staged before an unexpected error is still written
         _flush_index(catalogue, ctx, force=True)
 
 
@@ -282,7 +280,7 @@ def empty_reason(ignored: dict[str, int]) -> str:
     return "0 records offered: the source lists no record"
 
 
-def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int]) -> str:
+def _withdraw_vanished(ctx: ImportContext, seen: set[str], batch: WriteBatch) -> str:
     """Withdraw records gone from the source, unless suspiciously many went at once."""
     vanished = _vanished(ctx, seen)
     if not vanished:
@@ -297,8 +295,8 @@ def _withdraw_vanished(ctx: ImportContext, seen: set[str], counts: dict[str, int
                 f"nothing was withdrawn; check the source, then withdraw by hand or raise "
                 f"the limit")
     for identifier in vanished:
-        if _withdraw(ctx, identifier, "no longer offered by the source"):
-            counts["withdrawn"] += 1
+        batch.add(identifier, _withdrawal(ctx, identifier, "no longer offered by the source"))
+    batch.flush()
     return ""
 
 

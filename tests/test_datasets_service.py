@@ -139,3 +139,56 @@ def test_failed_write_leaves_no_trace(catalogue: Catalogue, org: str) -> None:
         create_dataset(uow, {**AIR, "owner_org": org, "groups": ["khong-ton-tai"]})
     with catalogue.sessions() as session, pytest.raises(NotFound):
         get_dataset(session, AIR["name"])
+
+
+# ---- issue 16 item 10: cheaper writes, same results ---------------------------------------
+def test_created_snapshot_is_what_a_fresh_read_serialises(catalogue: Catalogue, org: str) -> None:
+    """A created dataset is serialised without reading it back: its revision and document
+    must still be what a fresh read gives (tags, groups, extras in the database's order)."""
+    from catalogue.datasets.package_cache import cached_packages, load_datasets
+    from catalogue.datasets.serialize import package_dict
+
+    dataset_id = _create(
+        catalogue, org, tags=["PM2.5", "không khí", "Hạ Long", "an toàn"],
+        extras=[{"key": "z", "value": "1"}, {"key": "nguồn", "value": "2"},
+                {"key": "a", "value": "3"}],
+        resources=[{"url": "http://example.test/b.csv", "name": "b"},
+                   {"url": "http://example.test/a.csv", "name": "a"}])
+    with catalogue.sessions() as session:
+        snapshot = list_revisions(session, dataset_id)[0].snapshot
+        fresh = package_dict(load_datasets(session, [dataset_id])[0], catalogue.site_url)
+        document = cached_packages(session, [dataset_id], catalogue.site_url)[dataset_id]
+    assert snapshot == fresh == document
+
+
+def test_writes_in_one_unit_share_lookups_and_one_audit_chain(catalogue: Catalogue,
+                                                              org: str) -> None:
+    """A batch of creates in one transaction (the harvest's bulk path) finds agencies, groups
+    and tags once, makes each new tag once and appends one unbroken audit chain, even when a
+    savepoint in the middle is rolled back."""
+    from sqlalchemy import func, select
+
+    from catalogue import audit
+    from catalogue.datasets.model import Tag
+
+    with catalogue.unit("harvest:test") as uow:
+        create_dataset(uow, {**AIR, "name": "mot", "owner_org": org, "tags": ["moi-tag"]})
+        savepoint = uow.session.begin_nested()
+        create_dataset(uow, {**AIR, "name": "hai", "owner_org": org, "tags": ["bo-tag"]})
+        savepoint.rollback()
+        create_dataset(uow, {**AIR, "name": "ba", "owner_org": org,
+                             "tags": ["moi-tag", "bo-tag"]})
+        with pytest.raises(ValidationError):
+            create_dataset(uow, {**AIR, "name": "bon", "owner_org": org,
+                                 "groups": ["khong-co-nhom-nay"]})
+        uow.commit()
+    with catalogue.sessions() as session:
+        tags = dict(session.execute(select(Tag.name, func.count()).group_by(Tag.name)).all())
+        assert tags["moi-tag"] == tags["bo-tag"] == 1
+        assert [get_dataset(session, n).name for n in ("mot", "ba")] == ["mot", "ba"]
+        with pytest.raises(NotFound):
+            get_dataset(session, "hai")
+        check = audit.verify(session)
+        assert check.ok, check.problem
+        creates = [e for e in audit.entries(session) if e.action == "dataset.create"]
+        assert [e.target for e in creates] == ["dataset:mot", "dataset:ba"]

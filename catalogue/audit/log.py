@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from catalogue.audit.model import AuditEntry
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from catalogue.context import UnitOfWork
 
 GENESIS = "0" * 64
+_APPENDED = "audit.appended"  # session.info key: (transaction, the entry it last appended)
 CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "ip", "details", "prev_hash", "hash")
 
 
@@ -43,7 +44,16 @@ def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, 
 
 def _tail(session: Session) -> AuditEntry | None:
     """The last entry, read once this transaction is the only appender (so the new entry
-    follows it: concurrent writers queue instead of failing on the unique ``seq``)."""
+    follows it: concurrent writers queue instead of failing on the unique ``seq``).
+
+    Once this transaction has appended, it holds the lock until it ends, so its own last
+    entry is the tail: a batch of writes (a harvest's) locks and reads once, not per entry.
+    """
+    held = session.info.get(_APPENDED)
+    if held is not None:
+        transaction, entry = held
+        if transaction is session.get_transaction() and inspect(entry).persistent:
+            return entry  # type: ignore[no-any-return]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(727071)"))
@@ -71,6 +81,7 @@ def record(session: Session, clock: Clock, actor: str, action: str, target: str,
                        hash=entry_hash(prev, seq, at, actor, action, target, ip or "", canonical))
     session.add(entry)
     session.flush()
+    session.info[_APPENDED] = (session.get_transaction(), entry)
     return entry
 
 

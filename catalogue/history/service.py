@@ -65,9 +65,15 @@ def record_revision(
     object_id: str,
     snapshot: dict[str, Any],
     message: str = "",
+    *,
+    first: bool = False,
 ) -> Revision | None:
-    """Store the dataset as it now is; returns None when nothing but volatile keys changed."""
-    previous = latest_revision(uow.session, dataset_id)
+    """Store the dataset as it now is; returns None when nothing but volatile keys changed.
+
+    ``first``: the dataset was created in this transaction, so it has no revision yet
+    (saves two queries per created dataset).
+    """
+    previous = None if first else latest_revision(uow.session, dataset_id)
     changes = diff_snapshots(previous.snapshot if previous else None, snapshot)
     if previous is not None and not changes and action != "dataset.delete":
         return None
@@ -78,8 +84,8 @@ def record_revision(
         snapshot=snapshot, changes=changes,
         # Every write reaches here after the publishing gate let it through; what it left
         # public is a published version, anything else (a draft, a private period) is not.
-        published_number=(latest_published_number(uow.session, dataset_id) + 1
-                          if is_public(snapshot) else None),
+        published_number=((0 if first else latest_published_number(uow.session, dataset_id))
+                          + 1 if is_public(snapshot) else None),
     )
     uow.session.add(revision)
     return revision
