@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from catalogue.files.limits import ReadLimits
 from catalogue.files.preview_cache import PreviewCache
 from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
+from catalogue.preview.fields import field_titles
 from catalogue.preview.series import find_series
 from portal.i18n import format_axis_number, format_day
 from portal.pages.links import safe_href
@@ -128,10 +130,7 @@ def preview_context(res: dict[str, Any]) -> dict[str, Any]:
             page = max(1, min(pages, int(request.args.get("page", "1"))))
         except ValueError:
             page = 1
-        # Lines named by the fields' titles, not their machine names (issue 19).
-        titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
-                  if f.get("title")}
-        series = find_series(table, titles=titles)
+        series = find_series(table, titles=field_titles(table.headers, schema_fields(res)))
         context.update(
             table=table, rows=rows[(page - 1) * per_page: page * per_page], preview_page=page,
             preview_pages=pages, sort_col=sort_col, sort_desc=desc, series=series,
@@ -234,7 +233,13 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     except (tables.TooLarge, *tables.UNREADABLE):
         abort(422)
     rows = itertools.chain([first] if first is not None else [], rows)
-    body = tables.to_csv(rows) if fmt == "csv" else tables.to_json(rows)
+    body: Iterator[str]
+    if fmt == "csv":
+        # A byte order mark, so Excel opens our UTF-8 as UTF-8 and Vietnamese stays readable
+        # (the agency's original download keeps its own bytes; issue 19).
+        body = itertools.chain(["\ufeff"], tables.to_csv(rows))
+    else:  # numbers and true/false as the schema types them, not as text
+        body = tables.to_json(rows, fields=schema_fields(res))
     stem = (res["filename"].rsplit(".", 1)[0] or "data")
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     response = Response(body, mimetype=mimetype)
