@@ -23,6 +23,10 @@ def _(message: str, /, **variables: Any) -> str:
 Words = Callable[[re.Match[str]], str]
 
 
+def _constant(words: str) -> Words:
+    return lambda _match: words
+
+
 def _patterns() -> list[tuple[re.Pattern[str], Words]]:
     exact: dict[str, str] = {
         "Missing value": _("Chưa điền"),
@@ -81,8 +85,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Words]]:
             "Công bố qua duyệt, rút bằng cách xoá"),
     }
     patterns: list[tuple[re.Pattern[str], Words]] = [
-        (re.compile(re.escape(text)), lambda m, words=words: words)
-        for text, words in exact.items()]
+        (re.compile(re.escape(text)), _constant(words)) for text, words in exact.items()]
     patterns += [
         (re.compile(r"[Mm]ust be one of (.+)"),
          lambda m: _("Phải là một trong: %(choices)s", choices=m[1])),
