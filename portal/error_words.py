@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext
 
+from portal.i18n import is_english
+
 
 def _(message: str, /, **variables: Any) -> str:
     """``gettext``, typed (Flask-Babel's is not); extraction sees ``_`` as usual."""
@@ -128,8 +130,11 @@ def _patterns() -> list[tuple[re.Pattern[str], Words]]:
 
 
 def error_words(message: object) -> str:
-    """One validation message in words, or as written when no pattern knows it."""
+    """One validation message in words, or as written when no pattern knows it (and on
+    English pages, where the service's own English is the right text)."""
     text = str(message)
+    if is_english():
+        return text
     for pattern, words in _patterns():
         found = pattern.fullmatch(text.strip())
         if found:

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask_babel import gettext
 
+from portal.i18n import is_english
+
 
 def _(message: str, /, **variables: Any) -> str:
     """``gettext``, typed (Flask-Babel's is not); extraction sees ``_`` as usual."""
@@ -56,7 +58,10 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
 
 
 def report_note(text: str) -> str:
-    """One note (or period error) in words, or as written when no pattern knows it."""
+    """One note (or period error) in words, or as written when no pattern knows it (and on
+    English pages, where the report's own English is the right text)."""
+    if is_english():
+        return text
     for pattern, words in _patterns():
         found = pattern.fullmatch(text.strip())
         if found:

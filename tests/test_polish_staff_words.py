@@ -104,3 +104,13 @@ def test_unknown_messages_stay_as_written(app: Flask) -> None:
     with app.test_request_context("/?lang=vi"):
         assert error_words("Must be one of editor, admin") == "Phải là một trong: editor, admin"
         assert error_words("something new") == "something new"
+
+
+def test_english_pages_keep_the_services_own_english(app: Flask) -> None:
+    from portal.error_words import error_words
+    from portal.report_words import report_note
+
+    with app.test_request_context("/?lang=en"):
+        assert error_words("A maintenance window needs an end") == \
+            "A maintenance window needs an end"
+        assert report_note("'2026-13': month must be 01-12") == "'2026-13': month must be 01-12"
