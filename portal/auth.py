@@ -40,6 +40,7 @@ from catalogue.context import UnitOfWork
 from catalogue.errors import NotFound, ValidationError
 from portal import csrf
 from portal.catalogue_ext import catalogue_of
+from portal.error_words import errors_text
 
 blueprint = csrf.protect(Blueprint("auth", __name__))
 F = TypeVar("F", bound=Callable[..., Any])
@@ -247,13 +248,17 @@ def token_new() -> Response:
     try:
         with unit() as uow:
             days = int(request.form.get("days") or policy().token_default_days)
-            _, raw = create_token(uow, _me(uow.session), scope=request.form.get("scope", ""),
-                                  days=days, name=request.form.get("name", ""), policy=policy())
+            _token, raw = create_token(uow, _me(uow.session),
+                                       scope=request.form.get("scope", ""), days=days,
+                                       name=request.form.get("name", ""), policy=policy())
             uow.commit()
         # Kept in the signed cookie for exactly one page view: shown once, never stored.
         session["new_token"] = raw
-    except (ValidationError, ValueError) as exc:
-        flash(str(exc))
+    except ValidationError as exc:
+        for message in errors_text(exc.errors):
+            flash(message)
+    except ValueError:  # days not a whole number
+        flash(_("Số ngày hiệu lực phải là số nguyên."))
     return redirect(url_for("auth.profile"))
 
 

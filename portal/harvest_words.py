@@ -14,6 +14,9 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext
 
+from catalogue.privacy.screen import LABELS
+from portal.i18n import is_english
+
 
 def _(message: str, /, **variables: Any) -> str:
     """``gettext``, typed (Flask-Babel's is not); extraction sees ``_`` as usual."""
@@ -55,7 +58,37 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
          lambda m: _("lĩnh vực không có trong danh mục, bỏ qua: %(groups)s", groups=m[1])),
         (re.compile(r"personal data found \((.*)\): held for review"),
          lambda m: _("phát hiện dữ liệu cá nhân (%(kinds)s): giữ lại chờ duyệt", kinds=m[1])),
+        # A review item's and a revision's message (catalogue.privacy.gate.hold_message,
+        # the publishing gate, the harvest importer), one line at a time.
+        (re.compile(r"Personal data found — held for review:"),
+         lambda m: _("Phát hiện dữ liệu cá nhân — giữ lại chờ duyệt:")),
+        (re.compile(r"Giữ lại chờ duyệt \(held for review\):"),
+         lambda m: _("Giữ lại chờ duyệt:")),
+        (re.compile(r"(?:(.+?): )?(.+) \((\w+)\) in (column|field) (?:(['\"])(.*)\5|(\S+))"
+                    r": (\d+)×(?:, rows (.*))?"), _finding),
+        (re.compile(r"review item ([0-9a-f-]{36})"),
+         lambda m: _("mục chờ duyệt %(id)s", id=m[1][:8])),
+        (re.compile(r"harvest job ([0-9a-f-]{36})"),
+         lambda m: _("lần thu thập %(id)s", id=m[1][:8])),
+        (re.compile(r"harvest job ([0-9a-f-]{36}): (.*)"),
+         lambda m: _("lần thu thập %(id)s: %(why)s", id=m[1][:8], why=reason(m[2]))),
     ]
+
+
+def _finding(m: re.Match[str]) -> str:
+    """One personal-data finding: the kind in the reader's language, where, how often."""
+    labels = LABELS.get(m[3])
+    what = (labels[1] if is_english() else labels[0]) if labels else m[2]
+    place = m[6] if m[6] is not None else m[7]
+    if m[4] == "column":
+        text = _("%(what)s (%(kind)s) ở cột “%(place)s”: %(count)s lần", what=what,
+                 kind=m[3], place=place, count=m[8])
+    else:
+        text = _("%(what)s (%(kind)s) ở trường %(place)s: %(count)s lần", what=what,
+                 kind=m[3], place=place, count=m[8])
+    if m[9]:
+        text += _(", dòng %(rows)s", rows=m[9])
+    return f"{m[1]}: {text}" if m[1] else text
 
 
 def source_types() -> dict[str, str]:
@@ -66,13 +99,24 @@ def source_types() -> dict[str, str]:
             "files": _("Thư mục tệp (CSV, Excel, JSON)"), "sql": _("Cơ sở dữ liệu SQL")}
 
 
-def reason(text: str) -> str:
-    """One reason or log line in words, or as written when no pattern knows it."""
+def reason(text: str | None) -> str:
+    """One reason or log line in words, or as written when no pattern knows it; a message of
+    several lines (a review item's) line by line."""
+    text = text or ""
     for pattern, words in _patterns():
         found = pattern.fullmatch(text.strip())
         if found:
             return words(found)
+    if "\n" in text:
+        return "\n".join(_line(line) for line in text.split("\n"))
     return text
+
+
+def _line(line: str) -> str:
+    """One line of a longer message: its list dash kept, the rest in words."""
+    if line.startswith("- "):
+        return "- " + reason(line[2:])
+    return reason(line) if line.strip() else line
 
 
 def init_app(app: Flask) -> None:

@@ -21,6 +21,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
+PASSWORD, NEW_PASSWORD = "Sông Hồng chảy 47 mùa", "Núi Bài Thơ xanh 2026"
 DESKTOP = {"width": 1366, "height": 900}
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -64,7 +65,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo
     with live_server(app) as base:
         catalogue = catalogue_of(app)
         catalogue.site_url = base
-        yield base, seed(catalogue)
+        site = seed(catalogue)
+        from catalogue.accounts.service import create_user
+
+        with catalogue.unit("setup") as uow:
+            create_user(uow, name="quan-tri", email="qt@stttt.gov.vn",
+                        full_name="Trần Quản Trị", password=PASSWORD, sysadmin=True)
+            uow.commit()
+        yield base, site
         if catalogue.search is not None:
             catalogue.search.close()  # type: ignore[attr-defined]
     catalogue_of(app).sessions.kw["bind"].dispose()
@@ -152,3 +160,39 @@ def test_on_a_wide_screen_filters_stand_open_beside_the_results(
     assert facet_box["x"] + facet_box["width"] <= results_box["x"]  # side by side
     _shot(page, f"search-1366-{'js' if javascript else 'nojs'}")
     page.context.close()
+
+
+def test_no_staff_page_is_wider_than_a_phone(browser: Any,
+                                             server: tuple[str, DemoSite]) -> None:
+    """The workspace an officer opens on a phone: dashboard, review queue, the agency's
+    harvest, members and quality pages, a dataset, the sysadmin's pages."""
+    base, site = server
+    page = _page(browser)
+    page.goto(base + "/user/login")
+    page.get_by_label("Tên đăng nhập hoặc e-mail").fill("quan-tri")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.locator("form:has(input[name=login]) button").click()
+    page.get_by_label("Mật khẩu hiện tại").fill(PASSWORD)
+    page.get_by_label("Mật khẩu mới", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu mới").fill(NEW_PASSWORD)
+    page.locator("form:has(input[name=new_password]) button").click()
+    page.get_by_text("Đã đổi mật khẩu.").wait_for()
+    org = "/workspace/org/so-tnmt-quang-ninh"
+    pages = {"workspace": "/workspace/", "review": "/workspace/review/",
+             "harvest": f"{org}/harvest", "harvest-new": f"{org}/harvest/new",
+             "members": f"{org}/members", "quality": f"{org}/quality",
+             "feedback": f"{org}/feedback", "ws-dataset": f"/workspace/dataset/{site.air}",
+             "ws-dataset-edit": f"/workspace/dataset/{site.air}/edit",
+             "audit": "/workspace/audit/", "reports": "/workspace/operations/reports",
+             "notices": "/workspace/operations/notices", "org-new": "/organization/new",
+             "account": "/user/me"}
+    wide: dict[str, list[str]] = {}
+    for name, path in pages.items():
+        response = page.goto(base + path)
+        assert response is not None and response.status < 400, (name, response)
+        _shot(page, f"staff-{name}-390")
+        found = page.evaluate(WIDER_THAN_SCREEN)
+        if found or page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            wide[name] = found
+    page.context.close()
+    assert wide == {}

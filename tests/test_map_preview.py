@@ -173,8 +173,8 @@ def test_table_coordinate_columns_in_vietnamese_or_english(headers: list[str],
 
 def test_table_without_coordinates_has_no_map(tmp_path: Path) -> None:
     assert points.coordinate_columns(["ngay", "tram", "PM2.5"]) is None
-    assert points_map(PreviewCache(LocalFileStore(tmp_path, 1 << 20)), "ab" * 32, "k", ["ngay", "tram"], [["1", "2"]],
-                      title="x") is None
+    cache = PreviewCache(LocalFileStore(tmp_path, 1 << 20))
+    assert points_map(cache, "ab" * 32, "k", ["ngay", "tram"], [["1", "2"]], title="x") is None
 
 
 # --- hostile geometry -------------------------------------------------------------------

@@ -123,3 +123,17 @@ def test_search_filters_wait_behind_a_loc_button_without_javascript(
     assert toggle is not None
     assert toggle[1] == "Lọc (2)"
     assert "<h2>Lĩnh vực</h2>" in toggle[2] and "<h2>Năm</h2>" in toggle[2]
+
+
+def test_the_request_form_lists_agencies_in_vietnamese_order(
+        catalogue: Catalogue, client: FlaskClient) -> None:
+    from catalogue.organizations.service import create_organization
+
+    with catalogue.unit("test") as uow:
+        for name, title in (("y-te", "Y tế"), ("dai-ptth", "Đài Phát thanh và Truyền hình"),
+                            ("bhxh", "Bảo hiểm xã hội"), ("so-gd", "Sở Giáo dục")):
+            create_organization(uow, {"name": name, "title": title})
+        uow.commit()
+    html = _text(client.get("/request/new"))
+    listed = re.findall(r'<option value="(y-te|dai-ptth|bhxh|so-gd)"', html)
+    assert listed == ["bhxh", "dai-ptth", "so-gd", "y-te"]

@@ -223,7 +223,7 @@ def test_conversions(client: FlaskClient, site: DemoSite) -> None:
     assert records[0] == {"ngay": "2026-01-01", "tram": "Hạ Long", "PM2.5": "35.2",
                           "PM10": "60.1"}
     bus = text(client.get(f"/dataset/{site.bus}/resource/{site.bus_resource}/convert.csv"))
-    assert bus.startswith("ten_ben_xe,dia_chi,so_tuyen")
+    assert bus.startswith("\ufefften_ben_xe,dia_chi,so_tuyen")  # BOM: Excel reads UTF-8
     assert client.get(f"/dataset/{site.boundary}/resource/{site.boundary_resource}"
                       "/convert.csv").status_code == 404
 

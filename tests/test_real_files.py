@@ -161,7 +161,7 @@ def test_portal_previews_real_files(client: FlaskClient, catalogue: Catalogue,
         as_text=True)
     assert "Thành phố trực thuộc tỉnh" in yearbook and "Không đọc được tệp" not in yearbook
     converted = client.get(f"/dataset/don-vi-hanh-chinh/resource/{ids[0]}/convert.csv")
-    assert converted.get_data(as_text=True).startswith(",".join(HEADER) + "\r\n01,")
+    assert converted.get_data(as_text=True).startswith("\ufeff" + ",".join(HEADER) + "\r\n01,")
 
 
 SIDECAR = 'name = "{name}"\ntitle = "{title}"\nlicense = "CC-BY-4.0"\n'

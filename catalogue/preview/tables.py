@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from catalogue.files.limits import ReadLimits, TooLarge
 from catalogue.files.preview_cache import PreviewCache
 from catalogue.files.rows import is_tabular, kind_of, open_rows
 from catalogue.files.store import FileStore
+from catalogue.preview.fields import fields_by_column, typed_value
 
 __all__ = ["UNREADABLE", "Preview", "Table", "TooLarge", "cached_preview", "is_tabular",
            "iter_rows", "read_table", "sort_rows", "to_csv", "to_json"]
@@ -179,9 +180,15 @@ def to_csv(rows: Iterator[list[str]]) -> Iterator[str]:
         buffer.truncate(0)
 
 
-def to_json(rows: Iterator[list[str]]) -> Iterator[str]:
-    """A JSON array of objects keyed by the header, streamed row by row."""
+def to_json(rows: Iterator[list[str]],
+            fields: Sequence[Mapping[str, Any]] = ()) -> Iterator[str]:
+    """A JSON array of objects keyed by the header, streamed row by row.
+
+    With the resource's Table Schema ``fields``, each cell is its field's JSON value
+    (numbers as numbers, missing values as null); without, text as in the file.
+    """
     headers: list[str] | None = None
+    described: list[Mapping[str, Any] | None] = []
     first = True
     yield "["
     for row in rows:
@@ -189,11 +196,14 @@ def to_json(rows: Iterator[list[str]]) -> Iterator[str]:
             if not any(c.strip() for c in row):
                 continue
             headers = [c.strip() or f"column_{i + 1}" for i, c in enumerate(row)]
+            described = fields_by_column(headers, fields)
             continue
         if not any(c.strip() for c in row):
             continue
         keys = headers + [f"column_{i + 1}" for i in range(len(headers), len(row))]
-        record = dict(zip(keys, row + [""] * (len(keys) - len(row)), strict=True))
+        cells = row + [""] * (len(keys) - len(row))
+        record = {key: typed_value(cell, described[i] if i < len(described) else None)
+                  for i, (key, cell) in enumerate(zip(keys, cells, strict=True))}
         yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
         first = False
     yield "\n]\n"

@@ -16,6 +16,7 @@ from catalogue.accounts.policy import AccountPolicy
 from catalogue.accounts.principal import ANONYMOUS, Principal, principal_from_token
 from catalogue.classification import public_conditions, visible_to
 from catalogue.context import Catalogue
+from catalogue.datasets.disclosure import package_for_outsiders, resource_for_outsiders
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.service import get_dataset
 from catalogue.errors import NotAuthorized, NotFound
@@ -86,6 +87,23 @@ def can_read(principal: Principal, ds: Dataset | Mapping[str, Any]) -> bool:
     # Drafts and withdrawn datasets: only those who may edit them (CKAN shows deleted
     # datasets to their editors, so a delete can be checked and undone).
     return principal.can(EDIT, owner_org_id)
+
+
+def as_seen_by(principal: Principal, package: Mapping[str, Any]) -> dict[str, Any]:
+    """``package`` as ``principal`` may see it: the owning agency's editors get the internal
+    source addresses (a file share's path, a database's address), everyone else only web
+    addresses, as on the public dataset page (catalogue.datasets.disclosure)."""
+    if principal.can(EDIT, package.get("owner_org")):
+        return dict(package)
+    return package_for_outsiders(package)
+
+
+def resource_as_seen_by(principal: Principal, resource: Mapping[str, Any],
+                        owner_org_id: str | None) -> dict[str, Any]:
+    """One resource of a dataset of ``owner_org_id``, as :func:`as_seen_by`."""
+    if principal.can(EDIT, owner_org_id):
+        return dict(resource)
+    return resource_for_outsiders(resource)
 
 
 def orgs_with(principal: Principal, permission: str) -> list[str] | None:

@@ -17,7 +17,7 @@ from catalogue.groups.service import get_group
 from catalogue.organizations.model import Organization
 from catalogue.organizations.service import get_organization
 from catalogue.subscriptions.model import Subscription
-from portal.api.auth import READ_PRIVATE, public_datasets
+from portal.api.auth import READ_PRIVATE, as_seen_by, public_datasets
 from portal.api.registry import (
     ActionContext,
     Param,
@@ -126,9 +126,10 @@ def group_list(ctx: ActionContext, params: dict[str, Any]) -> list[Any]:
 
 
 def _datasets(ctx: ActionContext, session: Session, *conditions: Any) -> list[dict[str, Any]]:
-    return ordered_packages(session, select(Dataset.id).where(*conditions)
-                            .order_by(Dataset.metadata_modified.desc()).limit(SHOWN_DATASETS),
-                            ctx.catalogue.site_url)
+    return [as_seen_by(ctx.principal, p) for p in ordered_packages(
+        session, select(Dataset.id).where(*conditions)
+        .order_by(Dataset.metadata_modified.desc()).limit(SHOWN_DATASETS),
+        ctx.catalogue.site_url)]
 
 
 @action(tag="organizations", params=SHOW_PARAMS)

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from catalogue.database import to_iso
+from catalogue.datasets.disclosure import changes_for_outsiders
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.package_cache import ordered_packages, package_by_name_or_id
 from catalogue.errors import NotFound
 from catalogue.history.service import list_revisions, published_versions
 from catalogue.quality.service import quality_for_package
-from portal.api.auth import can_read, public_datasets, readable_dataset
+from portal.api.auth import EDIT, as_seen_by, can_read, public_datasets, readable_dataset
 from portal.api.registry import ActionContext, Param, action, int_param, page_params, str_param
 from portal.api.search import run_package_search
 
@@ -58,7 +59,7 @@ def package_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
             raise NotFound(f"Dataset not found: {name_or_id}")
         ctx.last_modified = datetime.fromisoformat(package["metadata_modified"])
         package["quality"] = quality_for_package(session, package, ctx.catalogue.clock.now())
-        return package
+        return as_seen_by(ctx.principal, package)
 
 
 @action(tag="datasets", params=(LIMIT, OFFSET))
@@ -82,10 +83,10 @@ def current_package_list_with_resources(ctx: ActionContext,
     page_number = int_param(params, "page", 0, maximum=1_000_000)
     offset = (page_number - 1) * page.limit if page_number else page.offset
     with ctx.catalogue.sessions() as session:
-        return ordered_packages(
+        return [as_seen_by(ctx.principal, p) for p in ordered_packages(
             session, select(Dataset.id).where(*public_datasets())
             .order_by(Dataset.metadata_modified.desc(), Dataset.name)
-            .limit(page.limit).offset(offset), ctx.catalogue.site_url)
+            .limit(page.limit).offset(offset), ctx.catalogue.site_url)]
 
 
 @action(tag="datasets", params=(Param("q", "string", "Start of a title or name."),
@@ -128,16 +129,24 @@ def package_activity_list(ctx: ActionContext, params: dict[str, Any]) -> list[di
     page = page_params(params, default_limit=31, maximum=100)
     with ctx.catalogue.sessions() as session:
         ds = readable_dataset(session, ctx.principal, name_or_id)
+        shown = (_same if ctx.principal.can(EDIT, ds.owner_org_id)
+                 else changes_for_outsiders)  # no internal source addresses in diffs
         if ctx.principal.can("dataset.read_private", ds.owner_org_id):
             return [_activity(ds.id, rev.id, rev.created_at, rev.actor, rev.action,
-                              rev.snapshot, rev.message, rev.changes, rev.published_number)
+                              as_seen_by(ctx.principal, rev.snapshot), rev.message,
+                              shown(rev.changes), rev.published_number)
                     | {"revision": rev.number, "changed_object_id": rev.object_id}
                     for rev in list_revisions(session, ds.id, limit=page.limit,
                                               offset=page.offset)]
-        return [_activity(ds.id, v.id, v.created_at, v.actor, v.action, v.snapshot,
-                          v.message, v.changes, v.number)
+        return [_activity(ds.id, v.id, v.created_at, v.actor, v.action,
+                          as_seen_by(ctx.principal, v.snapshot), v.message,
+                          shown(v.changes), v.number)
                 for v in published_versions(session, ds.id, limit=page.limit,
                                             offset=page.offset)]
+
+
+def _same(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return changes
 
 
 def _activity(dataset_id: str, activity_id: str, at: datetime, actor: str, kind: str,
@@ -149,7 +158,7 @@ def _activity(dataset_id: str, activity_id: str, at: datetime, actor: str, kind:
         "user_id": actor,
         "object_id": dataset_id,
         "activity_type": ACTIVITY_TYPES.get(kind, "changed package"),
-        "data": {"package": snapshot},
+        "data": {"package": snapshot},  # as the caller may see it (package_activity_list)
         # dulieumo additions
         "version": version,  # the public version number (None: never public)
         "action": kind,

@@ -10,7 +10,7 @@ from catalogue.datasets.model import Dataset, Resource
 from catalogue.datasets.serialize import resource_dict
 from catalogue.datasets.service import get_resource
 from catalogue.errors import NotFound
-from portal.api.auth import public_datasets, readable_dataset
+from portal.api.auth import public_datasets, readable_dataset, resource_as_seen_by
 from portal.api.registry import (
     ActionContext,
     Param,
@@ -43,7 +43,9 @@ def resource_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
             ds = readable_dataset(session, ctx.principal, res.dataset_id)
         except NotFound:
             raise NotFound(f"Resource not found: {resource_id}") from None
-        out = resource_dict(res, ds.name, ctx.catalogue.site_url)
+        out = resource_as_seen_by(ctx.principal, resource_dict(res, ds.name,
+                                                               ctx.catalogue.site_url),
+                                  ds.owner_org_id)
         out["package_name"] = ds.name  # dulieumo addition: link back without a second call
         return out
 
@@ -86,10 +88,13 @@ def resource_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
     page = page_params(params, default_limit=100, maximum=1000)
     where = and_(*public_datasets(), *_conditions(terms))
     with ctx.catalogue.sessions() as session:
-        base = select(Resource, Dataset.name).join(Dataset, Resource.dataset_id == Dataset.id)
+        base = select(Resource, Dataset.name, Dataset.owner_org_id).join(
+            Dataset, Resource.dataset_id == Dataset.id)
         count = session.scalar(select(func.count()).select_from(
             Resource).join(Dataset, Resource.dataset_id == Dataset.id).where(where)) or 0
         rows = session.execute(base.where(where).order_by(ORDERABLE[order_by], Resource.id)
                                .limit(page.limit).offset(page.offset))
-        results = [resource_dict(res, name, ctx.catalogue.site_url) for res, name in rows]
+        results = [resource_as_seen_by(ctx.principal,
+                                       resource_dict(res, name, ctx.catalogue.site_url), org)
+                   for res, name, org in rows]
     return {"count": count, "results": results}

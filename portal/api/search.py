@@ -23,7 +23,7 @@ from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
 from catalogue.search.places import parse_bbox
 from catalogue.search.query import And, Filter, Match, MatchAll, Or, split_field_terms
-from portal.api.auth import EDIT, READ_PRIVATE, can_read, orgs_with
+from portal.api.auth import EDIT, READ_PRIVATE, as_seen_by, can_read, orgs_with
 from portal.api.registry import ParamError, bool_param, int_param, list_param, str_param
 
 # Parameters package_search understands; anything else is refused as CKAN does
@@ -123,7 +123,8 @@ def load_packages(session: Session, ids: list[str], site_url: str,
     packages = cached_packages(session, ids, site_url)
     # The index may lag a concurrent write by a moment; never show what the database
     # says the caller may not see.
-    return [packages[i] for i in ids if i in packages and can_read(principal, packages[i])]
+    return [as_seen_by(principal, packages[i]) for i in ids
+            if i in packages and can_read(principal, packages[i])]
 
 
 # Built once: package_search asks on every call.

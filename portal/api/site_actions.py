@@ -11,7 +11,7 @@ from catalogue.datasets.package_cache import ordered_packages
 from catalogue.errors import NotFound
 from catalogue.notices.service import notices_for_status
 from licenses import registry
-from portal.api.auth import public_datasets
+from portal.api.auth import as_seen_by, public_datasets
 from portal.api.registry import (
     ACTIONS,
     ActionContext,
@@ -69,10 +69,10 @@ def tag_show(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"id": tag.id, "name": tag.name, "display_name": tag.name,
                                "vocabulary_id": None}
         if include:
-            out["packages"] = ordered_packages(
+            out["packages"] = [as_seen_by(ctx.principal, p) for p in ordered_packages(
                 session, select(Dataset.id).where(*public_datasets(),
                                                   Dataset.tags.any(Tag.id == tag.id))
-                .order_by(Dataset.name).limit(1000), ctx.catalogue.site_url)
+                .order_by(Dataset.name).limit(1000), ctx.catalogue.site_url)]
         return out
 
 

@@ -23,7 +23,7 @@ from harvesters.jobs import run_many
 from portal.catalogue_ext import catalogue_of
 from portal.cli.harvest import checked_setup, lock_dir, summary_line
 from portal.cli.home_cmds import initialise
-from portal.cli.serve import serve_app
+from portal.cli.serve import bind, serve
 
 
 def ensure_organizations(catalogue: Catalogue, entries: list[dict[str, Any]]) -> int:
@@ -71,6 +71,9 @@ def prepare_demo(app_home: Home) -> Path:
 def demo_command(no_serve: bool, port: int) -> None:
     """Create the demo home, harvest the demo agencies and serve the portal."""
     home: Home = current_app.config["DULIEUMO_HOME"]
+    # The port first: a busy one stops the demo now, not after minutes of harvesting.
+    server = None if no_serve else bind(
+        current_app._get_current_object(), "127.0.0.1", port)  # type: ignore[attr-defined]
     initialise(current_app)
     target = prepare_demo(home)
     click.echo(f"Demo agency systems written to {target}")
@@ -85,10 +88,11 @@ def demo_command(no_serve: bool, port: int) -> None:
     click.echo(f"Harvested {len(summaries)} sources: {total} datasets published. "
                f"Details: dulieumo --home {home.root} harvest list")
     if any(s.status == "failed" for s in summaries):
+        if server is not None:
+            server.server_close()
         raise click.ClickException("some demo sources failed (see above)")
-    if not no_serve:
-        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        serve_app(current_app._get_current_object(), "127.0.0.1", port)  # type: ignore[attr-defined]
+    if server is not None:
+        serve(server)
 
 
 def register(group: click.Group) -> None:

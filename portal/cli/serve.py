@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import BaseWSGIServer, make_server
 
 
 @click.command("serve")
@@ -26,21 +28,48 @@ def serve_command(host: str, port: int, production: bool, workers: int) -> None:
         # The production settings (portal/gunicorn_config.py), as deploy/README.md documents.
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-c",
                                    "python:portal.gunicorn_config", "portal.wsgi:app"])
-    serve_app(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
+    serve(bind(current_app._get_current_object(), host, port))  # type: ignore[attr-defined]
 
 
-def serve_app(app: Flask, host: str, port: int) -> None:
-    """Werkzeug's threaded server. ``app.run`` cannot be used: Flask ignores it when called
-    from its own CLI (FLASK_RUN_FROM_CLI), which ``dulieumo`` is built on."""
-    from werkzeug.serving import run_simple
+def bind(app: Flask, host: str, port: int) -> BaseWSGIServer:
+    """Werkzeug's threaded server, listening on ``host:port`` already; a port in use stops
+    here with a message naming it, before anything says the portal is served (issue 19).
 
-    from portal.catalogue_ext import start_listening
+    ``app.run`` cannot be used: Flask ignores it when called from its own CLI
+    (FLASK_RUN_FROM_CLI), which ``dulieumo`` is built on.
+    """
+    # Bound here rather than by Werkzeug, which prints its own message and exits the
+    # process on a busy port.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        return make_server(host, port, app, threaded=True, fd=sock.fileno())
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another program "
+            f"(another portal?) using the port? Choose another with --port "
+            f"(make run PORT=8080)") from None
+    finally:
+        sock.close()  # the server listens on its own duplicate of the socket
 
+
+def serve(server: BaseWSGIServer) -> None:
+    """Say where the portal is and serve it until Ctrl+C or SIGTERM."""
     # SIGTERM (systemd, docker, kill) ends the server through SystemExit, so the exit
     # handlers run and the usage counts still held are written (issue 23).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    start_listening(app)  # other processes' writes, rebuilds and restores empty our caches
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    from portal.catalogue_ext import start_listening
+
+    start_listening(server.app)  # other processes' writes, rebuilds and restores empty our caches
+    click.echo(f"Serving on http://{server.host}:{server.port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

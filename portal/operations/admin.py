@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.errors import NotFound, ValidationError
@@ -16,6 +17,8 @@ from catalogue.reports.quality import QUALITY_MEASURES
 from portal import csrf
 from portal.auth import current_principal, login_required
 from portal.catalogue_ext import catalogue_of
+from portal.error_words import error_words
+from portal.report_words import report_note
 
 bp = csrf.protect(Blueprint("ops_admin", __name__, url_prefix="/workspace/operations"))
 FORM_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -67,9 +70,9 @@ def add_notice() -> BaseResponse | tuple[str, int]:
             return render_template("operations/notices.html", notices=list_notices(session),
                                    now=catalogue.clock.now(), errors=exc.errors,
                                    form=request.form), 400
-    flash("Đã đăng thông báo; thông báo hiển thị trên mọi trang từ bây giờ.")
+    flash(_("Đã đăng thông báo; thông báo hiển thị trên mọi trang từ bây giờ."))
     for warning in announced.warnings:
-        flash(f"Cảnh báo: {warning}")
+        flash(_("Cảnh báo: %(warning)s", warning=error_words(warning)))
     return redirect(url_for("ops_admin.notices"))
 
 
@@ -99,13 +102,14 @@ def reports() -> tuple[str, int] | str:
         period = parse_period(label)
     except ValidationError as exc:
         return render_template("operations/reports.html", report=None, period=label,
-                               error=exc.errors["period"][0], measures=MEASURES,
+                               error=report_note(exc.errors["period"][0]), measures=MEASURES,
                                quality_measures=QUALITY_MEASURES), 400
     with catalogue.sessions() as session:
         report = build_report(session, period, now=catalogue.clock.now(),
                               site_url=catalogue.site_url)
     return render_template("operations/reports.html", report=report, period=period.label,
-                           error=None, measures=MEASURES, quality_measures=QUALITY_MEASURES)
+                           error=None, measures=MEASURES, quality_measures=QUALITY_MEASURES,
+                           notes=[report_note(n) for n in report.notes])
 
 
 @bp.get("/reports/<period>.<fmt>")

@@ -11,6 +11,7 @@ or an edit awaiting review never becomes public when a later version is approved
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue import citations
+from catalogue.datasets.disclosure import changes_for_outsiders, package_for_outsiders
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.package_cache import cached_packages
 from catalogue.errors import NotFound
@@ -251,8 +253,11 @@ def history(name: str) -> str:
     with reading() as session:
         ds = visible_dataset(session, name)
         total = count_published(session, ds.id)
-        revisions = published_versions(session, ds.id, limit=HISTORY_PAGE,
-                                       offset=(page - 1) * HISTORY_PAGE)
+        # A public page: no file share's path or database address in old or new values.
+        revisions = [replace(v, snapshot=package_for_outsiders(v.snapshot),
+                             changes=changes_for_outsiders(v.changes))
+                     for v in published_versions(session, ds.id, limit=HISTORY_PAGE,
+                                                 offset=(page - 1) * HISTORY_PAGE)]
         return render_template("history.html", ds=ds, revisions=revisions, total=total,
                                page=page, pages=max(1, -(-total // HISTORY_PAGE)),
                                shown=shown_change)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalogue.files.limits import ReadLimits
 from catalogue.files.store import FileStore
 from catalogue.preview import charts, tables
+from catalogue.preview.fields import field_titles
 from catalogue.preview.series import Series, find_series
 from portal.i18n import format_axis_number, format_day
 from portal.pages import embed, map_view
@@ -54,9 +55,7 @@ def table_preview(res: dict[str, Any]) -> tables.Preview | None:
 def chart_of(res: dict[str, Any], table: tables.Table) -> tuple[Series | None, Markup | None]:
     """The time series found in a table's first rows, and its line chart."""
     # Lines named by the fields' titles, not their machine names (issue 19).
-    titles = {str(f.get("name")): str(f["title"]) for f in schema_fields(res)
-              if f.get("title")}
-    series = find_series(table, titles=titles)
+    series = find_series(table, titles=field_titles(table.headers, schema_fields(res)))
     if series is None:
         return None, None
     return series, Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
@@ -219,7 +218,13 @@ def convert(name: str, resource_id: str, fmt: str) -> Response:
     except (tables.TooLarge, *tables.UNREADABLE):
         abort(422)
     rows = itertools.chain([first] if first is not None else [], rows)
-    body = tables.to_csv(rows) if fmt == "csv" else tables.to_json(rows)
+    body: Iterator[str]
+    if fmt == "csv":
+        # A byte order mark, so Excel opens our UTF-8 as UTF-8 and Vietnamese stays readable
+        # (the agency's original download keeps its own bytes; issue 19).
+        body = itertools.chain(["\ufeff"], tables.to_csv(rows))
+    else:  # numbers and true/false as the schema types them, not as text
+        body = tables.to_json(rows, fields=schema_fields(res))
     stem = (res["filename"].rsplit(".", 1)[0] or "data")
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     response = Response(body, mimetype=mimetype)

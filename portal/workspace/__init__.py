@@ -79,7 +79,7 @@ def stylesheet() -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the workspace's blueprints (one per page family)."""
-    from portal import change_words, harvest_words, validation_words
+    from portal import change_words, error_words, harvest_words, validation_words
     from portal.workspace import (
         agency,
         audit_views,
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     )
 
     validation_words.init_app(app)
+    error_words.init_app(app)
     harvest_words.init_app(app)
     change_words.init_app(app)  # the public history page uses it too
     for blueprint in (bp, datasets.bp, review_views.bp, members.bp, agency.bp, audit_views.bp,

@@ -31,6 +31,7 @@ from harvesters.config import DATABASE
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of, datastore_of
+from portal.error_words import errors_text
 from portal.quality_bands import quality_band_labels
 
 bp = csrf.protect(Blueprint("workspace_agency", __name__, url_prefix="/workspace/org"))
@@ -167,5 +168,6 @@ def reply(org_name: str, kind: str, item_id: str) -> Response:
             uow.commit()
         flash(_("Đã cập nhật; người dân thấy câu trả lời."))
     except ValidationError as exc:
-        flash(str(exc))
+        for message in errors_text(exc.errors):
+            flash(message)
     return redirect(url_for("workspace_agency.queues", org_name=org_name))

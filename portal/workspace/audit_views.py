@@ -34,5 +34,6 @@ def export() -> Response:
     _sysadmin()
     with catalogue_of().sessions() as session:
         body = export_csv_text(session)
-    return Response(body, mimetype="text/csv", headers={
+    # A byte order mark: Excel then reads the UTF-8 (Vietnamese names, details) as UTF-8.
+    return Response("\ufeff" + body, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=audit.csv"})

@@ -21,6 +21,7 @@ from licenses import registry
 from portal import csrf
 from portal.auth import current_principal, login_required, unit
 from portal.catalogue_ext import catalogue_of
+from portal.error_words import errors_text
 from portal.workspace import my_organizations
 from portal.workspace.uploads import check_upload
 
@@ -155,9 +156,8 @@ def upload(name: str) -> Response:
             uow.commit()
         direct = not isinstance(result, ReviewItem)
     except ValidationError as exc:
-        for messages in exc.errors.values():
-            for message in messages:
-                flash(message)
+        for message in errors_text(exc.errors):
+            flash(message)
         return redirect(url_for("workspace_datasets.show", name=name))
     status = checked.validation_status
     checked_words = {"valid": _("hợp lệ"), "invalid": _("có lỗi"), "error": _("không đọc được")}

@@ -1,0 +1,116 @@
+"""The staff side in Vietnamese (issue 19 item 6): the services' English validation messages,
+review holds, revision messages and report notes reach officers in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalogue.context import Catalogue
+from catalogue.privacy.gate import hold_message
+from catalogue.privacy.screen import Finding
+
+PASSWORD, NEW = "Sông Hồng chảy 47 mùa", "Núi Bài Thơ xanh 2026"
+
+
+def _csrf(client: FlaskClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found
+    return found.group(1)
+
+
+@pytest.fixture
+def sysadmin(app: Flask, catalogue: Catalogue, org: str) -> FlaskClient:
+    from catalogue.accounts.service import create_user
+
+    with catalogue.unit("setup") as uow:
+        create_user(uow, name="quan-tri", email="qt@stttt.gov.vn", full_name="Trần Quản Trị",
+                    password=PASSWORD, sysadmin=True)
+        uow.commit()
+    client = app.test_client()
+    client.post("/user/login", data={"login": "quan-tri", "password": PASSWORD,
+                                     "csrf_token": _csrf(client, "/user/login")})
+    client.post("/user/password", data={"password": PASSWORD, "new_password": NEW,
+                                        "confirm_password": NEW,
+                                        "csrf_token": _csrf(client, "/user/password")})
+    return client
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_personal_data_hold_reads_in_vietnamese(app: Flask) -> None:
+    from portal.harvest_words import reason
+
+    message = hold_message([Finding("date_of_birth", "data", column="ngày sinh", count=3,
+                                    positions=(1, 2, 3))], "ho-so.csv")
+    message += "\nreview item 0f3b8a52-41f0-4c7e-9a55-7d1e35c2a9b1"
+    with app.test_request_context("/?lang=vi"):
+        words = reason(message)
+    assert words.split("\n") == [
+        "Phát hiện dữ liệu cá nhân — giữ lại chờ duyệt:",
+        "ho-so.csv: Ngày sinh gắn với họ tên (date_of_birth) ở cột “ngày sinh”: 3 lần, "
+        "dòng 1, 2, 3",
+        "mục chờ duyệt 0f3b8a52"]
+    with app.test_request_context("/?lang=vi"):
+        assert reason("harvest job 0f3b8a52-41f0-4c7e-9a55-7d1e35c2a9b1") == \
+            "lần thu thập 0f3b8a52"
+        assert reason("Giữ lại chờ duyệt (held for review):\n- giấy phép lạ") == \
+            "Giữ lại chờ duyệt:\n- giấy phép lạ"
+
+
+def test_dataset_form_errors_are_in_vietnamese(sysadmin: FlaskClient, org: str) -> None:
+    page = sysadmin.post("/workspace/dataset/new", data={
+        "csrf_token": _csrf(sysadmin, "/workspace/dataset/new"), "name": "Tên Có Dấu",
+        "title": "", "owner_org": org})
+    assert page.status_code == 400
+    errors = re.search(r'<ul class="errors"[^>]*>(.*?)</ul>', page.get_data(as_text=True), re.S)
+    assert errors is not None
+    shown = _text(errors[1])
+    assert "Phải gồm 2–100 ký tự: chữ thường a-z, số 0-9, - và _" in shown
+    assert "Must be" not in shown and "Missing value" not in shown
+
+
+def test_notice_form_errors_and_report_notes_are_in_vietnamese(sysadmin: FlaskClient) -> None:
+    page = sysadmin.post("/workspace/operations/notices", data={
+        "csrf_token": _csrf(sysadmin, "/workspace/operations/notices"), "kind": "maintenance",
+        "reason": "Nâng cấp máy chủ"})
+    assert page.status_code == 400
+    assert "Đợt bảo trì phải có giờ kết thúc" in page.get_data(as_text=True)
+    reports = _text(sysadmin.get("/workspace/operations/reports").get_data(as_text=True))
+    assert "Dòng của lĩnh vực đếm một bộ dữ liệu ở mỗi lĩnh vực nó thuộc về" in reports
+    assert "counted" not in reports and "judged" not in reports
+    bad = sysadmin.get("/workspace/operations/reports?period=2026-13")
+    assert bad.status_code == 400
+    assert "tháng phải từ 01 đến 12" in bad.get_data(as_text=True)
+
+
+def test_a_token_with_days_that_are_no_number_says_so_in_vietnamese(
+        sysadmin: FlaskClient) -> None:
+    sysadmin.post("/user/me/tokens", data={"csrf_token": _csrf(sysadmin, "/user/me"),
+                                           "days": "ba mươi", "scope": "read"})
+    page = sysadmin.get("/user/me").get_data(as_text=True)
+    assert "Số ngày hiệu lực phải là số nguyên." in page
+    assert "invalid literal" not in page
+
+
+def test_unknown_messages_stay_as_written(app: Flask) -> None:
+    from portal.error_words import error_words
+
+    with app.test_request_context("/?lang=vi"):
+        assert error_words("Must be one of editor, admin") == "Phải là một trong: editor, admin"
+        assert error_words("something new") == "something new"
+
+
+def test_english_pages_keep_the_services_own_english(app: Flask) -> None:
+    from portal.error_words import error_words
+    from portal.report_words import report_note
+
+    with app.test_request_context("/?lang=en"):
+        assert error_words("A maintenance window needs an end") == \
+            "A maintenance window needs an end"
+        assert report_note("'2026-13': month must be 01-12") == "'2026-13': month must be 01-12"
