@@ -196,8 +196,11 @@ def _filter_value(column: Column, value: Any, dialect: str) -> Any:
         raise QueryError(f"filters: {value!r} is not a valid {column.type} for "
                          f"{column.id!r}", "filters") from None
     if dialect == "postgresql" and column.type in ("date", "timestamp", "time"):
-        kind = {"date": date, "timestamp": datetime, "time": time}[column.type]
-        return kind.fromisoformat(parsed)
+        if column.type == "date":
+            return date.fromisoformat(parsed)
+        if column.type == "timestamp":
+            return datetime.fromisoformat(parsed)
+        return time.fromisoformat(parsed)
     return parsed
 
 

@@ -91,8 +91,8 @@ class SqliteWriter:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
                 first = count + 1
-                cursor.executemany(insert, ([first + i, *values]
-                                            for i, (values, _) in enumerate(batch)))
+                cursor.executemany(insert, [[first + i, *values]
+                                            for i, (values, _) in enumerate(batch)])
                 count += len(batch)
                 raw.commit()
                 if progress is not None:
