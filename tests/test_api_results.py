@@ -105,6 +105,14 @@ def test_every_action_answers_what_its_openapi_says(client: FlaskClient, seeded:
                 response.get_json())]
             assert errors == [], (action, method, errors[:5])
         answered.add(action)
+    for action, params in [
+            ("datastore_create", {"resource": {"package_id": "bang-so-lieu", "name": "Mới"},
+                                  "records": [{"mã": "03", "số": 7}]}),
+            ("datastore_upsert", {"resource_id": table, "method": "insert",
+                                  "records": [{"mã": "04", "số": 9}]}),
+            ("datastore_delete", {"resource_id": table, "filters": {"mã": "04"}})]:
+        _post_checked(client, doc, token, action, params)
+        answered.add(action)
     created_resource = ""
     for action, params in writes:
         result = _post_checked(client, doc, token, action, params)

@@ -44,3 +44,12 @@ def fold_text(text: str) -> str:
 def folded_words(text: str) -> list[str]:
     """The words of ``text`` folded, split as SQLite's ``unicode61`` tokenizer splits them."""
     return _WORD.findall(fold_text(text))
+
+
+def pg_fold(expression: str) -> str:
+    """:func:`fold_text` as a PostgreSQL expression (``translate`` is immutable, so a
+    generated column may use it): the same table, as two strings of letters."""
+    pairs = [(chr(code), folded) for code, folded in _table().items() if len(folded) == 1]
+    source = "".join(k for k, _ in pairs).replace("'", "''")
+    target = "".join(v for _, v in pairs).replace("'", "''")
+    return f"lower(translate(({expression})::text, '{source}', '{target}'))"

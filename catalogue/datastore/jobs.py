@@ -110,11 +110,13 @@ def datasets_changed(catalogue: Catalogue, store: Datastore,
     return queued
 
 
-def _claim(store: Datastore, now: datetime) -> Any:
+def _claim(store: Datastore, now: datetime, resource_id: str | None = None) -> Any:
     jobs = store.jobs
+    query = select(jobs).where(jobs.c.status == "queued")
+    if resource_id is not None:
+        query = query.where(jobs.c.resource_id == resource_id)
     with store.engine.begin() as conn:
-        candidates = conn.execute(select(jobs).where(jobs.c.status == "queued")
-                                  .order_by(jobs.c.id).limit(5)).fetchall()
+        candidates = conn.execute(query.order_by(jobs.c.id).limit(5)).fetchall()
         for job in candidates:
             taken = conn.execute(jobs.update().where(jobs.c.id == job.id,
                                                      jobs.c.status == "queued")
@@ -193,6 +195,13 @@ def run_queued(catalogue: Catalogue, store: Datastore, *, limit: int | None = No
             break
         done.append(run_job(catalogue, store, job))
     return done
+
+
+def run_for(catalogue: Catalogue, store: Datastore, resource_id: str) -> LoadStatus | None:
+    """Run the queued load of one resource now (a DataStore write answers once its table is
+    there); None when none is queued."""
+    job = _claim(store, catalogue.clock.now(), resource_id)
+    return run_job(catalogue, store, job) if job is not None else None
 
 
 def mark_active(catalogue: Catalogue, resource_id: str, active: bool) -> None:

@@ -25,7 +25,6 @@ from typing import Any
 
 from catalogue.datastore.columns import RESERVED, Column, columns_of, missing_values, parser_for
 from catalogue.datastore.errors import LoadError
-from catalogue.datastore.folding import fold_text
 from catalogue.datastore.store import Datastore, TableInfo, quote
 from catalogue.datastore.writers import writer_for
 from catalogue.files import header as headers_
@@ -92,23 +91,20 @@ class _Typed:
     def __init__(self, fields: Sequence[Mapping[str, Any]], schema: Mapping[str, Any]) -> None:
         self.width = len(fields)
         self.missing = missing_values(schema)
-        self.parsers = [parser_for(f) for f in fields]
+        parsers = [parser_for(f) for f in fields]
+        self.typed = [(index, parse) for index, parse in enumerate(parsers) if parse is not None]
         self.names = [str(f.get("name")) for f in fields]
 
-    def convert(self, number: int, row: Sequence[str]) -> list[Any]:
-        width, missing = self.width, self.missing
-        cells = list(row[:width]) if len(row) >= width else list(row) + [""] * (width - len(row))
-        values: list[Any] = []
-        for index, cell in enumerate(cells):
-            if cell in missing:
-                values.append(None)
-                continue
-            parse = self.parsers[index]
-            if parse is None:
-                values.append(cell)
+    def convert(self, number: int, cells: list[str]) -> list[Any]:
+        """Stored values of one row of exactly ``width`` cells (the hot loop of a load)."""
+        missing = self.missing
+        values: list[Any] = [None if cell in missing else cell for cell in cells]
+        for index, parse in self.typed:
+            cell = values[index]
+            if cell is None:
                 continue
             try:
-                values.append(parse(cell))
+                values[index] = parse(cell)
             except (ValueError, KeyError, OverflowError):
                 raise LoadError(f"Dòng {number}, cột {self.names[index]!r}: giá trị {cell!r} "
                                 "không đúng kiểu của cột trong lược đồ") from None
@@ -154,7 +150,6 @@ def load_table(store: Datastore, resource_id: str, source: Source, schema: Mappi
     if not fields:
         raise LoadError("Tài nguyên chưa có lược đồ bảng (Table Schema): chưa nạp được")
     limits = limits or ReadLimits()
-    spreadsheet = source.format.lower().lstrip(".") in ("xlsx", "xls", "ods")
 
     def body(names: list[str], data: Iterable[tuple[int, list[str]]]) -> TableInfo:
         if len(names) != len(fields):
@@ -165,7 +160,7 @@ def load_table(store: Datastore, resource_id: str, source: Source, schema: Mappi
         table_name = "r_" + uuid.uuid4().hex
         writer = writer_for(store, table_name, columns)
         try:
-            count = writer.write(_batches(data, typed, spreadsheet), progress)
+            count = writer.write(_batches(data, typed), progress)
             writer.finish(max_indexes)
             info = TableInfo(resource_id, table_name, sha256, version, tuple(columns), count,
                              now)
@@ -180,19 +175,18 @@ def load_table(store: Datastore, resource_id: str, source: Source, schema: Mappi
     return _read(source, limits, body)
 
 
-def _batches(data: Iterable[tuple[int, list[str]]], typed: _Typed, spreadsheet: bool
-             ) -> Iterator[list[tuple[list[Any], list[str | None]]]]:
-    """Batches of (stored values, folded text per cell) in file order; blank rows skipped."""
-    batch: list[tuple[list[Any], list[str | None]]] = []
+def _batches(data: Iterable[tuple[int, list[str]]], typed: _Typed
+             ) -> Iterator[list[tuple[list[Any], list[str]]]]:
+    """Batches of (stored values, the cells as written) in file order. Blank rows are
+    skipped by the header splitter; short rows padded, as a spreadsheet row ends at its
+    last filled cell. The cells are kept for PostgreSQL's full text (SQLite indexes the
+    stored values)."""
+    batch: list[tuple[list[Any], list[str]]] = []
     width = typed.width
     for number, row in data:
-        if not any(cell.strip() for cell in row):
-            continue
-        if spreadsheet and len(row) < width:
-            row = row + [""] * (width - len(row))
-        values = typed.convert(number, row)
-        folded = [fold_text(cell) if cell else None for cell in row[:width]]
-        batch.append((values, folded))
+        if len(row) != width:
+            row = row[:width] if len(row) > width else row + [""] * (width - len(row))
+        batch.append((typed.convert(number, row), row))
         if len(batch) >= BATCH:
             yield batch
             batch = []

@@ -39,8 +39,9 @@ from sqlalchemy.exc import DBAPIError
 
 from catalogue.datastore.columns import Column, parser_for
 from catalogue.datastore.errors import QueryError, QueryTimeout
-from catalogue.datastore.folding import folded_words
+from catalogue.datastore.folding import folded_words, pg_fold
 from catalogue.datastore.store import Datastore, TableInfo, is_timeout, quote
+from catalogue.datastore.writers import FTS_TYPES
 
 MAX_FILTER_VALUES = 1000
 MAX_SORT_KEYS = 10
@@ -198,8 +199,11 @@ def _filter_value(column: Column, value: Any, dialect: str) -> Any:
         raise QueryError(f"filters: {value!r} is not a valid {column.type} for "
                          f"{column.id!r}", "filters") from None
     if dialect == "postgresql" and column.type in ("date", "timestamp", "time"):
-        kind = {"date": date, "timestamp": datetime, "time": time}[column.type]
-        return kind.fromisoformat(parsed)
+        if column.type == "date":
+            return date.fromisoformat(parsed)
+        if column.type == "timestamp":
+            return datetime.fromisoformat(parsed)
+        return time.fromisoformat(parsed)
     return parsed
 
 
@@ -282,6 +286,9 @@ def _full_text(store: Datastore, table: TableInfo, view: View, params: _Params) 
         terms = _prefixes(query, view.plain)
         if not terms:
             continue
+        if column is not None and column.type not in FTS_TYPES:
+            raise QueryError(f"q: {column.id!r} holds {column.type} values, not words: "
+                             "use filters", "q")
         if store.dialect == "sqlite":
             index = None if column is None else table.columns.index(column)
             match = " AND ".join(f'"{w}"' + ("*" if p else "") for w, p in terms)
@@ -295,19 +302,9 @@ def _full_text(store: Datastore, table: TableInfo, view: View, params: _Params) 
             if column is None:
                 clauses.append(f"_full_text @@ to_tsquery('simple', {params.bind(tsquery)})")
             else:
-                clauses.append(f"to_tsvector('simple', {_pg_fold(quote(column.id))}) @@ "
+                clauses.append(f"to_tsvector('simple', {pg_fold(quote(column.id))}) @@ "
                                f"to_tsquery('simple', {params.bind(tsquery)})")
     return clauses
-
-
-def _pg_fold(expression: str) -> str:
-    """The folding of :func:`fold_text` as a PostgreSQL expression (``translate``)."""
-    from catalogue.datastore.folding import _table
-
-    pairs = [(chr(k), v) for k, v in _table().items() if len(v) == 1]
-    source = "".join(k for k, _ in pairs).replace("'", "''")
-    target = "".join(v for _, v in pairs).replace("'", "''")
-    return f"lower(translate(({expression})::text, '{source}', '{target}'))"
 
 
 def _selected(table: TableInfo, view: View) -> list[Column]:

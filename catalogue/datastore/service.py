@@ -43,6 +43,10 @@ class DatastoreService:
         """Run the queued loads now (CLI, scheduler, tests)."""
         return jobs.run_queued(self.catalogue, self.store, limit=limit)
 
+    def run_resource(self, resource_id: str) -> jobs.LoadStatus | None:
+        """Run one resource's queued load now (after a DataStore write)."""
+        return jobs.run_for(self.catalogue, self.store, resource_id)
+
     def close(self) -> None:
         self.store.dispose()
 

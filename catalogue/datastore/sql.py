@@ -82,7 +82,7 @@ def _refuse(message: str) -> QueryError:
     return QueryError(message, "sql")
 
 
-def _parse(sql: str, dialect: str) -> exp.Expression:
+def _parse(sql: str, dialect: str) -> exp.Query:
     if not isinstance(sql, str) or not sql.strip():
         raise _refuse("sql: give one SELECT statement")
     if len(sql) > MAX_SQL_CHARS:
@@ -99,7 +99,7 @@ def _parse(sql: str, dialect: str) -> exp.Expression:
     return tree
 
 
-def _check_shape(tree: exp.Expression) -> None:
+def _check_shape(tree: exp.Query) -> None:
     for node in tree.walk():
         if isinstance(node, exp.With) and node.args.get("recursive"):
             raise _refuse("sql: recursive WITH is not allowed")
@@ -116,7 +116,7 @@ def _check_shape(tree: exp.Expression) -> None:
                 raise _refuse(f"sql: function {node.sql_name().lower()!r} is not allowed")
 
 
-def _cte_names(tree: exp.Expression) -> set[str]:
+def _cte_names(tree: exp.Query) -> set[str]:
     return {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
 
 

@@ -305,11 +305,11 @@ class Datastore:
                 raw = conn.connection.dbapi_connection
                 assert raw is not None
                 deadline = _Deadline(seconds)
-                raw.set_progress_handler(deadline.expired, 10_000)  # type: ignore[attr-defined]
+                raw.set_progress_handler(deadline.expired, 10_000)
                 try:
                     yield conn
                 finally:
-                    raw.set_progress_handler(None, 0)  # type: ignore[attr-defined]
+                    raw.set_progress_handler(None, 0)
                     conn.rollback()
                 return
             with conn.begin():

@@ -113,13 +113,15 @@ def split(rows: Iterator[list[str]], header_row: int | Sequence[int] | None = No
     start = header.skipped
     rest = chain(enumerate(ahead[start:], start=start + 1),
                  enumerate(rows, start=len(ahead) + 1))
-    return header, _without_footnotes(((n, r) for n, r in rest if any(c.strip() for c in r)),
+    return header, _without_footnotes(((n, r) for n, r in rest if "".join(r).strip()),
                                       header)
 
 
 def _note(row: Sequence[str]) -> bool:
     """A row of one text cell in the first column: a label, or (at the end) a footnote."""
-    return bool(row) and bool(row[0].strip()) and _filled(row) == 1 and not _numeric(row[0])
+    if not row or not row[0].strip() or (len(row) > 1 and row[1].strip()):
+        return False  # the usual data row, told cheaply: every row of a table passes here
+    return _filled(row) == 1 and not _numeric(row[0])
 
 
 def _without_footnotes(rows: Iterator[tuple[int, list[str]]],

@@ -22,6 +22,7 @@ from catalogue.errors import CatalogueError, Conflict, NotAuthorized, NotFound, 
 from portal.api import (  # noqa: F401  (each module fills the action table)
     datastore_actions,
     datastore_dump,
+    datastore_write_actions,
     organization_actions,
     package_actions,
     resource_actions,

@@ -142,7 +142,7 @@ def _as_text(page: RowPage, delimiter: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     for row in page.records:
-        writer.writerow(row)  # type: ignore[arg-type]
+        writer.writerow(row)
     return out.getvalue()
 
 

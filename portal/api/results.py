@@ -110,6 +110,9 @@ SCHEMAS: dict[str, Any] = {
     "DatastoreSql": _obj(
         {"sql": STRING, "fields": _list(_ref("DatastoreField")), "records": _list(OBJECT)},
         {"records_truncated": BOOL}),
+    "DatastoreWrite": _obj({"resource_id": STRING},
+                           {"fields": _list(OBJECT), "method": STRING, "filters": OBJECT,
+                            "deleted": INT, "pending_review": OBJECT}),
     "DatastoreInfo": _obj(
         {"meta": _obj({"count": INT}, {"id": STRING, "table_type": STRING,
                                        "aliases": _list(STRING),
@@ -148,6 +151,8 @@ RESULTS: dict[str, Any] = {
     "status_show": _ref("Status"), "site_read": BOOL, "help_show": STRING,
     "datastore_search": _ref("DatastoreSearch"), "datastore_search_sql": _ref("DatastoreSql"),
     "datastore_info": _ref("DatastoreInfo"),
+    "datastore_create": _ref("DatastoreWrite"), "datastore_upsert": _ref("DatastoreWrite"),
+    "datastore_delete": _ref("DatastoreWrite"),
 }
 # Integer parameter limits the actions enforce (outside them: a Validation Error), so that a
 # client (or schemathesis) can tell a valid request from one the portal refuses.
