@@ -241,3 +241,22 @@ def test_the_dictionary_form_is_valid_html(app: Flask, catalogue: Catalogue, org
     page = f"/workspace/dataset/dat-nong-nghiep/resource/{published}/dictionary"
     for lang in ("vi", "en"):
         html5lib.HTMLParser(strict=True).parse(admin.get(f"{page}?lang={lang}").data)
+
+
+def test_datastore_info_and_the_explorer_show_an_edit_without_a_reload(
+        app: Flask, catalogue: Catalogue, org: str) -> None:
+    from explorer_data import load_communes
+
+    loaded = load_communes(catalogue, org)
+    admin = _officer(app, catalogue, org, "admin")
+    page = f"/workspace/dataset/{loaded.name}/resource/{loaded.resource_id}/dictionary"
+    response = admin.post(page, data=_form(admin, page, **{
+        "unit-2": "nghìn người", "description_en-2": "People living in the commune"}))
+    assert response.status_code == 302
+    info = app.test_client().get(f"/api/3/action/datastore_info?id={loaded.resource_id}")
+    fields = {f["id"]: f for f in info.get_json()["result"]["fields"]}
+    assert fields["dan_so"]["info"] == {"label": "Dân số", "label_en": "Population",
+                                        "unit": "nghìn người",
+                                        "notes_en": "People living in the commune"}
+    html = app.test_client().get(f"/dataset/{loaded.name}/resource/{loaded.resource_id}")
+    assert "Dân số (nghìn người)" in html.get_data(as_text=True)
