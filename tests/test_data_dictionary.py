@@ -75,7 +75,8 @@ def _officer(app: Flask, catalogue: Catalogue, org: str, role: str) -> FlaskClie
 def _form(client: FlaskClient, page: str, **entries: str) -> dict[str, str]:
     """The dictionary form as the page fills it in, with ``entries`` changed."""
     html = client.get(page).get_data(as_text=True)
-    data = dict(re.findall(r'<input type="text" name="([a-z_]+-\d+)"[^>]*value="([^"]*)"', html))
+    data = dict(re.findall(
+        r'<input type="(?:text|hidden)" name="([a-z_]+-\d+)"[^>]*value="([^"]*)"', html))
     data.update(re.findall(r'<textarea name="([a-z_]+-\d+)"[^>]*>([^<]*)</textarea>', html))
     data.update(entries)
     data["csrf_token"] = csrf_of(client, page)
@@ -188,6 +189,23 @@ def test_an_editors_change_to_a_published_dataset_waits_for_review(
     assert response.status_code == 302, response.get_data(as_text=True)
     descriptor = public.get("/dataset/dat-nong-nghiep/datapackage.json").get_json()
     assert descriptor["resources"][0]["schema"]["fields"][1]["unit"] == "ha"
+
+
+def test_a_form_opened_before_the_columns_moved_describes_the_columns_it_showed(
+        app: Flask, catalogue: Catalogue, org: str, published: str) -> None:
+    admin = _officer(app, catalogue, org, "admin")
+    page = f"/workspace/dataset/dat-nong-nghiep/resource/{published}/dictionary"
+    form = _form(admin, page, **{"unit-1": "ha"})  # column 1 is dien_tich when opened
+    with catalogue.unit("test") as uow:  # then a new file puts dien_tich first
+        update_resource(uow, published, {"schema": {"fields": [
+            SCHEMA["fields"][1], SCHEMA["fields"][0], SCHEMA["fields"][2]]}}, partial=True)
+        uow.commit()
+    del form["title-0"]  # a key the form did not send is left as it is
+    assert admin.post(page, data=form).status_code == 302
+    with catalogue.sessions() as session:
+        fields = get_dataset(session, "dat-nong-nghiep").resources[0].schema["fields"]
+    assert [(f["name"], f.get("unit")) for f in fields] == [
+        ("dien_tich", "ha"), ("xa", None), ("nam", None)]
 
 
 def test_a_column_the_table_lacks_or_too_long_a_label_is_a_400(
