@@ -170,11 +170,11 @@ def _whole_table(store: Datastore, resource_id: str,
     and counting every column of a million rows on each visit cost seconds."""
     table = located.table
     columns = table.columns[:MAX_FACETS]
-    cache = PreviewCache.beside(catalogue().files.root)
+    cache: PreviewCache | None = PreviewCache.beside(catalogue().files.root)
     variant = PreviewCache.variant("explorer-facets", table.table_name, FACET_VALUES,
                                    [c.id for c in columns])
     try:
-        stored = cache.get(table.sha256, variant)
+        stored = cache.get(table.sha256, variant) if cache is not None else None
     except ValueError:  # a table whose file is not named by a sha256: nothing to key on
         stored, cache = None, None
     if stored is not None:
