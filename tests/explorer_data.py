@@ -79,4 +79,6 @@ def run_loads(catalogue: Catalogue) -> None:
     service = catalogue.datastore
     assert service is not None and hasattr(service, "run_queued")
     statuses = service.run_queued()
-    assert all(s.status == "done" for s in statuses), statuses
+    # A job for a file replaced before it ran is passed over; the newest one loads.
+    assert statuses and statuses[-1].status == "done", statuses
+    assert not any(s.status == "failed" for s in statuses), statuses

@@ -75,7 +75,8 @@ def _officer(app: Flask, catalogue: Catalogue, org: str, role: str) -> FlaskClie
 def _form(client: FlaskClient, page: str, **entries: str) -> dict[str, str]:
     """The dictionary form as the page fills it in, with ``entries`` changed."""
     html = client.get(page).get_data(as_text=True)
-    data = dict(re.findall(r'<input type="text" name="([a-z_]+-\d+)"[^>]*value="([^"]*)"', html))
+    data = dict(re.findall(
+        r'<input type="(?:text|hidden)" name="([a-z_]+-\d+)"[^>]*value="([^"]*)"', html))
     data.update(re.findall(r'<textarea name="([a-z_]+-\d+)"[^>]*>([^<]*)</textarea>', html))
     data.update(entries)
     data["csrf_token"] = csrf_of(client, page)
@@ -190,6 +191,23 @@ def test_an_editors_change_to_a_published_dataset_waits_for_review(
     assert descriptor["resources"][0]["schema"]["fields"][1]["unit"] == "ha"
 
 
+def test_a_form_opened_before_the_columns_moved_describes_the_columns_it_showed(
+        app: Flask, catalogue: Catalogue, org: str, published: str) -> None:
+    admin = _officer(app, catalogue, org, "admin")
+    page = f"/workspace/dataset/dat-nong-nghiep/resource/{published}/dictionary"
+    form = _form(admin, page, **{"unit-1": "ha"})  # column 1 is dien_tich when opened
+    with catalogue.unit("test") as uow:  # then a new file puts dien_tich first
+        update_resource(uow, published, {"schema": {"fields": [
+            SCHEMA["fields"][1], SCHEMA["fields"][0], SCHEMA["fields"][2]]}}, partial=True)
+        uow.commit()
+    del form["title-0"]  # a key the form did not send is left as it is
+    assert admin.post(page, data=form).status_code == 302
+    with catalogue.sessions() as session:
+        fields = get_dataset(session, "dat-nong-nghiep").resources[0].schema["fields"]
+    assert [(f["name"], f.get("unit")) for f in fields] == [
+        ("dien_tich", "ha"), ("xa", None), ("nam", None)]
+
+
 def test_a_column_the_table_lacks_or_too_long_a_label_is_a_400(
         app: Flask, catalogue: Catalogue, org: str, published: str) -> None:
     admin = _officer(app, catalogue, org, "admin")
@@ -241,3 +259,22 @@ def test_the_dictionary_form_is_valid_html(app: Flask, catalogue: Catalogue, org
     page = f"/workspace/dataset/dat-nong-nghiep/resource/{published}/dictionary"
     for lang in ("vi", "en"):
         html5lib.HTMLParser(strict=True).parse(admin.get(f"{page}?lang={lang}").data)
+
+
+def test_datastore_info_and_the_explorer_show_an_edit_without_a_reload(
+        app: Flask, catalogue: Catalogue, org: str) -> None:
+    from explorer_data import load_communes
+
+    loaded = load_communes(catalogue, org)
+    admin = _officer(app, catalogue, org, "admin")
+    page = f"/workspace/dataset/{loaded.name}/resource/{loaded.resource_id}/dictionary"
+    response = admin.post(page, data=_form(admin, page, **{
+        "unit-2": "nghìn người", "description_en-2": "People living in the commune"}))
+    assert response.status_code == 302
+    info = app.test_client().get(f"/api/3/action/datastore_info?id={loaded.resource_id}")
+    fields = {f["id"]: f for f in info.get_json()["result"]["fields"]}
+    assert fields["dan_so"]["info"] == {"label": "Dân số", "label_en": "Population",
+                                        "unit": "nghìn người",
+                                        "notes_en": "People living in the commune"}
+    html = app.test_client().get(f"/dataset/{loaded.name}/resource/{loaded.resource_id}")
+    assert "Dân số (nghìn người)" in html.get_data(as_text=True)

@@ -251,3 +251,20 @@ def test_the_explorer_page_weighs_less_than_150_kb(client: FlaskClient, loaded: 
     html = page(client, loaded, "f.huyen=H%E1%BA%A1+Long&f.huyen=U%C3%B4ng+B%C3%AD")
     assert "Huyện là một trong: Hạ Long, Uông Bí" in html
     assert len(html.encode()) < 150 * 1024
+
+
+def test_a_version_whose_table_was_never_kept_shows_todays_and_says_so(
+        client: FlaskClient, catalogue: Catalogue, loaded: Loaded) -> None:
+    from explorer_data import csv_bytes
+
+    from catalogue.datasets import service as datasets
+
+    with catalogue.unit("test") as uow:  # version 3: a file that was never loaded
+        datasets.update_resource(uow, loaded.resource_id, {}, partial=True, upload=datasets.Upload(
+            catalogue.files.put_bytes(csv_bytes(commune_rows(5))), "dan-so.csv", "text/csv"))
+        uow.commit()
+    replace_file(catalogue, loaded, commune_rows(10, bump=5000))  # version 4, loaded
+    html = page(client, loaded, "v=3")
+    assert "Bảng của phiên bản 3 không còn để tra cứu" in html and count_of(html) == "10"
+    assert client.get(f"/dataset/{loaded.name}/resource/{loaded.resource_id}?v=99"
+                      ).status_code == 404

@@ -48,11 +48,16 @@ class VersionPackage:
 
 
 def _extension(res: Mapping[str, Any]) -> str:
-    name = str(res.get("url") or "").rsplit("/", 1)[-1]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if not ext.isalnum() or len(ext) > 8:
-        ext = str(res.get("format") or "").lower()
-    return ext if ext.isalnum() and len(ext) <= 8 else "bin"
+    """The file's extension as uploaded (``csv``, ``csv.gz``), else its format's."""
+    name = str(res.get("url") or "").rsplit("/", 1)[-1].lower()
+    parts = name.split(".")[1:]
+    if len(parts) >= 2 and parts[-1] == "gz":
+        parts = parts[-2:]
+    elif parts:
+        parts = parts[-1:]
+    if not parts or not all(p.isalnum() and len(p) <= 8 for p in parts):
+        parts = [str(res.get("format") or "").lower()]
+    return ".".join(parts) if all(p.isalnum() and len(p) <= 8 for p in parts) else "bin"
 
 
 def version_package(snapshot: Mapping[str, Any], number: int, created: datetime,

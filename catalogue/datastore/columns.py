@@ -172,6 +172,8 @@ def dictionary_info(spec: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("unit", "title_en", "label_en"):
         if spec.get(key):
             info["label_en" if key != "unit" else "unit"] = str(spec[key])
+    if spec.get("description_en"):  # the data dictionary's English description (issue 21)
+        info["notes_en"] = str(spec["description_en"])
     return info
 
 

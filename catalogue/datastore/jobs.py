@@ -18,8 +18,8 @@ failed job keeps the Vietnamese reason, shown on the resource page, in the works
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 
 from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset, Resource
+from catalogue.datastore.columns import dictionary_info
 from catalogue.datastore.errors import LoadError
 from catalogue.datastore.loader import Source, load_table
-from catalogue.datastore.store import Datastore
+from catalogue.datastore.store import Datastore, TableInfo
 from catalogue.files.limits import ReadLimits
 from catalogue.files.rows import kind_of
 
@@ -75,6 +76,19 @@ def _open_job(store: Datastore, conn: Any, resource_id: str, sha256: str) -> boo
         jobs.c.status.in_(("queued", "running")))).first() is not None
 
 
+def _refresh_dictionary(store: Datastore, conn: Any, table: TableInfo,
+                        schema: Mapping[str, Any]) -> None:
+    """Keep the table's data dictionary as the resource's schema has it now: an officer's
+    labels, notes and units (issue 21 item 5) change no rows, so no load runs for them, yet
+    ``datastore_info`` shows them."""
+    info = {str(spec.get("name")): dictionary_info(spec) for spec in schema.get("fields") or []
+            if isinstance(spec, Mapping)}
+    refreshed = [replace(column, info=info[column.id]) if column.id in info else column
+                 for column in table.columns]
+    if refreshed != list(table.columns):
+        store.set_columns(conn, table.table_name, refreshed)
+
+
 def datasets_changed(catalogue: Catalogue, store: Datastore,
                      dataset_ids: Iterable[str]) -> int:
     """Queue a load for each resource of these datasets whose file has no table yet, and
@@ -95,6 +109,7 @@ def datasets_changed(catalogue: Catalogue, store: Datastore,
         for res in wanted.values():
             table = current.get(res.id)
             if table is not None and table.sha256 == res.sha256:
+                _refresh_dictionary(store, conn, table, res.schema or {})
                 continue
             if _open_job(store, conn, res.id, res.sha256):
                 continue

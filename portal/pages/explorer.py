@@ -74,6 +74,7 @@ class Located:
     table: TableInfo
     sha256: str  # "" for the current table
     version: int | None  # the published version cited
+    gone: int | None = None  # a version asked for whose table is no longer kept
 
 
 def _locate(session: Session, store: Datastore, ds: Dataset, resource_id: str,
@@ -92,8 +93,9 @@ def _locate(session: Session, store: Datastore, ds: Dataset, resource_id: str,
         sha = str(found.get("sha256") or "")
         try:
             return Located(store.table(resource_id, sha256=sha), sha, version)
-        except NotFound:
-            return None
+        except NotFound:  # not loaded then, or dropped since: show today's, and say so
+            current = _locate(session, store, ds, resource_id, None)
+            return dataclasses.replace(current, gone=version) if current else None
     try:
         table = store.table(resource_id)
     except NotFound:
@@ -319,7 +321,7 @@ def explorer_context(session: Session, ds: Dataset, res: dict[str, Any]) -> dict
         "rows": page.records, "total": total, "page": view.page, "pages": pages,
         "size": size, "facets": facets, "error": error,
         "description": description, "version": located.version,
-        "pinned": located.sha256 != "",
+        "pinned": located.sha256 != "", "gone": located.gone,
         "citation": _citation(session, ds, res, view, located.version, description),
         "url": lambda **changes: view_url(ds.name, str(res["id"]), view, **changes),
         "file_url": lambda fmt: url_for("explorer.view_file", name=ds.name,

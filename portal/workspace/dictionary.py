@@ -27,13 +27,23 @@ bp = csrf.protect(Blueprint("workspace_dictionary", __name__,
 
 
 def _columns_from_form(entries: list[ColumnEntry]) -> dict[str, dict[str, str]]:
-    """The form's fields ``<key>-<index>`` by column name (indexes: a column's name may hold
-    any character, a form field's name should not)."""
+    """What the form changes, by column name. Its fields are ``<key>-<n>`` (a column's name
+    may hold any character, a form field's name should not) with ``column-<n>`` naming the
+    column, so a form opened before a new file reordered the columns still describes the
+    columns it showed; a key the form did not send is left as it is."""
+    by_name = {entry.name: entry for entry in entries}
     columns: dict[str, dict[str, str]] = {}
-    for index, entry in enumerate(entries):
-        texts = {key: request.form.get(f"{key}-{index}", "") for key in DICTIONARY_KEYS}
-        if any(texts[key] != str(getattr(entry, key)) for key in DICTIONARY_KEYS):
-            columns[entry.name] = texts
+    index = 0
+    while f"column-{index}" in request.form:
+        entry = by_name.get(request.form[f"column-{index}"])
+        if entry is not None:
+            texts = {key: request.form[f"{key}-{index}"] for key in DICTIONARY_KEYS
+                     if f"{key}-{index}" in request.form}
+            changed = {key: text for key, text in texts.items()
+                       if text.strip() != str(getattr(entry, key))}
+            if changed:
+                columns[entry.name] = changed
+        index += 1
     return columns
 
 
