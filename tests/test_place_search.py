@@ -357,3 +357,15 @@ def test_the_real_list_of_2025_communes_is_the_country_and_its_first_rows_ha_noi
     assert places_in_table(g, header, rows) == []
     units = places_in_table(g, header, rows[:40])
     assert len(units) == 40 and {g.province_of(u).short for u in units} == {"Hà Nội"}
+
+
+def test_a_title_names_the_place_when_nothing_else_does() -> None:
+    from catalogue.places.recognise import package_units
+
+    def keys(**package: Any) -> list[str]:
+        return [u.key for u in package_units(package)]
+
+    assert keys(title="Dân số tỉnh Phú Yên 2024", spatial="") == ["old:54"]
+    assert keys(title="Rừng ngập mặn xã Đất Mũi", temporal_end="2026-01-01") == ["new:32248"]
+    assert keys(title="Di sản văn hoá phi vật thể") == []  # not Xã Văn Hóa
+    assert keys(title="Dân số Phú Yên", spatial="Tỉnh Bình Phước") == ["old:70"]

@@ -265,19 +265,21 @@ class Gazetteer:
     def _alias_names(self, unit: Unit) -> list[str]:
         return [k for k, units in self._aliases.items() if unit in units]
 
-    def find_places(self, text: str) -> list[Place]:
+    def find_places(self, text: str, bare_names: bool = True) -> list[Place]:
         """The places ``text`` mentions, longest mention first at each position.
 
         A province is recognised by its name alone ("Phú Yên", "phu yen"); a district or
         commune only after its prefix ("huyện Ngọc Hiển", "xã Đất Mũi"), and, when the text
         also names a province, only within it: "phường 1" alone names dozens of wards.
+        Without ``bare_names`` a district or commune needs its prefix even when its name is
+        one place (prose: "văn hoá" is culture before it is Xã Văn Hóa).
         """
         words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[^\W_]+", text)]
         keys = [name_key(w) for w, _, _ in words]
         found: list[Place] = []
         i = 0
         while i < len(words):
-            match = self._match_at(text, words, keys, i)
+            match = self._match_at(text, words, keys, i, bare_names)
             if match is None:
                 i += 1
                 continue
@@ -287,7 +289,7 @@ class Gazetteer:
         return _within_named_provinces(self, found)
 
     def _match_at(self, text: str, words: list[tuple[str, int, int]], keys: list[str],
-                  i: int) -> Place | None:
+                  i: int, bare_names: bool) -> Place | None:
         for length in range(min(_LONGEST_NAME + 2, len(words) - i), 0, -1):
             start, end = words[i][1], words[i + length - 1][2]
             span = text[start:end]
@@ -300,7 +302,7 @@ class Gazetteer:
                 if len(rest) < 3 or any(ch.isdigit() for ch in rest):
                     continue
                 units = self._candidates(key, _exact_key(span), ("province",))
-                if not units and length >= 2:
+                if not units and length >= 2 and bare_names:
                     # A district or commune without its prefix ("Đất Mũi"), when the name
                     # is one place: many are shared ("Tân Lập") and stay plain words.
                     units = self._one_place(

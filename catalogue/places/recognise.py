@@ -2,10 +2,11 @@
 
 Sources name places in words ("Tỉnh Phú Yên", "TP.HCM; Bình Dương", "Xã Đất Mũi, huyện Ngọc
 Hiển, tỉnh Cà Mau"), as administrative unit codes or URIs (``admin_unit_code`` and
-``spatial_uri`` extras kept by the harvesters), as GeoJSON geometries (the ``spatial`` extra,
-ckanext-spatial's), or only in a table's columns (``spatial_columns`` extra, written from a
-scan of the table's first rows, :mod:`catalogue.places.columns`). The original text is kept
-as the source wrote it; the units go beside it as ``spatial_units`` in the package document.
+``spatial_uri`` extras kept by the harvesters), as geometries (the ``spatial`` extra,
+ckanext-spatial's GeoJSON; ``spatial_bbox``, DCAT's WKT), in a table's columns (read from the
+table's first rows, :mod:`catalogue.places.columns`), and when nothing else names a place, in
+the title. The original text is kept as the source wrote it; the units go beside it as
+``spatial_units`` in the package document.
 
 A name that is a unit in both eras ("Tỉnh Đắk Lắk": the old province, or the new one that
 took in Phú Yên) is read in the era of the data: the new unit when its temporal coverage
@@ -117,6 +118,11 @@ def package_units(package: Mapping[str, Any], g: Gazetteer | None = None,
         found += units_of_codes(g, tail, era) if tail.isdigit() else []
     if not found:
         found = [u for key in table_units if (u := g.by_key(key)) is not None]
+    if not found:
+        # The title, last: "Dân số tỉnh Phú Yên 2024" with no place in its metadata. Only
+        # provinces and units named with their kind ("xã Đất Mũi"), prose being prose.
+        found = [u for place in g.find_places(str(package.get("title") or ""), bare_names=False)
+                 for u in _prefer(place.units, era)]
     units = most_specific(g, found)
     return [] if len(units) > MAX_UNITS or national(g, units) else units
 
