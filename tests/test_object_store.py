@@ -426,3 +426,28 @@ def test_a_harvest_on_one_machine_is_served_by_another(
     assert f"dulieumo/{resource.sha256[:2]}/{resource.sha256}" in _objects(s3_endpoint, bucket)
     download = b.test_client().get(f"/dataset/so-tram/resource/{resource.id}/download")
     assert download.status_code == 200 and download.data == CSV
+
+
+def test_files_copy_from_moves_a_homes_files_into_the_shared_bucket(
+        machines: MakeApp, s3_endpoint: str, bucket: str) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    old = machines("old", file_store="")  # before issue 23: files in the home
+    res = _upload(old.test_client(), _admin_token(old), "so-tram", CSV)
+    old_files = old.config["DULIEUMO_HOME"].files_dir
+    damaged = "0" * 64
+    (old_files / "00").mkdir()
+    (old_files / "00" / damaged).write_bytes(b"not what the name says")
+    b = machines("b")
+    url = f"/dataset/so-tram/resource/{res['id']}/download"
+    assert b.test_client().get(url).status_code == 404
+    home, runner = _write_config(b), CliRunner()
+    moved = runner.invoke(main, ["--home", home, "files", "copy-from", str(old_files)])
+    assert moved.exit_code != 0, "a damaged file is reported"
+    assert f"copied {res['sha256']}" in moved.output and f"not copied: {damaged}" in moved.output
+    assert b.test_client().get(url).data == CSV
+    again = runner.invoke(main, ["--home", home, "files", "copy-from", str(old_files)])
+    assert "0 file(s) copied" in again.output and "1 already there" in again.output
+    assert f"dulieumo/00/{damaged}" not in _objects(s3_endpoint, bucket)

@@ -56,6 +56,7 @@ def _register() -> None:
         accounts,  # users, tokens, audit (issue 7)
         backup,  # backup, restore (issue 8)
         demo,
+        files,  # the file store: copy-from (issue 23)
         harvest,
         home_cmds,
         index,
@@ -69,7 +70,7 @@ def _register() -> None:
     )
 
     for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
-                   report, notice, schedule, trust, organization):
+                   report, notice, schedule, trust, organization, files):
         module.register(main)
 
 
