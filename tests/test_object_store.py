@@ -451,3 +451,26 @@ def test_files_copy_from_moves_a_homes_files_into_the_shared_bucket(
     again = runner.invoke(main, ["--home", home, "files", "copy-from", str(old_files)])
     assert "0 file(s) copied" in again.output and "1 already there" in again.output
     assert f"dulieumo/00/{damaged}" not in _objects(s3_endpoint, bucket)
+
+
+def test_a_restore_that_fails_part_way_takes_back_the_objects_it_added(
+        machines: MakeApp, s3_endpoint: str, tmp_path: Path, empty_database: str) -> None:
+    from catalogue.backup.restore import RestoreFailed
+
+    a = machines("a")
+    (a.config["DULIEUMO_HOME"].harvest_config_dir).mkdir()
+    (a.config["DULIEUMO_HOME"].harvest_config_dir / "nguon.toml").write_text("")
+    _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
+    backup = create_backup(target, tmp_path / "backups", NOW)
+    fresh_bucket = f"restored-{uuid.uuid4().hex[:8]}"
+    _client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
+    home = Home(tmp_path / "home-restored")
+    home.root.mkdir()
+    home.harvest_config_dir.write_text("a file where the restore wants a folder")
+    settings = {"database_url": empty_database, "max_upload_mb": 200,
+                **_s3_settings(s3_endpoint, fresh_bucket)}
+    restored = BackupTarget(home, empty_database, open_file_store(settings, home))
+    with pytest.raises(RestoreFailed, match="undone"):
+        restore_backup(backup, restored, now=NOW, actor="test")
+    assert _objects(s3_endpoint, fresh_bucket) == []
