@@ -474,3 +474,16 @@ def test_a_restore_that_fails_part_way_takes_back_the_objects_it_added(
     with pytest.raises(RestoreFailed, match="undone"):
         restore_backup(backup, restored, now=NOW, actor="test")
     assert _objects(s3_endpoint, fresh_bucket) == []
+
+
+def test_a_store_with_another_limit_is_the_same_store(s3_endpoint: str, bucket: str,
+                                                      tmp_path: Path) -> None:
+    from catalogue.errors import ValidationError
+
+    store = open_file_store({**_s3_settings(s3_endpoint, bucket), "max_upload_mb": 1},
+                            Home(tmp_path))
+    small = store.with_limit(4)
+    with pytest.raises(ValidationError):
+        small.put_bytes(b"12345")
+    kept = store.put_bytes(b"12345")
+    assert small.exists(kept.key) and store.max_bytes == 1 << 20

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
@@ -26,6 +26,7 @@ from catalogue.history.service import get_published
 from catalogue.preview import charts, geo, tables
 from catalogue.preview.series import find_series
 from portal.i18n import format_axis_number, format_day
+from portal.pages.file_response import send_stored
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 
@@ -196,47 +197,7 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
     filename = res.get("filename") or "data"
     mimetype = res.get("mimetype") or mimetypes.guess_type(filename)[0] or \
         "application/octet-stream"
-    files, settings = catalogue().files, catalogue().settings
-    if settings.get("file_store_presigned_downloads"):
-        # The bytes go from the object store to the client (issue 23); the URL expires.
-        url = files.presigned_url(sha, filename=filename, mimetype=mimetype,
-                                  expires=int(settings.get("file_store_presigned_seconds", 300)))
-        if url is not None:
-            if files.size(sha) is None:
-                abort(404)
-            response = redirect(url, code=302)
-            response.headers["X-Content-SHA256"] = sha
-            response.headers["Cache-Control"] = "private, no-store"  # the URL expires
-            return response
-    local = files.local_path(sha)
-    if local is not None:
-        if not local.is_file():
-            abort(404)
-        response = send_file(local, mimetype=mimetype, as_attachment=True,
-                             download_name=filename, etag=sha, conditional=True,
-                             max_age=DOWNLOAD_MAX_AGE)
-    else:
-        response = _streamed(files, sha, filename, mimetype)
-    response.headers["X-Content-SHA256"] = sha
-    return response
-
-
-def _streamed(files: FileStore, sha: str, filename: str, mimetype: str) -> BaseResponse:
-    """The bytes streamed from a remote store in chunks, never held whole in memory."""
-    size = files.size(sha)
-    if size is None:
-        abort(404)
-    try:
-        stream = files.open(sha)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(stream, mimetype=mimetype, as_attachment=True,
-                         download_name=filename, etag=sha, conditional=False,
-                         max_age=DOWNLOAD_MAX_AGE)
-    response.content_length = size
-    # Conditional GETs still get their 304 (the ETag is the sha256); ranges need a seekable
-    # file, so a remote store serves whole files (or presigned URLs, which do ranges).
-    return response.make_conditional(request, accept_ranges=False)
+    return send_stored(sha, filename=filename, mimetype=mimetype, max_age=DOWNLOAD_MAX_AGE)
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/download/<path:filename>")
