@@ -11,11 +11,7 @@ import hashlib
 import io
 import json
 import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from s3_server import s3_client, s3_server, store_settings
 
 from catalogue.backup.manifest import MANIFEST, verify_backup
 from catalogue.backup.restore import restore_backup
@@ -45,54 +41,17 @@ CSV = "tỉnh,số trạm\nQuảng Ninh,12\nHà Giang,7\n".encode()
 NOW = datetime(2026, 3, 2, 8, 30, 0)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's standalone S3 server on 127.0.0.1, in a process of its own (so the memory
-    the tests measure is the portal's alone), started once and polled until it answers."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("moto") / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
-                               "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                requests.get(url, timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)  # polling a starting server, with a deadline
+    """moto's S3 server on 127.0.0.1, started once for the session."""
+    with s3_server(tmp_path_factory.mktemp("moto")) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def _s3_settings(endpoint: str, bucket: str, prefix: str = "dulieumo") -> dict[str, Any]:
-    return {"file_store": f"s3://{bucket}/{prefix}", "file_store_endpoint": endpoint,
-            "file_store_region": "us-east-1", "file_store_access_key": "testing",
-            "file_store_secret_key": "testing"}
-
-
-def _client(endpoint: str) -> Any:
-    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 @pytest.fixture
 def bucket(s3_endpoint: str) -> str:
     name = f"portal-{uuid.uuid4().hex[:12]}"
-    _client(s3_endpoint).create_bucket(Bucket=name)
+    s3_client(s3_endpoint).create_bucket(Bucket=name)
     return name
 
 
@@ -119,7 +78,7 @@ def machines(tmp_path: Path, s3_endpoint: str, bucket: str, database_config: dic
         home.mkdir(exist_ok=True)
         app = create_app({"site_url": "http://portal.test", "database_url": url,
                           "secret_key": "một khoá chung cho mọi máy",
-                          **_s3_settings(s3_endpoint, bucket), **overrides},
+                          **store_settings(s3_endpoint, bucket), **overrides},
                          home=home, clock=FixedClock(NOW))
         app.config["TESTING"] = True
         if database_config and not made:
@@ -167,7 +126,7 @@ def _upload(client: FlaskClient, token: str, name: str, data: bytes,
 
 
 def _objects(endpoint: str, bucket: str) -> list[str]:
-    listed = _client(endpoint).list_objects_v2(Bucket=bucket)
+    listed = s3_client(endpoint).list_objects_v2(Bucket=bucket)
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
@@ -203,7 +162,7 @@ def test_upload_validation_and_previews_read_from_the_object_store(
     previews = [k for k in _objects(s3_endpoint, bucket) if k.startswith("dulieumo/previews/")]
     assert len(previews) == 1, "the preview is computed once and kept in the bucket"
     # Machine A's page reads B's stored preview: make it say something only the cache says.
-    _client(s3_endpoint).put_object(Bucket=bucket, Key=previews[0], Body=json.dumps(
+    s3_client(s3_endpoint).put_object(Bucket=bucket, Key=previews[0], Body=json.dumps(
         {"table": {"headers": ["đã lưu"], "rows": [["từ bộ nhớ chung"]]},
          "too_large": "", "unreadable": ""}).encode())
     assert "từ bộ nhớ chung" in a.test_client().get(
@@ -251,10 +210,10 @@ def test_backup_takes_the_buckets_files_and_a_restore_puts_them_back(
     assert verify_backup(backup).ok
     # A new installation: an empty home, its own database and an empty bucket.
     fresh_bucket = f"restored-{uuid.uuid4().hex[:8]}"
-    _client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
+    s3_client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
     home = Home(tmp_path / "home-restored")
     settings = {"database_url": empty_database, "max_upload_mb": 200,
-                **_s3_settings(s3_endpoint, fresh_bucket, "khac")}
+                **store_settings(s3_endpoint, fresh_bucket, "khac")}
     restored = BackupTarget(home, settings["database_url"], open_file_store(settings, home))
     restore_backup(backup, restored, now=NOW, actor="test")
     assert restored.files.verify(sha) == "ok"
@@ -281,7 +240,7 @@ def test_backup_is_refused_when_the_store_lacks_a_named_file(
 
     a = machines("a")
     sha = _upload(a.test_client(), _admin_token(a), "so-tram", CSV)["sha256"]
-    _client(s3_endpoint).delete_object(Bucket=bucket, Key=f"dulieumo/{sha[:2]}/{sha}")
+    s3_client(s3_endpoint).delete_object(Bucket=bucket, Key=f"dulieumo/{sha[:2]}/{sha}")
     target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
     with pytest.raises(BackupError, match="lacks 1 file"):
         create_backup(target, tmp_path / "backups", NOW)
@@ -294,7 +253,7 @@ def test_readyz_fails_when_the_bucket_is_gone(machines: MakeApp, s3_endpoint: st
     assert ready.status_code == 200, ready.get_json()
     assert "written and read back" in ready.get_json()["checks"]["files"]["detail"]
     assert _objects(s3_endpoint, bucket) == [], "the probe cleans up after itself"
-    _client(s3_endpoint).delete_bucket(Bucket=bucket)
+    s3_client(s3_endpoint).delete_bucket(Bucket=bucket)
     gone = client.get("/readyz")
     assert gone.status_code == 503
     assert gone.get_json()["checks"]["files"]["ok"] is False
@@ -347,7 +306,7 @@ def test_large_files_stream_in_parts_without_being_held_in_memory(
     # Measured 2026-12-07 for this 40 MiB file: 5.3 MiB traced at the upload's peak (parts
     # are read from the spooled file as they are sent), 2.2 MiB for the streamed download.
     assert upload_peak < size // 2 and download_peak < size // 8, (upload_peak, download_peak)
-    head = _client(s3_endpoint).head_object(Bucket=bucket, Key=f"dulieumo/{stored.key[:2]}/"
+    head = s3_client(s3_endpoint).head_object(Bucket=bucket, Key=f"dulieumo/{stored.key[:2]}/"
                                                                f"{stored.key}")
     assert "-" in head["ETag"], "a multipart upload (its ETag counts the parts)"
 
@@ -364,7 +323,7 @@ def test_credentials_come_from_the_standard_aws_variables(
         s3_endpoint: str, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "tu-bien-moi-truong")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "bi-mat")
-    settings = {**_s3_settings(s3_endpoint, bucket), "file_store_access_key": "",
+    settings = {**store_settings(s3_endpoint, bucket), "file_store_access_key": "",
                 "file_store_secret_key": "", "max_upload_mb": 1}
     store = open_file_store(settings, Home(tmp_path))
     assert store.put_bytes(b"xin chao").size == 8
@@ -396,14 +355,14 @@ def test_check_files_finds_a_damaged_object_and_repairs_it_from_a_backup(
     taken = runner.invoke(main, ["--home", home, "backup", "--to", str(tmp_path / "b")])
     assert taken.exit_code == 0, taken.output
     key = f"dulieumo/{sha[:2]}/{sha}"
-    _client(s3_endpoint).put_object(Bucket=bucket, Key=key, Body=CSV.replace(b"12", b"21"))
+    s3_client(s3_endpoint).put_object(Bucket=bucket, Key=key, Body=CSV.replace(b"12", b"21"))
     checked = runner.invoke(main, ["--home", home, "backup", "check-files"])
     assert checked.exit_code != 0 and f"corrupt: {sha}" in checked.output
     backup = next((tmp_path / "b").glob("dulieumo-*"))
     repaired = runner.invoke(main, ["--home", home, "backup", "check-files",
                                     "--repair-from", str(backup)])
     assert repaired.exit_code == 0, repaired.output
-    body = _client(s3_endpoint).get_object(Bucket=bucket, Key=key)["Body"].read()
+    body = s3_client(s3_endpoint).get_object(Bucket=bucket, Key=key)["Body"].read()
     assert body == CSV
 
 
@@ -426,3 +385,64 @@ def test_a_harvest_on_one_machine_is_served_by_another(
     assert f"dulieumo/{resource.sha256[:2]}/{resource.sha256}" in _objects(s3_endpoint, bucket)
     download = b.test_client().get(f"/dataset/so-tram/resource/{resource.id}/download")
     assert download.status_code == 200 and download.data == CSV
+
+
+def test_files_copy_from_moves_a_homes_files_into_the_shared_bucket(
+        machines: MakeApp, s3_endpoint: str, bucket: str) -> None:
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    old = machines("old", file_store="")  # before issue 23: files in the home
+    res = _upload(old.test_client(), _admin_token(old), "so-tram", CSV)
+    old_files = old.config["DULIEUMO_HOME"].files_dir
+    damaged = "0" * 64
+    (old_files / "00").mkdir()
+    (old_files / "00" / damaged).write_bytes(b"not what the name says")
+    b = machines("b")
+    url = f"/dataset/so-tram/resource/{res['id']}/download"
+    assert b.test_client().get(url).status_code == 404
+    home, runner = _write_config(b), CliRunner()
+    moved = runner.invoke(main, ["--home", home, "files", "copy-from", str(old_files)])
+    assert moved.exit_code != 0, "a damaged file is reported"
+    assert f"copied {res['sha256']}" in moved.output and f"not copied: {damaged}" in moved.output
+    assert b.test_client().get(url).data == CSV
+    again = runner.invoke(main, ["--home", home, "files", "copy-from", str(old_files)])
+    assert "0 file(s) copied" in again.output and "1 already there" in again.output
+    assert f"dulieumo/00/{damaged}" not in _objects(s3_endpoint, bucket)
+
+
+def test_a_restore_that_fails_part_way_takes_back_the_objects_it_added(
+        machines: MakeApp, s3_endpoint: str, tmp_path: Path, empty_database: str) -> None:
+    from catalogue.backup.restore import RestoreFailed
+
+    a = machines("a")
+    (a.config["DULIEUMO_HOME"].harvest_config_dir).mkdir()
+    (a.config["DULIEUMO_HOME"].harvest_config_dir / "nguon.toml").write_text("")
+    _upload(a.test_client(), _admin_token(a), "so-tram", CSV)
+    target = BackupTarget.of(a.config["DULIEUMO_HOME"], a.config["DULIEUMO"])
+    backup = create_backup(target, tmp_path / "backups", NOW)
+    fresh_bucket = f"restored-{uuid.uuid4().hex[:8]}"
+    s3_client(s3_endpoint).create_bucket(Bucket=fresh_bucket)
+    home = Home(tmp_path / "home-restored")
+    home.root.mkdir()
+    home.harvest_config_dir.write_text("a file where the restore wants a folder")
+    settings = {"database_url": empty_database, "max_upload_mb": 200,
+                **store_settings(s3_endpoint, fresh_bucket)}
+    restored = BackupTarget(home, empty_database, open_file_store(settings, home))
+    with pytest.raises(RestoreFailed, match="undone"):
+        restore_backup(backup, restored, now=NOW, actor="test")
+    assert _objects(s3_endpoint, fresh_bucket) == []
+
+
+def test_a_store_with_another_limit_is_the_same_store(s3_endpoint: str, bucket: str,
+                                                      tmp_path: Path) -> None:
+    from catalogue.errors import ValidationError
+
+    store = open_file_store({**store_settings(s3_endpoint, bucket), "max_upload_mb": 1},
+                            Home(tmp_path))
+    small = store.with_limit(4)
+    with pytest.raises(ValidationError):
+        small.put_bytes(b"12345")
+    kept = store.put_bytes(b"12345")
+    assert small.exists(kept.key) and store.max_bytes == 1 << 20

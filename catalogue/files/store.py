@@ -14,6 +14,7 @@ readiness probe): they live beside the files so every machine sharing the store 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import os
@@ -156,6 +157,13 @@ class FileStore(ABC):
             raise ValueError(f"{path} does not hash to {expect}")
         self._keep(path, sha, replace=replace, move=False)
         return StoredFile(key=sha, sha256=sha, size=size)
+
+    def with_limit(self, max_bytes: int) -> FileStore:
+        """The same store, refusing streams past ``max_bytes`` instead (catalogue dumps and
+        other files the portal writes itself, which the upload limit does not bound)."""
+        view = copy.copy(self)
+        view.max_bytes = max_bytes
+        return view
 
     @abstractmethod
     def exists(self, key: str) -> bool:

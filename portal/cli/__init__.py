@@ -58,6 +58,7 @@ def _register() -> None:
         datastore,  # load queue, status (issue 21)
         demo,
         dump,  # the catalogue dump, JSON Lines and CSV (issue 21)
+        files,  # the file store: copy-from (issue 23)
         harvest,
         home_cmds,
         index,
@@ -71,7 +72,7 @@ def _register() -> None:
     )
 
     for module in (home_cmds, serve, demo, harvest, index, search_eval, accounts, backup,
-                   report, notice, schedule, trust, organization, dump, datastore):
+                   report, notice, schedule, trust, organization, dump, datastore, files):
         module.register(main)
 
 

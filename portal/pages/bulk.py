@@ -21,8 +21,8 @@ from catalogue.bulk.dump import MEDIA_TYPES, latest_dump
 from catalogue.bulk.package_zip import stream_zip, version_package
 from catalogue.errors import NotFound
 from catalogue.history.service import get_published, latest_published_number
+from portal.pages.file_response import send_stored
 from portal.pages.public import catalogue, reading, visible_dataset
-from portal.pages.stored import send_stored
 
 bp = Blueprint("bulk", __name__)
 DUMP_MAX_AGE = 3600
@@ -72,7 +72,7 @@ def dump(kind: str) -> BaseResponse:
         sha256, created = row.sha256, row.created_at
     stamp = created.strftime("%Y%m%d")
     response = send_stored(sha256, mimetype=MEDIA_TYPES[kind],
-                           download_name=f"catalogue-{stamp}.{kind}", max_age=DUMP_MAX_AGE,
+                           filename=f"catalogue-{stamp}.{kind}", max_age=DUMP_MAX_AGE,
                            last_modified=created)
     response.headers["Content-Type"] = f"{MEDIA_TYPES[kind]}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"

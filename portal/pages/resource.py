@@ -24,12 +24,12 @@ from catalogue.preview.series import Series, find_series
 from portal.i18n import format_axis_number, format_day
 from portal.pages import embed, map_view
 from portal.pages.explorer import explorer_context
+from portal.pages.file_response import send_stored
 from portal.pages.links import safe_href
 from portal.pages.public import catalogue, reading, visible_dataset
 from portal.pages.stored import (
     current_resource,
     header_row,
-    send_stored,
     stored_key,
     version_resource,
 )
@@ -159,22 +159,7 @@ def serve_stored(res: dict[str, Any]) -> BaseResponse:
     filename = res.get("filename") or "data"
     mimetype = res.get("mimetype") or mimetypes.guess_type(filename)[0] or \
         "application/octet-stream"
-    files, settings = catalogue().files, catalogue().settings
-    if settings.get("file_store_presigned_downloads"):
-        # The bytes go from the object store to the client (issue 23); the URL expires.
-        url = files.presigned_url(sha, filename=filename, mimetype=mimetype,
-                                  expires=int(settings.get("file_store_presigned_seconds", 300)))
-        if url is not None:
-            if files.size(sha) is None:
-                abort(404)
-            response = redirect(url, code=302)
-            response.headers["X-Content-SHA256"] = sha
-            response.headers["Cache-Control"] = "private, no-store"  # the URL expires
-            return response
-    response = send_stored(sha, mimetype=mimetype, download_name=filename,
-                           max_age=DOWNLOAD_MAX_AGE)
-    response.headers["X-Content-SHA256"] = sha
-    return response
+    return send_stored(sha, filename=filename, mimetype=mimetype, max_age=DOWNLOAD_MAX_AGE)
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/download/<path:filename>")

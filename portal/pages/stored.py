@@ -3,12 +3,10 @@ bytes are, and how its agency said to read them."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from flask import abort, request, send_file
+from flask import abort
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import resource_dict
@@ -33,34 +31,6 @@ def stored_key(res: dict[str, Any]) -> str | None:
         return check_key(sha)
     except ValueError:
         return None
-
-
-def send_stored(sha: str, *, mimetype: str, download_name: str, max_age: int,
-                last_modified: datetime | None = None) -> BaseResponse:
-    """Stored bytes as a download (ETag = sha256): sent from disk when the store is local or
-    mounted, else streamed from the object store in chunks, never held whole in memory."""
-    files = catalogue().files
-    local = files.local_path(sha)
-    if local is not None:
-        if not local.is_file():
-            abort(404)
-        return send_file(local, mimetype=mimetype, as_attachment=True,
-                         download_name=download_name, etag=sha, conditional=True,
-                         max_age=max_age, last_modified=last_modified)
-    size = files.size(sha)
-    if size is None:
-        abort(404)
-    try:
-        stream = files.open(sha)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(stream, mimetype=mimetype, as_attachment=True,
-                         download_name=download_name, etag=sha, conditional=False,
-                         max_age=max_age, last_modified=last_modified)
-    response.content_length = size
-    # Conditional GETs still get their 304 (the ETag is the sha256); ranges need a seekable
-    # file, so a remote store serves whole files (or presigned URLs, which do ranges).
-    return response.make_conditional(request, accept_ranges=False)
 
 
 def header_row(res: dict[str, Any]) -> int | list[int] | None:
