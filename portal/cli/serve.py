@@ -28,7 +28,11 @@ def serve_command(host: str, port: int, production: bool, workers: int) -> None:
         # The production settings (portal/gunicorn_config.py), as deploy/README.md documents.
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-c",
                                    "python:portal.gunicorn_config", "portal.wsgi:app"])
-    serve(bind(current_app._get_current_object(), host, port))  # type: ignore[attr-defined]
+    from portal.catalogue_ext import start_listening
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    start_listening(app)  # other processes' writes, rebuilds and restores empty our caches
+    serve(bind(app, host, port))
 
 
 def bind(app: Flask, host: str, port: int) -> BaseWSGIServer:
@@ -60,9 +64,6 @@ def serve(server: BaseWSGIServer) -> None:
     # SIGTERM (systemd, docker, kill) ends the server through SystemExit, so the exit
     # handlers run and the usage counts still held are written (issue 23).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    from portal.catalogue_ext import start_listening
-
-    start_listening(server.app)  # other processes' writes, rebuilds and restores empty our caches
     click.echo(f"Serving on http://{server.host}:{server.port}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()
