@@ -32,6 +32,11 @@ FTS_TYPES = frozenset({"text", "int"})  # what full text covers: words, codes, y
 INDEX_MAX_CHARS = 40  # longer values on average (names, descriptions): searched, not indexed
 
 
+def index_name(table_name: str, columns: Sequence[Column], column: Column) -> str:
+    """The name of a column's index: ``<table>_c<position>`` (the query side finds it so)."""
+    return f"{table_name}_c{list(columns).index(column)}"
+
+
 def fts_columns(columns: Sequence[Column]) -> list[tuple[int, Column]]:
     """The columns full text covers, with their position (the FTS column is ``c<pos>``)."""
     return [(i, c) for i, c in enumerate(columns) if c.type in FTS_TYPES]
@@ -118,8 +123,8 @@ class SqliteWriter:
             folded = ", ".join(sqlite_fold(quote(c.id)) for _, c in searched)
             cursor.execute(f"INSERT INTO {quote(self.fts)} (rowid, {fts_cols}) "
                            f"SELECT _id, {folded} FROM {quote(self.name)}")
-            for index, column in enumerate(self.indexed[:max_indexes]):
-                cursor.execute(f"CREATE INDEX {quote(f'{self.name}_i{index}')} "
+            for column in self.indexed[:max_indexes]:
+                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
                                f"ON {quote(self.name)} ({quote(column.id)})")
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute(f"ANALYZE {quote(self.name)}")
@@ -178,9 +183,11 @@ class PostgresWriter:
 
     def finish(self, max_indexes: int) -> None:
         with self.store.engine.begin() as conn:
-            for index, column in enumerate(self.indexed[:max_indexes]):
-                conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_i{index}')} "
-                                  f"ON {self.table} ({quote(column.id)})"))
+            for column in self.indexed[:max_indexes]:
+                # NULLs first in the index, as the sort order treats them (query._order).
+                name = quote(index_name(self.name, self.columns, column))
+                conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
+                                  f"({quote(column.id)} NULLS FIRST)"))
             conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
                               "USING gin (_full_text)"))
             conn.execute(text(f"ANALYZE {self.table}"))
