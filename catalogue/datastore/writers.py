@@ -131,6 +131,9 @@ class SqliteWriter:
             raw.commit()
             cursor.execute("PRAGMA cache_size = -2000")  # the pooled connection's default
             cursor.execute("PRAGMA temp_store = DEFAULT")
+            # Fold the load's write-ahead log into the file now (readers otherwise map a log
+            # as large as the table); busy readers just make it a partial checkpoint.
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
 
