@@ -115,3 +115,12 @@ def test_whole_dump_has_every_row(client: FlaskClient, communes: str) -> None:
     response = client.get(f"/datastore/dump/{communes}")
     lines = response.data.decode().splitlines()
     assert len(lines) == 202 and lines[1].startswith("1,00004,")
+
+
+def test_sql_keeps_percent_signs_colons_and_casts(client: FlaskClient, communes: str) -> None:
+    """Text SQLAlchemy or a driver could read as parameters stays the caller's SQL."""
+    status, body = _get(client, "datastore_search_sql",
+                        sql=f"SELECT ma_xa, '10:30' AS gio, CAST(ma_tinh AS INTEGER) AS so "
+                            f"FROM \"{communes}\" WHERE ten_xa LIKE '%Đất Mũi%'")
+    assert status == 200, body
+    assert body["result"]["records"] == [{"ma_xa": "32248", "gio": "10:30", "so": 96}]
