@@ -249,6 +249,6 @@ def datastore_info(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
                  "loaded_at": table.loaded_at.isoformat(), "load_status": status.status},
         "fields": [{**column.as_field(),
                     "schema": {"native_type": native.get(column.type, "text"),
-                               "is_index": True, "notnull": False}}
+                               "notnull": False}}
                    for column in table.columns],
     }
