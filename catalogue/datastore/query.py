@@ -415,8 +415,10 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
         store.index_names[table.table_name] = frozenset(str(r[1]) for r in rows)
     if name not in store.index_names[table.table_name]:
         return ""
+    # Rows read in index order until ``wanted`` match, if matches are spread evenly, against
+    # the matches the filter's index would fetch and sort: the fewer reads win.
     scanned = wanted * table.row_count / matches
-    return name if scanned * 4 < matches else ""
+    return name if scanned <= matches else ""
 
 
 def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limit: int = 100,
