@@ -13,7 +13,7 @@ POSTGRES_CORE_TESTS := tests/test_datasets_service.py tests/test_api_read.py \
 	tests/test_publishing_gate.py tests/test_published_versions.py tests/test_harvest_held.py \
 	tests/test_security_sessions.py tests/test_search_permissions.py tests/test_place_search.py \
 	tests/test_datastore_load.py tests/test_datastore_api.py tests/test_datastore_hostile.py \
-	tests/test_datastore_jobs.py tests/test_object_store.py \
+	tests/test_datastore_jobs.py tests/test_datastore_writes.py tests/test_object_store.py \
 	tests/test_two_machines.py
 
 .PHONY: run test install install-test lint translations clean-demo axe

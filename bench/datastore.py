@@ -314,6 +314,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_postgres(path, args.rows, args.queries)
     print(f"peak RSS of the bench process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def bench_postgres(path: Path, rows: int, queries: int) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import TokenFactory
-from datastore_setup import communes_slice, publish_table, run_loads
+from datastore_setup import add_table, communes_slice, run_loads
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -30,14 +30,12 @@ def _tight_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def tables(app: Flask, client: FlaskClient, api_token: TokenFactory, org: str,
-           tmp_path: Path) -> dict[str, str]:
+def tables(app: Flask, catalogue: Catalogue, org: str, tmp_path: Path) -> dict[str, str]:
     """A public table, a private one and a draft one, loaded; resource ids by kind."""
-    admin = api_token("an", org=org, role="admin")
     data = communes_slice(tmp_path)
-    ids = {"public": publish_table(client, admin, org, "cong-khai", data),
-           "private": publish_table(client, admin, org, "rieng-tu", data, private=True),
-           "draft": publish_table(client, admin, org, "ban-nhap", data, state="draft")}
+    ids = {"public": add_table(catalogue, org, "cong-khai", data),
+           "private": add_table(catalogue, org, "rieng-tu", data, private=True),
+           "draft": add_table(catalogue, org, "ban-nhap", data, state="draft")}
     run_loads(app)
     return ids
 

@@ -329,11 +329,13 @@ def _order(table: TableInfo, view: View, selected: list[Column]) -> str:
         if view.distinct and column.id not in names:
             raise QueryError(f"sort: with distinct, sort by shown fields only ({column.id!r} "
                              "is not shown)", "sort")
-        # NULLs last going up and first going down on both databases (PostgreSQL's own way).
-        order = "DESC NULLS FIRST" if key.descending else "ASC NULLS LAST"
+        # Empty cells count as the smallest value on both databases: first going up, last
+        # going down ("most pupils first" does not open on blanks); SQLite's own order, and
+        # PostgreSQL's indexes are built NULLS FIRST, so an index serves the sort either way.
+        order = "DESC NULLS LAST" if key.descending else "ASC NULLS FIRST"
         keys.append(f"{quote(column.id)} {order}")
     if view.distinct:
-        keys += [f"{quote(c.id)} ASC NULLS LAST" for c in selected]
+        keys += [f"{quote(c.id)} ASC NULLS FIRST" for c in selected]
     elif not any(k.field == "_id" for k in view.sort):
         keys.append("_id ASC")
     return ", ".join(keys)
@@ -349,13 +351,15 @@ class _Statement:
     filtered: bool
 
 
-def _statement(store: Datastore, table: TableInfo, view: View) -> _Statement:
+def _statement(store: Datastore, table: TableInfo, view: View,
+               indexed_by: str = "") -> _Statement:
     params = _Params()
     columns = _selected(table, view)
     where = _where(store, table, view, params)
     names = ", ".join(quote(c.id) if c.id != "_id" else "_id" for c in columns)
+    hint = f" INDEXED BY {quote(indexed_by)}" if indexed_by else ""
     sql = (f"SELECT {'DISTINCT ' if view.distinct else ''}{names} "
-           f"FROM {store.qualified(table.table_name)}")
+           f"FROM {store.qualified(table.table_name)}{hint}")
     if where:
         sql += " WHERE " + " AND ".join(where)
     return _Statement(table, columns, sql, _order(table, view, columns), params, bool(where))
@@ -406,6 +410,29 @@ def _estimate(store: Datastore, conn: Any, statement: _Statement) -> int | None:
         return None
 
 
+def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, matches: int,
+                wanted: int) -> str:
+    """SQLite only: the index of the one sort field, when reading it in order and skipping
+    non-matching rows beats sorting every match ("most pupils in one province" on a million
+    rows: ~100 × rows/matches rows read instead of every match sorted). SQLite's planner
+    prefers the filter's index whatever the LIMIT, so it is told (``INDEXED BY``)."""
+    if store.dialect != "sqlite" or len(view.sort) != 1 or view.distinct or not matches:
+        return ""
+    column = table.column(view.sort[0].field)
+    if column is None or column.id == "_id":
+        return ""
+    name = f"{table.table_name}_c{table.columns.index(column)}"
+    if table.table_name not in store.index_names:
+        rows = conn.execute(text(f"PRAGMA index_list({quote(table.table_name)})"))
+        store.index_names[table.table_name] = frozenset(str(r[1]) for r in rows)
+    if name not in store.index_names[table.table_name]:
+        return ""
+    # Rows read in index order until ``wanted`` match, if matches are spread evenly, against
+    # the matches the filter's index would fetch and sort: the fewer reads win.
+    scanned = wanted * table.row_count / matches
+    return name if scanned <= matches else ""
+
+
 def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limit: int = 100,
                 offset: int = 0, include_total: bool = True,
                 total_estimation_threshold: int | None = None, records_as: str = "objects",
@@ -418,24 +445,29 @@ def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limi
     """
     table = store.table(resource_id, sha256=sha256)
     statement = _statement(store, table, view)
-    sql = f"{statement.select} ORDER BY {statement.order} LIMIT :_limit OFFSET :_offset"
-    params = {**statement.params.values, "_limit": limit, "_offset": offset}
     converters = _converters(statement.columns)
     names = [c.id for c in statement.columns]
     with store.reading() as conn:
-        rows = [_convert(r, converters) for r in _execute(store, conn, sql, params)]
         total, estimated = None, False
-        if include_total:
-            if not statement.filtered and not view.distinct:
-                total = table.row_count
-            else:
-                if total_estimation_threshold is not None:
-                    guess = _estimate(store, conn, statement)
-                    if guess is not None and guess > total_estimation_threshold:
-                        total, estimated = guess, True
-                if total is None:
-                    total = _execute(store, conn, f"SELECT count(*) FROM ({statement.select}) "
-                                     "AS counted", statement.params.values).scalar()
+        if not statement.filtered and not view.distinct:
+            total = table.row_count
+        elif include_total or (view.sort and store.dialect == "sqlite"):
+            if total_estimation_threshold is not None:
+                guess = _estimate(store, conn, statement)
+                if guess is not None and guess > total_estimation_threshold:
+                    total, estimated = guess, True
+            if total is None:
+                total = _execute(store, conn, f"SELECT count(*) FROM ({statement.select}) "
+                                 "AS counted", statement.params.values).scalar()
+        if statement.filtered and total is not None and not estimated:
+            hint = _sort_index(store, conn, table, view, int(total), offset + limit)
+            if hint:
+                statement = _statement(store, table, view, indexed_by=hint)
+        sql = f"{statement.select} ORDER BY {statement.order} LIMIT :_limit OFFSET :_offset"
+        params = {**statement.params.values, "_limit": limit, "_offset": offset}
+        rows = [_convert(r, converters) for r in _execute(store, conn, sql, params)]
+        if not include_total:
+            total, estimated = None, False
     records: list[dict[str, Any]] | list[list[Any]]
     if records_as == "lists":
         records = rows

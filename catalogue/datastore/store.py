@@ -123,6 +123,8 @@ class Datastore:
         self.statement_timeout = statement_timeout
         self.meta, self.tables, self.current_table, self.jobs = _registry(self.schema)
         self.reader_role = ""  # PostgreSQL: the role reads switch to (set by ensure)
+        # Index names of loaded tables (tables never change once loaded; SQLite sort hints).
+        self.index_names: dict[str, frozenset[str]] = {}
 
     # -- opening ---------------------------------------------------------------------------
 

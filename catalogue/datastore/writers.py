@@ -2,17 +2,17 @@
 
 A writer creates the table, takes batches of rows (stored values, and the cells as the file
 wrote them), then builds the indexes. Nothing is visible to readers until the loader
-activates the table. Folding for full text is done by the database, in C, never per cell in
-Python (a million rows a second is the aim); the query side is in :mod:`query`:
+activates the table. Folding for full text costs at most one call a row, never one a cell
+(the loader's speed is the aim); the query side is in :mod:`query`:
 
 - SQLite: an FTS5 table ``<table>_fts``, one column per field (``c0``, ``c1`` …), ``rowid``
   = ``_id``, filled from the table in one statement once the rows are in. Its tokenizer
   (``unicode61 remove_diacritics 2``) lowers case and drops Vietnamese diacritics; ``đ``,
   which Unicode does not decompose, is replaced by ``d`` on the way in. A query is folded
   by :func:`folding.fold_text` (the search analyzer's folding), so both sides agree.
-- PostgreSQL: ``_fold``, the row's cells as written, and ``_full_text``, a tsvector the
-  database generates from it with the same folding as a ``translate`` expression
-  (:func:`query.pg_fold`), under a GIN index.
+- PostgreSQL: ``_fold``, the row's text cells folded by :func:`folding.fold_text` on the
+  way in (one call a row), and ``_full_text``, the tsvector the database generates from it
+  (``simple`` configuration) under a GIN index.
 """
 
 from __future__ import annotations
@@ -23,13 +23,18 @@ from typing import Any, Protocol
 from sqlalchemy import text
 
 from catalogue.datastore.columns import Column
-from catalogue.datastore.folding import pg_fold
+from catalogue.datastore.folding import fold_text
 from catalogue.datastore.store import Datastore, quote
 
 Batch = list[tuple[list[Any], list[str]]]
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_TYPES = frozenset({"text", "int"})  # what full text covers: words, codes, years
 INDEX_MAX_CHARS = 40  # longer values on average (names, descriptions): searched, not indexed
+
+
+def index_name(table_name: str, columns: Sequence[Column], column: Column) -> str:
+    """The name of a column's index: ``<table>_c<position>`` (the query side finds it so)."""
+    return f"{table_name}_c{list(columns).index(column)}"
 
 
 def fts_columns(columns: Sequence[Column]) -> list[tuple[int, Column]]:
@@ -118,14 +123,17 @@ class SqliteWriter:
             folded = ", ".join(sqlite_fold(quote(c.id)) for _, c in searched)
             cursor.execute(f"INSERT INTO {quote(self.fts)} (rowid, {fts_cols}) "
                            f"SELECT _id, {folded} FROM {quote(self.name)}")
-            for index, column in enumerate(self.indexed[:max_indexes]):
-                cursor.execute(f"CREATE INDEX {quote(f'{self.name}_i{index}')} "
+            for column in self.indexed[:max_indexes]:
+                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
                                f"ON {quote(self.name)} ({quote(column.id)})")
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute(f"ANALYZE {quote(self.name)}")
             raw.commit()
             cursor.execute("PRAGMA cache_size = -2000")  # the pooled connection's default
             cursor.execute("PRAGMA temp_store = DEFAULT")
+            # Fold the load's write-ahead log into the file now (readers otherwise map a log
+            # as large as the table); busy readers just make it a partial checkpoint.
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
 
@@ -157,8 +165,7 @@ class PostgresWriter:
             cursor.execute(
                 f"CREATE TABLE {self.table} (_id bigint PRIMARY KEY, {defs}, _fold text, "
                 "_full_text tsvector GENERATED ALWAYS AS "
-                f"(to_tsvector('simple', {pg_fold('coalesce(_fold, ' + chr(39) * 2 + ')')})) "
-                "STORED)")
+                "(to_tsvector('simple', coalesce(_fold, ''))) STORED)")
             names = ", ".join(["_id", *(quote(c.id) for c in self.columns), "_fold"])
             count = 0
             for batch in batches:
@@ -167,8 +174,10 @@ class PostgresWriter:
                 with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
                     for values, cells in batch:
                         count += 1
-                        copy.write_row([count, *values, " ".join(
-                            cells[i] for i in self.searched)])
+                        # Folded here, once a row: translate() in the server scans its
+                        # long letter list for every character (ten times slower).
+                        copy.write_row([count, *values, fold_text(" ".join(
+                            cells[i] for i in self.searched))])
                 if progress is not None:
                     progress(count)
             raw.commit()
@@ -178,9 +187,11 @@ class PostgresWriter:
 
     def finish(self, max_indexes: int) -> None:
         with self.store.engine.begin() as conn:
-            for index, column in enumerate(self.indexed[:max_indexes]):
-                conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_i{index}')} "
-                                  f"ON {self.table} ({quote(column.id)})"))
+            for column in self.indexed[:max_indexes]:
+                # NULLs first in the index, as the sort order treats them (query._order).
+                name = quote(index_name(self.name, self.columns, column))
+                conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
+                                  f"({quote(column.id)} NULLS FIRST)"))
             conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
                               "USING gin (_full_text)"))
             conn.execute(text(f"ANALYZE {self.table}"))

@@ -154,7 +154,7 @@ def _as_text(page: RowPage, delimiter: str) -> str:
     Param("plain", "boolean", "true (default): words as given; false: `word*` for prefixes."),
     Param("distinct", "boolean", "Distinct rows only (applied before paging)."),
     Param("fields", "array", "Fields returned, in order (list, or names separated by commas)."),
-    Param("sort", "array", "\"field [asc|desc], …\"; NULLs last going up, first going down."),
+    Param("sort", "array", "\"field [asc|desc], …\"; empty cells sort as the smallest value."),
     Param("limit", "integer", "Rows a page (default 100, at most `datastore_max_rows`)."),
     Param("offset", "integer", "Rows skipped."),
     Param("include_total", "boolean", "Count the matching rows (default true)."),
@@ -249,6 +249,6 @@ def datastore_info(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
                  "loaded_at": table.loaded_at.isoformat(), "load_status": status.status},
         "fields": [{**column.as_field(),
                     "schema": {"native_type": native.get(column.type, "text"),
-                               "is_index": True, "notnull": False}}
+                               "notnull": False}}
                    for column in table.columns],
     }
