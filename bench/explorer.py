@@ -44,7 +44,6 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
     logging.disable(logging.INFO)
-    explorer_data.ROWS = args.rows
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
@@ -56,9 +55,7 @@ def main() -> None:
             create_organization(uow, {"name": "so-bench", "title": "Sở đo đạc"})
             uow.commit()
         started = time.perf_counter()
-        original = explorer_data.commune_rows
-        explorer_data.commune_rows = lambda count=args.rows, bump=0: original(count, bump=bump)
-        loaded = load_communes(catalogue, "so-bench")
+        loaded = load_communes(catalogue, "so-bench", rows=args.rows)
         print(f"loaded {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
         client = app.test_client()
         base = f"/dataset/{loaded.name}/resource/{loaded.resource_id}"

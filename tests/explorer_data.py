@@ -47,8 +47,9 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def load_communes(catalogue: Catalogue, org: str, name: str = "dan-so-xa", *,
-                  private: bool = False) -> Loaded:
-    """Create the dataset with its CSV (validated, with the schema above) and load it."""
+                  private: bool = False, rows: int = ROWS) -> Loaded:
+    """Create the dataset with its CSV of ``rows`` communes (validated, with the schema
+    above) and load it."""
     with catalogue.unit("test") as uow:
         ds = datasets.create_dataset(uow, {"name": name, "title": "Dân số các xã",
                                            "owner_org": org, "license_id": "CC-BY-4.0",
@@ -56,7 +57,7 @@ def load_communes(catalogue: Catalogue, org: str, name: str = "dan-so-xa", *,
         res = datasets.create_resource(
             uow, ds.id, {"name": "Dân số 2024", "format": "CSV", "schema": SCHEMA,
                          "validation_status": "valid"},
-            upload=datasets.Upload(catalogue.files.put_bytes(csv_bytes(commune_rows())),
+            upload=datasets.Upload(catalogue.files.put_bytes(csv_bytes(commune_rows(rows))),
                                    "dan-so.csv", "text/csv"), trusted=True)
         uow.commit()
         loaded = Loaded(name, res.id)

@@ -268,3 +268,24 @@ def test_a_version_whose_table_was_never_kept_shows_todays_and_says_so(
     assert "Bảng của phiên bản 3 không còn để tra cứu" in html and count_of(html) == "10"
     assert client.get(f"/dataset/{loaded.name}/resource/{loaded.resource_id}?v=99"
                       ).status_code == 404
+
+
+def test_a_file_that_could_not_be_loaded_says_why_on_its_page(client: FlaskClient,
+                                                              catalogue: Catalogue,
+                                                              org: str) -> None:
+    from catalogue.datasets import service as datasets
+
+    with catalogue.unit("test") as uow:
+        ds = datasets.create_dataset(uow, {"name": "hong", "title": "Hỏng", "owner_org": org})
+        res = datasets.create_resource(
+            uow, ds.id, {"name": "Số liệu", "format": "CSV", "validation_status": "valid",
+                         "schema": {"fields": [{"name": "so", "type": "integer"}]}},
+            upload=datasets.Upload(catalogue.files.put_bytes(b"so\n1\nmot\n"), "so.csv",
+                                   "text/csv"), trusted=True)
+        uow.commit()
+        res_id = res.id
+    assert catalogue.datastore is not None
+    catalogue.datastore.run_queued()  # type: ignore[attr-defined]
+    html = client.get(f"/dataset/hong/resource/{res_id}").get_data(as_text=True)
+    assert "Không nạp được bảng để tra cứu:" in html and 'id="explorer-h"' not in html
+    assert 'id="preview-h"' in html  # the first rows are still shown

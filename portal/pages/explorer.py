@@ -134,9 +134,10 @@ def _day(value: Any) -> str:
 
 
 def _range_input(kind: str) -> str:
-    """The HTML input type of a range bound: a date picker for dates, text for numbers (a
-    Vietnamese reader types ``12,5``, which a number input would refuse)."""
-    return {"date": "date", "timestamp": "date"}.get(kind, "text")
+    """The HTML input type of a range bound: a date picker for dates, a number input for
+    numbers (the browser shows it the reader's way, ``12,5`` in Vietnamese, and sends
+    ``12.5``: the URL means the same in every language)."""
+    return {"date": "date", "timestamp": "date"}.get(kind, "number")
 
 
 def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
@@ -233,6 +234,17 @@ def describe_view(view: ExplorerView, entries: dict[str, ColumnEntry]) -> str:
         entry = entries.get(name)
         return entry.label(english) if entry else name
 
+    def bound(name: str, text: str) -> str:
+        """A range's bound as the reader writes it (``1.100``, ``31/12/2024``)."""
+        kind = entries[name].type if name in entries else "text"
+        if kind in ("int", "numeric"):
+            try:
+                number = float(text)
+            except ValueError:
+                return text
+            return format_cell(int(number) if number.is_integer() else number, kind)
+        return format_cell(text, kind) if kind in ("date", "timestamp") else text
+
     parts = []
     for part in conditions(view):
         if part.kind == "q":
@@ -243,7 +255,7 @@ def describe_view(view: ExplorerView, entries: dict[str, ColumnEntry]) -> str:
                          else _("%(column)s là một trong: %(values)s",
                                 column=label(part.column), values=", ".join(part.values)))
         elif part.kind == "range":
-            low, high = part.values
+            low, high = (bound(part.column, text) if text else "" for text in part.values)
             if low and high:
                 parts.append(_("%(column)s từ %(low)s đến %(high)s", column=label(part.column),
                                low=low, high=high))
