@@ -369,3 +369,21 @@ def test_a_title_names_the_place_when_nothing_else_does() -> None:
     assert keys(title="Rừng ngập mặn xã Đất Mũi", temporal_end="2026-01-01") == ["new:32248"]
     assert keys(title="Di sản văn hoá phi vật thể") == []  # not Xã Văn Hóa
     assert keys(title="Dân số Phú Yên", spatial="Tỉnh Bình Phước") == ["old:70"]
+
+
+def test_the_place_facet_folds_away_past_ten_provinces(client, searchable, org):
+    import html5lib
+
+    from catalogue.datasets.service import create_dataset
+    from catalogue.places.gazetteer import gazetteer
+
+    provinces = gazetteer().units("new", "province")[:12]
+    with searchable.unit("setup") as uow:
+        for i, province in enumerate(provinces):
+            create_dataset(uow, {"name": f"ds-{i}", "title": f"Dữ liệu {i}", "owner_org": org,
+                                 "license_id": "CC-BY-4.0", "spatial": province.name})
+        uow.commit()
+    page = client.get("/dataset").get_data(as_text=True)
+    assert "Thêm 2 địa phương" in page
+    assert all(f"spatial_code={p.code}" in page for p in provinces)
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
