@@ -9,7 +9,7 @@ POSTGRES_CORE_TESTS := tests/test_datasets_service.py tests/test_api_read.py \
 	tests/test_api_write.py tests/test_review.py tests/test_audit.py tests/test_harvest_files.py \
 	tests/test_restore.py tests/test_migrations.py tests/test_package_cache.py \
 	tests/test_publishing_gate.py tests/test_published_versions.py tests/test_harvest_held.py \
-	tests/test_security_sessions.py tests/test_search_permissions.py
+	tests/test_security_sessions.py tests/test_search_permissions.py tests/test_place_search.py
 
 .PHONY: run test install lint translations clean-demo axe
 

@@ -69,15 +69,21 @@ def _spatial(pkg: Mapping[str, Any], extras: Mapping[str, str]) -> tuple[str, di
     """A label for ``spatial`` and the exact references for extras."""
     label = "" if _text(pkg.get("spatial")).startswith("{") else _text(pkg.get("spatial"))
     kept: dict[str, str] = {}
+    geometry = ""
     for place in pkg.get("spatial_coverage") or []:
         if isinstance(place, Mapping):
             label = label or _text(place.get("text"))
             kept = kept or spatial_extras(_text(place.get("uri")))
+            if not geometry and isinstance(place.get("geom"), Mapping):
+                # ckanext-dcat's scheming field: the place's GeoJSON, what ext_bbox finds.
+                geometry = json.dumps(place["geom"], separators=(",", ":"))
     label = label or extras.get("spatial_text", "")
     if not label and ("dataset_date" in pkg or "data_update_frequency" in pkg):
         # HDX files every dataset under the groups of the countries it covers.
         label = ", ".join(_names(pkg.get("groups"), "title"))
     kept = kept or spatial_extras(extras.get("spatial_uri", ""))
+    if geometry and "spatial" not in extras:
+        kept = {**kept, "spatial": geometry}
     return label, kept
 
 

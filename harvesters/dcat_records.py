@@ -108,6 +108,12 @@ def _spatial(graph: Graph, node: Any) -> tuple[str, dict[str, str]]:
             kind = str(geometry.datatype or "") if isinstance(geometry, Literal) else ""
             if any(t in kind for t in GEOJSON_TYPES) or str(geometry).lstrip().startswith("{"):
                 kept.setdefault("spatial", str(geometry))
+            elif isinstance(geometry, Literal) and "wkt" in kind.lower():
+                kept.setdefault("spatial_bbox", str(geometry))
+        # DCAT-AP 2+: the place's box as WKT; what ext_bbox searches by (issue 22).
+        for box in graph.objects(place, DCAT.bbox):
+            if isinstance(box, Literal):
+                kept["spatial_bbox"] = str(box)
     return ", ".join(labels), kept
 
 

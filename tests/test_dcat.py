@@ -8,12 +8,14 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 import portal.dcat
 from catalogue.context import Catalogue
 from catalogue.datasets.service import create_dataset
 from catalogue.dcat import CatalogInfo, Paging, catalog_graph, serialize
+from catalogue.dcat.vocab import LOCN
+from catalogue.places.gazetteer import gazetteer
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -161,9 +163,23 @@ def test_a_province_gets_its_bbox_and_centroid() -> None:
     info = CatalogInfo(BASE, "Cổng dữ liệu mở")
     graph = catalog_graph(info, [
         {"id": "1", "name": "a", "spatial": "Tỉnh Bà Rịa - Vũng Tàu"},
-        {"id": "2", "name": "b", "spatial": "Huyện Vân Đồn, xã Quan Lạn"}])
+        {"id": "2", "name": "b", "spatial": "Huyện Vân Đồn, xã Quan Lạn",
+         "temporal_end": "2024-12-31"},
+        {"id": "3", "name": "c", "spatial": "Lưu vực sông Mê Kông"}])
     wkt = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+    # The gazetteer's unit (issue 22): its name, code, box and centre.
+    (province,) = gazetteer().match_name("Tỉnh Bà Rịa - Vũng Tàu")
     place = URIRef(f"{BASE}/dataset/a#spatial")
-    assert graph.value(place, DCAT.centroid) == Literal("POINT(107.275 10.57)", datatype=wkt)
-    assert str(graph.value(place, DCAT.bbox)).startswith("POLYGON((106.97 10.32,")
-    assert graph.value(URIRef(f"{BASE}/dataset/b#spatial"), DCAT.bbox) is None
+    assert (place, RDF.type, DCTERMS.Location) in graph
+    assert graph.value(place, DCAT.centroid) == Literal(province.centroid_wkt, datatype=wkt)
+    assert graph.value(place, DCAT.bbox) == Literal(province.bbox_wkt, datatype=wkt)
+    assert graph.value(place, DCTERMS.identifier) == Literal("77")
+    # A commune named with its district: the commune, the source's words kept.
+    commune = URIRef(f"{BASE}/dataset/b#spatial")
+    assert str(graph.value(commune, SKOS.prefLabel)) == "Xã Quan Lạn"
+    assert str(graph.value(commune, LOCN.geographicName)) == "Huyện Vân Đồn, xã Quan Lạn"
+    assert graph.value(commune, DCAT.bbox) is not None
+    # Words the gazetteer does not know: a label, no geometry.
+    basin = URIRef(f"{BASE}/dataset/c#spatial")
+    assert str(graph.value(basin, SKOS.prefLabel)) == "Lưu vực sông Mê Kông"
+    assert graph.value(basin, DCAT.bbox) is None

@@ -9,6 +9,7 @@ from catalogue.database import to_iso
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
+from catalogue.places.recognise import package_units, unit_refs
 from licenses import get_license
 
 
@@ -109,7 +110,7 @@ def package_dict(ds: Dataset, site_url: str) -> dict[str, Any]:
     resources = [resource_dict(r, ds.name, site_url) for r in ds.resources]
     tags = [{"name": t.name, "display_name": t.name, "id": t.id, "state": "active",
              "vocabulary_id": None} for t in ds.tags]
-    return {
+    package: dict[str, Any] = {
         "id": ds.id,
         "name": ds.name,
         "title": ds.title,
@@ -158,3 +159,8 @@ def package_dict(ds: Dataset, site_url: str) -> dict[str, Any]:
         },
         "validation": validation_summary(ds.resources),
     }
+    # The places ``spatial`` names, as gazetteer units old or new (issue 22); the text stays.
+    tables = [key for r in ds.resources
+              for key in ((r.validation_report or {}).get("stats") or {}).get("place_units", [])]
+    package["spatial_units"] = unit_refs(package_units(package, table_units=tables))
+    return package

@@ -5,9 +5,10 @@ dataset → ``dcat:Dataset`` at ``{site}/dataset/{name}`` (also its landing page
 ``dcat:Distribution``; organization → ``dct:publisher`` (``foaf:Organization``); maintainer →
 ``dcat:contactPoint`` (``vcard:Kind``); licence → ``dct:license`` on each distribution;
 temporal coverage → ``dct:temporal`` (``dct:PeriodOfTime``); places → ``dct:spatial``
-(``dct:Location``, with bbox and centroid for a known province); update frequency, file type,
-language and access rights → the EU authority tables; sha256 → ``spdx:checksum``; the upstream
-record → ``prov:wasDerivedFrom``. Vietnamese text carries ``@vi``, the English ``@en``.
+(``dct:Location`` with the gazetteer units' names, codes, bbox and centroid); update
+frequency, file type, language and access rights → the EU authority tables; sha256 →
+``spdx:checksum``; the upstream record → ``prov:wasDerivedFrom``. Vietnamese text carries
+``@vi``, the English ``@en``.
 
 Every value goes through :mod:`catalogue.dcat.terms`, and rdflib writes the formats: a title
 with quotes, ``<``, ``{`` or newlines, or an e-mail that is no address, never breaks a feed
@@ -26,7 +27,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
 from catalogue.dcat import vocab
-from catalogue.dcat.places import VIETNAM, Extent, place_geometry
+from catalogue.dcat.places import Extent, dataset_place
+from catalogue.dcat.places import country as vietnam_extent
 from catalogue.dcat.terms import clean_text, http_iri, mailto_iri, media_type, text_literal
 from catalogue.dcat.vocab import ADMS, DCATAP, HYDRA, LOCN, SPDX, VCARD, typed
 
@@ -213,12 +215,18 @@ def _coverage(graph: Graph, info: CatalogInfo, dataset: URIRef, package: dict[st
         if end is not None:
             graph.add((period, DCAT.endDate, end))
     spatial = clean_text(package.get("spatial"))
-    if spatial:
+    units, extent = dataset_place(package)
+    if spatial or units or extent is not None:
         place = typed(graph, URIRef(f"{dataset}#spatial"), DCTERMS.Location)
         graph.add((dataset, DCTERMS.spatial, place))
-        graph.add((place, SKOS.prefLabel, Literal(spatial, lang=info.language)))
-        graph.add((place, LOCN.geographicName, Literal(spatial, lang=info.language)))
-        extent = place_geometry(spatial)
+        # The units' names as the label (issue 22), the source's own words kept beside.
+        label = ", ".join(u.name for u in units) or spatial
+        if label:
+            graph.add((place, SKOS.prefLabel, Literal(label, lang=info.language)))
+        if spatial:
+            graph.add((place, LOCN.geographicName, Literal(spatial, lang=info.language)))
+        for unit in units:
+            graph.add((place, DCTERMS.identifier, Literal(unit.code)))
         if extent is not None:
             _geometry(graph, place, extent)
 
@@ -340,7 +348,7 @@ def _add_catalog(graph: Graph, info: CatalogInfo, issued: datetime | None,
     graph.add((catalog, DCTERMS.language, vocab.language(graph)))
     country = vocab.vietnam(graph)
     graph.add((catalog, DCTERMS.spatial, country))
-    _geometry(graph, country, VIETNAM)
+    _geometry(graph, country, vietnam_extent())
     scheme = typed(graph, theme_scheme(info), SKOS.ConceptScheme)
     graph.add((scheme, DCTERMS.title, Literal("Lĩnh vực", lang="vi")))
     graph.add((scheme, DCTERMS.title, Literal("Themes", lang="en")))

@@ -10,7 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 from catalogue.search.query import Filter
 
 # Filter keys the portal's facets and the ``filters`` argument understand.
-FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "year", "spatial")
+FILTER_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "year", "spatial",
+                 "spatial_code")
 
 
 @dataclass
@@ -43,6 +44,8 @@ class SearchQuery:
     highlight: bool = False
     # What ``NOW`` means in ``fq`` date math (``[NOW-7DAYS TO NOW]``): the catalogue's clock.
     now: datetime | None = None
+    # ckanext-spatial's ``ext_bbox`` (west, south, east, north): datasets whose box meets it.
+    bbox: tuple[float, float, float, float] | None = None
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
 from catalogue.search.highlight import highlight
+from catalogue.search.places import bbox_filter
 from catalogue.search.query import (
     MATCH_FIELDS,
     And,
@@ -97,7 +98,8 @@ def prepare(sq: SearchQuery) -> tuple[Filter, list[tuple[str, bool]]]:
         if name not in MATCH_FIELDS:
             raise SearchQueryError(f"facet.field: unknown field {name!r}")
     user = [filters_tree(sq.filters), parse_fq(sq.fq, sq.now),
-            *(parse_fq(f, sq.now) for f in sq.fq_list)]
+            *(parse_fq(f, sq.now) for f in sq.fq_list),
+            bbox_filter(sq.bbox) if sq.bbox else MatchAll()]
     tree = And((*user, sq.restrict or MatchAll()))
     return tree, parse_sort(sq.sort)
 

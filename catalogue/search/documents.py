@@ -19,6 +19,7 @@ from catalogue.search.analyzer import (
     vietnamese_terms,
     vocabulary_pairs,
 )
+from catalogue.search.places import PlaceFields, place_fields
 
 # Field weights of issue 4: title > tags > organization/groups > description
 # > resource names. The English title sits between tags and organization:
@@ -82,9 +83,14 @@ def _nfc(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def filter_values(package: dict[str, Any]) -> dict[str, list[str]]:
-    """Facet and filter values, keyed like :data:`catalogue.search.query.MATCH_FIELDS`."""
+def filter_values(package: dict[str, Any], places: PlaceFields | None = None
+                  ) -> dict[str, list[str]]:
+    """Facet and filter values, keyed like :data:`catalogue.search.query.MATCH_FIELDS`.
+
+    ``places``: the package's :func:`~catalogue.search.places.place_fields`, when the caller
+    has them already."""
     org = package.get("organization") or {}
+    places = places or place_fields(package)
     values = {
         "organization": [org.get("name")] if org.get("name") else [],
         "owner_org": [package["owner_org"]] if package.get("owner_org") else [],
@@ -95,6 +101,9 @@ def filter_values(package: dict[str, Any]) -> dict[str, list[str]]:
         "license_id": [package["license_id"]] if package.get("license_id") else [],
         "year": _years(package),
         "spatial": [package["spatial"]] if package.get("spatial") else [],
+        # Unit codes of the dataset's places, old and new (issue 22), and its grid cells.
+        "spatial_code": places.codes,
+        "spatial_cell": places.cells,
         "name": [package.get("name") or ""],
         "id": [package["id"]],
         "state": [package.get("state") or "active"],
@@ -141,7 +150,8 @@ def _analysed(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(terms.all()), frozenset(terms.folded)
 
 
-def weighted_terms(package: dict[str, Any]) -> dict[str, float]:
+def weighted_terms(package: dict[str, Any], places: PlaceFields | None = None
+                   ) -> dict[str, float]:
     """Every index term of the package with its weight.
 
     A term's weight is the sum of the weights of the fields it occurs in;
@@ -165,6 +175,9 @@ def weighted_terms(package: dict[str, Any]) -> dict[str, float]:
             terms = english_terms(_text(package.get(name)))
         for term in terms:
             weights[term] = weights.get(term, 0.0) + WEIGHTS[name]
+    # The dataset's places as units (issue 22): weighted as the place text.
+    for term in (places or place_fields(package)).terms:
+        weights[term] = weights.get(term, 0.0) + WEIGHTS["spatial"]
     return weights
 
 
@@ -178,8 +191,9 @@ def search_fields(package: dict[str, Any]) -> dict[str, Any]:
     (ISO strings without zone), ``title_string`` (sort key), ``quality_score``
     and ``autocomplete`` (folded title).
     """
-    terms = weighted_terms(package)
-    facets = filter_values(package)
+    places = place_fields(package)
+    terms = weighted_terms(package, places)
+    facets = filter_values(package, places)
     title = _text(package.get("title")) or _text(package.get("name"))
     return {
         "id": str(package["id"]),
@@ -189,7 +203,8 @@ def search_fields(package: dict[str, Any]) -> dict[str, Any]:
         "terms": terms,
         "vocabulary": sorted(vocabulary_pairs(terms)),
         "filters": sorted(f"{k}={v}" for k, vs in facets.items() for v in vs),
-        "facets": facets,
+        # Grid cells only filter (ext_bbox); no one counts them.
+        "facets": {k: vs for k, vs in facets.items() if k != "spatial_cell"},
         "metadata_modified": _text(package.get("metadata_modified")).rstrip("Z"),
         "metadata_created": _text(package.get("metadata_created")).rstrip("Z"),
         "title_string": normalize(title),

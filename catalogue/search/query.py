@@ -33,6 +33,7 @@ MATCH_FIELDS = {
     "name": "name", "id": "id", "state": "state", "capacity": "capacity",
     "year": "year", "spatial": "spatial", "dataset_type": "dataset_type", "type": "dataset_type",
     "access_class": "access_class", "quality_band": "quality_band",
+    "spatial_code": "spatial_code", "spatial_cell": "spatial_cell",
 }
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
 # Bounds on what a request may ask (issue 15): a 20,000-word ``q`` took 26 s of CPU, and

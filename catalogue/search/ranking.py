@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from catalogue.places.gazetteer import Place, name_key, split_prefix
 from catalogue.search.analyzer import (
     BIGRAM_JOINER,
     ENGLISH_PREFIX,
@@ -36,7 +37,8 @@ from catalogue.search.analyzer import (
     normalize,
     phrases,
 )
-from catalogue.search.concepts import concepts_of, min_should_match
+from catalogue.search.concepts import Concept, concepts_of, min_should_match, variants
+from catalogue.search.places import PLACE_PREFIX, place_term, places_in_query
 
 EXACT = 1.0
 FOLDED_SECONDARY = 0.3  # folded view when the user typed diacritics
@@ -224,17 +226,104 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
             total = sum(df for _, df in variants[:MAX_VARIANTS])
             for form, df in variants[:MAX_VARIANTS]:
                 _add(raw, form, weight * df / total, masks, mask)
+    free, places = _without_places(pieces, accented)
+    for concept, mask in places:
+        for term in concept:
+            if term.startswith(PLACE_PREFIX):
+                _add(raw, term, BIGRAM, masks, mask)
     n = lexicon.doc_count()
     dfs = lexicon.doc_frequencies(raw)
     query.weights = {t: w * idf(n, dfs.get(t, 0)) for t, w in raw.items() if dfs.get(t, 0)}
     query.masks = {t: masks[t] for t in query.weights}
-    query.concepts = concepts_of(((text, joined) for text, quoted, negated, joined in pieces
-                                  if not quoted and not negated), lexicon)
+    query.concepts = concepts_of(free, lexicon) + [concept for concept, _ in places]
     query.min_match = min_should_match(len(query.concepts))
     if query.nwords > MASK_BITS:
         query.masks = {t: _grouped(m, query.nwords) for t, m in query.masks.items()}
         query.nwords = MASK_BITS
     return query
+
+
+def _without_places(pieces: list[tuple[str, bool, bool, bool]], accented: bool
+                    ) -> tuple[list[tuple[str, bool]], list[tuple[Concept, int]]]:
+    """The free-text pieces (text, joined) with the places they name cut out, and one
+    concept per place
+    (issue 22) with the mask of its words.
+
+    A place is one concept however many syllables its name has, satisfied by the unit's
+    place term (its data, old or new, see :mod:`catalogue.search.places`) or by its name in
+    the text (data whose place was never recognised). Masks count words as
+    :func:`plan_query` does: every syllable of every free piece, in order.
+    """
+    free: list[tuple[str, bool]] = []
+    places: list[tuple[Concept, int]] = []
+    base = 0
+    ended_with_place = False
+    for text, quoted, negated, joined in pieces:
+        if quoted or negated:
+            base += 0 if negated else sum(len(c) for c, _ in _chains(text))
+            ended_with_place = False
+            continue
+        kept_phrases: list[str] = []
+        changed = False
+        first_phrase = True
+        for phrase in phrases(text):
+            words = [p for unit in phrase for p in unit.parts]
+            found = places_in_query(" ".join(words))
+            if not found:
+                kept_phrases.append(" ".join(u.compound or u.parts[0] for u in phrase))
+                base += len(words)
+                first_phrase = ended_with_place = False
+                continue
+            changed = True
+            starts = _word_starts(words)
+            inside: set[int] = set()
+            for place in found:
+                first = starts.index(place.start)
+                count = len(re.findall(r"[^\W_]+", place.text))
+                inside.update(range(first, first + count))
+                name = words[first:first + count][-_name_words(place):]
+                concept = set(_text_variants(name, accented))
+                concept.update(place_term(u) for u in place.units)
+                places.append((frozenset(concept), _span(base + first, count)))
+            if joined and first_phrase and 0 in inside and ended_with_place:
+                # "Bình Phước OR Đồng Nai": either place, one concept.
+                (a, mask_a), (b, mask_b) = places[-len(found) - 1], places[-len(found)]
+                places[-len(found) - 1:-len(found) + 1 or None] = [(a | b, mask_a | mask_b)]
+            pos = 0
+            out: list[str] = []
+            for unit in phrase:
+                span = range(pos, pos + len(unit.parts))
+                pos += len(unit.parts)
+                out.append("," if set(span) & inside else unit.compound or unit.parts[0])
+            kept_phrases.append(" ".join(out))
+            base += len(words)
+            first_phrase = False
+            ended_with_place = len(words) - 1 in inside
+        free.append((", ".join(kept_phrases) if changed else text, joined))
+    return free, places
+
+
+def _word_starts(words: list[str]) -> list[int]:
+    """Where each word starts in ``" ".join(words)``."""
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    return starts
+
+
+def _name_words(place: Place) -> int:
+    """How many of a mention's last words are the name, not its prefix ("tỉnh")."""
+    allowed, rest = split_prefix(name_key(place.text))
+    return len(rest.split()) if allowed is not None else len(name_key(place.text).split())
+
+
+def _text_variants(name: list[str], accented: bool) -> set[str]:
+    """Index terms of a place's name in the text: its bigrams (any one), or the word."""
+    grams = bigrams(name) or name
+    if len(grams) == 1 and BIGRAM_JOINER not in grams[0]:
+        return set(variants(grams[0] if accented else fold(grams[0])))
+    return {t for g in grams for t in ((g, fold_term(g)) if accented else (fold_term(g),))}
 
 
 def _grouped(mask: int, nwords: int) -> int:

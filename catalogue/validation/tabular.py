@@ -24,6 +24,8 @@ from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
+from catalogue.places.columns import places_in_table
+from catalogue.places.gazetteer import gazetteer
 from catalogue.validation.column_types import csv_warnings
 from catalogue.validation.types import is_dmy, refine_types
 
@@ -174,6 +176,10 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
             stats["cells_truncated"] = True
         if header.footnotes:  # notes under the table, not data
             stats["footnote_rows"] = header.footnotes
+        # Provinces and communes named in the columns: the dataset's places (issue 22).
+        places = places_in_table(gazetteer(), header.names, sample)
+        if places:
+            stats["place_units"] = [u.key for u in places]
     return _Normalised(target, numbers, sample, dates, stats)
 
 

@@ -73,7 +73,9 @@ SCHEMAS: dict[str, Any] = {
          "extras": _list(_obj({"key": STRING, "value": {}})), "title_en": TEXT,
          "notes_en": TEXT, "temporal_start": TEXT, "temporal_end": TEXT, "spatial": TEXT,
          "update_frequency": TEXT, "provenance": OBJECT, "validation": OBJECT,
-         "pending_review": OBJECT}),
+         "pending_review": OBJECT,
+         "spatial_units": _list(_obj({"code": STRING, "era": STRING, "level": STRING,
+                                      "name": STRING}))}),
     "SearchResult": _obj(
         {"count": INT, "results": _list(_ref("Package")), "facets": OBJECT,
          "search_facets": OBJECT},

@@ -18,8 +18,10 @@ from catalogue.context import Catalogue
 from catalogue.datasets.package_cache import cached_packages
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
+from catalogue.places.gazetteer import gazetteer
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.errors import SearchQueryError
+from catalogue.search.places import parse_bbox
 from catalogue.search.query import And, Filter, Match, MatchAll, Or, split_field_terms
 from portal.api.auth import EDIT, READ_PRIVATE, can_read, orgs_with
 from portal.api.registry import ParamError, bool_param, int_param, list_param, str_param
@@ -34,7 +36,7 @@ KNOWN_PARAMS = frozenset({
 })
 FACET_TITLES = {"organization": "Organizations", "groups": "Groups", "tags": "Tags",
                 "res_format": "Formats", "license_id": "Licenses", "year": "Years",
-                "spatial": "Places"}
+                "spatial": "Places", "spatial_code": "Administrative units"}
 MAX_START = 10_000_000
 
 
@@ -87,6 +89,13 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int,
     bool_param(params, "include_deleted")  # accepted (ckanapi sends it); deleted never shown
     wants_facets = bool_param(params, "facet", True)
     facet_limit = int_param(params, "facet.limit", 50, minimum=-1, maximum=100_000)
+    bbox = None
+    if str_param(params, "ext_bbox").strip():
+        # ckanext-spatial's box filter: datasets whose places' box meets it (issue 22).
+        try:
+            bbox = parse_bbox(str_param(params, "ext_bbox"))
+        except SearchQueryError as error:
+            raise ParamError(str(error), "Search Query Error") from None
     return SearchQuery(
         q=q,
         fq=str_param(params, "fq"),
@@ -103,6 +112,7 @@ def search_query(params: dict[str, Any], principal: Principal, max_rows: int,
         include_private=include_private,
         include_drafts=include_drafts,
         now=now,
+        bbox=bbox,
     )
 
 
@@ -130,6 +140,10 @@ def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[
             rows = session.connection().execute(statement, {"names": list(facets[field])})
             for name, title in rows:
                 names[f"{field}:{name}"] = title
+    for code in facets.get("spatial_code", {}):
+        unit = gazetteer().lookup_code(code)
+        if unit is not None:
+            names[f"spatial_code:{code}"] = unit.name
     return names
 
 

@@ -31,6 +31,8 @@ from catalogue.history.service import (
     latest_published_number,
     published_versions,
 )
+from catalogue.places.gazetteer import gazetteer
+from catalogue.places.recognise import document_units
 from catalogue.quality.service import quality_for_package
 from licenses import get_license
 from portal.i18n import is_english
@@ -119,6 +121,13 @@ def json_ld(pkg: dict[str, Any], number: int | None) -> Markup:
                                   f"{pkg.get('temporal_end') or '..'}"
     if pkg.get("spatial"):
         doc["spatialCoverage"] = pkg["spatial"]
+    units = document_units(pkg)
+    if units:
+        # schema.org Place with a GeoShape box ("south west north east").
+        doc["spatialCoverage"] = [
+            {"@type": "Place", "name": u.name, "identifier": u.code,
+             "geo": {"@type": "GeoShape", "box": f"{u.bbox[1]} {u.bbox[0]} {u.bbox[3]} "
+                                                 f"{u.bbox[2]}"}} for u in units]
     text = json.dumps(doc, ensure_ascii=False)
     # Inside <script>, "</script>" or "<!--" in a description would break out of the element.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -172,7 +181,19 @@ def render_dataset(session: Session, ds: Dataset, pkg: dict[str, Any], number: i
         quality=quality_for_package(session, pkg, catalogue().clock.now())
         if revision is None else None,
         canonical=absolute(url_for("dataset.show", name=ds.name)) if revision is None else
-        version_url(ds.name, number))
+        version_url(ds.name, number), places=dataset_places(pkg))
+
+
+def dataset_places(pkg: dict[str, Any]) -> list[dict[str, str]]:
+    """The units a dataset covers (issue 22): name, code (the page links the search for
+    its data, old and new) and what it belongs to now, when that is another unit."""
+    g = gazetteer()
+    shown = []
+    for unit in document_units(pkg, g):
+        now = [u for u in g.current(unit) if (u.code, u.name) != (unit.code, unit.name)]
+        shown.append({"name": unit.name, "code": unit.code,
+                      "now": ", ".join(u.name[:1].lower() + u.name[1:] for u in now)})
+    return shown
 
 
 @bp.get("/dataset/<name>")

@@ -25,8 +25,10 @@ from catalogue.accounts.principal import Principal
 from catalogue.datasets.model import Dataset
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
+from catalogue.places.gazetteer import gazetteer
 from catalogue.search.backend import SearchQuery
 from catalogue.search.errors import SearchQueryError
+from catalogue.search.places import renamed_places
 from catalogue.search.query import split_field_terms
 from licenses import registry
 from portal.api.registry import ParamError
@@ -38,7 +40,11 @@ from portal.quality_bands import quality_band_labels
 
 bp = Blueprint("search", __name__)
 
-FACETS = ("organization", "groups", "quality_band", "tags", "res_format", "license_id", "year")
+FACETS = ("organization", "spatial_code", "groups", "quality_band", "tags", "res_format",
+          "license_id", "year")
+# Facet values counted per request: enough for every province of today (34) beside the old
+# ones and the communes that share the place facet's counts (issue 22).
+FACET_LIMIT = 200
 SORTS = {
     "relevance": "relevance",
     "modified": "metadata_modified desc",
@@ -62,6 +68,8 @@ class SearchPage:
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False  # no dataset held enough of the words: the looser set (issue 18)
+    # Old units typed in q and what they belong to now: "Phú Yên nay thuộc tỉnh Đắk Lắk".
+    renamed: list[tuple[str, str]] = field(default_factory=list)
     error: str = ""
     degraded: bool = False  # no search engine: a plain title match
 
@@ -146,7 +154,7 @@ def _search_engine(page: SearchPage) -> None:
                             sort=SORTS[page.sort],
                             rows=PAGE_SIZE, start=(page.page - 1) * PAGE_SIZE,
                             facet_fields=[] if known is not None else list(FACETS),
-                            facet_limit=50, highlight=True)
+                            facet_limit=FACET_LIMIT, highlight=True)
         result = backend.search(query)  # type: ignore[attr-defined]
         facets = known if known is not None else result.facets
         if browse_key and known is None:
@@ -168,6 +176,15 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
         values = facets.get(key, {})
         names = labels.get(key, {})
         page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
+    # The place facet lists today's provinces (issue 22); their counts take in the data of
+    # the old provinces and communes inside them.
+    # A unit chosen by link (the dataset page's, an old province) stays listed, as chosen.
+    g = gazetteer()
+    chosen = set(page.filters.get("spatial_code", []))
+    provinces = {u.code: u.short for u in g.units("new", "province")}
+    page.facets["spatial_code"] = [
+        (v, provinces.get(v) or (unit.name if (unit := g.lookup_code(v)) else v), n)
+        for v, _, n in page.facets["spatial_code"] if v in provinces or v in chosen]
     # Quality bands read best from good to poor, whatever their counts.
     order = list(quality_band_labels())
     page.facets["quality_band"].sort(key=lambda f: order.index(f[0]) if f[0] in order else 9)
@@ -185,7 +202,7 @@ def _package_search(page: SearchPage, principal: Principal) -> None:
     params: dict[str, Any] = {
         "q": page.q, "sort": SORTS[page.sort], "rows": PAGE_SIZE,
         "start": (page.page - 1) * PAGE_SIZE, "facet.field": list(FACETS),
-        "facet.limit": 50, "include_private": True, "fl": "id"}
+        "facet.limit": FACET_LIMIT, "include_private": True, "fl": "id"}
     try:
         body = run_package_search(catalogue(), params, principal, filters=page.filters)
     except ParamError as exc:
@@ -225,9 +242,21 @@ def _plain_match(page: SearchPage) -> None:
         session.expunge_all()
 
 
+def _lower_kind(name: str) -> str:
+    """ "Tỉnh Đắk Lắk" → "tỉnh Đắk Lắk": the unit's kind inside a sentence."""
+    return name[:1].lower() + name[1:]
+
+
+def renamed_notes(q: str) -> list[tuple[str, str]]:
+    """(old name, what it belongs to now) for the old units ``q`` names (issue 22)."""
+    return [(r.old.short, ", ".join(_lower_kind(u.name) for u in r.now))
+            for r in renamed_places(q)]
+
+
 def run_search() -> SearchPage:
     q, filters, sort, page_no = read_state()
     page = SearchPage(q=q, filters=filters, sort=sort, page=page_no)
+    page.renamed = renamed_notes(q) if q else []
     if catalogue().search is None:
         _plain_match(page)
         return page
