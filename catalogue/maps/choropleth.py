@@ -30,6 +30,7 @@ PROBE_ROWS = 200
 # Headers of numeric columns that are not values to map: codes, ranks, years.
 NOT_VALUES = re.compile(r"^(stt|tt|so thu tu|ma\b|ma |code|id\b|nam\b|year|ky\b|thang|quy)")
 YEAR_HEADERS = re.compile(r"^(nam|year)\b")
+RANKS = re.compile(r"^(stt|tt|so thu tu|no|rank|thu hang|xep hang)$")
 
 
 class Unit(Protocol):
@@ -90,6 +91,8 @@ def key_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
     """The column whose cells name units most often, if enough of them do."""
     best, best_count = None, 0
     for index in range(len(headers)):
+        if RANKS.match(_key(headers[index])):
+            continue  # 1, 2, 4… are codes of provinces too
         cells = [r[index] for r in rows[:PROBE_ROWS] if index < len(r) and r[index].strip()]
         if not cells:
             continue
