@@ -64,6 +64,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo
         CREATED["provinces"] = made.id
         with catalogue.sessions() as session:
             number = latest_published_number(session, get_dataset(session, site.boundary).id)
+            CREATED["air_version"] = str(latest_published_number(
+                session, get_dataset(session, site.air).id))
         yield base, site, number
         if catalogue.search is not None:
             catalogue.search.close()  # type: ignore[attr-defined]
@@ -266,3 +268,35 @@ def test_table_keyed_by_provinces_is_drawn_by_class(
     shot(tab, "choropleth-390")
     context.close()
     assert not errors, errors
+
+
+AXE = Path(__file__).resolve().parent.parent / ".venv" / "axe" / "node_modules" / "axe-core" / \
+    "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(),
+                    reason="axe-core not installed: run `make axe`")
+def test_axe_core_finds_nothing_serious_on_maps_and_embeds(
+        browser: Any, server: tuple[str, DemoSite, int]) -> None:
+    base, site, number = server
+    embed = f"/embed/dataset/{site.boundary}/v/{number}/resource/{site.boundary_resource}"
+    pages = [f"/dataset/{site.boundary}/resource/{site.boundary_resource}", embed + "/map",
+             f"/dataset/{PROVINCES}/resource/{CREATED['provinces']}"]
+    air = f"/embed/dataset/{site.air}/v/{CREATED['air_version']}/resource/{site.air_resource}"
+    pages += [air + "/chart", air + "/table"]
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    tab = context.new_page()
+    failures = {}
+    for path in pages:
+        tab.goto(base + path)
+        if tab.locator(".map-view").count():
+            tab.locator(".leaflet-container").wait_for()
+        tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = tab.evaluate("async () => await axe.run(document, {runOnly: "
+                              "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        serious = [(v["id"], v["nodes"][0]["target"]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        if serious:
+            failures[path] = serious
+    context.close()
+    assert not failures
