@@ -106,3 +106,37 @@ def test_resource_page_draws_the_choropleth_with_its_legend(
     assert {f["properties"]["__fill"] for f in drawn["features"]} <= set(choropleth.PALETTE)
     boxes = client.get("/maps/provinces.geojson").get_json()
     assert len(boxes["features"]) == 34
+
+
+def test_real_34_province_list_is_drawn_by_ward_count() -> None:
+    """The 2025 province list as an agency exports it (title row, codes as text)."""
+    from conftest import SHARED
+
+    from catalogue.preview import tables
+
+    path = SHARED / "fixtures" / "real" / "vn" / "don-vi-hanh-chinh-tieu-de.csv"
+    table = tables.read_table(path, "CSV", path.name)
+    built = choropleth.build(table.headers, table.rows, NEW)
+    assert built is not None
+    described, features = built
+    assert (described.key, described.value, described.matched) == (
+        "ma_tinh", "so_xa_phuong", 34)  # not the first ward's code
+    assert not described.unmatched
+
+
+def test_real_gso_export_by_old_province_maps_its_latest_year() -> None:
+    """GSO's area by province 2011–2015: 63 old provinces, regions in between, years as
+    columns."""
+    from conftest import SHARED
+
+    from catalogue.preview import tables
+
+    path = SHARED / "fixtures" / "real" / "vn" / "gso-dien-tich-dia-phuong-2011-2015.csv"
+    table = tables.read_table(path, "CSV", path.name)
+    assert choropleth.build(table.headers, table.rows, NEW) is None  # too few today's names
+    built = choropleth.build(table.headers, table.rows, OLD)
+    assert built is not None
+    described, _ = built
+    assert described.matched == 63 and described.value.startswith("2015")
+    assert described.key == ""  # the export names no key column
+    assert "Đồng bằng sông Hồng" in described.unmatched  # a region, not a unit

@@ -30,6 +30,7 @@ PROBE_ROWS = 200
 # Headers of numeric columns that are not values to map: codes, ranks, years.
 NOT_VALUES = re.compile(r"^(stt|tt|so thu tu|ma\b|ma |code|id\b|nam\b|year|ky\b|thang|quy)")
 YEAR_HEADERS = re.compile(r"^(nam|year)\b")
+GENERATED = re.compile(r"^column_\d+$")  # a header the table lacked (catalogue.files.header)
 RANKS = re.compile(r"^(stt|tt|so thu tu|no|rank|thu hang|xep hang)$")
 
 
@@ -104,15 +105,25 @@ def key_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
 
 def value_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
                  skip: int) -> int | None:
-    """The first numeric column that is a measure (not the key, a code, a rank or a year)."""
+    """The numeric column to map: a measure (not the key, a code, a rank or a year), the
+    latest year's where the columns are years ("2011 Diện tích", …, "2015 Diện tích", as GSO
+    exports them), else the first."""
+    candidates: list[int] = []
     for index, header in enumerate(headers):
         if index == skip or NOT_VALUES.match(_key(header)):
             continue
         cells = [r[index] for r in rows[:PROBE_ROWS] if index < len(r) and r[index].strip()]
         numbers = [parse_number(c) for c in cells]
         if cells and sum(n is not None for n in numbers) >= 0.8 * len(cells):
-            return index
-    return None
+            candidates.append(index)
+    if not candidates:
+        return None
+    years = {i: int(m.group(0)) for i in candidates
+             if (m := re.search(r"\b(19|20)\d\d\b", headers[i]))}
+    if years:
+        latest = max(years.values())
+        return next(i for i in candidates if years.get(i) == latest)
+    return candidates[0]
 
 
 def classes(values: Sequence[float], count: int = len(PALETTE)) -> Classes:
@@ -139,7 +150,7 @@ def classes(values: Sequence[float], count: int = len(PALETTE)) -> Classes:
 class Choropleth:
     """What was drawn, for the caption and the legend."""
 
-    key: str
+    key: str  # the key column's header; "" when the table had none
     value: str
     classes: Classes
     matched: int
@@ -194,7 +205,8 @@ def build(headers: Sequence[str], rows: Sequence[Sequence[str]],
         return None
     bins = classes([number for _, number, _ in found.values()])
     features = list(_features(headers, found, bins, key, value))
-    return Choropleth(headers[key], headers[value], bins, len(found), unmatched[:10],
+    named = "" if GENERATED.match(headers[key]) else headers[key]
+    return Choropleth(named, headers[value], bins, len(found), unmatched[:10],
                       year), features
 
 
