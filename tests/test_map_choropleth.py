@@ -140,3 +140,24 @@ def test_real_gso_export_by_old_province_maps_its_latest_year() -> None:
     assert described.matched == 63 and described.value.startswith("2015")
     assert described.key == ""  # the export names no key column
     assert "Đồng bằng sông Hồng" in described.unmatched  # a region, not a unit
+
+
+def test_a_shared_district_name_is_read_in_the_table_s_province() -> None:
+    headers = ["Huyện", "Diện tích (ha)"]
+    rows = [["Huyện U Minh", "51.7"], ["Huyện Cái Nước", "42.0"], ["Huyện Năm Căn", "40.8"],
+            ["Huyện Thới Bình", "66.9"], ["Huyện Phú Tân", "21.7"]]  # Phú Tân: Cà Mau, An Giang
+    built = choropleth.build(headers, rows, OLD)
+    assert built is not None
+    described, features = built
+    assert described.matched == 5 and not described.unmatched
+    assert len(gazetteer().match_name("Huyện Phú Tân")) > 1  # the name alone cannot tell
+    lon, lat = next(g["coordinates"] for g, p in features if p["Huyện"] == "Phú Tân")
+    assert lat < 9.5  # Cà Mau's, not An Giang's (about 10.6° N)
+
+
+def test_a_list_of_facilities_is_not_drawn_by_their_construction_year() -> None:
+    headers = ["ten_cho", "huyen", "so_diem_kinh_doanh", "nam_xay_dung"]
+    rows = [["Chợ A", "Huyện U Minh", "131", "2022"], ["Chợ B", "Huyện U Minh", "98", "2022"],
+            ["Chợ C", "Huyện Cái Nước", "240", "2004"], ["Chợ D", "Huyện Năm Căn", "120", "2022"],
+            ["Chợ E", "Huyện Thới Bình", "80", "2010"]]
+    assert choropleth.build(headers, rows, OLD) is None  # U Minh twice: no single value

@@ -96,6 +96,9 @@ class EraResolver:
     def match_name(self, text: str) -> list[Unit]:
         return [u for u in self.places.match_name(text) if u.era == self.era]
 
+    def province_code(self, unit: Unit) -> str:
+        return self.places.province_of(unit).code
+
 
 def units_summary(res: dict[str, Any], table: tables.Table) -> dict[str, Any] | None:
     """The choropleth of a table keyed by units, in the era whose units it names best
