@@ -18,13 +18,19 @@ import pytest
 from browser_server import DemoSite, attach_search, live_server, seed
 
 from catalogue.clock import SystemClock
-from catalogue.datasets.service import get_dataset
+from catalogue.datasets.service import Upload, create_dataset, create_resource, get_dataset
 from catalogue.history.service import latest_published_number
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+PROVINCES = "dan-so-cac-tinh"
+CREATED: dict[str, str] = {}  # ids of what the server fixture made beyond the demo
+PROVINCES_CSV = ("Tỉnh/thành phố,Dân số (nghìn người)\nHà Nội,8587\nĐắk Lắk,3347\n"
+                 "Cà Mau,2607\nĐồng Nai,4491\nKhánh Hòa,2243\nLào Cai,1778\n"
+                 "TP. Hồ Chí Minh,14003\nCần Thơ,4199\n")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Chromium at /usr/bin/chromium (.ci/run installs it)")
@@ -47,8 +53,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo
         catalogue = catalogue_of(app)
         catalogue.site_url = base
         site = seed(catalogue)
+        with catalogue.unit("test") as uow:  # a table keyed by provinces: a choropleth
+            create_dataset(uow, {"name": PROVINCES, "title": "Dân số các tỉnh, thành phố",
+                                 "owner_org": "so-tnmt-quang-ninh", "license_id": "CC-BY-4.0"})
+            made = create_resource(
+                uow, PROVINCES, {"name": "Dân số", "format": "CSV"},
+                upload=Upload(stored=catalogue.files.put_bytes(PROVINCES_CSV.encode()),
+                              filename="dan-so.csv", mimetype="text/csv"))
+            uow.commit()
+        CREATED["provinces"] = made.id
         with catalogue.sessions() as session:
             number = latest_published_number(session, get_dataset(session, site.boundary).id)
+            CREATED["air_version"] = str(latest_published_number(
+                session, get_dataset(session, site.air).id))
         yield base, site, number
         if catalogue.search is not None:
             catalogue.search.close()  # type: ignore[attr-defined]
@@ -200,3 +217,86 @@ def test_embed_snippet_is_copied(browser: Any, server: tuple[str, DemoSite, int]
     assert copied.startswith(f'<iframe src="{base}/embed/dataset/{site.air}/v/')
     context.close()
     assert not errors, errors
+
+
+def test_maps_and_embeds_pass_the_in_page_accessibility_check(
+        browser: Any, server: tuple[str, DemoSite, int]) -> None:
+    """Labels, names, contrast and landmarks, with Leaflet's controls in the page's language."""
+    base, site, number = server
+    check = "\n".join(line for line in (Path(__file__).with_name("a11y_check.js")).read_text(
+        encoding="utf-8").splitlines() if not line.startswith("//"))
+    context, tab, errors = _tab(browser)
+    for path in (f"/dataset/{site.boundary}/resource/{site.boundary_resource}",
+                 f"/embed/dataset/{site.boundary}/v/{number}/resource/"
+                 f"{site.boundary_resource}/map"):
+        tab.goto(base + path)
+        tab.locator(".leaflet-container").wait_for()
+        assert tab.evaluate(check) == [], path
+        assert tab.locator(".leaflet-control-zoom-in").get_attribute("title") == "Phóng to"
+        assert tab.locator(".leaflet-control-layers-toggle").get_attribute(
+            "aria-label") == "Lớp bản đồ"
+    context.close()
+    assert not errors, errors
+
+
+def test_province_boxes_layer_can_be_turned_on(browser: Any,
+                                               server: tuple[str, DemoSite, int]) -> None:
+    base, site, _ = server
+    context, tab, errors = _tab(browser)
+    tab.goto(f"{base}/dataset/{site.boundary}/resource/{site.boundary_resource}")
+    tab.locator(".leaflet-container").wait_for()
+    before = tab.locator("path").count()
+    tab.locator(".leaflet-control-layers").hover()
+    tab.locator(".leaflet-control-layers-overlays input").check()
+    tab.wait_for_function(f"document.querySelectorAll('path').length >= {before + 34}")
+    shot(tab, "resource-map-provinces")
+    context.close()
+    assert not errors, errors
+
+
+def test_table_keyed_by_provinces_is_drawn_by_class(
+        browser: Any, server: tuple[str, DemoSite, int]) -> None:
+    base = server[0]
+    context, tab, errors = _tab(browser, viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True)
+    tab.goto(f"{base}/dataset/{PROVINCES}/resource/{CREATED['provinces']}")
+    tab.locator(".leaflet-container").wait_for()
+    assert tab.locator("path.leaflet-interactive").count() == 8  # one circle per province
+    assert tab.locator(".map-legend li").count() == 5
+    overflow = tab.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 390, f"{overflow}px wide on a 390px phone"
+    shot(tab, "choropleth-390")
+    context.close()
+    assert not errors, errors
+
+
+AXE = Path(__file__).resolve().parent.parent / ".venv" / "axe" / "node_modules" / "axe-core" / \
+    "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(),
+                    reason="axe-core not installed: run `make axe`")
+def test_axe_core_finds_nothing_serious_on_maps_and_embeds(
+        browser: Any, server: tuple[str, DemoSite, int]) -> None:
+    base, site, number = server
+    embed = f"/embed/dataset/{site.boundary}/v/{number}/resource/{site.boundary_resource}"
+    pages = [f"/dataset/{site.boundary}/resource/{site.boundary_resource}", embed + "/map",
+             f"/dataset/{PROVINCES}/resource/{CREATED['provinces']}"]
+    air = f"/embed/dataset/{site.air}/v/{CREATED['air_version']}/resource/{site.air_resource}"
+    pages += [air + "/chart", air + "/table"]
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    tab = context.new_page()
+    failures = {}
+    for path in pages:
+        tab.goto(base + path)
+        if tab.locator(".map-view").count():
+            tab.locator(".leaflet-container").wait_for()
+        tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = tab.evaluate("async () => await axe.run(document, {runOnly: "
+                              "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        serious = [(v["id"], v["nodes"][0]["target"]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        if serious:
+            failures[path] = serious
+    context.close()
+    assert not failures

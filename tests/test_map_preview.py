@@ -398,3 +398,31 @@ def test_a_tile_server_that_is_not_an_http_url_stops_start_up(tmp_path: Path, ur
 
     with pytest.raises(ConfigError, match="map_tile_url"):
         create_app({"map_tile_url": url}, home=tmp_path)
+
+
+def test_geojson_labelled_json_is_recognised(client: FlaskClient, catalogue: Catalogue,
+                                             org: str) -> None:
+    data = json.dumps(geojson(feature({"type": "Point", "coordinates": HA_LONG}))).encode()
+    rid = _publish(catalogue, org, "diem-json", data, "diem.json", "JSON")
+    assert "<circle" in client.get(f"/dataset/diem-json/resource/{rid}").get_data(as_text=True)
+    plain = _publish(catalogue, org, "ban-ghi-json", b'[{"a": 1}]', "a.json", "JSON")
+    assert "<circle" not in client.get(f"/dataset/ban-ghi-json/resource/{plain}").get_data(
+        as_text=True)
+
+
+def test_shapefile_record_claiming_a_billion_points_is_unreadable(tmp_path: Path) -> None:
+    """A record's header says how many points follow; the bytes are not there."""
+    real = zipfile.ZipFile(io.BytesIO(shapefile_zip_bytes()))
+    shp = bytearray(real.read("tram/tram.shp"))
+    out = io.BytesIO()
+    # A polyline record: type 3, box, 1 part, 1e9 points, then nothing.
+    record = (3).to_bytes(4, "little") + b"\0" * 32 + (1).to_bytes(4, "little") + \
+        (10**9).to_bytes(4, "little") + b"\0" * 4
+    header = bytearray(shp[:100])
+    header[32:36] = (3).to_bytes(4, "little")  # the file's shape type: polyline
+    body = (1).to_bytes(4, "big") + (len(record) // 2).to_bytes(4, "big") + record
+    header[24:28] = ((100 + len(body)) // 2).to_bytes(4, "big")
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("x.shp", bytes(header) + body)
+    summary, drawn = summary_of(tmp_path, out.getvalue(), "shapefile")
+    assert summary["unreadable"] and drawn is None

@@ -29,7 +29,10 @@ MIN_SHARE = 0.6  # of a column's non-empty cells that must name a unit
 PROBE_ROWS = 200
 # Headers of numeric columns that are not values to map: codes, ranks, years.
 NOT_VALUES = re.compile(r"^(stt|tt|so thu tu|ma\b|ma |code|id\b|nam\b|year|ky\b|thang|quy)")
-YEAR_HEADERS = re.compile(r"^(nam|year)\b")
+# A column saying which year a row is for; not "năm xây dựng" (the year a market was built).
+YEAR_HEADERS = re.compile(r"^(nam|year|nam bao cao|nam thong ke|nam so lieu|ky bao cao)$")
+GENERATED = re.compile(r"^column_\d+$")  # a header the table lacked (catalogue.files.header)
+RANKS = re.compile(r"^(stt|tt|so thu tu|no|rank|thu hang|xep hang)$")
 
 
 class Unit(Protocol):
@@ -46,10 +49,11 @@ class Unit(Protocol):
 
 
 class Resolver(Protocol):
-    """The two lookups of ``catalogue.places.Gazetteer`` that a table key needs."""
+    """The lookups of ``catalogue.places.Gazetteer`` that a table key needs."""
 
     def lookup_code(self, code: str) -> Any: ...
     def match_name(self, text: str) -> list[Any]: ...
+    def province_code(self, unit: Any) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -71,18 +75,36 @@ def _key(header: str) -> str:
         c for c in text if not unicodedata.combining(c)).lower()))
 
 
-def _unit_of(cell: str, resolver: Resolver) -> Any | None:
-    """The unit a cell names, by code (zero-padded as Excel loses it) or unambiguous name."""
+def _candidates(cell: str, resolver: Resolver) -> list[Any]:
+    """The units a cell may name: by code (zero-padded as Excel loses it), or by name."""
     text = cell.strip()
     if not text:
-        return None
+        return []
     if text.isdigit():
         for code in (text, text.zfill(2), text.zfill(5)) if len(text) < 5 else (text,):
             if len(code) in (2, 3, 5) and (unit := resolver.lookup_code(code)) is not None:
-                return unit
-        return None
-    found = resolver.match_name(text)
+                return [unit]
+        return []
+    return resolver.match_name(text)
+
+
+def _unit_of(cell: str, resolver: Resolver, province: str = "") -> Any | None:
+    """The unit a cell names; a name several units share ("Huyện Phú Tân": Cà Mau and An
+    Giang) is read as the one in ``province``, the table's own, when that decides."""
+    found = _candidates(cell, resolver)
+    if len(found) > 1 and province:
+        found = [u for u in found if resolver.province_code(u) == province]
     return found[0] if len(found) == 1 else None
+
+
+def _main_province(cells: Sequence[str], resolver: Resolver) -> str:
+    """The province most unambiguous cells lie in, when they mostly lie in one."""
+    provinces = [resolver.province_code(found[0]) for found in
+                 (_candidates(c, resolver) for c in cells) if len(found) == 1]
+    if not provinces:
+        return ""
+    top = max(set(provinces), key=provinces.count)
+    return top if provinces.count(top) >= 0.8 * len(provinces) else ""
 
 
 def key_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
@@ -90,6 +112,8 @@ def key_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
     """The column whose cells name units most often, if enough of them do."""
     best, best_count = None, 0
     for index in range(len(headers)):
+        if RANKS.match(_key(headers[index])):
+            continue  # 1, 2, 4… are codes of provinces too
         cells = [r[index] for r in rows[:PROBE_ROWS] if index < len(r) and r[index].strip()]
         if not cells:
             continue
@@ -101,15 +125,25 @@ def key_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
 
 def value_column(headers: Sequence[str], rows: Sequence[Sequence[str]],
                  skip: int) -> int | None:
-    """The first numeric column that is a measure (not the key, a code, a rank or a year)."""
+    """The numeric column to map: a measure (not the key, a code, a rank or a year), the
+    latest year's where the columns are years ("2011 Diện tích", …, "2015 Diện tích", as GSO
+    exports them), else the first."""
+    candidates: list[int] = []
     for index, header in enumerate(headers):
         if index == skip or NOT_VALUES.match(_key(header)):
             continue
         cells = [r[index] for r in rows[:PROBE_ROWS] if index < len(r) and r[index].strip()]
         numbers = [parse_number(c) for c in cells]
         if cells and sum(n is not None for n in numbers) >= 0.8 * len(cells):
-            return index
-    return None
+            candidates.append(index)
+    if not candidates:
+        return None
+    years = {i: int(m.group(0)) for i in candidates
+             if (m := re.search(r"\b(19|20)\d\d\b", headers[i]))}
+    if years:
+        latest = max(years.values())
+        return next(i for i in candidates if years.get(i) == latest)
+    return candidates[0]
 
 
 def classes(values: Sequence[float], count: int = len(PALETTE)) -> Classes:
@@ -136,7 +170,7 @@ def classes(values: Sequence[float], count: int = len(PALETTE)) -> Classes:
 class Choropleth:
     """What was drawn, for the caption and the legend."""
 
-    key: str
+    key: str  # the key column's header; "" when the table had none
     value: str
     classes: Classes
     matched: int
@@ -171,12 +205,13 @@ def build(headers: Sequence[str], rows: Sequence[Sequence[str]],
     if value is None:
         return None
     chosen, year = _latest_year_rows(headers, rows)
+    province = _main_province([r[key] for r in chosen if key < len(r)], resolver)
     found: dict[str, tuple[Any, float, Sequence[str]]] = {}
     unmatched: list[str] = []
     for row in chosen:
         if max(key, value) >= len(row):
             continue
-        unit = _unit_of(row[key], resolver)
+        unit = _unit_of(row[key], resolver, province)
         number = parse_number(row[value])
         if unit is None:
             if row[key].strip():
@@ -191,7 +226,8 @@ def build(headers: Sequence[str], rows: Sequence[Sequence[str]],
         return None
     bins = classes([number for _, number, _ in found.values()])
     features = list(_features(headers, found, bins, key, value))
-    return Choropleth(headers[key], headers[value], bins, len(found), unmatched[:10],
+    named = "" if GENERATED.match(headers[key]) else headers[key]
+    return Choropleth(named, headers[value], bins, len(found), unmatched[:10],
                       year), features
 
 

@@ -8,6 +8,7 @@ and the title, so every worker and machine sharing the store computes them once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from catalogue.maps import basemap, bounded, choropleth, geojson_file, kml, poin
 from catalogue.preview import geo
 
 MAP_MAX_BYTES = 20 << 20  # a geographic file parsed whole for a preview (GeoJSON, KML, .shp)
+SNIFF_BYTES = 4096
 READER_VERSION = 1  # part of every cached map's name: raise it when reading changes
 FORMATS = {"GEOJSON": "geojson", "KML": "kml", "KMZ": "kml", "SHP": "shapefile",
            "SHAPEFILE": "shapefile", "ESRI SHAPEFILE": "shapefile", "ZIP": "zip"}
@@ -37,6 +39,14 @@ def map_kind(fmt: str, filename: str = "") -> str:
     if kind == "zip" and (name.endswith(".shp.zip") or "shp" in fmt.lower()):
         kind = "shapefile"
     return kind
+
+
+def looks_like_geojson(path: Path) -> bool:
+    """Whether a file labelled JSON is GeoJSON (agencies label it either way): its first
+    bytes name a FeatureCollection or a Feature."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    return bool(re.search(rb'"type"\s*:\s*"(FeatureCollection|Feature)"', head))
 
 
 def empty_summary() -> dict[str, Any]:

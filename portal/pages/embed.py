@@ -88,7 +88,7 @@ def public_version(session: Session, name: str, number: int, resource_id: str,
 
 def views_of(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The views a resource has, each with what its template needs (cached previews)."""
-    from portal.pages.resource import chart_of, table_preview
+    from portal.pages.resource import chart_of, table_preview  # it imports this module
 
     found: dict[str, dict[str, Any]] = {}
     if stored_key(res) is None:

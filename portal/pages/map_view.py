@@ -18,7 +18,15 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.maps import basemap
-from catalogue.maps.preview import cached_geojson, cached_map, map_kind, points_map
+from catalogue.maps.preview import (
+    cached_geojson,
+    cached_map,
+    looks_like_geojson,
+    map_kind,
+    points_map,
+    units_map,
+)
+from catalogue.places.gazetteer import Era, Gazetteer, Unit, gazetteer
 from catalogue.preview import tables
 from portal.pages.public import catalogue, reading, visible_dataset
 from portal.pages.stored import (
@@ -53,6 +61,8 @@ def summary_for(res: dict[str, Any],
         return None
     title = res.get("name") or ""
     kind = map_kind(res.get("format") or "", res.get("filename", ""))
+    if not kind and is_json(res) and looks_like_geojson(path):
+        kind = "geojson"
     if kind:
         try:
             summary = cached_map(preview_cache(), catalogue().files, sha, kind, title=title,
@@ -72,7 +82,45 @@ def summary_for(res: dict[str, Any],
     if table is None:
         return None
     return points_map(preview_cache(), res["sha256"], table_key(res), table.headers,
-                      table.rows, title=title)
+                      table.rows, title=title) or units_summary(res, table)
+
+
+class EraResolver:
+    """The gazetteer's lookups restricted to one era: a code or a name ("Đắk Lắk") may name a
+    unit of each era, and a table uses one set of units."""
+
+    def __init__(self, places: Gazetteer, era: Era) -> None:
+        self.places, self.era = places, era
+
+    def lookup_code(self, code: str) -> Unit | None:
+        return self.places.lookup_code(code, era=self.era)
+
+    def match_name(self, text: str) -> list[Unit]:
+        return [u for u in self.places.match_name(text) if u.era == self.era]
+
+    def province_code(self, unit: Unit) -> str:
+        return self.places.province_of(unit).code
+
+
+def units_summary(res: dict[str, Any], table: tables.Table) -> dict[str, Any] | None:
+    """The choropleth of a table keyed by units, in the era whose units it names best
+    (today's 34 provinces, or the 63 before 1 July 2025)."""
+    places = gazetteer()
+    version = f"{places.effective}/{places.source.get('version', '')}"
+    best: dict[str, Any] | None = None
+    for era in ("new", "old"):
+        summary = units_map(preview_cache(), res["sha256"], f"{table_key(res)}/{era}",
+                            table.headers, table.rows, title=res.get("name") or "",
+                            resolver=EraResolver(places, era), resolver_version=version)
+        if summary is not None and (best is None or summary["choropleth"]["matched"] >
+                                    best["choropleth"]["matched"]):
+            best = summary
+    return best
+
+
+def is_json(res: dict[str, Any]) -> bool:
+    fmt = (res.get("format") or "").strip().upper()
+    return fmt == "JSON" or res.get("filename", "").lower().endswith(".json")
 
 
 def context(summary: dict[str, Any] | None) -> dict[str, Any]:
@@ -131,6 +179,27 @@ def version_geojson(name: str, number: int, resource_id: str) -> Response:
 def country() -> BaseResponse:
     """The base layer: the country outline shipped with the app (no tile server needed)."""
     body = basemap.country_bytes()
+    response = Response(body, mimetype="application/geo+json")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.cache_control.public = True
+    response.cache_control.max_age = VERSION_MAX_AGE if request.args.get("v") else 3600
+    return response.make_conditional(request)
+
+
+@bp.get("/maps/provinces.geojson")
+def provinces() -> BaseResponse:
+    """An optional layer: the box of each of today's provinces, from the gazetteer (it ships
+    no outlines), named, for the reader to place the data."""
+    places = gazetteer()
+    features = []
+    for unit in places.units(era="new", level="province"):
+        west, south, east, north = unit.bbox
+        features.append({
+            "type": "Feature", "properties": {"name": unit.name, "code": unit.code},
+            "geometry": {"type": "Polygon", "coordinates": [[
+                [west, south], [east, south], [east, north], [west, north], [west, south]]]}})
+    body = orjson.dumps({"type": "FeatureCollection", "effective": places.effective,
+                         "features": features})
     response = Response(body, mimetype="application/geo+json")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.cache_control.public = True

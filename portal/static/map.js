@@ -51,8 +51,15 @@
     holder.setAttribute("role", "region");
     holder.setAttribute("aria-label", element.getAttribute("data-label") || "");
     element.appendChild(holder);
-    var map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25 });
+    var map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
     map.attributionControl.setPrefix(false);
+    // Leaflet's own words are English: the page gives them in its language.
+    var words = function (name) { return element.getAttribute("data-" + name) || ""; };
+    L.control.zoom({ zoomInTitle: words("zoom-in"), zoomOutTitle: words("zoom-out") }).addTo(map);
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", words("close")); }
+    });
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { attribution: "", maxZoom: 19 }).addTo(map);
@@ -86,6 +93,28 @@
         if (text) { shown.bindPopup(text); }
       }
     }).addTo(map);
+    var provinces = element.getAttribute("data-provinces");
+    if (provinces) {  // today's provinces as boxes: a layer the reader may turn on
+      var boxes = L.geoJSON(null, {
+        interactive: false,
+        style: { color: "#6b7785", weight: 1, dashArray: "3 3", fill: false }
+      });
+      var overlays = {};
+      overlays[escaped(element.getAttribute("data-provinces-label"))] = boxes;
+      var chooser = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+      var toggle = chooser.getContainer().querySelector(".leaflet-control-layers-toggle");
+      if (toggle) {
+        toggle.setAttribute("aria-label", words("layers"));
+        toggle.setAttribute("title", words("layers"));
+      }
+      map.on("overlayadd", function (event) {
+        if (event.layer !== boxes || boxes.getLayers().length) { return; }
+        getJSON(provinces).then(function (data) {
+          boxes.addData(data);
+          layer.bringToFront();  // the data above the boxes (which take no clicks)
+        }).catch(function () { /* the layer stays empty */ });
+      });
+    }
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14 });
