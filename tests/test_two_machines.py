@@ -7,7 +7,7 @@ an operator would. Every rule of issue 23 is checked across the two: sessions an
 log-out everywhere, the log-in throttle, harvests and schedules run once, files uploaded or
 harvested on one machine download from the other, and what one machine writes, restores or
 rebuilds is what the other serves within a few seconds (polled with a deadline, never slept
-for).
+for). Runs with ``pytest --db=postgres`` (``make test`` does).
 """
 
 from __future__ import annotations
@@ -200,7 +200,12 @@ def _stop(machine: Machine) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def cluster(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    if request.config.getoption("--db") != "postgres":
+        # About a minute of CPU: once per `make test`, in its PostgreSQL pass.
+        pytest.skip("runs with --db=postgres (make test's PostgreSQL pass)")
+    pg_url = request.getfixturevalue("pg_url")
     root = tmp_path_factory.mktemp("two-machines")
     fixture = CkanFixture()
     with fresh_database(pg_url) as url, ckan_server(fixture) as source_url, \
