@@ -1,7 +1,10 @@
-"""Import one source record: download, validate, store, then write through the service layer.
+"""Stage one source record: download, validate, store its files, describe and screen it.
 
-One record is one transaction (dataset + its harvest object), so a crash leaves every dataset
-either fully old or fully new. Unchanged records (same content hash) are not rewritten.
+Staging only reads the catalogue; ``harvesters.writing`` then writes the staged record through
+the publishing gate and the service layer, many records to a transaction, each in its own
+savepoint (dataset + its harvest object), so a crash or a refused record leaves every
+dataset either fully old or fully new. Unchanged records (same metadata fingerprint or
+content hash) are not rewritten.
 """
 
 from __future__ import annotations
@@ -331,13 +334,16 @@ def stage_record(ctx: ImportContext, record: SourceRecord, *,
     one short transaction (``harvesters.writing``) instead of one each."""
     log: list[str] = []
     fingerprint = metadata_fingerprint(record, ctx.source) if record.modified else ""
-    if fingerprint:
-        with ctx.catalogue.unit(ctx.actor) as uow:
-            existing = find_dataset(uow, ctx.source.name, record.identifier)
-            if existing is not None and existing.state != "deleted" and any(
-                    e.key == "harvest_fingerprint" and e.value == fingerprint
-                    for e in existing.extras):
-                return Unchanged(record, existing.id)
+    # The record's dataset as it stands: (id, content hash, state), None when there is none.
+    # Read once: only this job writes the source's datasets, and a copy of the record it
+    # writes later in the same batch is caught there (write_staged compares hashes again).
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        existing = find_dataset(uow, ctx.source.name, record.identifier)
+        if existing is not None and existing.state != "deleted" and fingerprint and any(
+                e.key == "harvest_fingerprint" and e.value == fingerprint
+                for e in existing.extras):
+            return Unchanged(record, existing.id)
+        known = (existing.id, existing.content_hash, existing.state) if existing else None
     with tempfile.TemporaryDirectory(prefix="dulieumo-harvest-") as tmp:
         folder = Path(tmp)
         prepared = []
@@ -345,11 +351,8 @@ def stage_record(ctx: ImportContext, record: SourceRecord, *,
             path = None if spec.link_only else _materialise(ctx, spec, folder, index)
             prepared.append(Prepared(spec, path, _sha256(path) if path else ""))
         digest = content_hash(record, prepared, ctx.source)
-        with ctx.catalogue.unit(ctx.actor) as uow:
-            existing = find_dataset(uow, ctx.source.name, record.identifier)
-            if existing is not None and existing.content_hash == digest \
-                    and existing.state != "deleted":
-                return Unchanged(record, existing.id)
+        if known is not None and known[1] == digest and known[2] != "deleted":
+            return Unchanged(record, known[0])
         for item in prepared:
             if item.path is not None:
                 _validate(ctx, item, folder, log)

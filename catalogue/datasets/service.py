@@ -99,7 +99,7 @@ def _organization(session: Session, name_or_id: str) -> Organization:
         if org is None:
             raise ValidationError({"owner_org": [f"Organization does not exist: {name_or_id}"]})
         memo[name_or_id] = org
-    return org  # type: ignore[no-any-return]
+    return org
 
 
 def _groups(session: Session, names: list[str]) -> list[Group]:

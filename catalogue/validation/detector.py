@@ -89,6 +89,6 @@ class FastDetector(Detector):
                     if max_score[index] > 0 and score[number] >= max_score[index] * confidence:
                         chosen[index] = cls
                         break
-        schema.fields = [(cls or AnyField)(name=name, schema=schema)  # type: ignore[call-arg]
+        schema.fields = [(cls or AnyField)(name=name, schema=schema)
                          for cls, name in zip(chosen, names, strict=True)]
         return schema
