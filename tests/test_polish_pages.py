@@ -137,3 +137,18 @@ def test_the_request_form_lists_agencies_in_vietnamese_order(
     html = _text(client.get("/request/new"))
     listed = re.findall(r'<option value="(y-te|dai-ptth|bhxh|so-gd)"', html)
     assert listed == ["bhxh", "dai-ptth", "so-gd", "y-te"]
+
+
+def test_facet_values_with_equal_counts_read_in_vietnamese_order(
+        app: Flask, catalogue: Catalogue, home: Path, client: FlaskClient) -> None:
+    _site(app, catalogue, home)
+    for n, tag in enumerate(("y tế", "đất đai", "dân số", "bản đồ", "đất đai", "y tế",
+                             "dân số", "bản đồ")):
+        _dataset(catalogue, f"bo-{n}", tags=[{"name": tag}])
+    html = _text(client.get("/dataset"))
+    section = html.split("<h2>Từ khóa</h2>", 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r"tags=([^\"&]+)\"", section)
+    from urllib.parse import unquote_plus
+
+    tags = [unquote_plus(t) for t in shown]
+    assert tags[:4] == ["bản đồ", "dân số", "đất đai", "y tế"]
