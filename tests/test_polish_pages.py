@@ -152,3 +152,15 @@ def test_facet_values_with_equal_counts_read_in_vietnamese_order(
 
     tags = [unquote_plus(t) for t in shown]
     assert tags[:4] == ["bản đồ", "dân số", "đất đai", "y tế"]
+
+
+def test_snippets_and_descriptions_read_without_markdown_marks(
+        app: Flask, catalogue: Catalogue, home: Path, client: FlaskClient) -> None:
+    """The demo's notes say "Nồng độ **bụi mịn** PM2.5": results and the page's meta
+    description show the words, not the asterisks."""
+    _site(app, catalogue, home)
+    results = _text(client.get("/dataset"))
+    assert "Nồng độ bụi mịn PM2.5" in results and "**bụi mịn**" not in results
+    page = _text(client.get("/dataset/chat-luong-khong-khi-quang-ninh"))
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert meta is not None and "**" not in meta[1] and "bụi mịn" in meta[1]
