@@ -41,6 +41,7 @@ def test_vietnamese_page_cites_in_vietnamese_apa_and_english_page_in_english_dat
     assert "[Bộ dữ liệu]" in apa[1] and "Truy xuất ngày 2 tháng 3 năm 2026" in apa[1]
     for english in ("Version", "Data set", "Retrieved", "March"):
         assert english not in apa[1]
+    assert "Cite" not in vi  # the section's heading too: Vietnamese only on the Vietnamese side
     en = _text(client.get("/dataset/chat-luong-khong-khi-quang-ninh?lang=en"))
     cited = re.search(r'<p class="citation" id="citation-text">([^<]*)</p>', en)
     assert cited is not None
