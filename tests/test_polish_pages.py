@@ -41,6 +41,7 @@ def test_vietnamese_page_cites_in_vietnamese_apa_and_english_page_in_english_dat
     assert "[Bộ dữ liệu]" in apa[1] and "Truy xuất ngày 2 tháng 3 năm 2026" in apa[1]
     for english in ("Version", "Data set", "Retrieved", "March"):
         assert english not in apa[1]
+    assert "Cite" not in vi  # the section's heading too: Vietnamese only on the Vietnamese side
     en = _text(client.get("/dataset/chat-luong-khong-khi-quang-ninh?lang=en"))
     cited = re.search(r'<p class="citation" id="citation-text">([^<]*)</p>', en)
     assert cited is not None
@@ -137,3 +138,30 @@ def test_the_request_form_lists_agencies_in_vietnamese_order(
     html = _text(client.get("/request/new"))
     listed = re.findall(r'<option value="(y-te|dai-ptth|bhxh|so-gd)"', html)
     assert listed == ["bhxh", "dai-ptth", "so-gd", "y-te"]
+
+
+def test_facet_values_with_equal_counts_read_in_vietnamese_order(
+        app: Flask, catalogue: Catalogue, home: Path, client: FlaskClient) -> None:
+    _site(app, catalogue, home)
+    for n, tag in enumerate(("y tế", "đất đai", "dân số", "bản đồ", "đất đai", "y tế",
+                             "dân số", "bản đồ")):
+        _dataset(catalogue, f"bo-{n}", tags=[{"name": tag}])
+    html = _text(client.get("/dataset"))
+    section = html.split("<h2>Từ khóa</h2>", 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r"tags=([^\"&]+)\"", section)
+    from urllib.parse import unquote_plus
+
+    tags = [unquote_plus(t) for t in shown]
+    assert tags[:4] == ["bản đồ", "dân số", "đất đai", "y tế"]
+
+
+def test_snippets_and_descriptions_read_without_markdown_marks(
+        app: Flask, catalogue: Catalogue, home: Path, client: FlaskClient) -> None:
+    """The demo's notes say "Nồng độ **bụi mịn** PM2.5": results and the page's meta
+    description show the words, not the asterisks."""
+    _site(app, catalogue, home)
+    results = _text(client.get("/dataset"))
+    assert "Nồng độ bụi mịn PM2.5" in results and "**bụi mịn**" not in results
+    page = _text(client.get("/dataset/chat-luong-khong-khi-quang-ninh"))
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert meta is not None and "**" not in meta[1] and "bụi mịn" in meta[1]

@@ -33,6 +33,7 @@ from portal.pages import (
     stats,
 )
 from portal.pages.links import safe_href
+from portal.pages.markdown import plain_text
 
 BLUEPRINTS = (home.bp, search.bp, dataset.bp, resource.bp, organizations.bp, feedback.bp,
               stats.bp, feeds.bp, about.bp, bulk.bp, explorer.bp, map_view.bp, embed.bp)
@@ -104,6 +105,7 @@ def init_app(app: Flask, clock: Clock) -> None:
     # Every link to an address someone else wrote passes this one check (issue 15).
     app.jinja_env.filters["safe_href"] = safe_href
     app.jinja_env.filters["cell"] = explorer.format_cell  # a table explorer's cell (issue 21)
+    app.jinja_env.filters["plain_text"] = plain_text
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_headers)

@@ -24,3 +24,9 @@ def render_markdown(text: str | None) -> Markup:
     cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                         link_rel="nofollow noopener", url_schemes=set(SAFE_SCHEMES))
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def plain_text(text: str | None) -> str:
+    """``text`` as words without its Markdown marks, for snippets and meta descriptions
+    (``**bụi mịn**`` read as asterisks in search results)."""
+    return render_markdown(text).striptags()

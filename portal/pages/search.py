@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from catalogue.accounts.principal import Principal
+from catalogue.collation import vietnamese_key
 from catalogue.datasets.model import Dataset
 from catalogue.groups.model import Group
 from catalogue.organizations.model import Organization
@@ -179,7 +180,10 @@ def _set_facets(page: SearchPage, facets: dict[str, dict[str, int]],
     for key in FACETS:
         values = facets.get(key, {})
         names = labels.get(key, {})
-        page.facets[key] = [(v, names.get(v, v), n) for v, n in values.items()]
+        # Most datasets first; equal counts in Vietnamese alphabetical order of what is
+        # shown (Đất đai among the D's, not after Y tế; issue 19).
+        page.facets[key] = sorted(((v, names.get(v, v), n) for v, n in values.items()),
+                                  key=lambda f: (-f[2], vietnamese_key(f[1])))
     # The place facet lists today's provinces (issue 22); their counts take in the data of
     # the old provinces and communes inside them.
     # A unit chosen by link (the dataset page's, an old province) stays listed, as chosen.
