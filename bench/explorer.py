@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import explorer_data  # noqa: E402
 from explorer_data import load_communes  # noqa: E402
 
 from catalogue.organizations.service import create_organization  # noqa: E402

@@ -41,11 +41,14 @@ def map_kind(fmt: str, filename: str = "") -> str:
     return kind
 
 
-def looks_like_geojson(path: Path) -> bool:
-    """Whether a file labelled JSON is GeoJSON (agencies label it either way): its first
-    bytes name a FeatureCollection or a Feature."""
-    with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES)
+def looks_like_geojson(files: FileStore, key: str) -> bool:
+    """Whether a stored file labelled JSON is GeoJSON (agencies label it either way): its
+    first bytes name a FeatureCollection or a Feature. False when it is not stored."""
+    try:
+        with files.open(key) as fh:
+            head = fh.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        return False
     return bool(re.search(rb'"type"\s*:\s*"(FeatureCollection|Feature)"', head))
 
 

@@ -61,7 +61,7 @@ def summary_for(res: dict[str, Any],
         return None
     title = res.get("name") or ""
     kind = map_kind(res.get("format") or "", res.get("filename", ""))
-    if not kind and is_json(res) and looks_like_geojson(path):
+    if not kind and is_json(res) and looks_like_geojson(catalogue().files, sha):
         kind = "geojson"
     if kind:
         try:
