@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import Engine
 
 from catalogue.clock import Clock, SystemClock
 from catalogue.context import Catalogue
@@ -32,7 +33,13 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
                           database_url=url, in_memory=settings["search_in_memory"])
     catalogue = Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                           site_url=settings["site_url"], search=search, settings=settings)
-    store = open_store(settings, home.root, url, make_engine)
+    def engine_for(address: str) -> Engine:
+        # The datastore in the catalogue's own database shares its engine (its reads set
+        # role, timeout and read-only per transaction only), so one pool serves both and
+        # disposing of the catalogue's engine closes the datastore's connections too.
+        return engine if address == url else make_engine(address)
+
+    store = open_store(settings, home.root, url, engine_for)
     catalogue.datastore = DatastoreService(store, catalogue)
     return catalogue
 
