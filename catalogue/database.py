@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import JSON, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -55,6 +55,19 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def lock_for_writing(session: Session) -> None:
+    """Take SQLite's write lock now (``BEGIN IMMEDIATE``), waiting for it with the busy
+    timeout, before a transaction that reads and then writes. Otherwise its first read fixes a
+    snapshot, and a write committed by another connection meanwhile makes its first write fail
+    at once with "database is locked" (SQLite cannot wait there). PostgreSQL: nothing to do."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def upsert_insert(engine: Engine, table: Any) -> postgresql.Insert | sqlite.Insert:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.classification import may_change_automatically
 from catalogue.context import UnitOfWork
+from catalogue.database import lock_for_writing
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
@@ -228,6 +229,10 @@ class WriteBatch:
         ctx = self.ctx
         outcomes: list[Written] = []
         with ctx.catalogue.unit(ctx.actor) as uow:
+            # A savepoint opens SQLite's transaction deferred: take the write lock first, or a
+            # datastore load marking a table active between our reads and writes would make
+            # the batch fail with "database is locked".
+            lock_for_writing(uow.session)
             for identifier, write in waiting:
                 savepoint = uow.session.begin_nested()
                 try:
