@@ -141,12 +141,12 @@ def upload(client: FlaskClient, filename: str, content: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize(("filename", "content", "why"), [
-    ("virus.exe", b"MZ\x90\x00", "not accepted"),
-    ("bang.csv", b"MZ\x90\x00\x03\x00", "a program"),
-    ("bang.csv", b"<!DOCTYPE html><script>alert(1)</script>", "web page"),
-    ("bang.xlsx", b"tram,ph\n", "not a zip container"),
-    ("bao-cao.pdf", b"hello", "not a PDF"),
-    ("bang.csv", b"a,b\n\x00\x00\x00\x01", "binary"),
+    ("virus.exe", b"MZ\x90\x00", "Không nhận tệp .exe"),
+    ("bang.csv", b"MZ\x90\x00\x03\x00", "một chương trình"),
+    ("bang.csv", b"<!DOCTYPE html><script>alert(1)</script>", "một trang web"),
+    ("bang.xlsx", b"tram,ph\n", "không phải tệp nén zip"),
+    ("bao-cao.pdf", b"hello", "không phải PDF"),
+    ("bang.csv", b"a,b\n\x00\x00\x00\x01", "dữ liệu nhị phân"),
 ])
 def test_uploads_are_content_checked(editor_client: FlaskClient, catalogue: Catalogue,
                                      filename: str, content: bytes, why: str) -> None:

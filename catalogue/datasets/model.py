@@ -53,8 +53,8 @@ class Dataset(Base):
         # One dataset per record of a source, whatever runs at once (issue 23): harvests
         # take the source's lock, and the database refuses a second copy besides.
         Index("ux_dataset_source_record", "harvest_source", "source_identifier", unique=True,
-              postgresql_where=text("harvest_source <> ''"),
-              sqlite_where=text("harvest_source <> ''")),
+              postgresql_where=text("harvest_source <> '' AND source_identifier <> ''"),
+              sqlite_where=text("harvest_source <> '' AND source_identifier <> ''")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

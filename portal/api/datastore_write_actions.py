@@ -19,12 +19,20 @@ from catalogue.datasets import service as datasets
 from catalogue.datastore import writes
 from catalogue.datastore.errors import QueryError
 from catalogue.datastore.query import View, iter_rows
+from catalogue.errors import NotAuthorized
 from catalogue.review.model import ReviewItem
 from portal.api import publishing
 from portal.api.auth import require
 from portal.api.datastore_actions import _json_value, readable_resource, service_of, view_params
 from portal.api.registry import ActionContext, Param, ParamError, action, str_param
 from portal.workspace.uploads import check_upload
+
+
+def _require_write_token(ctx: ActionContext) -> None:
+    """A token without the write scope is refused before any argument is read, as by every
+    other write action (a 409 about a missing field would tell it more than it may ask)."""
+    if "write" not in ctx.principal.scopes:
+        raise NotAuthorized(f"Access denied: user {ctx.principal.name} has a read-only token")
 
 
 def _list(params: dict[str, Any], key: str) -> list[Any]:
@@ -93,6 +101,7 @@ def _rows(ctx: ActionContext, resource_id: str) -> tuple[list[str], Any]:
 ))
 def datastore_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """A table from fields and records, as a new CSV file of the resource (through review)."""
+    _require_write_token(ctx)
     fields = _list(params, "fields")
     records = _list(params, "records")
     try:
@@ -132,6 +141,7 @@ def datastore_create(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
 ))
 def datastore_upsert(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Insert or update rows: a new CSV file of the resource (through review)."""
+    _require_write_token(ctx)
     resource_id = str_param(params, "resource_id", required=True)
     res, ds = readable_resource(ctx, resource_id)
     require(ctx.principal, "dataset.update", ds.owner_org_id)
@@ -156,6 +166,7 @@ def datastore_upsert(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
 ))
 def datastore_delete(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Delete the rows matching ``filters``: a new CSV file of the resource (through review)."""
+    _require_write_token(ctx)
     resource_id = str_param(params, "resource_id", required=True)
     res, ds = readable_resource(ctx, resource_id)
     require(ctx.principal, "dataset.update", ds.owner_org_id)

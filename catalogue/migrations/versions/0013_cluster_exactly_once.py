@@ -15,7 +15,8 @@ down_revision: str | Sequence[str] | None = "0012_rate_counter"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-HARVESTED = sa.text("harvest_source <> ''")
+# Records a source identified (a dataset made by hand for a source has no identifier).
+HARVESTED = sa.text("harvest_source <> '' AND source_identifier <> ''")
 
 
 def _detach_duplicates() -> None:
@@ -25,7 +26,7 @@ def _detach_duplicates() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.text(
         "SELECT id, harvest_source, source_identifier FROM dataset "
-        "WHERE harvest_source <> '' ORDER BY harvest_source, source_identifier, "
+        "WHERE harvest_source <> '' AND source_identifier <> '' ORDER BY harvest_source, source_identifier, "
         "metadata_created, id")).all()
     seen: set[tuple[str, str]] = set()
     for dataset_id, source, identifier in rows:
