@@ -70,6 +70,12 @@ def sysadmin_token(fuzzed_app: Flask) -> str:
     return raw
 
 
+# The DataStore actions' arguments (SQL, filters and per-field q keyed by a table's columns,
+# new rows) are bounded by each table, which no static description can state: they are fuzzed
+# for server errors only (issue 21; their refusals are tested in tests/test_datastore_*.py).
+DESCRIBED_BY_EACH_TABLE = ("datastore_",)
+
+
 def _fuzz(schema: Any, headers: dict[str, str], methods: set[str],
           mode: GenerationMode = GenerationMode.POSITIVE,
           examples: int = EXAMPLES) -> list[str]:
@@ -96,7 +102,8 @@ def _fuzz(schema: Any, headers: dict[str, str], methods: set[str],
                     f"-> {response.status_code}")
             if response.status_code >= 500:
                 failures.append(line)
-            elif mode == GenerationMode.POSITIVE:
+            elif mode == GenerationMode.POSITIVE and not case.path.split("/")[-1].startswith(
+                    DESCRIBED_BY_EACH_TABLE):
                 try:
                     case.validate_response(response, checks=[positive_data_acceptance],
                                            headers=headers)
