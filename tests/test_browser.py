@@ -129,6 +129,7 @@ def test_place_facet_works_on_a_phone(page: Any, server: tuple[str, DemoSite]) -
     base, _ = server
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + "/dataset")
+    page.locator("details.facet-toggle > summary").click()  # the filters sit behind "Lọc"
     facet = page.locator(".facet", has=page.locator("h2", has_text="Địa phương"))
     assert facet.is_visible()
     facet.locator("a", has_text="Cao Bằng").click()
