@@ -10,7 +10,7 @@ A Vietnamese word is often two syllables (``giao thông``, ``dân số``, ``Đ�
 query does not say where words end. Adjacent syllables are one word when the index says so,
 their bigram being common given its rarer syllable (``df(giao thông) / df(giao)``), strongest
 pairs first, so ``giao thông Đắk Lắk`` is two concepts and not ``thông Đắk``. Where the
-index does not know the pair (a catalogue without any "dân số" still has "dân tộc thiểu
+index does not join a pair (a catalogue that seldom or never writes "dân số" has "dân tộc thiểu
 số"), a dictionary decides: the two-syllable words of pyvi's word list (``data/words_vi.txt``,
 MIT, see ``data/SOURCES.md``), filling only the gaps the index left, so it never undoes a
 pair the index chose. A word is one concept satisfied by its bigram term, which the analyzer
