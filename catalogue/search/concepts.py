@@ -7,9 +7,18 @@ enough of them, as CKAN's Solr ``edismax`` ``mm`` decides (``2<-1 5<80%``): one 
 concepts are all required, three to five all but one, more 80 %.
 
 A Vietnamese word is often two syllables (``giao thông``, ``dân số``, ``Đắk Lắk``) and the
-query does not say where words end; the index does. Adjacent syllables are one word when
-their bigram is common given its rarer syllable (``df(giao thông) / df(giao)``), strongest
-pairs first, so ``giao thông Đắk Lắk`` is two concepts and not ``thông Đắk``.
+query does not say where words end. Adjacent syllables are one word when the index says so,
+their bigram being common given its rarer syllable (``df(giao thông) / df(giao)``), strongest
+pairs first, so ``giao thông Đắk Lắk`` is two concepts and not ``thông Đắk``. Where the
+index does not join a pair (a catalogue that seldom or never writes "dân số" has "dân tộc thiểu
+số"), a dictionary decides: the two-syllable words of pyvi's word list (``data/words_vi.txt``,
+MIT, see ``data/SOURCES.md``), filling only the gaps the index left, so it never undoes a
+pair the index chose. A word is one concept satisfied by its bigram term, which the analyzer
+indexes only for syllables adjacent in one phrase: a phrase match with slop 0 (Solr's
+``pf``), on every backend, since a concept is a set of index terms. A dictionary rather than
+more statistics, because statistics cannot know a word the catalogue never wrote adjacent;
+pyvi's list rather than underthesea's (GPL), and vendored rather than installed, since the
+package would bring scikit-learn for one text file.
 
 A concept is satisfied by any of its variants: typed without diacritics, by any diacritics
 (the folded view); typed with them, by the same diacritics or by data typed without any,
@@ -23,6 +32,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from catalogue.search.analyzer import (
@@ -40,6 +51,8 @@ from catalogue.search.analyzer import (
 # rarer syllable hold the pair. Tuned on shared/eval/search-vi: 0.1 gave nDCG@10 0.9916,
 # precision 0.963; 0.3 split "bản đồ" (0.9913, 0.933); 0.05 joined too much (0.9893).
 MIN_STRENGTH = 0.1
+# Two-syllable Vietnamese words, one per line, normalised as the analyzer does.
+WORDS = Path(__file__).parent / "data" / "words_vi.txt"
 
 Concept = frozenset[str]
 
@@ -77,8 +90,29 @@ def _strength(a: str, b: str, df: dict[str, int]) -> float:
     return pair / rarer if rarer else 0.0
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """The dictionary's words as bigram terms: exact (``dân_số``) and folded (``~dan_so``)."""
+    with WORDS.open(encoding="utf-8") as lines:
+        exact = frozenset(line.strip().replace(" ", BIGRAM_JOINER) for line in lines
+                          if line.strip())
+    return exact, frozenset(fold_term(w) for w in exact)
+
+
+def is_word(a: str, b: str) -> bool:
+    """True when syllables ``a b`` (normalised) are a dictionary word.
+
+    Typed with diacritics, the pair must be the word as spelt (``dân số``, not ``dần sổ``);
+    typed without any, any word folding to it counts (``dan so``).
+    """
+    exact, folded = _dictionary()
+    pair = a + BIGRAM_JOINER + b
+    return pair in exact or (not has_diacritics(pair) and fold_term(pair) in folded)
+
+
 def segment(phrase: Sequence[Unit], lexicon: Frequencies) -> list[str]:
-    """The words of one phrase: codes whole, syllables paired where the index says so."""
+    """The words of one phrase: codes whole, syllables paired where the index says so
+    or, for pairs it does not know, where the dictionary does."""
     words = [u.compound or u.parts[0] for u in phrase]
     single = [u.compound is None for u in phrase]
     pairs = [i for i in range(len(words) - 1) if single[i] and single[i + 1]]
@@ -86,10 +120,13 @@ def segment(phrase: Sequence[Unit], lexicon: Frequencies) -> list[str]:
     wanted |= {fold_term(words[i] + BIGRAM_JOINER + words[i + 1]) for i in pairs}
     df = lexicon.doc_frequencies(wanted) if wanted else {}
     strengths = {i: _strength(words[i], words[i + 1], df) for i in pairs}
+    joined = [i for i in strengths if strengths[i] >= MIN_STRENGTH or
+              is_word(words[i], words[i + 1])]
     starts: set[int] = set()
     taken: set[int] = set()
-    for i in sorted(strengths, key=lambda i: (-strengths[i], i)):
-        if strengths[i] >= MIN_STRENGTH and not {i, i + 1} & taken:
+    # The index's pairs first, then dictionary words; in each, strongest then leftmost.
+    for i in sorted(joined, key=lambda i: (strengths[i] < MIN_STRENGTH, -strengths[i], i)):
+        if not {i, i + 1} & taken:
             starts.add(i)
             taken |= {i, i + 1}
     out: list[str] = []
