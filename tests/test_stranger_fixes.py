@@ -47,3 +47,47 @@ def test_years_in_the_explorer_are_not_written_as_thousands(
     assert re.search(r'value="2024"> 2024 <span class="count">', html)
     # Amounts keep the reader's separators.
     assert "1.013" in body
+
+
+def test_the_resource_page_names_column_types_in_words(
+        client: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    # The field table said "string", "year", "number" on the Vietnamese side.
+    path = _year_table(catalogue, org)
+    fields = client.get(path + "?lang=vi").get_data(as_text=True).split(
+        'id="fields-h"', 1)[1].split("</table>", 1)[0]
+    assert ["văn bản", "năm", "số"] == re.findall(r"</td><td>([^<]*)</td><td>(?:tấn/ngày)?</td>",
+                                                  fields)
+
+
+CHOROPLETH_SCHEMA = {"fields": [
+    {"name": "tinh", "type": "string", "title": "Tỉnh, thành phố", "title_en": "Province"},
+    {"name": "dan_so", "type": "number", "title": "Dân số", "title_en": "Population"}]}
+CHOROPLETH_CSV = ("tinh,dan_so\nHà Nội,8587\nĐắk Lắk,3347\nCà Mau,2607\nĐồng Nai,4491\n"
+                  "Khánh Hòa,2243\n").encode()
+
+
+def test_the_choropleth_caption_names_columns_by_their_labels(
+        client: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    # The caption read "dan_so theo tinh: mỗi địa phương là…" on the page and in embeds.
+    with catalogue.unit("test") as uow:
+        datasets.create_dataset(uow, {"name": "dan-so-tinh", "title": "Dân số các tỉnh",
+                                      "owner_org": org, "license_id": "CC-BY-4.0"})
+        res = datasets.create_resource(
+            uow, "dan-so-tinh", {"name": "Dân số", "format": "CSV",
+                                 "schema": CHOROPLETH_SCHEMA, "validation_status": "valid"},
+            upload=datasets.Upload(catalogue.files.put_bytes(CHOROPLETH_CSV), "dan-so.csv",
+                                   "text/csv"), trusted=True)
+        uow.commit()
+        resource_id = res.id
+    page = client.get(f"/dataset/dan-so-tinh/resource/{resource_id}?lang=vi").get_data(
+        as_text=True)
+    assert "Dân số theo Tỉnh, thành phố: mỗi địa phương là một vòng tròn" in page
+    assert "dan_so theo" not in page
+    english = client.get(f"/dataset/dan-so-tinh/resource/{resource_id}?lang=en").get_data(
+        as_text=True)
+    assert "dan_so" not in english.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    found = re.search(r'href="[^"]*(/embed/dataset/dan-so-tinh/[^"]+/map)\?lang=vi"', page)
+    assert found, page
+    embed = client.get(found.group(1) + "?lang=vi")
+    assert embed.status_code == 200
+    assert "Dân số theo Tỉnh, thành phố:" in embed.get_data(as_text=True)
