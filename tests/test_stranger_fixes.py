@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from catalogue.context import Catalogue
 from catalogue.datasets import service as datasets
+from portal.cli.demo import demo_site_url
 
 YEAR_SCHEMA = {"fields": [
     {"name": "dia_ban", "type": "string", "title": "Địa bàn"},
@@ -91,3 +92,10 @@ def test_the_choropleth_caption_names_columns_by_their_labels(
     embed = client.get(found.group(1) + "?lang=vi")
     assert embed.status_code == 200
     assert "Dân số theo Tỉnh, thành phố:" in embed.get_data(as_text=True)
+
+
+def test_the_demo_names_the_port_it_serves_on_unless_a_site_url_is_set() -> None:
+    # `make run PORT=8080`: citations, embed snippets and the API page named port 5000.
+    assert demo_site_url("http://127.0.0.1:5000", 8080) == "http://127.0.0.1:8080"
+    assert demo_site_url("http://127.0.0.1:5000/", 5000) == "http://127.0.0.1:5000"
+    assert demo_site_url("https://data.tinh.gov.vn", 8080) == "https://data.tinh.gov.vn"
