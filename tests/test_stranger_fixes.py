@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 from explorer_data import run_loads
+from flask import Flask
 from flask.testing import FlaskClient
 
+from catalogue.accounts.service import create_user
 from catalogue.context import Catalogue
 from catalogue.datasets import service as datasets
 from portal.cli.demo import demo_site_url
@@ -99,3 +101,43 @@ def test_the_demo_names_the_port_it_serves_on_unless_a_site_url_is_set() -> None
     assert demo_site_url("http://127.0.0.1:5000", 8080) == "http://127.0.0.1:8080"
     assert demo_site_url("http://127.0.0.1:5000/", 5000) == "http://127.0.0.1:5000"
     assert demo_site_url("https://data.tinh.gov.vn", 8080) == "https://data.tinh.gov.vn"
+
+
+def _logged_in_admin(app: Flask, catalogue: Catalogue, org: str) -> FlaskClient:
+    password, new = "Sông Đà chảy 47 mùa", "Núi Bài Thơ xanh 2026"
+    with catalogue.unit("setup") as uow:
+        create_user(uow, name="can-bo", email="can-bo@tnmt.gov.vn", full_name="Cán bộ",
+                    password=password, organization=org, role="admin")
+        uow.commit()
+    client = app.test_client()
+
+    def token(path: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"',
+                          client.get(path).get_data(as_text=True))
+        assert found
+        return found.group(1)
+
+    client.post("/user/login", data={"login": "can-bo", "password": password,
+                                     "csrf_token": token("/user/login")})
+    client.post("/user/password", data={"password": password, "new_password": new,
+                                        "confirm_password": new,
+                                        "csrf_token": token("/user/password")})
+    return client
+
+
+def test_the_workspace_shows_a_file_s_size_as_the_public_page_does(
+        app: Flask, catalogue: Catalogue, org: str) -> None:
+    # The workspace listed "2729" (bytes, unlabelled) where the public page says "2,7 kB".
+    big = YEAR_CSV * 20
+    with catalogue.unit("test") as uow:
+        ds = datasets.create_dataset(uow, {"name": "chat-thai", "title": "Chất thải",
+                                           "owner_org": org, "license_id": "CC-BY-4.0"})
+        datasets.create_resource(uow, ds.id, {"name": "Theo huyện", "format": "CSV"},
+                                 upload=datasets.Upload(catalogue.files.put_bytes(big),
+                                                        "chat-thai.csv", "text/csv"),
+                                 trusted=True)
+        uow.commit()
+    html = _logged_in_admin(app, catalogue, org).get(
+        "/workspace/dataset/chat-thai?lang=vi").get_data(as_text=True)
+    shown = f"{len(big) / 1000:.1f}".replace(".", ",") + " kB"
+    assert f"<td>{shown}</td>" in html and f"<td>{len(big)}</td>" not in html
