@@ -141,3 +141,14 @@ def test_the_workspace_shows_a_file_s_size_as_the_public_page_does(
         "/workspace/dataset/chat-thai?lang=vi").get_data(as_text=True)
     shown = f"{len(big) / 1000:.1f}".replace(".", ",") + " kB"
     assert f"<td>{shown}</td>" in html and f"<td>{len(big)}</td>" not in html
+
+
+def test_a_chart_of_years_is_labelled_with_years(
+        client: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    # The chart of a table of years read "01/01/2020 … 31/12/2021 … 01/01/2024".
+    html = client.get(_year_table(catalogue, org) + "?lang=vi").get_data(as_text=True)
+    chart = html.split('class="chart-figure"', 1)[1].split("</figure>", 1)[0]
+    ticks = re.findall(r'text-anchor="(?:start|middle|end)">(\d[^<]*)</text>', chart)
+    assert ticks[-3:] == ["2022", "2023", "2024"]
+    assert "01/01/" not in chart and "31/12/" not in chart
+    assert "2022 – 2024" in chart
