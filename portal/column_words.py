@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from catalogue.dictionary import entries_of
 from portal.i18n import is_english
@@ -19,13 +19,18 @@ from portal.i18n import is_english
 
 def type_word(kind: str | None) -> str:
     """A Table Schema field type in the page's language; an unknown type as written
-    (a missing one is ``string``, as the Table Schema says)."""
+    (a missing one is ``string``, as the Table Schema says). In the context "kiểu dữ liệu":
+    "số" and "ngày" alone are translated "numbers" and "dates" elsewhere."""
+    def word(text: str) -> str:
+        return pgettext("kiểu dữ liệu", text)
+
     words = {
-        "string": _("văn bản"), "number": _("số"), "integer": _("số nguyên"),
-        "boolean": _("có/không"), "date": _("ngày"), "time": _("giờ"),
-        "datetime": _("ngày giờ"), "year": _("năm"), "yearmonth": _("tháng"),
-        "duration": _("khoảng thời gian"), "geopoint": _("tọa độ"), "geojson": "GeoJSON",
-        "object": _("đối tượng JSON"), "array": _("danh sách JSON"), "any": _("bất kỳ"),
+        "string": word("văn bản"), "number": word("số"), "integer": word("số nguyên"),
+        "boolean": word("có/không"), "date": word("ngày"), "time": word("giờ"),
+        "datetime": word("ngày giờ"), "year": word("năm"), "yearmonth": word("tháng"),
+        "duration": word("khoảng thời gian"), "geopoint": word("tọa độ"),
+        "geojson": "GeoJSON", "object": word("đối tượng JSON"),
+        "array": word("danh sách JSON"), "any": word("bất kỳ"),
     }
     return str(words.get(kind or "string", kind or ""))
 

@@ -152,3 +152,15 @@ def test_a_chart_of_years_is_labelled_with_years(
     assert ticks[-3:] == ["2022", "2023", "2024"]
     assert "01/01/" not in chart and "31/12/" not in chart
     assert "2022 – 2024" in chart
+
+
+def test_type_words_are_not_read_as_other_words_in_english(app: Flask) -> None:
+    # "số" and "ngày" alone are "numbers" and "dates" in the English catalogue; a column's
+    # type is looked up in its own context, so it falls back to the Vietnamese word until
+    # translated rather than borrowing a plural.
+    from portal.column_words import type_word
+
+    with app.test_request_context("/?lang=en"):
+        assert type_word("number") not in ("numbers",)
+        assert type_word("date") not in ("dates",)
+        assert type_word("geojson") == "GeoJSON" and type_word("custom") == "custom"
