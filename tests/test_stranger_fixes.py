@@ -164,3 +164,16 @@ def test_type_words_are_not_read_as_other_words_in_english(app: Flask) -> None:
         assert type_word("number") not in ("numbers",)
         assert type_word("date") not in ("dates",)
         assert type_word("geojson") == "GeoJSON" and type_word("custom") == "custom"
+
+
+def test_the_workspace_history_names_a_harvest_source_in_words(
+        app: Flask, catalogue: Catalogue, org: str) -> None:
+    # "Ai: harvest:quang-ninh-quan-trac-moi-truong" read like a log line.
+    with catalogue.unit("harvest:quan-trac-moi-truong") as uow:
+        datasets.create_dataset(uow, {"name": "khong-khi", "title": "Không khí",
+                                      "owner_org": org, "license_id": "CC-BY-4.0"})
+        uow.commit()
+    html = _logged_in_admin(app, catalogue, org).get(
+        "/workspace/dataset/khong-khi?lang=vi").get_data(as_text=True)
+    assert "<td>nguồn thu thập quan-trac-moi-truong</td>" in html
+    assert "<td>harvest:" not in html
