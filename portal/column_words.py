@@ -22,7 +22,7 @@ def type_word(kind: str | None) -> str:
     (a missing one is ``string``, as the Table Schema says). In the context "kiểu dữ liệu":
     "số" and "ngày" alone are translated "numbers" and "dates" elsewhere."""
     def word(text: str) -> str:
-        return pgettext("kiểu dữ liệu", text)
+        return str(pgettext("kiểu dữ liệu", text))
 
     words = {
         "string": word("văn bản"), "number": word("số"), "integer": word("số nguyên"),

@@ -61,7 +61,10 @@ def _time_ticks(times: Sequence[datetime], count: int = 3) -> list[datetime]:
         return list(dict.fromkeys(times))
     start, end = times[0], times[-1]
     picks = [start + (end - start) * i / (count - 1) for i in range(count)]
-    return list(dict.fromkeys(min(times, key=lambda t, p=p: abs(t - p)) for p in picks))
+    def nearest(point: datetime) -> datetime:
+        return min(times, key=lambda t: abs(t - point))
+
+    return list(dict.fromkeys(nearest(p) for p in picks))
 
 
 def line_chart_svg(series: Series, *, title: str, width: int = WIDTH, height: int = 240,
