@@ -34,6 +34,9 @@ def test_demo_harvests_every_agency_and_is_idempotent(tmp_path: Path) -> None:
                 "SELECT count(*) FROM resource WHERE validation_status = 'invalid'")).scalar()
             bases = db.execute(text("SELECT DISTINCT site_url FROM package_document")).scalars()
             assert list(bases) == ["http://127.0.0.1:5077"]
+            # The /api page's dump links answer at once, not after the first night.
+            dumps = db.execute(text("SELECT kind FROM catalogue_dump")).scalars()
+            assert sorted(dumps) == ["csv", "jsonl"]
         assert len(rows) >= 40
         assert len(set(types)) >= 3
         assert all(name and source and ident and url and retrieved and len(digest) == 64

@@ -15,6 +15,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue.bulk.dump import write_dump
 from catalogue.context import Catalogue
 from catalogue.errors import NotFound
 from catalogue.home import Home
@@ -100,6 +101,9 @@ def demo_command(no_serve: bool, port: int) -> None:
     total = sum(s.counts["new"] + s.counts["updated"] + s.counts["unchanged"] for s in summaries)
     click.echo(f"Harvested {len(summaries)} sources: {total} datasets published. "
                f"Details: dulieumo --home {home.root} harvest list")
+    # The /api page links the catalogue dump; without this it answered 404 until the night.
+    dumped = write_dump(catalogue)
+    click.echo(f"Catalogue dump written: {dumped.datasets} public datasets")
     if any(s.status == "failed" for s in summaries):
         if server is not None:
             server.server_close()
