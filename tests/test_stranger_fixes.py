@@ -177,3 +177,13 @@ def test_the_workspace_history_names_a_harvest_source_in_words(
         "/workspace/dataset/khong-khi?lang=vi").get_data(as_text=True)
     assert "<td>nguồn thu thập quan-trac-moi-truong</td>" in html
     assert "<td>harvest:" not in html
+
+
+def test_the_favicon_address_browsers_ask_for_answers(client: FlaskClient) -> None:
+    # A browser showing /oembed or an API answer asked for /favicon.ico: a 404 in the log.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith("/static/favicon.svg")
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
