@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -62,6 +62,9 @@ class Written:
 
     outcome: str
     dataset_id: str | None = None
+    # An unchanged record's dataset: not reindexed, except when a failed batch is written
+    # again, since the batch may have committed it before failing (below, in flush).
+    unchanged_id: str | None = None
 
 
 Write = Callable[[UnitOfWork], Written]
@@ -181,7 +184,7 @@ def _unchanged(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord,
     outcome = "held" if waiting else "unchanged"
     uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=existing.id,
                             stage="review" if waiting else "", reason=waiting))
-    return Written(outcome)
+    return Written(outcome, unchanged_id=existing.id)
 
 
 # ---- the batch ----------------------------------------------------------------------------
@@ -215,10 +218,15 @@ class WriteBatch:
             outcomes = []
             for one in waiting:
                 try:
-                    outcomes += self._write([one])
+                    again = self._write([one])
                 except SQLAlchemyError as exc:
-                    outcomes += self._write([(one[0], failed(
+                    again = self._write([(one[0], failed(
                         self.ctx, one[0], "import", _reason(exc)))])
+                # On SQLite a failed batch may have committed some records already (pysqlite
+                # releases an outermost savepoint as a commit): found "unchanged" now, they
+                # were never indexed. The demo left four datasets out of search that way.
+                outcomes += [replace(w, dataset_id=w.dataset_id or w.unchanged_id)
+                             for w in again]
         for written in outcomes:
             if written.outcome:
                 self.counts[written.outcome] += 1

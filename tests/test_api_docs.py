@@ -57,3 +57,15 @@ def test_docs_page_in_both_languages_with_examples(client: FlaskClient, lang: st
 
 def test_api_version_root(client: FlaskClient) -> None:
     assert client.get("/api/3").get_json() == {"version": 3}
+
+
+def test_each_action_is_described_in_whole_sentences_with_names_as_code(
+        client: FlaskClient) -> None:
+    # The table showed each docstring's first line: "…, an admin's is" and ``upload``.
+    page = client.get("/api?lang=vi").get_data(as_text=True)
+    row = page.split('<tr id="package_create">', 1)[1].split("</tr>", 1)[0]
+    assert "an admin's is published as asked." in row.replace("&#39;", "'")
+    assert '<td lang="en">' in row  # English inside the Vietnamese page, said so
+    assert "``" not in page
+    assert "<code>upload</code>" in page.split('<tr id="resource_create">', 1)[1].split(
+        "</tr>", 1)[0]

@@ -102,3 +102,19 @@ def test_groups_left_out_are_named_for_what_they_are(client: FlaskClient,
     caption = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Chỉ vẽ 6 nhóm có nhiều dòng nhất; 4 nhóm còn lại xem trong bảng." in caption
     assert "ít dòng hơn" not in caption
+
+
+def test_time_ticks_name_times_the_table_has() -> None:
+    # Five years: the middle tick was 2020 + half the span, 31/12/2021 (2020 is a leap year).
+    from datetime import datetime
+
+    from catalogue.preview.series import Series
+
+    years = [datetime(y, 1, 1) for y in range(2020, 2025)]
+    series = Series(time_label="Năm", times=years, columns={"Giá trị": [1.0, 2, 3, 4, 5]})
+    assert series.yearly
+    svg = charts.line_chart_svg(series, title="t", format_time=lambda t: t.strftime("%d/%m/%Y"))
+    assert re.findall(r'">(\d\d/\d\d/\d{4})</text>', svg) == [
+        "01/01/2020", "01/01/2022", "01/01/2024"]
+    assert not Series(time_label="Tháng", times=[datetime(2024, m, 1) for m in (1, 2)],
+                      columns={"x": [1.0, 2.0]}).yearly

@@ -278,3 +278,13 @@ def test_datastore_info_and_the_explorer_show_an_edit_without_a_reload(
                                         "notes_en": "People living in the commune"}
     html = app.test_client().get(f"/dataset/{loaded.name}/resource/{loaded.resource_id}")
     assert "Dân số (nghìn người)" in html.get_data(as_text=True)
+
+
+def test_the_form_names_each_column_s_type_in_words(app: Flask, catalogue: Catalogue, org: str,
+                                                    published: str) -> None:
+    # An officer read "xa (string)", "nam (integer)": Table Schema's words, in English.
+    admin = _officer(app, catalogue, org, "admin")
+    page = f"/workspace/dataset/dat-nong-nghiep/resource/{published}/dictionary"
+    html = admin.get(f"{page}?lang=vi").get_data(as_text=True)
+    assert "<small>(văn bản)</small>" in html and "<small>(số nguyên)</small>" in html
+    assert "(string)" not in html and "(integer)" not in html

@@ -14,7 +14,9 @@ from portal.cli import main
 def test_demo_harvests_every_agency_and_is_idempotent(tmp_path: Path) -> None:
     home = tmp_path / "demo-home"
     runner = CliRunner()
-    first = runner.invoke(main, ["--home", str(home), "demo", "--no-serve"])
+    # The port it is told: citations and embed snippets name it (they named 5000 whatever
+    # the port; --no-serve only so that the test does not serve).
+    first = runner.invoke(main, ["--home", str(home), "demo", "--no-serve", "--port", "5077"])
     assert first.exit_code == 0, first.output
     assert "failed 0" in first.output and "skipped" in first.output
 
@@ -30,6 +32,11 @@ def test_demo_harvests_every_agency_and_is_idempotent(tmp_path: Path) -> None:
                 "SELECT validation_status, count(*) FROM resource GROUP BY 1")).all()
             invalid = db.execute(text(
                 "SELECT count(*) FROM resource WHERE validation_status = 'invalid'")).scalar()
+            bases = db.execute(text("SELECT DISTINCT site_url FROM package_document")).scalars()
+            assert list(bases) == ["http://127.0.0.1:5077"]
+            # The /api page's dump links answer at once, not after the first night.
+            dumps = db.execute(text("SELECT kind FROM catalogue_dump")).scalars()
+            assert sorted(dumps) == ["csv", "jsonl"]
         assert len(rows) >= 40
         assert len(set(types)) >= 3
         assert all(name and source and ident and url and retrieved and len(digest) == 64

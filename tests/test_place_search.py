@@ -216,7 +216,8 @@ def test_the_search_page_has_a_place_facet_of_todays_provinces(client, placed):
 
 def test_the_search_page_says_where_an_old_province_is_now(client, placed):
     page = client.get("/dataset", query_string={"q": "phu yen"}).get_data(as_text=True)
-    assert "Phú Yên nay thuộc tỉnh Đắk Lắk" in page
+    # The new province is a link to its place filter, where the old one's data now is.
+    assert 'Phú Yên nay thuộc <a href="/dataset?spatial_code=66">tỉnh Đắk Lắk</a>' in page
     assert "/dataset/phu-yen" in page and "/dataset/dak-lak" in page
     assert "nay thuộc" not in client.get("/dataset?q=Đắk+Lắk").get_data(as_text=True)
 

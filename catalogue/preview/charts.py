@@ -54,12 +54,17 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _time_ticks(times: Sequence[datetime], count: int = 3) -> list[datetime]:
-    """First, last and evenly spaced times between (distinct, in order)."""
+    """First, last and the times of the data nearest to evenly spaced points between
+    (distinct, in order): a tick names a time the table has (a table of years showed
+    31/12/2021, halfway from 2020 to 2024)."""
     if len(times) <= count:
         return list(dict.fromkeys(times))
     start, end = times[0], times[-1]
     picks = [start + (end - start) * i / (count - 1) for i in range(count)]
-    return list(dict.fromkeys(picks))
+    def nearest(point: datetime) -> datetime:
+        return min(times, key=lambda t: abs(t - point))
+
+    return list(dict.fromkeys(nearest(p) for p in picks))
 
 
 def line_chart_svg(series: Series, *, title: str, width: int = WIDTH, height: int = 240,

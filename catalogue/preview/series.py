@@ -85,6 +85,13 @@ class Series:
     def last(self) -> date:
         return self.times[-1].date()
 
+    @property
+    def yearly(self) -> bool:
+        """Every time is a 1 January at midnight: a table of years, to be labelled 2020,
+        not 01/01/2020."""
+        return all((t.month, t.day, t.hour, t.minute, t.second) == (1, 1, 0, 0, 0)
+                   for t in self.times)
+
 
 def _share(values: list[str], parse: Callable[[str], object]) -> float:
     """The share of (the first :data:`SAMPLE`) non-blank values that ``parse`` understands."""

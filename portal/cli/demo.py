@@ -15,10 +15,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue.bulk.dump import write_dump
 from catalogue.context import Catalogue
 from catalogue.errors import NotFound
 from catalogue.home import Home
 from catalogue.organizations.service import create_organization, get_organization
+from catalogue.settings import SETTINGS_BY_NAME
 from harvesters.jobs import run_many
 from portal.catalogue_ext import catalogue_of
 from portal.cli.harvest import checked_setup, lock_dir, summary_line
@@ -54,6 +56,16 @@ def ensure_organizations(catalogue: Catalogue, entries: list[dict[str, Any]]) ->
     return created
 
 
+def demo_site_url(configured: str, port: int) -> str:
+    """The address the demo's citations, embed snippets and API examples name: the port it
+    serves on, unless a site_url was configured. With the default, ``make run PORT=8080``
+    printed links to port 5000 (and /oembed refused the page's own address)."""
+    default = str(SETTINGS_BY_NAME["site_url"].default)
+    if configured.rstrip("/") != default.rstrip("/"):
+        return configured
+    return default.rsplit(":", 1)[0] + f":{port}"
+
+
 def prepare_demo(app_home: Home) -> Path:
     """Generate the demo sources into ``<home>/demo-sources``; install their harvest.toml."""
     from examples.demo_sources import generate_demo_sources
@@ -74,10 +86,12 @@ def demo_command(no_serve: bool, port: int) -> None:
     # The port first: a busy one stops the demo now, not after minutes of harvesting.
     server = None if no_serve else bind(
         current_app._get_current_object(), "127.0.0.1", port)  # type: ignore[attr-defined]
+    catalogue = catalogue_of(current_app)
+    catalogue.site_url = demo_site_url(catalogue.site_url, port)
+    current_app.config["DULIEUMO"]["site_url"] = catalogue.site_url
     initialise(current_app)
     target = prepare_demo(home)
     click.echo(f"Demo agency systems written to {target}")
-    catalogue = catalogue_of(current_app)
     organizations = json.loads((target / "organizations.json").read_text(encoding="utf-8"))
     created = ensure_organizations(catalogue, organizations)
     click.echo(f"Organizations: {created} created, {len(organizations) - created} already there")
@@ -87,6 +101,9 @@ def demo_command(no_serve: bool, port: int) -> None:
     total = sum(s.counts["new"] + s.counts["updated"] + s.counts["unchanged"] for s in summaries)
     click.echo(f"Harvested {len(summaries)} sources: {total} datasets published. "
                f"Details: dulieumo --home {home.root} harvest list")
+    # The /api page links the catalogue dump; without this it answered 404 until the night.
+    dumped = write_dump(catalogue)
+    click.echo(f"Catalogue dump written: {dumped.datasets} public datasets")
     if any(s.status == "failed" for s in summaries):
         if server is not None:
             server.server_close()

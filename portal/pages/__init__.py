@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from catalogue.clock import Clock
 from catalogue.errors import ConfigError
-from portal import csrf, i18n
+from portal import column_words, csrf, i18n
 from portal.pages import (
     about,
     bulk,
@@ -106,6 +106,7 @@ def init_app(app: Flask, clock: Clock) -> None:
     app.jinja_env.filters["safe_href"] = safe_href
     app.jinja_env.filters["cell"] = explorer.format_cell  # a table explorer's cell (issue 21)
     app.jinja_env.filters["plain_text"] = plain_text
+    column_words.init_app(app)  # types as words, columns by their labels
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_headers)

@@ -55,6 +55,8 @@ def format_cell(value: Any, kind: str) -> str:
     separators, dates as dd/mm/yyyy, booleans as words."""
     if value is None or value == "":
         return ""
+    if kind == "year" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value))  # 2023, not "2.023": a year is a name, not an amount
     if kind in ("int", "numeric") and isinstance(value, int | float) and not isinstance(
             value, bool):
         return format_number(value)
@@ -106,8 +108,14 @@ def _locate(session: Session, store: Datastore, ds: Dataset, resource_id: str,
 def _entries(res: dict[str, Any], table: TableInfo) -> dict[str, ColumnEntry]:
     """The dictionary entry of every column (a bare one where the schema says nothing)."""
     known = {e.name: e for e in entries_of(res.get("schema"))}
-    return {c.id: dataclasses.replace(known[c.id], type=c.type) if c.id in known
-            else ColumnEntry(name=c.id, type=c.type) for c in table.columns}
+    return {c.id: dataclasses.replace(known[c.id], type=_shown_type(known[c.id].type, c.type))
+            if c.id in known else ColumnEntry(name=c.id, type=c.type) for c in table.columns}
+
+
+def _shown_type(schema_type: str, stored_type: str) -> str:
+    """How a column's values are shown: the datastore keeps a Table Schema ``year`` as an
+    integer, but a reader must see 2023, not the amount "2.023"."""
+    return "year" if schema_type == "year" and stored_type == "int" else stored_type
 
 
 def _without(view: ExplorerView, column: str) -> View:
@@ -140,14 +148,16 @@ def _range_input(kind: str) -> str:
     return {"date": "date", "timestamp": "date"}.get(kind, "number")
 
 
-def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
-    """One column's filter control: checkboxes with counts, a range, or an exact value."""
+def _facet(summary: ColumnSummary, view: ExplorerView, shown: str = "") -> dict[str, Any]:
+    """One column's filter control: checkboxes with counts, a range, or an exact value;
+    ``shown`` is how values are written (the entry's type; the stored type when empty)."""
     column = summary.column
+    shown = shown or column.type
     chosen = view.filters.get(column.id, ())
     ranged = column.type in RANGED_TYPES
     # Numbers and dates with a handful of values (years, ratings) read better as choices.
     if summary.complete and summary.values and (not ranged or len(summary.values) <= 5):
-        options = [{"value": _form_value(v), "label": format_cell(v, column.type),
+        options = [{"value": _form_value(v), "label": format_cell(v, shown),
                     "count": n, "checked": _form_value(v) in chosen}
                    for v, n in summary.values if v is not None and v != ""]
         if options:
@@ -159,8 +169,8 @@ def _facet(summary: ColumnSummary, view: ExplorerView) -> dict[str, Any]:
                 "high": high,
                 "minimum": "" if summary.minimum is None else bound(summary.minimum),
                 "maximum": "" if summary.maximum is None else bound(summary.maximum),
-                "shown_min": format_cell(summary.minimum, column.type),
-                "shown_max": format_cell(summary.maximum, column.type)}
+                "shown_min": format_cell(summary.minimum, shown),
+                "shown_max": format_cell(summary.maximum, shown)}
     return {"kind": "text", "value": chosen[0] if chosen else ""}
 
 
@@ -194,8 +204,8 @@ def _whole_table(store: Datastore, resource_id: str,
     return summaries
 
 
-def _facets(store: Datastore, resource_id: str, located: Located,
-            view: ExplorerView) -> dict[str, dict[str, Any]]:
+def _facets(store: Datastore, resource_id: str, located: Located, view: ExplorerView,
+            entries: dict[str, ColumnEntry]) -> dict[str, dict[str, Any]]:
     """Filter controls for the first :data:`MAX_FACETS` columns.
 
     A column with few values in the whole table gets its values counted over the rows the
@@ -212,7 +222,7 @@ def _facets(store: Datastore, resource_id: str, located: Located,
                                                      or others.ranges)):
             summary = column_summary(store, resource_id, column.id, others,
                                      max_values=FACET_VALUES, sha256=located.sha256)
-        facets[column.id] = _facet(summary, view)
+        facets[column.id] = _facet(summary, view, entries[column.id].type)
     return facets
 
 
@@ -320,7 +330,7 @@ def explorer_context(session: Session, ds: Dataset, res: dict[str, Any]) -> dict
             view = dataclasses.replace(view, page=pages)
             page = search_rows(store, str(res["id"]), view.datastore_view(), limit=size,
                                offset=(pages - 1) * size, sha256=located.sha256)
-        facets = _facets(store, str(res["id"]), located, view)
+        facets = _facets(store, str(res["id"]), located, view, entries)
     except (QueryError, QueryTimeout) as exc:
         error = _("Không thực hiện được truy vấn này: %(reason)s", reason=str(exc))
         view = ExplorerView(version=view.version)

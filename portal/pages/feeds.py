@@ -1,12 +1,14 @@
-"""Atom feeds of new and updated datasets (site, agency, sector), sitemap.xml, robots.txt."""
+"""Atom feeds of new and updated datasets (site, agency, sector), sitemap.xml, robots.txt,
+and /favicon.ico (the address browsers ask for on pages without an icon link: JSON, files)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from catalogue.datasets.model import Dataset, dataset_group
 from catalogue.dcat.terms import clean_text
@@ -108,3 +110,10 @@ def robots() -> Response:
              "Disallow: /report/",
              f"Sitemap: {absolute(url_for('feeds.sitemap'))}", ""]
     return Response("\n".join(lines), mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> BaseResponse:
+    """The portal's icon: browsers showing /oembed or an API answer asked for it, and each
+    visit logged a 404."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

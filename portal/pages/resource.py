@@ -59,7 +59,8 @@ def chart_of(res: dict[str, Any], table: tables.Table) -> tuple[Series | None, M
     if series is None:
         return None, None
     return series, Markup(charts.line_chart_svg(  # noqa: S704 - built with html.escape
-        series, title=res.get("name") or "", format_time=format_day,
+        series, title=res.get("name") or "",
+        format_time=(lambda t: str(t.year)) if series.yearly else format_day,
         format_value=format_axis_number))
 
 

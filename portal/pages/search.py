@@ -73,7 +73,7 @@ class SearchPage:
     suggestion: str | None = None
     relaxed: bool = False  # no dataset held enough of the words: the looser set (issue 18)
     # Old units typed in q and what they belong to now: "Phú Yên nay thuộc tỉnh Đắk Lắk".
-    renamed: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     error: str = ""
     degraded: bool = False  # no search engine: a plain title match
     q_cut: bool = False  # the words were longer than MAX_Q: only their start was searched
@@ -257,9 +257,11 @@ def _lower_kind(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def renamed_notes(q: str) -> list[tuple[str, str]]:
-    """(old name, what it belongs to now) for the old units ``q`` names (issue 22)."""
-    return [(r.old.short, ", ".join(_lower_kind(u.name) for u in r.now))
+def renamed_notes(q: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(old name, [(name, code) of what it belongs to now]) for the old units ``q`` names
+    (issue 22); the page links each new unit to its place filter, where the old one's
+    data now is."""
+    return [(r.old.short, [(_lower_kind(u.name), u.code) for u in r.now])
             for r in renamed_places(q)]
 
 
