@@ -251,10 +251,11 @@ def test_killed_harvest_is_marked_aborted_and_the_next_run_completes_it(
     from catalogue.datasets.model import Dataset
     from catalogue.harvest.model import HarvestJob, HarvestObject
     from catalogue.history.model import Revision
+    from harvesters.writing import WRITE_BATCH
 
     share = tmp_path / "share"
     share.mkdir()
-    files = 24
+    files = 2 * WRITE_BATCH + 20  # batches commit whole: the kill falls after the first
     for i in range(files):
         (share / f"bang-{i:03d}.csv").write_text(f"huyen,gia\nĐồng Xoài,{i}\n", encoding="utf-8")
         (share / f"bang-{i:03d}.csv.meta.toml").write_text(
