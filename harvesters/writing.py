@@ -222,9 +222,10 @@ class WriteBatch:
                 except SQLAlchemyError as exc:
                     again = self._write([(one[0], failed(
                         self.ctx, one[0], "import", _reason(exc)))])
-                # On SQLite a failed batch may have committed some records already (pysqlite
-                # releases an outermost savepoint as a commit): found "unchanged" now, they
-                # were never indexed. The demo left four datasets out of search that way.
+                # Records found "unchanged" now are reindexed too. Batches take SQLite's write
+                # lock first (lock_for_writing), so a failed one commits nothing; before that,
+                # pysqlite released an outermost savepoint as a commit and the demo left four
+                # datasets out of search. Kept as a cheap guard: reindexing costs little.
                 outcomes += [replace(w, dataset_id=w.dataset_id or w.unchanged_id)
                              for w in again]
         for written in outcomes:
