@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from catalogue.coordination.locks import exclusive
 from catalogue.datastore.columns import Column as DataColumn
 from catalogue.errors import NotFound
 
@@ -174,28 +175,38 @@ class Datastore:
 
     def ensure(self) -> None:
         """Create the registry (and on PostgreSQL the schema and the reader role) if absent."""
-        if self.dialect == "postgresql":
+        if self.dialect != "postgresql":
+            self.meta.create_all(self.engine)
+            return
+        # Machines starting together would race on the catalog ("duplicate key ... pg_type"):
+        # one creates, the others wait and find it made.
+        with exclusive(self.engine, "datastore-ensure", wait=True):
             with self.engine.begin() as conn:
                 conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quote(SCHEMA)}"))
-        self.meta.create_all(self.engine)
-        if self.dialect == "postgresql" and not self._separate_reader:
-            self.reader_role = self._ensure_reader_role()
+                self.meta.create_all(conn)
+            if not self._separate_reader:
+                self.reader_role = self._ensure_reader_role()
 
     def _ensure_reader_role(self) -> str:
         """The NOLOGIN role reads switch to; "" when this login may not create or use it
         (then reads are still READ ONLY transactions; set ``datastore_read_url``)."""
-        try:
-            with self.engine.begin() as conn:
-                exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
-                                     {"r": READER_ROLE})
-                if not exists:
-                    conn.execute(text(f"CREATE ROLE {READER_ROLE} NOLOGIN"))
-                conn.execute(text(f"GRANT USAGE ON SCHEMA {quote(SCHEMA)} TO {READER_ROLE}"))
-                conn.execute(text(f"GRANT {READER_ROLE} TO CURRENT_USER"))
-        except DBAPIError as exc:
-            log.warning("datastore: reads cannot switch to role %s (%s); give "
-                        "datastore_read_url a read-only login", READER_ROLE, exc.orig)
-            return ""
+        # Roles belong to the whole cluster, beyond this database's lock: a second attempt
+        # finds a role another database's start-up created meanwhile.
+        for attempt in (1, 2):
+            try:
+                with self.engine.begin() as conn:
+                    exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                                         {"r": READER_ROLE})
+                    if not exists:
+                        conn.execute(text(f"CREATE ROLE {READER_ROLE} NOLOGIN"))
+                    conn.execute(text(f"GRANT USAGE ON SCHEMA {quote(SCHEMA)} TO {READER_ROLE}"))
+                    conn.execute(text(f"GRANT {READER_ROLE} TO CURRENT_USER"))
+                break
+            except DBAPIError as exc:
+                if attempt == 2:
+                    log.warning("datastore: reads cannot switch to role %s (%s); give "
+                                "datastore_read_url a read-only login", READER_ROLE, exc.orig)
+                    return ""
         return READER_ROLE
 
     # -- names -----------------------------------------------------------------------------
