@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
-from markupsafe import Markup, escape
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -30,6 +29,7 @@ from portal.api import (  # noqa: F401  (each module fills the action table)
     site_actions,
     write_actions,
 )
+from portal.api.action_words import action_words
 from portal.api.auth import principal_for
 from portal.api.openapi import openapi_document
 from portal.api.registry import ACTIONS, Action, ActionContext, ParamError
@@ -261,15 +261,6 @@ def openapi() -> Response:
     return response
 
 
-def action_summary(doc: str) -> Markup:
-    """An action's docstring's first paragraph for the docs page, ````name```` as code.
-    (Its first line alone stopped mid-sentence: "…, an admin's is".)"""
-    paragraph = " ".join(line.strip() for line in doc.strip().split("\n\n")[0].splitlines())
-    parts = paragraph.split("``")
-    return Markup("").join(Markup("<code>%s</code>") % part if i % 2 else escape(part)
-                           for i, part in enumerate(parts))
-
-
 @blueprint.route("/api")
 def docs() -> str:
     """The API documentation page (Vietnamese and English) with curl, Python and JS examples."""
@@ -277,6 +268,6 @@ def docs() -> str:
     settings = catalogue_of().settings
     return render_template("api_docs.html", api_base=f"{base}/api/3/action/", site_url=base,
                            actions=[ACTIONS[name] for name in sorted(ACTIONS)],
-                           summary=action_summary,
+                           summary=action_words,
                            rate_limit=settings["api_rate_limit"],
                            rate_limit_token=settings["api_rate_limit_token"])
