@@ -10,10 +10,13 @@ import zipfile
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
-from catalogue.bulk.dump import KEEP, write_dump
+from catalogue.bulk.dump import FIRST_DUMP_RETRY, KEEP, write_dump
+from catalogue.bulk.model import CatalogueDump
 from catalogue.clock import FixedClock
 from catalogue.context import Catalogue
+from catalogue.coordination.shared import claim_interval
 from catalogue.datasets import service as datasets
 from catalogue.validation import check_datapackage
 from portal.cli.dump import dump_command, nightly_dump
@@ -98,7 +101,6 @@ def test_unpublished_versions_and_hidden_datasets_have_no_zip(client: FlaskClien
 def test_the_dump_holds_every_public_dataset_and_nothing_else(app: Flask, client: FlaskClient,
                                                               catalogue: Catalogue,
                                                               org: str) -> None:
-    assert client.get("/catalogue/dump.jsonl").status_code == 404  # before the first
     _published(catalogue, org)
     _published(catalogue, org, "ban-nhap", state="draft")
     _published(catalogue, org, "rieng-tu", private=True)
@@ -123,6 +125,38 @@ def test_the_dump_holds_every_public_dataset_and_nothing_else(app: Flask, client
     docs = client.get("/api").get_data(as_text=True)
     assert 'href="http://portal.test/catalogue/dump.jsonl"' in docs
     assert 'href="http://portal.test/catalogue/dump.csv"' in docs
+
+
+def test_a_new_portal_writes_its_first_dump_on_the_first_request(
+        client: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    # It answered 404 until the scheduler's first night (the stranger's walk-through).
+    _published(catalogue, org)
+    with client.get("/catalogue/dump.csv") as response:
+        assert response.status_code == 200
+        table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["name"] for row in table] == ["dat-nong-nghiep"]
+    with client.get("/catalogue/dump.jsonl") as response:
+        assert response.status_code == 200
+        assert json.loads(response.get_data(as_text=True))["name"] == "dat-nong-nghiep"
+    with catalogue.sessions() as session:  # one run wrote both, the second request none
+        assert session.scalar(select(func.count()).select_from(CatalogueDump)) == 2
+
+
+def test_while_another_process_writes_the_first_dump_the_page_says_so(
+        client: FlaskClient, catalogue: Catalogue, clock: FixedClock, org: str) -> None:
+    _published(catalogue, org)
+    # Another process claimed the first dump and is writing it (or died doing so).
+    assert claim_interval(catalogue.engine, "catalogue-dump-first", FIRST_DUMP_RETRY,
+                          clock.now())
+    response = client.get("/catalogue/dump.jsonl")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    page = response.get_data(as_text=True)
+    assert "Tệp toàn bộ danh mục đang được chuẩn bị" in page
+    assert "/catalogue/dump.jsonl" in page
+    clock.advance(minutes=11)  # a writer that died: the claim lapses and this request writes
+    with client.get("/catalogue/dump.jsonl") as response:
+        assert response.status_code == 200
 
 
 def test_the_scheduler_writes_the_dump_once_a_night(app: Flask, catalogue: Catalogue,

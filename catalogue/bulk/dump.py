@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from catalogue.bulk.model import CatalogueDump
 from catalogue.classification import public_conditions
 from catalogue.context import Catalogue
+from catalogue.coordination.shared import claim_interval, release
 from catalogue.datasets.model import Dataset
 from catalogue.datasets.package_cache import cached_packages
 from catalogue.files.store import FileStore, StoredFile, hash_stream
@@ -43,6 +44,8 @@ CSV_COLUMNS = ("id", "name", "url", "title", "title_en", "notes", "organization"
                "organization_title", "license_id", "license_title", "tags", "groups",
                "formats", "num_resources", "temporal_start", "temporal_end", "spatial",
                "update_frequency", "metadata_created", "metadata_modified", "source_url")
+# A first dump whose writer died (killed mid-write) may be tried again after this long.
+FIRST_DUMP_RETRY = timedelta(minutes=10)
 # Big enough for any catalogue; the file store's own limit is the upload size.
 MAX_DUMP_BYTES = 1 << 40
 
@@ -162,6 +165,30 @@ def latest_dump(session: Session, kind: str) -> CatalogueDump | None:
     return session.scalars(select(CatalogueDump).where(CatalogueDump.kind == kind)
                            .order_by(CatalogueDump.created_at.desc(), CatalogueDump.id.desc())
                            .limit(1)).first()
+
+
+def write_first_dump(catalogue: Catalogue) -> bool:
+    """Write the dump if there is none yet: True once one exists, False while another
+    process is writing the first.
+
+    A new portal answered 404 at ``/catalogue/dump.*`` until the scheduler's first night
+    (issue 19). The first request writes it instead, claimed in the database so that one
+    process of many does the work; the others say "being prepared" at once rather than wait.
+    """
+    with catalogue.sessions() as session:
+        if latest_dump(session, "jsonl") is not None:
+            return True
+    if not claim_interval(catalogue.engine, "catalogue-dump-first", FIRST_DUMP_RETRY,
+                          catalogue.clock.now()):
+        return False
+    try:
+        with catalogue.sessions() as session:
+            if latest_dump(session, "jsonl") is None:  # written while we claimed
+                write_dump(catalogue)
+    except BaseException:
+        release(catalogue.engine, "catalogue-dump-first", "interval")
+        raise
+    return True
 
 
 def dump_due(session: Session, now: datetime, hour: int) -> bool:

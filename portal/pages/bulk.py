@@ -7,17 +7,19 @@ nightly catalogue dump at stable addresses.
 - ``/dataset/<name>/datapackage.zip``: the newest published version's zip (a redirect, so
   the saved file names its version).
 - ``/catalogue/dump.jsonl`` and ``/catalogue/dump.csv``: the newest dump written by the
-  scheduler or ``dulieumo dump``, from the file store, with its sha256 as ETag.
+  scheduler or ``dulieumo dump``, from the file store, with its sha256 as ETag. A new portal
+  writes its first on the first request (one process does; the others say in words that it
+  is being prepared), instead of a 404 until the first night.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from catalogue.bulk.dump import MEDIA_TYPES, latest_dump
+from catalogue.bulk.dump import MEDIA_TYPES, latest_dump, write_first_dump
 from catalogue.bulk.package_zip import stream_zip, version_package
 from catalogue.errors import NotFound
 from catalogue.history.service import get_published, latest_published_number
@@ -26,6 +28,7 @@ from portal.pages.public import catalogue, reading, visible_dataset
 
 bp = Blueprint("bulk", __name__)
 DUMP_MAX_AGE = 3600
+DUMP_PENDING_RETRY = 60  # seconds: a first dump of a new portal takes a moment
 
 
 @bp.get("/dataset/<name>/v/<int:number>.zip")
@@ -64,16 +67,30 @@ def latest_zip(name: str) -> BaseResponse:
 
 @bp.get("/catalogue/dump.<any(jsonl, csv):kind>")
 def dump(kind: str) -> BaseResponse:
-    """The newest catalogue dump of this kind (404 until the first is written)."""
+    """The newest catalogue dump of this kind; the first is written on the first request."""
     with reading() as session:
         row = latest_dump(session, kind)
-        if row is None:
+    if row is None:
+        if not write_first_dump(catalogue()):
+            return _dump_pending(kind)
+        with reading() as session:
+            row = latest_dump(session, kind)
+        if row is None:  # pragma: no cover  (both kinds are written in one transaction)
             abort(404)
-        sha256, created = row.sha256, row.created_at
+    sha256, created = row.sha256, row.created_at
     stamp = created.strftime("%Y%m%d")
     response = send_stored(sha256, mimetype=MEDIA_TYPES[kind],
                            filename=f"catalogue-{stamp}.{kind}", max_age=DUMP_MAX_AGE,
                            last_modified=created)
     response.headers["Content-Type"] = f"{MEDIA_TYPES[kind]}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _dump_pending(kind: str) -> Response:
+    """503 with a page saying the first dump is being written, and when to come back."""
+    response = Response(render_template("dump_pending.html", kind=kind,
+                                        retry=DUMP_PENDING_RETRY), status=503)
+    response.headers["Retry-After"] = str(DUMP_PENDING_RETRY)
+    response.headers["Cache-Control"] = "no-store"
     return response
