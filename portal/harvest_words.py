@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import gettext
 
+from catalogue.harvest.model import HarvestJob
 from catalogue.privacy.screen import LABELS
-from portal.i18n import is_english
+from portal.catalogue_ext import catalogue_of
+from portal.i18n import format_moment, is_english
 
 
 def _(message: str, /, **variables: Any) -> str:
@@ -66,13 +68,26 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
          lambda m: _("Giữ lại chờ duyệt:")),
         (re.compile(r"(?:(.+?): )?(.+) \((\w+)\) in (column|field) (?:(['\"])(.*)\5|(\S+))"
                     r": (\d+)×(?:, rows (.*))?"), _finding),
-        (re.compile(r"review item ([0-9a-f-]{36})"),
-         lambda m: _("mục chờ duyệt %(id)s", id=m[1][:8])),
-        (re.compile(r"harvest job ([0-9a-f-]{36})"),
-         lambda m: _("lần thu thập %(id)s", id=m[1][:8])),
+        # The id of the item means nothing to a person; the queue is where it waits.
+        (re.compile(r"review item ([0-9a-f-]{36})"), lambda m: _("đang trong hàng chờ duyệt")),
+        (re.compile(r"harvest job ([0-9a-f-]{36})"), lambda m: harvest_job(m[1])),
         (re.compile(r"harvest job ([0-9a-f-]{36}): (.*)"),
-         lambda m: _("lần thu thập %(id)s: %(why)s", id=m[1][:8], why=reason(m[2]))),
+         lambda m: f"{harvest_job(m[1])}: {reason(m[2])}"),
     ]
+
+
+def harvest_job(job_id: str) -> str:
+    """A harvest job as people know it, by its source and start, not its hexadecimal id
+    (the stranger's walk-through: "lần thu thập 9a4ac190"). Looked up once per job a page."""
+    known: dict[str, str] = g.setdefault("harvest_job_words", {})
+    if job_id not in known:
+        with catalogue_of().sessions() as session:
+            job = session.get(HarvestJob, job_id)
+            known[job_id] = (
+                _("lần thu thập từ %(source)s lúc %(when)s", source=job.source,
+                  when=format_moment(job.started))
+                if job is not None else _("một lần thu thập trước đây"))
+    return known[job_id]
 
 
 def _finding(m: re.Match[str]) -> str:

@@ -4,6 +4,7 @@ review holds, revision messages and report notes reach officers in words."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from flask import Flask
@@ -55,12 +56,30 @@ def test_a_personal_data_hold_reads_in_vietnamese(app: Flask) -> None:
         "Phát hiện dữ liệu cá nhân — giữ lại chờ duyệt:",
         "ho-so.csv: Ngày sinh gắn với họ tên (date_of_birth) ở cột “ngày sinh”: 3 lần, "
         "dòng 1, 2, 3",
-        "mục chờ duyệt 0f3b8a52"]
+        "đang trong hàng chờ duyệt"]  # not its id: "mục chờ duyệt 0f3b8a52"
     with app.test_request_context("/?lang=vi"):
         assert reason("harvest job 0f3b8a52-41f0-4c7e-9a55-7d1e35c2a9b1") == \
-            "lần thu thập 0f3b8a52"
+            "một lần thu thập trước đây"  # a job no longer kept
         assert reason("Giữ lại chờ duyệt (held for review):\n- giấy phép lạ") == \
             "Giữ lại chờ duyệt:\n- giấy phép lạ"
+
+
+def test_a_harvest_job_is_named_by_its_source_and_start_not_its_id(
+        app: Flask, catalogue: Catalogue) -> None:
+    # The workspace history showed "tạo bộ dữ liệu: lần thu thập 9a4ac190" (the stranger).
+    from catalogue.harvest.model import HarvestJob
+    from portal.harvest_words import reason
+
+    job_id = "9a4ac190-41f0-4c7e-9a55-7d1e35c2a9b1"
+    with catalogue.sessions() as session, session.begin():
+        session.add(HarvestJob(id=job_id, source="binh-phuoc-dat-dai",
+                               started=datetime(2026, 12, 7, 8, 30)))
+    with app.test_request_context("/?lang=vi"):
+        assert reason(f"harvest job {job_id}") == \
+            "lần thu thập từ binh-phuoc-dat-dai lúc 07/12/2026 08:30"
+        assert reason(f"harvest job {job_id}: no longer offered by the source") == \
+            ("lần thu thập từ binh-phuoc-dat-dai lúc 07/12/2026 08:30: "
+             "nguồn không còn đưa ra bản ghi này")
 
 
 def test_dataset_form_errors_are_in_vietnamese(sysadmin: FlaskClient, org: str) -> None:

@@ -68,3 +68,57 @@ def test_workspace_pages_in_english(admin: FlaskClient, catalogue: Catalogue, or
     response = admin.get(path.format(org=org) + "?lang=en")
     assert response.status_code == 200
     assert english in response.get_data(as_text=True)
+
+
+def _surface_water(catalogue: Catalogue, org: str) -> None:
+    from catalogue.accounts.principal import Principal
+    from catalogue.organizations.service import get_organization
+
+    with catalogue.sessions() as session:
+        org_id = get_organization(session, org).id
+    editor = Principal(user_id="e", name="bien-tap", roles={org_id: "editor"},
+                       scopes=frozenset({"read", "read_private", "write"}))
+    with catalogue.unit("bien-tap") as uow:
+        review.create_draft(uow, editor, {
+            "name": "nuoc-mat", "title": "Chất lượng nước mặt", "owner_org": org,
+            "title_en": "Surface water quality", "notes": "Kết quả quan trắc nước sông.",
+            "notes_en": "River monitoring results."})
+        uow.commit()
+
+
+def test_the_dataset_page_names_its_files_and_its_upload_form(admin: FlaskClient,
+                                                               catalogue: Catalogue,
+                                                               org: str) -> None:
+    # "Tài nguyên" over the file list read as natural resources (a Sở Tài nguyên và Môi
+    # trường's page), and the upload form had no heading (the stranger's walk-through).
+    _surface_water(catalogue, org)
+    page = admin.get("/workspace/dataset/nuoc-mat?lang=vi").get_data(as_text=True)
+    assert '<h2 id="resources-h">Dữ liệu và tài liệu</h2>' in page
+    assert ">Tài nguyên<" not in page
+    assert '<h3 id="upload-h">Tải lên tệp mới</h3>' in page
+    assert 'aria-labelledby="upload-h"' in page
+    english = admin.get("/workspace/dataset/nuoc-mat?lang=en").get_data(as_text=True)
+    assert '<h2 id="resources-h">Data and documents</h2>' in english
+
+
+def test_english_workspace_pages_show_the_english_title_and_description(
+        admin: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    _surface_water(catalogue, org)
+    page = admin.get("/workspace/dataset/nuoc-mat?lang=en").get_data(as_text=True)
+    heading = re.search(r"<h1>(.*?)<span", page, re.S)
+    assert heading and heading[1].strip() == "Surface water quality"
+    assert "<p>River monitoring results.</p>" in page  # the history's diff keeps both
+    assert "Surface water quality" in admin.get("/workspace/?lang=en").get_data(as_text=True)
+    vietnamese = admin.get("/workspace/dataset/nuoc-mat?lang=vi").get_data(as_text=True)
+    assert "<h1>Chất lượng nước mặt" in vietnamese
+
+
+def test_workspace_history_cells_carry_their_labels_for_a_phone(admin: FlaskClient,
+                                                                catalogue: Catalogue,
+                                                                org: str) -> None:
+    _surface_water(catalogue, org)
+    page = admin.get("/workspace/dataset/nuoc-mat?lang=vi").get_data(as_text=True)
+    history = page.split('id="history-h"', 1)[1].split("</table>", 1)[0]
+    assert '<div class="table-scroll"><table class="revisions">' in history
+    for label in ("Phiên bản", "Khi nào", "Ai", "Việc", "Thay đổi"):
+        assert f'data-label="{label}"' in history
