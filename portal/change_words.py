@@ -63,6 +63,7 @@ def labels() -> dict[str, str]:
         "harvest_source": _("Nguồn thu thập"), "source_identifier": _("Mã bản ghi ở nguồn"),
         "source_url": _("Địa chỉ ở nguồn"), "retrieved_at": _("Lấy về lúc"),
         "content_hash": _("Mã băm nội dung"),
+        "spatial_units": _("Đơn vị hành chính"),
     }
 
 
@@ -115,7 +116,10 @@ def extra_labels() -> dict[str, str]:
     """The extras harvesters set, named (``harvest_fingerprint`` is hidden: bookkeeping)."""
     return {"source_system": _("Hệ thống nguồn"), "source_type": _("Loại nguồn"),
             "source_created": _("Tạo ở nguồn lúc"), "source_modified": _("Sửa ở nguồn lúc"),
-            "source_encoding": _("Bảng mã gốc"), "source_public": _("Công khai ở nguồn")}
+            "source_encoding": _("Bảng mã gốc"), "source_public": _("Công khai ở nguồn"),
+            "source_license_id": _("Giấy phép ghi ở nguồn"),
+            "source_license_title": _("Tên giấy phép ghi ở nguồn"),
+            "source_license_url": _("Địa chỉ giấy phép ghi ở nguồn")}
 
 
 def action_words() -> dict[str, str]:

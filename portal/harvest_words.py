@@ -70,10 +70,51 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
                     r": (\d+)×(?:, rows (.*))?"), _finding),
         # The id of the item means nothing to a person; the queue is where it waits.
         (re.compile(r"review item ([0-9a-f-]{36})"), lambda m: _("đang trong hàng chờ duyệt")),
+        # harvesters.checks.invalid_reason writes this one in Vietnamese; the English page
+        # had it as written (the walk-through of issue 19).
+        (re.compile(r"Dữ liệu không hợp lệ — (.+?): (.*)"),
+         lambda m: _("Dữ liệu không hợp lệ — %(file)s: %(checks)s", file=m[1],
+                     checks=_failed_checks(m[2]))),
         (re.compile(r"harvest job ([0-9a-f-]{36})"), lambda m: harvest_job(m[1])),
         (re.compile(r"harvest job ([0-9a-f-]{36}): (.*)"),
          lambda m: f"{harvest_job(m[1])}: {reason(m[2])}"),
     ]
+
+
+def check_words() -> dict[str, str]:
+    """Frictionless's checks in words, by code (as ``harvesters.checks.CHECK_LABELS``)."""
+    return {
+        "type-error": _("sai kiểu dữ liệu (ô không đúng kiểu của cột)"),
+        "constraint-error": _("vi phạm ràng buộc của cột"),
+        "missing-cell": _("thiếu ô (dòng ngắn hơn tiêu đề)"),
+        "extra-cell": _("thừa ô (dòng dài hơn tiêu đề)"),
+        "blank-row": _("dòng trống"), "blank-label": _("tiêu đề cột trống"),
+        "blank-header": _("dòng tiêu đề trống"), "duplicate-label": _("tiêu đề cột bị trùng"),
+        "missing-label": _("thiếu tiêu đề cột"), "extra-label": _("thừa tiêu đề cột"),
+        "incorrect-label": _("tiêu đề cột không khớp lược đồ"),
+        "primary-key": _("trùng khóa chính"),
+        "unique-error": _("giá trị trùng ở cột phải duy nhất"),
+        "foreign-key": _("vi phạm khóa ngoại"), "row-constraint": _("vi phạm ràng buộc của dòng"),
+        "encoding-error": _("lỗi mã hóa ký tự"), "source-error": _("không đọc được tệp"),
+        "format-error": _("định dạng tệp không đúng"),
+        "scheme-error": _("không đọc được địa chỉ tệp"), "json-error": _("JSON không hợp lệ"),
+        "geojson-error": _("GeoJSON không hợp lệ"), "limit-error": _("vượt giới hạn kiểm tra"),
+        "schema-error": _("lược đồ bảng không hợp lệ"),
+        "byte-count": _("kích thước tệp không khớp"), "hash-count": _("mã băm tệp không khớp"),
+    }
+
+
+def _failed_checks(text: str) -> str:
+    """``label (code): count; …`` with each label in the reader's language (by its code)."""
+    if text == "xem báo cáo kiểm tra":
+        return _("xem báo cáo kiểm tra")
+    words = check_words()
+    parts = []
+    for part in text.split("; "):
+        found = re.fullmatch(r"(.*) \(([a-z-]+)\): (\d+)", part)
+        parts.append(f"{words.get(found[2], found[1])} ({found[2]}): {found[3]}" if found
+                     else part)
+    return "; ".join(parts)
 
 
 def harvest_job(job_id: str) -> str:

@@ -82,6 +82,36 @@ def test_a_harvest_job_is_named_by_its_source_and_start_not_its_id(
              "nguồn không còn đưa ra bản ghi này")
 
 
+def test_an_invalid_harvested_file_reads_in_english_on_the_english_page(app: Flask) -> None:
+    # harvesters.checks writes the reason in Vietnamese; the English job page showed it so.
+    from harvesters.checks import invalid_reason
+    from portal.harvest_words import reason
+
+    written = invalid_reason("he-so-k.csv", {"error_types": {"type-error": 1,
+                                                             "extra-cell": 2}})
+    with app.test_request_context("/?lang=vi"):
+        assert reason(written) == written
+    with app.test_request_context("/?lang=en"):
+        english = reason(written)
+    assert "Dữ liệu không hợp lệ" not in english and "thừa ô" not in english
+    assert "he-so-k.csv" in english and "(extra-cell): 2" in english
+
+
+def test_history_names_administrative_units_and_the_source_licence_in_words(
+        app: Flask) -> None:
+    # The public history showed "spatial_units" and "+ source_license_id: CC-BY-4.0".
+    from portal.change_words import describe
+
+    changes = [{"field": "spatial_units", "old": None, "new": "Tỉnh Bình Phước"},
+               {"field": "extras", "old": None,
+                "new": [{"key": "source_license_id", "value": "CC-BY-4.0"}]}]
+    with app.test_request_context("/?lang=vi"):
+        rows = describe(changes)
+        shown = " ".join(f"{row['label']} {row['summary'] or row['new']}" for row in rows)
+    assert "Đơn vị hành chính" in shown and "Giấy phép ghi ở nguồn: CC-BY-4.0" in shown
+    assert "spatial_units" not in shown and "source_license_id" not in shown
+
+
 def test_dataset_form_errors_are_in_vietnamese(sysadmin: FlaskClient, org: str) -> None:
     page = sysadmin.post("/workspace/dataset/new", data={
         "csrf_token": _csrf(sysadmin, "/workspace/dataset/new"), "name": "Tên Có Dấu",
