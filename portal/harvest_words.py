@@ -32,6 +32,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
                      why=reason(m[1]))),
         (re.compile(r"no longer publishable: (.*)"),
          lambda m: _("không còn được công bố: %(why)s", why=reason(m[1]))),
+        (re.compile(r"marked restricted in the source"),
+         lambda m: _("được đánh dấu hạn chế ở nguồn")),
         (re.compile(r"marked restricted \(tag (.*)\)"),
          lambda m: _("được đánh dấu hạn chế (thẻ %(tag)s)", tag=m[1])),
         (re.compile(r"marked restricted \((.*)\)"),

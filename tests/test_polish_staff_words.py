@@ -82,6 +82,33 @@ def test_a_harvest_job_is_named_by_its_source_and_start_not_its_id(
              "nguồn không còn đưa ra bản ghi này")
 
 
+def test_the_public_history_names_a_harvest_in_words(client: FlaskClient, catalogue: Catalogue,
+                                                    org: str) -> None:
+    # /dataset/<name>/history showed "harvest job 9a4ac190-c90d-…" as the version's message.
+    from catalogue.datasets import service as datasets
+    from catalogue.harvest.model import HarvestJob
+
+    job_id = "9a4ac190-c90d-4d91-8475-5b8c8ebe9236"
+    with catalogue.sessions() as session, session.begin():
+        session.add(HarvestJob(id=job_id, source="binh-phuoc-dat-dai",
+                               started=datetime(2026, 12, 7, 8, 30)))
+    with catalogue.unit("harvest:binh-phuoc-dat-dai") as uow:
+        datasets.create_dataset(uow, {"name": "gia-dat", "title": "Bảng giá đất",
+                                      "owner_org": org, "license_id": "CC-BY-4.0"},
+                                message=f"harvest job {job_id}")
+        uow.commit()
+    page = client.get("/dataset/gia-dat/history?lang=vi").get_data(as_text=True)
+    assert "lần thu thập từ binh-phuoc-dat-dai lúc 07/12/2026 08:30" in page
+    assert "harvest job" not in page and job_id not in page
+
+
+def test_a_record_marked_restricted_at_its_source_says_so_in_words(app: Flask) -> None:
+    from portal.harvest_words import reason
+
+    with app.test_request_context("/?lang=vi"):
+        assert reason("marked restricted in the source") == "được đánh dấu hạn chế ở nguồn"
+
+
 def test_an_invalid_harvested_file_reads_in_english_on_the_english_page(app: Flask) -> None:
     # harvesters.checks writes the reason in Vietnamese; the English job page showed it so.
     from harvesters.checks import invalid_reason

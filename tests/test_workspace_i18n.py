@@ -122,3 +122,15 @@ def test_workspace_history_cells_carry_their_labels_for_a_phone(admin: FlaskClie
     assert '<div class="table-scroll"><table class="revisions">' in history
     for label in ("Phiên bản", "Khi nào", "Ai", "Việc", "Thay đổi"):
         assert f'data-label="{label}"' in history
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("vi", "Không có quyền truy cập"), ("en", "No access"),
+])
+def test_a_refused_staff_page_says_so_in_the_readers_language(admin: FlaskClient, lang: str,
+                                                              words: str) -> None:
+    # An agency admin opening the sysadmin's audit log got Werkzeug's English "Forbidden".
+    response = admin.get(f"/workspace/audit/?lang={lang}")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert words in page and "Forbidden" not in page

@@ -110,5 +110,6 @@ def init_app(app: Flask, clock: Clock) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_headers)
-    for code in (400, 404, 405, 429):
+    # 403 too: a staff page refused showed Werkzeug's English "Forbidden" (issue 19).
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, _html_error)
