@@ -162,6 +162,23 @@ def test_on_a_wide_screen_filters_stand_open_beside_the_results(
     page.context.close()
 
 
+def test_the_api_actions_read_one_by_one_on_a_phone(browser: Any,
+                                                   server: tuple[str, DemoSite]) -> None:
+    """The /api actions table, scrolled sideways, cut each description off at the screen's
+    edge (the walk-through of issue 19): on a phone each action is a block."""
+    base, _ = server
+    page = _page(browser)
+    page.goto(base + "/api")
+    description = page.locator("#package_search td").nth(1)
+    box = description.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["width"] > PHONE["width"] * 0.8
+    assert description.inner_text().startswith("Tìm kiếm bộ dữ liệu")
+    _shot(page, "api-actions-390")
+    page.context.close()
+
+
 def _log_in(page: Any, base: str) -> None:
     """The sysadmin logs in; the first time (whichever test runs first) changes the password."""
     page.goto(base + "/user/login")
