@@ -142,6 +142,24 @@ def test_a_new_portal_writes_its_first_dump_on_the_first_request(
         assert session.scalar(select(func.count()).select_from(CatalogueDump)) == 2
 
 
+def test_an_empty_first_dump_is_written_again_after_the_first_harvest(
+        client: FlaskClient, catalogue: Catalogue, org: str) -> None:
+    # Asked for before anything was public, the first dump was empty and stayed so (and in
+    # caches) until the night.
+    with client.get("/catalogue/dump.jsonl") as response:
+        assert response.status_code == 200 and response.get_data() == b""
+        assert response.cache_control.max_age == 0
+    _published(catalogue, org)
+    with client.get("/catalogue/dump.jsonl") as response:
+        assert [json.loads(line)["name"] for line in response.get_data(as_text=True)
+                .splitlines()] == ["dat-nong-nghiep"]
+        assert response.cache_control.max_age == 3600
+    with client.get("/catalogue/dump.csv") as response:  # no third run
+        assert response.status_code == 200
+    with catalogue.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CatalogueDump)) == 4
+
+
 def test_while_another_process_writes_the_first_dump_the_page_says_so(
         client: FlaskClient, catalogue: Catalogue, clock: FixedClock, org: str) -> None:
     _published(catalogue, org)

@@ -46,6 +46,7 @@ CSV_COLUMNS = ("id", "name", "url", "title", "title_en", "notes", "organization"
                "update_frequency", "metadata_created", "metadata_modified", "source_url")
 # A first dump whose writer died (killed mid-write) may be tried again after this long.
 FIRST_DUMP_RETRY = timedelta(minutes=10)
+FIRST_DUMP_JOB = "catalogue-dump-first"
 # Big enough for any catalogue; the file store's own limit is the upload size.
 MAX_DUMP_BYTES = 1 << 40
 
@@ -168,27 +169,38 @@ def latest_dump(session: Session, kind: str) -> CatalogueDump | None:
 
 
 def write_first_dump(catalogue: Catalogue) -> bool:
-    """Write the dump if there is none yet: True once one exists, False while another
-    process is writing the first.
+    """Write the dump if there is none yet, or only an empty one while the catalogue now has
+    public datasets: True once it is there, False while another process is writing it.
 
     A new portal answered 404 at ``/catalogue/dump.*`` until the scheduler's first night
     (issue 19). The first request writes it instead, claimed in the database so that one
     process of many does the work; the others say "being prepared" at once rather than wait.
+    An empty dump written before the first harvest is written again after it, not kept
+    until the night.
     """
     with catalogue.sessions() as session:
-        if latest_dump(session, "jsonl") is not None:
+        if not first_dump_needed(session):
             return True
-    if not claim_interval(catalogue.engine, "catalogue-dump-first", FIRST_DUMP_RETRY,
+    if not claim_interval(catalogue.engine, FIRST_DUMP_JOB, FIRST_DUMP_RETRY,
                           catalogue.clock.now()):
         return False
     try:
         with catalogue.sessions() as session:
-            if latest_dump(session, "jsonl") is None:  # written while we claimed
-                write_dump(catalogue)
-    except BaseException:
-        release(catalogue.engine, "catalogue-dump-first", "interval")
-        raise
+            needed = first_dump_needed(session)  # another process may have written it
+        if needed:
+            write_dump(catalogue)
+    finally:  # a lock for the writing only: the dump itself says whether one is needed
+        release(catalogue.engine, FIRST_DUMP_JOB, "interval")
     return True
+
+
+def first_dump_needed(session: Session) -> bool:
+    """No dump yet, or the newest is empty while some dataset is public now."""
+    newest = latest_dump(session, "jsonl")
+    if newest is None:
+        return True
+    return newest.datasets == 0 and session.scalar(
+        select(Dataset.id).where(*public_conditions()).limit(1)) is not None
 
 
 def dump_due(session: Session, now: datetime, hour: int) -> bool:

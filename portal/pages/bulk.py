@@ -70,8 +70,9 @@ def dump(kind: str) -> BaseResponse:
     """The newest catalogue dump of this kind; the first is written on the first request."""
     with reading() as session:
         row = latest_dump(session, kind)
-    if row is None:
-        if not write_first_dump(catalogue()):
+    if row is None or row.datasets == 0:  # none yet, or written before the first harvest
+        written = write_first_dump(catalogue())
+        if not written and row is None:
             return _dump_pending(kind)
         with reading() as session:
             row = latest_dump(session, kind)
@@ -79,9 +80,10 @@ def dump(kind: str) -> BaseResponse:
             abort(404)
     sha256, created = row.sha256, row.created_at
     stamp = created.strftime("%Y%m%d")
+    # An empty dump is replaced by the first harvest's: not to be kept in caches for an hour.
     response = send_stored(sha256, mimetype=MEDIA_TYPES[kind],
-                           filename=f"catalogue-{stamp}.{kind}", max_age=DUMP_MAX_AGE,
-                           last_modified=created)
+                           filename=f"catalogue-{stamp}.{kind}",
+                           max_age=DUMP_MAX_AGE if row.datasets else 0, last_modified=created)
     response.headers["Content-Type"] = f"{MEDIA_TYPES[kind]}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
