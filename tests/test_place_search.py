@@ -17,6 +17,8 @@ from catalogue.places.recognise import document_units
 from catalogue.search.backend import SearchBackend, SearchQuery
 from catalogue.search.errors import SearchQueryError
 from catalogue.search.places import (
+    candidate_cells,
+    cells_of,
     intersects,
     parse_bbox,
     place_boxes,
@@ -231,6 +233,30 @@ def test_ext_bbox_matches_the_numbers_with_counts_and_facets_of_the_matched_set(
     assert {i.removeprefix("id-") for i in found.ids} == {"phu-yen-dan-so",
                                                           "dak-lak-moi-dan-so"}
     assert found.facets["spatial_code"]["66"] == 2
+
+
+def test_the_cells_narrow_without_losing_or_guessing() -> None:
+    """A dataset in a cell wholly inside the box meets it; every dataset that meets it is in
+    one of the cells asked for (boxes at random, and on the half-degree lines)."""
+    rng = random.Random(8)
+
+    def some_box() -> tuple[float, float, float, float]:
+        x = rng.choice([rng.uniform(100, 112), rng.randint(200, 224) * 0.5])
+        y = rng.choice([rng.uniform(6, 24), rng.randint(12, 48) * 0.5])
+        return (x, y, x + rng.choice([0.0, 0.5, rng.uniform(0, 3)]),
+                y + rng.choice([0.0, 1.0, rng.uniform(0, 3)]))
+
+    for _ in range(3000):
+        data, asked = some_box(), some_box()
+        split = candidate_cells(asked)
+        assert split is not None
+        inner, edge = split
+        cells = set(cells_of(data))
+        if cells & set(inner):
+            assert intersects(data, asked), (data, asked)
+        if intersects(data, asked):
+            assert cells & (set(inner) | set(edge)), (data, asked)
+    assert candidate_cells((-180.0, -90.0, 180.0, 90.0)) is None  # narrows nothing
 
 
 def test_bad_boxes_are_refused() -> None:

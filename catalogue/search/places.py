@@ -142,12 +142,26 @@ def bbox_filter(box: Box) -> Intersects:
     return Intersects(box)
 
 
-def candidate_cells(box: Box) -> list[str] | None:
-    """The ``spatial_cell`` values of every dataset that may meet ``box``: the cells it
-    touches and "all"; None when it touches too many to narrow anything. A point two boxes
-    share lies in a cell both touch, so no match is left out."""
-    cells = cells_of(box)
-    return None if cells == [WHOLE] else [WHOLE, *cells]
+def candidate_cells(box: Box) -> tuple[list[str], list[str]] | None:
+    """The ``spatial_cell`` values of the datasets that may meet ``box``, as (the cells
+    wholly inside it, the others: those on its edges, and "all"); None when it touches too
+    many cells to narrow anything.
+
+    A dataset's box reaches into every cell it is indexed with (:func:`cells_of`), edges
+    included, so a dataset in a cell wholly inside ``box`` meets it; one in an edge cell may
+    or may not (its numbers decide); one in neither does not."""
+    (x0, y0), (x1, y1) = _cell(box[0], box[1]), _cell(box[2], box[3])
+    if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS:
+        return None
+    inner: list[str] = []
+    edge: list[str] = [WHOLE]
+    for i in range(x0, x1 + 1):
+        for j in range(y0, y1 + 1):
+            # Multiples of a half are exact floats: no rounding decides which list.
+            wholly = box[0] <= i * CELL_DEGREES and (i + 1) * CELL_DEGREES <= box[2] and \
+                box[1] <= j * CELL_DEGREES and (j + 1) * CELL_DEGREES <= box[3]
+            (inner if wholly else edge).append(f"{i}:{j}")
+    return inner, edge
 
 
 def places_in_query(text: str) -> list[Place]:

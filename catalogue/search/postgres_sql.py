@@ -75,9 +75,10 @@ class Sql:
         raise TypeError(f"unknown filter {tree!r}")
 
     def intersects(self, tree: Intersects) -> str:
-        """Rows with a ``spatial_box`` term meeting the box: the rows of the cells it touches
-        (the GIN index on ``filters``), each of their boxes then compared exactly, as
-        numbers (the CASE keeps other terms from ever being read as numbers)."""
+        """Rows with a ``spatial_box`` term meeting the box, found by the cells it touches
+        (the GIN index on ``filters``): a row in a cell wholly inside it matches; a row in a
+        cell on its edge has its boxes compared as numbers (the CASE keeps other terms from
+        ever being read as numbers)."""
         west, south, east, north = (self.bind(float(v)) for v in tree.box)
         start = len(BOX_FIELD) + 2
         pattern = self.bind(_like_prefix(BOX_FIELD))
@@ -88,8 +89,9 @@ class Sql:
         cells = candidate_cells(tree.box)
         if cells is None:
             return exact
-        terms = self.bind([f"{CELL_FIELD}={c}" for c in cells])
-        return f"(filters && CAST({terms} AS text[]) AND {exact})"
+        inner, edge = ([f"{CELL_FIELD}={c}" for c in part] for part in cells)
+        return (f"(filters && CAST({self.bind(inner)} AS text[]) OR "
+                f"(filters && CAST({self.bind(edge)} AS text[]) AND {exact}))")
 
 
 # PostgreSQL truncates longer identifiers, so longer terms cannot name a record column.
