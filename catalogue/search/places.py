@@ -3,7 +3,8 @@ and query terms that find them, for every backend.
 
 A dataset about a unit is indexed with the unit's *closure*
 (:meth:`catalogue.places.gazetteer.Gazetteer.closure`): the unit, the units of the other
-era it overlaps, and the districts and provinces they lie in. Three views of it:
+era it overlaps, and the districts and provinces they lie in. Two views of it, and
+two of where its places lie:
 
 * ``spatial_code`` filter and facet values: the bare codes (``fq=spatial_code:54``, old or
   new). A code in both eras names an old unit inside the new one, so ``24`` reads as the
@@ -15,8 +16,8 @@ era it overlaps, and the districts and provinces they lie in. Three views of it:
   geometry's, as ``west,south,east,north`` (Python's shortest exact decimal of each
   float). ``ext_bbox`` (ckanext-spatial's filter) finds a dataset when one of these meets
   the requested box, edges included: exactly, on both backends, from the same numbers.
-  Each place is tested apart, so data about Hà Giang and Cà Mau is not found over Huế
-  (their union box would be);
+  Each place is tested apart, so data about Hà Giang and Cà Mau is not found over Thanh
+  Hoá, which lies inside their joint box;
 * ``spatial_cell`` filter values: the half-degree cells those boxes touch. Only an index
   lookup narrowing the rows an exact test reads (PostgreSQL's SQL search); never the
   answer itself.
