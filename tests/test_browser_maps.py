@@ -239,18 +239,21 @@ def test_maps_and_embeds_pass_the_in_page_accessibility_check(
     assert not errors, errors
 
 
-def test_province_boxes_layer_can_be_turned_on(browser: Any,
-                                               server: tuple[str, DemoSite, int]) -> None:
+def test_province_outlines_are_drawn_and_can_be_turned_off(
+        browser: Any, server: tuple[str, DemoSite, int]) -> None:
     base, site, _ = server
     context, tab, errors = _tab(browser)
     tab.goto(f"{base}/dataset/{site.boundary}/resource/{site.boundary_resource}")
     tab.locator(".leaflet-container").wait_for()
-    before = tab.locator("path").count()
-    tab.locator(".leaflet-control-layers").hover()
-    tab.locator(".leaflet-control-layers-overlays input").check()
-    # The 34 boxes drawn (a locator, not wait_for_function: the CSP allows no eval).
-    tab.locator("path").nth(before + 33).wait_for(state="attached")
+    # Today's 34 provinces over the country's outline, without asking (a locator, not
+    # wait_for_function: the CSP allows no eval).
+    outlines = tab.locator('path[stroke="#6b7785"]')  # map.js's colour for them
+    outlines.nth(33).wait_for(state="attached")
+    assert outlines.count() == 34
     shot(tab, "resource-map-provinces")
+    tab.locator(".leaflet-control-layers").hover()
+    tab.locator(".leaflet-control-layers-overlays input").uncheck()
+    outlines.first.wait_for(state="detached")
     context.close()
     assert not errors, errors
 
@@ -262,7 +265,7 @@ def test_table_keyed_by_provinces_is_drawn_by_class(
                                 is_mobile=True, has_touch=True)
     tab.goto(f"{base}/dataset/{PROVINCES}/resource/{CREATED['provinces']}")
     tab.locator(".leaflet-container").wait_for()
-    assert tab.locator("path.leaflet-interactive").count() == 8  # one circle per province
+    assert tab.locator("path.leaflet-interactive").count() == 8  # one outline per province
     assert tab.locator(".map-legend li").count() == 5
     overflow = tab.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 390, f"{overflow}px wide on a 390px phone"

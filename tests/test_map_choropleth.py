@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from catalogue.context import Catalogue
 from catalogue.datasets.service import Upload, create_dataset, create_resource
-from catalogue.maps import choropleth
+from catalogue.maps import choropleth, outlines
 from catalogue.places.gazetteer import gazetteer
 from portal.pages.map_view import EraResolver
 
@@ -99,13 +99,35 @@ def test_resource_page_draws_the_choropleth_with_its_legend(
            "Đồng Nai,4491\nKhánh Hòa,2243\n")
     rid = _publish(catalogue, org, "dan-so-tinh", csv.encode())
     page = client.get(f"/dataset/dan-so-tinh/resource/{rid}").get_data(as_text=True)
-    assert 'class="map-legend"' in page and page.count('<circle') == 5
-    assert "mỗi địa phương là một vòng tròn" in page
+    # Provinces are drawn as their outlines, not as circles at their centres.
+    assert 'class="map-legend"' in page and page.count('<circle') == 0
+    assert "mỗi tỉnh, thành phố tô màu theo nhóm giá trị" in page
     drawn = client.get(f"/dataset/dan-so-tinh/resource/{rid}/map.geojson").get_json()
     assert len(drawn["features"]) == 5
     assert {f["properties"]["__fill"] for f in drawn["features"]} <= set(choropleth.PALETTE)
-    boxes = client.get("/maps/provinces.geojson").get_json()
-    assert len(boxes["features"]) == 34
+    assert {f["geometry"]["type"] for f in drawn["features"]} <= {"Polygon", "MultiPolygon"}
+    layer = client.get("/maps/provinces.geojson").get_json()
+    assert len(layer["features"]) == 34 and "Natural Earth" in layer["source"]
+    assert all(f["geometry"]["type"] == "MultiPolygon" or len(f["geometry"]["coordinates"][0]) > 5
+               for f in layer["features"])  # outlines, not boxes
+
+
+def test_provinces_are_drawn_as_outlines_of_their_era_and_districts_as_circles() -> None:
+    headers = ["Tỉnh", "Dân số"]
+    old_rows = [["Phú Yên", "961"], ["Bạc Liêu", "921"], ["Bình Phước", "1024"]]
+    built = choropleth.build(headers, old_rows, OLD)
+    assert built is not None and built[0].outlined
+    phu_yen = next(g for g, props in built[1] if props["Tỉnh"] == "Phú Yên")
+    assert phu_yen == outlines.outline("old", "province", "54")
+    new_rows = [["Đắk Lắk", "3347"], ["Cà Mau", "2607"], ["Đồng Nai", "4491"]]
+    built = choropleth.build(headers, new_rows, NEW)
+    assert built is not None and built[0].outlined
+    dak_lak = next(g for g, props in built[1] if props["Tỉnh"] == "Đắk Lắk")
+    assert dak_lak == outlines.outline("new", "province", "66")  # Phú Yên's land included
+    districts = [["Huyện Ngọc Hiển", "10"], ["Huyện Năm Căn", "12"], ["Huyện Đầm Dơi", "8"]]
+    built = choropleth.build(["Huyện", "Số hộ"], districts, OLD)
+    assert built is not None and not built[0].outlined
+    assert {g["type"] for g, _ in built[1]} == {"Point"}
 
 
 def test_real_34_province_list_is_drawn_by_ward_count() -> None:

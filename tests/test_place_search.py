@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import json
+import math
+import random
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from catalogue.places.gazetteer import Era, gazetteer
+from catalogue.places.recognise import document_units
 from catalogue.search.backend import SearchBackend, SearchQuery
 from catalogue.search.errors import SearchQueryError
-from catalogue.search.places import parse_bbox, renamed_places
+from catalogue.search.places import (
+    candidate_cells,
+    cells_of,
+    intersects,
+    parse_bbox,
+    place_boxes,
+    place_fields,
+    renamed_places,
+)
 from catalogue.search.postgres_backend import PostgresBackend
 from catalogue.search.whoosh_backend import WhooshBackend
 
 pytest_plugins = ["pg_cluster"]
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
+# PostgreSQL twice: ranked in the process's columns (the default) and all in SQL.
+@pytest.fixture(params=["whoosh", "postgres", "postgres-sql"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
     if request.param == "whoosh":
         engine: SearchBackend = WhooshBackend(tmp_path / "index")
     else:
-        engine = PostgresBackend(request.getfixturevalue("pg_url"))
+        engine = PostgresBackend(request.getfixturevalue("pg_url"), result_cache=0,
+                                 in_memory=request.param == "postgres")
         engine.clear()
     yield engine
     engine.close()
@@ -134,6 +150,113 @@ def test_a_dataset_geometry_is_found_by_its_box(backend):
         {"key": "spatial", "value": geometry}])])
     assert names(backend, bbox=(2.0, 48.0, 3.0, 49.0)) == {"paris"}
     assert names(backend, bbox=(105.0, 20.0, 106.0, 21.0)) == set()
+
+
+def _unit_box(code: str, era: Era) -> tuple[float, float, float, float]:
+    unit = gazetteer().lookup_code(code, era=era)
+    assert unit is not None
+    return unit.bbox
+
+
+def test_ext_bbox_is_exact_at_a_units_edges(indexed):
+    """A box touching Hà Nội's box finds its data; one a millionth of a degree off does not
+    (on the half-degree grid of before, both did)."""
+    w, s, e, n = _unit_box("01", "new")
+    mid = (s + n) / 2
+    off = 1e-6
+    assert "ha-noi" in names(indexed, bbox=(e, mid, e + 0.01, mid + 0.01))  # its east edge
+    assert "ha-noi" not in names(indexed, bbox=(e + off, mid, e + 0.01, mid + 0.01))
+    assert "ha-noi" in names(indexed, bbox=(w - 0.01, s - 0.01, w, s))  # south-west corner
+    assert "ha-noi" not in names(indexed, bbox=(w - 0.01, s - 0.01, w - off, s))
+    assert "ha-noi" not in names(indexed, bbox=(w, n + off, e, n + 0.01))  # just north
+    assert "ha-noi" in names(indexed, bbox=(w + off, s + off, e - off, n - off))  # inside
+
+
+def test_a_geometry_is_found_at_the_boxs_edge_and_not_one_float_past_it(backend):
+    x, y = 105.83416, 21.02776
+    geometry = json.dumps({"type": "Point", "coordinates": [x, y]})
+    backend.index_documents([package("tram", "Trạm quan trắc", extras=[
+        {"key": "spatial", "value": geometry}])])
+    assert names(backend, bbox=(x, y, x + 1, y + 1)) == {"tram"}
+    assert names(backend, bbox=(math.nextafter(x, 180), y, x + 1, y + 1)) == set()
+    assert names(backend, bbox=(x - 1, y - 1, x, y)) == {"tram"}
+    assert names(backend, bbox=(x - 1, y - 1, x, math.nextafter(y, -90))) == set()
+
+
+def test_a_dataset_about_two_places_is_found_by_each_box_not_by_their_union(backend):
+    backend.index_documents([package("ha-giang-ca-mau", "Tỷ lệ hộ nghèo",
+                                     "Tỉnh Hà Giang, tỉnh Cà Mau", temporal_end="2024-12-31")])
+    both = {"ha-giang-ca-mau"}
+    assert names(backend, bbox=_unit_box("02", "old")) == both  # Hà Giang
+    assert names(backend, bbox=_unit_box("96", "old")) == both  # Cà Mau
+    # Thanh Hoá and Huế lie between them (Thanh Hoá inside their joint box): neither's data.
+    assert names(backend, bbox=_unit_box("38", "old")) == set()
+    assert names(backend, bbox=_unit_box("46", "old")) == set()
+
+
+def _expected(box: tuple[float, float, float, float]) -> tuple[set[str], Counter[str]]:
+    """The datasets of CATALOGUE one of whose places' boxes meets ``box``, and their
+    ``spatial_code`` counts: the answer worked out from the numbers, without an index."""
+    found = {doc["name"] for doc in CATALOGUE
+             if any(intersects(b, box) for b in place_boxes(doc, document_units(doc)))}
+    codes = Counter(c for doc in CATALOGUE if doc["name"] in found
+                    for c in place_fields(doc).codes)
+    return found, codes
+
+
+def _probes() -> list[tuple[float, float, float, float]]:
+    """Boxes at random over the country, and boxes on and just past each place's edges."""
+    rng = random.Random(22)
+    boxes = []
+    for _ in range(40):
+        x, y = rng.uniform(102.0, 110.0), rng.uniform(8.0, 24.0)
+        boxes.append((x, y, x + rng.uniform(0.0, 2.0), y + rng.uniform(0.0, 2.0)))
+    for doc in CATALOGUE:
+        for w, s, e, n in place_boxes(doc, document_units(doc)):
+            past = math.nextafter(e, 180.0)
+            boxes += [(e, s, e + 0.2, s + 0.2), (past, s, e + 0.2, s + 0.2),
+                      (w - 0.2, n, w, n + 0.2), (w - 0.2, math.nextafter(n, 90.0), w, n + 0.2)]
+    return boxes
+
+
+def test_ext_bbox_matches_the_numbers_with_counts_and_facets_of_the_matched_set(indexed):
+    for box in _probes():
+        expected, codes = _expected(box)
+        found = indexed.search(SearchQuery(rows=100, bbox=box, facet_fields=["spatial_code"],
+                                           facet_limit=-1))
+        assert ({i.removeprefix("id-") for i in found.ids}, found.count) == \
+            (expected, len(expected)), box
+        assert found.facets["spatial_code"] == dict(codes), box
+    # With words too: the box narrows the text's matches.
+    found = indexed.search(SearchQuery(q="dân số", bbox=_unit_box("66", "new"),
+                                       facet_fields=["spatial_code"]))
+    assert {i.removeprefix("id-") for i in found.ids} == {"phu-yen-dan-so",
+                                                          "dak-lak-moi-dan-so"}
+    assert found.facets["spatial_code"]["66"] == 2
+
+
+def test_the_cells_narrow_without_losing_or_guessing() -> None:
+    """A dataset in a cell wholly inside the box meets it; every dataset that meets it is in
+    one of the cells asked for (boxes at random, and on the half-degree lines)."""
+    rng = random.Random(8)
+
+    def some_box() -> tuple[float, float, float, float]:
+        x = rng.choice([rng.uniform(100, 112), rng.randint(200, 224) * 0.5])
+        y = rng.choice([rng.uniform(6, 24), rng.randint(12, 48) * 0.5])
+        return (x, y, x + rng.choice([0.0, 0.5, rng.uniform(0, 3)]),
+                y + rng.choice([0.0, 1.0, rng.uniform(0, 3)]))
+
+    for _ in range(3000):
+        data, asked = some_box(), some_box()
+        split = candidate_cells(asked)
+        assert split is not None
+        inner, edge = split
+        cells = set(cells_of(data))
+        if cells & set(inner):
+            assert intersects(data, asked), (data, asked)
+        if intersects(data, asked):
+            assert cells & (set(inner) | set(edge)), (data, asked)
+    assert candidate_cells((-180.0, -90.0, 180.0, 90.0)) is None  # narrows nothing
 
 
 def test_bad_boxes_are_refused() -> None:

@@ -6,9 +6,9 @@ cells the gazetteer recognises most often; the value column the first numeric on
 a code, a rank or a year. Tables with one row per unit and year are drawn for their latest
 year; a table repeating a unit otherwise is not drawn (no value could honestly stand for it).
 
-The gazetteer ships centres and boxes but no outlines (none of the registries we use carries
-simplified 2025 outlines), so each unit is a circle at its centre, coloured by its class: a
-choropleth's colours on a dot map, and the caption says so.
+A province is drawn as its outline (:mod:`catalogue.maps.outlines`, Natural Earth's, for the
+63 provinces before 1 July 2025 and the 34 after); a district or commune, which has none, as
+a circle at its centre, coloured by its class.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from catalogue.maps.bounded import Feature
+from catalogue.maps.outlines import outline
 from catalogue.preview.series import parse_number
 
 # ColorBrewer "Blues", 5 classes (light to dark): readable in grey and by the colour-blind.
@@ -38,6 +39,8 @@ RANKS = re.compile(r"^(stt|tt|so thu tu|no|rank|thu hang|xep hang)$")
 class Unit(Protocol):
     """What the map needs of a gazetteer unit (``catalogue.places.Unit`` has it)."""
 
+    @property
+    def era(self) -> str: ...
     @property
     def code(self) -> str: ...
     @property
@@ -176,10 +179,11 @@ class Choropleth:
     matched: int
     unmatched: list[str]
     year: str = ""
+    outlined: bool = False  # every unit drawn as its outline (provinces), none as a circle
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "value": self.value, "matched": self.matched,
-                "unmatched": self.unmatched, "year": self.year,
+                "unmatched": self.unmatched, "year": self.year, "outlined": self.outlined,
                 "classes": [{"low": lo, "high": hi, "colour": c}
                             for lo, hi, c in self.classes.bounds]}
 
@@ -227,8 +231,9 @@ def build(headers: Sequence[str], rows: Sequence[Sequence[str]],
     bins = classes([number for _, number, _ in found.values()])
     features = list(_features(headers, found, bins, key, value))
     named = "" if GENERATED.match(headers[key]) else headers[key]
+    outlined = all(geometry["type"] != "Point" for geometry, _ in features)
     return Choropleth(named, headers[value], bins, len(found), unmatched[:10],
-                      year), features
+                      year, outlined), features
 
 
 def _features(headers: Sequence[str], found: dict[str, tuple[Any, float, Sequence[str]]],
@@ -237,4 +242,5 @@ def _features(headers: Sequence[str], found: dict[str, tuple[Any, float, Sequenc
         lon, lat = unit.centroid
         properties = {headers[key]: unit.short, headers[value]: row[value].strip(),
                       "__fill": bins.colour(number)}
-        yield {"type": "Point", "coordinates": [lon, lat]}, properties
+        shape = outline(unit.era, unit.level, unit.code)
+        yield shape or {"type": "Point", "coordinates": [lon, lat]}, properties

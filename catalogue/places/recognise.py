@@ -228,16 +228,24 @@ def _valid(points: list[tuple[float, float]]) -> Box | None:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def coverage_box(package: Mapping[str, Any], units: Iterable[Unit]) -> Box | None:
-    """The box a dataset covers: its units' boxes and its own geometry together."""
-    boxes = [u.bbox for u in units]
+def own_box(package: Mapping[str, Any]) -> Box | None:
+    """The box of the dataset's own geometry (ckanext-spatial's ``spatial`` extra, DCAT's
+    ``spatial_bbox``, data.json's ``spatial``), the first one readable; None without one."""
     extras = extras_of(package)
     for text in (extras.get("spatial", ""), extras.get("spatial_bbox", ""),
                  str(package.get("spatial") or "")):
         own = geometry_box(text)
         if own is not None:
-            boxes.append(own)
-            break
+            return own
+    return None
+
+
+def coverage_box(package: Mapping[str, Any], units: Iterable[Unit]) -> Box | None:
+    """The box a dataset covers: its units' boxes and its own geometry together."""
+    boxes = [u.bbox for u in units]
+    own = own_box(package)
+    if own is not None:
+        boxes.append(own)
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),

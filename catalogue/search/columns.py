@@ -22,7 +22,17 @@ import numpy.typing as npt
 
 from catalogue.search import collect
 from catalogue.search.backend import SearchQuery, SearchResult
-from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
+from catalogue.search.places import BOX_FIELD, parse_box_value
+from catalogue.search.query import (
+    And,
+    Filter,
+    Intersects,
+    Match,
+    MatchAll,
+    Not,
+    Or,
+    Range,
+)
 from catalogue.search.ranking import TextQuery
 
 Ids = npt.NDArray[np.int64]
@@ -251,6 +261,7 @@ class DocTable:
         self.rank = sorting.rank
         self._facets: dict[str, FacetColumn] = {}
         self._hidden: dict[tuple[bool, bool], Mask] = {}
+        self._boxes: tuple[npt.NDArray[np.float64], Ids, Ids] | None = None
 
     # -- filters -------------------------------------------------------------
 
@@ -281,6 +292,30 @@ class DocTable:
             mask &= (cut <= tree.high) if tree.include_high else (cut < tree.high)
         return mask
 
+    def _box_entries(self) -> tuple[npt.NDArray[np.float64], Ids, Ids]:
+        """Every distinct place box in the index (rows of west, south, east, north), and
+        one entry per (box, document): the box's row and the document."""
+        if self._boxes is None:
+            terms = self._filter_terms(BOX_FIELD + "=")
+            edges = np.array([parse_box_value(t[len(BOX_FIELD) + 1:]) for t in terms],
+                             dtype=np.float64).reshape(-1, 4)
+            docs = [self.postings("filters", t)[0] for t in terms]
+            self._boxes = (edges,
+                           np.repeat(np.arange(len(terms), dtype=np.int64),
+                                     [len(d) for d in docs]) if docs else NO_IDS,
+                           np.concatenate(docs).astype(np.int64) if docs else NO_IDS)
+        return self._boxes
+
+    def _intersecting(self, tree: Intersects) -> Mask:
+        """Documents with a place box meeting ``tree.box``, edges included."""
+        west, south, east, north = tree.box
+        edges, entry_box, entry_doc = self._box_entries()
+        meets = (edges[:, 0] <= east) & (edges[:, 2] >= west) & \
+            (edges[:, 1] <= north) & (edges[:, 3] >= south)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[entry_doc[meets[entry_box]]] = True
+        return mask
+
     def filter_mask(self, tree: Filter) -> Mask | None:
         """Documents matching a filter tree; None means all."""
         if isinstance(tree, MatchAll):
@@ -289,6 +324,8 @@ class DocTable:
             return self._term_mask("filters", tree.term)
         if isinstance(tree, Range):
             return self._range(tree)
+        if isinstance(tree, Intersects):
+            return self._intersecting(tree)
         if isinstance(tree, And):
             result: Mask | None = None
             for item in tree.items:

@@ -101,8 +101,10 @@ def filter_values(package: dict[str, Any], places: PlaceFields | None = None
         "license_id": [package["license_id"]] if package.get("license_id") else [],
         "year": _years(package),
         "spatial": [package["spatial"]] if package.get("spatial") else [],
-        # Unit codes of the dataset's places, old and new (issue 22), and its grid cells.
+        # Unit codes of the dataset's places, old and new (issue 22), their boxes and the
+        # grid cells these touch (ext_bbox: catalogue.search.places).
         "spatial_code": places.codes,
+        "spatial_box": places.boxes,
         "spatial_cell": places.cells,
         "name": [package.get("name") or ""],
         "id": [package["id"]],
@@ -203,8 +205,9 @@ def search_fields(package: dict[str, Any]) -> dict[str, Any]:
         "terms": terms,
         "vocabulary": sorted(vocabulary_pairs(terms)),
         "filters": sorted(f"{k}={v}" for k, vs in facets.items() for v in vs),
-        # Grid cells only filter (ext_bbox); no one counts them.
-        "facets": {k: vs for k, vs in facets.items() if k != "spatial_cell"},
+        # Boxes and grid cells only filter (ext_bbox); no one counts them.
+        "facets": {k: vs for k, vs in facets.items()
+                   if k not in ("spatial_box", "spatial_cell")},
         "metadata_modified": _text(package.get("metadata_modified")).rstrip("Z"),
         "metadata_created": _text(package.get("metadata_created")).rstrip("Z"),
         "title_string": normalize(title),

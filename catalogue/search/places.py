@@ -3,7 +3,8 @@ and query terms that find them, for every backend.
 
 A dataset about a unit is indexed with the unit's *closure*
 (:meth:`catalogue.places.gazetteer.Gazetteer.closure`): the unit, the units of the other
-era it overlaps, and the districts and provinces they lie in. Three views of it:
+era it overlaps, and the districts and provinces they lie in. Two views of it, and
+two of where its places lie:
 
 * ``spatial_code`` filter and facet values: the bare codes (``fq=spatial_code:54``, old or
   new). A code in both eras names an old unit inside the new one, so ``24`` reads as the
@@ -11,9 +12,15 @@ era it overlaps, and the districts and provinces they lie in. Three views of it:
 * place terms ``@:old:54`` in the text index, one per unit of the closure: a place typed in
   ``q`` is one concept satisfied by its name in the text or by its term, so "Phú Yên" finds
   the data of the old province and of the new Đắk Lắk, but not the old Đắk Lắk's;
-* ``spatial_cell`` filter values: the half-degree cells the dataset's box covers, for
-  ``ext_bbox`` (ckanext-spatial's intersection filter). Intersection is judged on that
-  grid: a box that misses a dataset's box by less than a cell may still find it.
+* ``spatial_box`` filter values, one per place: each unit's box and the dataset's own
+  geometry's, as ``west,south,east,north`` (Python's shortest exact decimal of each
+  float). ``ext_bbox`` (ckanext-spatial's filter) finds a dataset when one of these meets
+  the requested box, edges included: exactly, on both backends, from the same numbers.
+  Each place is tested apart, so data about Hà Giang and Cà Mau is not found over Thanh
+  Hoá, which lies inside their joint box;
+* ``spatial_cell`` filter values: the half-degree cells those boxes touch. Only an index
+  lookup narrowing the rows an exact test reads (PostgreSQL's SQL search); never the
+  answer itself.
 """
 
 from __future__ import annotations
@@ -21,23 +28,28 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from catalogue.places.gazetteer import Gazetteer, Place, Unit, gazetteer, name_key, split_prefix
-from catalogue.places.recognise import Box, coverage_box, document_units
+from catalogue.places.recognise import Box, document_units, own_box
 from catalogue.search.analyzer import ENGLISH_PREFIX
 from catalogue.search.errors import SearchQueryError
-from catalogue.search.query import Filter, Match, MatchAll, Or
+from catalogue.search.query import Intersects
 
 # In the English namespace's prefix, so every check that keeps stems out of the vocabulary
 # (spelling, diacritic restoration) keeps place terms out too; no English stem has a colon.
 PLACE_PREFIX = ENGLISH_PREFIX + ":"
 CELL_DEGREES = 0.5
-# A dataset box wider than this many cells (a country-wide geometry) is not gridded cell by
-# cell; it is found by any box (it covers the country).
+# A box wider than this many cells (a country-wide geometry) is not gridded cell by cell:
+# a dataset's is indexed as the cell "all", a request's narrows nothing.
 MAX_CELLS = 2000
 WHOLE = "all"
+# A dataset naming more places than this is tested by their joint box (more is no one
+# place's data: recognise.MAX_UNITS stops at 50 units).
+MAX_BOXES = 64
+# The filter field of place boxes; its terms are "spatial_box=west,south,east,north".
+BOX_FIELD = "spatial_box"
+CELL_FIELD = "spatial_cell"
 
 
 def place_term(unit: Unit) -> str:
@@ -51,6 +63,7 @@ class PlaceFields:
 
     codes: list[str]
     terms: list[str]
+    boxes: list[str]
     cells: list[str]
 
 
@@ -66,15 +79,49 @@ def cells_of(box: Box) -> list[str]:
     return [f"{i}:{j}" for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
 
 
+def box_value(box: Box) -> str:
+    """A box as its ``spatial_box`` filter value, ``west,south,east,north``: each float
+    written so that reading it back (Python's ``float``, PostgreSQL's ``float8``) gives
+    the same float."""
+    return ",".join(repr(float(v)) for v in box)
+
+
+def parse_box_value(value: str) -> Box:
+    """The box of a ``spatial_box`` filter value (:func:`box_value`)."""
+    w, s, e, n = (float(v) for v in value.split(","))
+    return (w, s, e, n)
+
+
+def intersects(a: Box, b: Box) -> bool:
+    """Whether two boxes meet, edges included (PostGIS's ``&&``, which ckanext-spatial
+    asks)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def place_boxes(package: Mapping[str, Any], units: list[Unit]) -> list[Box]:
+    """The boxes a dataset is found by: each unit's and its own geometry's; past
+    :data:`MAX_BOXES`, their joint box."""
+    boxes = list(dict.fromkeys(u.bbox for u in units))
+    own = own_box(package)
+    if own is not None and own not in boxes:
+        boxes.append(own)
+    if len(boxes) > MAX_BOXES:
+        boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes),
+                  max(b[2] for b in boxes), max(b[3] for b in boxes))]
+    return boxes
+
+
 def place_fields(package: Mapping[str, Any], g: Gazetteer | None = None) -> PlaceFields:
-    """The ``spatial_code`` values, place terms and cells of a package dict."""
+    """The ``spatial_code`` values, place terms, boxes and cells of a package dict."""
     g = g or gazetteer()
     units = document_units(package, g)
     closure = g.closure(units)
-    box = coverage_box(package, units)
+    boxes = place_boxes(package, units)
+    cells = list(dict.fromkeys(c for box in boxes for c in cells_of(box)))
     return PlaceFields(codes=sorted({u.code for u in closure}),
                        terms=sorted(place_term(u) for u in closure),
-                       cells=cells_of(box) if box else [])
+                       boxes=[box_value(b) for b in boxes],
+                       cells=[WHOLE] if WHOLE in cells else cells)
 
 
 def parse_bbox(text: str) -> Box:
@@ -91,30 +138,31 @@ def parse_bbox(text: str) -> Box:
     return (w, s, e, n)
 
 
-@lru_cache(maxsize=1)
-def _extent() -> Box:
-    """The box of every unit: no dataset box from the gazetteer lies outside it."""
-    boxes = [u.bbox for u in gazetteer().units(level="province")] + \
-        [u.bbox for u in gazetteer().units(level="commune")]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+def bbox_filter(box: Box) -> Intersects:
+    """Datasets with a place whose box meets ``box`` (ckanext-spatial's ``ext_bbox``)."""
+    return Intersects(box)
 
 
-def bbox_filter(box: Box) -> Filter:
-    """Datasets whose box intersects ``box`` (on the grid). Cells outside the gazetteer's
-    extent are not asked for: only a dataset's own geometry can reach them, and a box over
-    the whole world would otherwise ask for a quarter of a million cells."""
-    ex = _extent()
-    clipped = (max(box[0], ex[0]), max(box[1], ex[1]), min(box[2], ex[2]), min(box[3], ex[3]))
-    items: list[Filter] = [Match("spatial_cell", WHOLE)]
-    if clipped[0] <= clipped[2] and clipped[1] <= clipped[3]:
-        items += [Match("spatial_cell", c) for c in cells_of(clipped) if c != WHOLE]
-    if box[0] < ex[0] or box[1] < ex[1] or box[2] > ex[2] or box[3] > ex[3]:
-        # Geometries beyond the country: their own cells, a few at most, as asked.
-        outside = cells_of(box)
-        if outside != [WHOLE] and len(outside) <= MAX_CELLS:
-            items += [Match("spatial_cell", c) for c in outside]
-    return Or(tuple(dict.fromkeys(items))) if items else MatchAll()
+def candidate_cells(box: Box) -> tuple[list[str], list[str]] | None:
+    """The ``spatial_cell`` values of the datasets that may meet ``box``, as (the cells
+    wholly inside it, the others: those on its edges, and "all"); None when it touches too
+    many cells to narrow anything.
+
+    A dataset's box reaches into every cell it is indexed with (:func:`cells_of`), edges
+    included, so a dataset in a cell wholly inside ``box`` meets it; one in an edge cell may
+    or may not (its numbers decide); one in neither does not."""
+    (x0, y0), (x1, y1) = _cell(box[0], box[1]), _cell(box[2], box[3])
+    if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS:
+        return None
+    inner: list[str] = []
+    edge: list[str] = [WHOLE]
+    for i in range(x0, x1 + 1):
+        for j in range(y0, y1 + 1):
+            # Multiples of a half are exact floats: no rounding decides which list.
+            wholly = box[0] <= i * CELL_DEGREES and (i + 1) * CELL_DEGREES <= box[2] and \
+                box[1] <= j * CELL_DEGREES and (j + 1) * CELL_DEGREES <= box[3]
+            (inner if wholly else edge).append(f"{i}:{j}")
+    return inner, edge
 
 
 def places_in_query(text: str) -> list[Place]:

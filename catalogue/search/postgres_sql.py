@@ -11,7 +11,17 @@ from typing import Any
 
 from catalogue.search import collect
 from catalogue.search.backend import SearchQuery
-from catalogue.search.query import And, Filter, Match, MatchAll, Not, Or, Range
+from catalogue.search.places import BOX_FIELD, CELL_FIELD, candidate_cells
+from catalogue.search.query import (
+    And,
+    Filter,
+    Intersects,
+    Match,
+    MatchAll,
+    Not,
+    Or,
+    Range,
+)
 from catalogue.search.ranking import TextQuery
 
 
@@ -60,7 +70,28 @@ class Sql:
                 if tree.items else "FALSE"
         if isinstance(tree, Not):
             return f"NOT {self.filter(tree.item)}"
+        if isinstance(tree, Intersects):
+            return self.intersects(tree)
         raise TypeError(f"unknown filter {tree!r}")
+
+    def intersects(self, tree: Intersects) -> str:
+        """Rows with a ``spatial_box`` term meeting the box, found by the cells it touches
+        (the GIN index on ``filters``): a row in a cell wholly inside it matches; a row in a
+        cell on its edge has its boxes compared as numbers (the CASE keeps other terms from
+        ever being read as numbers)."""
+        west, south, east, north = (self.bind(float(v)) for v in tree.box)
+        start = len(BOX_FIELD) + 2
+        pattern = self.bind(_like_prefix(BOX_FIELD))
+        exact = (f"EXISTS (SELECT 1 FROM (SELECT CASE WHEN f LIKE {pattern} THEN "
+                 f"CAST(string_to_array(substr(f, {start}), ',') AS float8[]) END AS b "
+                 f"FROM unnest(filters) f) x WHERE b[1] <= {east} AND b[3] >= {west} "
+                 f"AND b[2] <= {north} AND b[4] >= {south})")
+        cells = candidate_cells(tree.box)
+        if cells is None:
+            return exact
+        inner, edge = ([f"{CELL_FIELD}={c}" for c in part] for part in cells)
+        return (f"(filters && CAST({self.bind(inner)} AS text[]) OR "
+                f"(filters && CAST({self.bind(edge)} AS text[]) AND {exact}))")
 
 
 # PostgreSQL truncates longer identifiers, so longer terms cannot name a record column.

@@ -12,7 +12,8 @@ them (``metadata_modified:[2020-01-01T00:00:00Z TO *] +organization:a
     range   := ("[" | "{") bound "TO" bound ("]" | "}")
 
 Both backends translate the tree: :class:`Match` is the indexed filter term
-``"field=value"``, :class:`Range` compares ISO date strings.
+``"field=value"``, :class:`Range` compares ISO date strings, :class:`Intersects` (built from
+``ext_bbox``, never parsed from ``fq``) compares boxes.
 """
 
 from __future__ import annotations
@@ -98,7 +99,16 @@ class MatchAll:
     """Every document (``*:*``)."""
 
 
-Filter = Match | Range | And | Or | Not | MatchAll
+@dataclass(frozen=True)
+class Intersects:
+    """Documents with a ``spatial_box`` filter term (a place's box, ``west,south,east,north``)
+    that meets ``box``, edges included: ckanext-spatial's ``ext_bbox``. Exact: backends
+    compare the numbers (:mod:`catalogue.search.places`)."""
+
+    box: tuple[float, float, float, float]
+
+
+Filter = Match | Range | And | Or | Not | MatchAll | Intersects
 
 _TOKEN_RE = re.compile(r'\s*(?:(\()|(\))|("(?:[^"\\]|\\.)*")|((?:[^\s()"\\]|\\.)+))')
 

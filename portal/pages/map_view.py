@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from catalogue.maps import basemap
+from catalogue.maps import basemap, outlines
 from catalogue.maps.preview import (
     cached_geojson,
     cached_map,
@@ -106,7 +106,8 @@ def units_summary(res: dict[str, Any], table: tables.Table) -> dict[str, Any] | 
     """The choropleth of a table keyed by units, in the era whose units it names best
     (today's 34 provinces, or the 63 before 1 July 2025)."""
     places = gazetteer()
-    version = f"{places.effective}/{places.source.get('version', '')}"
+    # The outlines too: a table drawn before they shipped had circles.
+    version = f"{places.effective}/{places.source.get('version', '')}/{outlines.version()}"
     best: dict[str, Any] | None = None
     for era in ("new", "old"):
         summary = units_map(preview_cache(), res["sha256"], f"{table_key(res)}/{era}",
@@ -188,17 +189,21 @@ def country() -> BaseResponse:
 
 @bp.get("/maps/provinces.geojson")
 def provinces() -> BaseResponse:
-    """An optional layer: the box of each of today's provinces, from the gazetteer (it ships
-    no outlines), named, for the reader to place the data."""
+    """An optional layer: today's provinces, named, for the reader to place the data: their
+    simplified outlines (:mod:`catalogue.maps.outlines`), or their boxes from the gazetteer
+    where none is shipped."""
     places = gazetteer()
+    shapes = {f["properties"]["code"]: f["geometry"]
+              for f in outlines.provinces("new")["features"]}
     features = []
     for unit in places.units(era="new", level="province"):
         west, south, east, north = unit.bbox
-        features.append({
-            "type": "Feature", "properties": {"name": unit.name, "code": unit.code},
-            "geometry": {"type": "Polygon", "coordinates": [[
-                [west, south], [east, south], [east, north], [west, north], [west, south]]]}})
+        box = {"type": "Polygon", "coordinates": [[
+            [west, south], [east, south], [east, north], [west, north], [west, south]]]}
+        features.append({"type": "Feature", "properties": {"name": unit.name, "code": unit.code},
+                         "geometry": shapes.get(unit.code, box)})
     body = orjson.dumps({"type": "FeatureCollection", "effective": places.effective,
+                         "source": outlines.provinces("new").get("source", ""),
                          "features": features})
     response = Response(body, mimetype="application/geo+json")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])

@@ -94,10 +94,10 @@
       }
     }).addTo(map);
     var provinces = element.getAttribute("data-provinces");
-    if (provinces) {  // today's provinces as boxes: a layer the reader may turn on
+    if (provinces) {  // today's provinces' outlines: part of the base, a layer to turn off
       var boxes = L.geoJSON(null, {
         interactive: false,
-        style: { color: "#6b7785", weight: 1, dashArray: "3 3", fill: false }
+        style: { color: "#6b7785", weight: 0.8, fill: false }
       });
       var overlays = {};
       overlays[escaped(element.getAttribute("data-provinces-label"))] = boxes;
@@ -111,9 +111,11 @@
         if (event.layer !== boxes || boxes.getLayers().length) { return; }
         getJSON(provinces).then(function (data) {
           boxes.addData(data);
-          layer.bringToFront();  // the data above the boxes (which take no clicks)
+          layer.bringToFront();  // the data above the outlines (which take no clicks)
         }).catch(function () { /* the layer stays empty */ });
       });
+      // Shown from the start over the shipped base; a tile server draws its own borders.
+      if (!tiles) { boxes.addTo(map); }
     }
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
