@@ -28,8 +28,9 @@ from catalogue.harvest.model import HarvestJob, HarvestObject, HarvestSource  # 
 
 __all__ += ["HarvestJob", "HarvestObject", "HarvestSource"]
 from catalogue.coordination.model import RateCounter, ScheduleClaim, SiteSecret  # noqa: E402,I001  (issue 23)
+from catalogue.coordination.model import UpgradeTask  # noqa: E402,I001  (issue 22)
 
-__all__ += ["RateCounter", "ScheduleClaim", "SiteSecret"]
+__all__ += ["RateCounter", "ScheduleClaim", "SiteSecret", "UpgradeTask"]
 from catalogue.bulk.model import CatalogueDump  # noqa: E402,I001  (issue 21)
 
 __all__ += ["CatalogueDump"]

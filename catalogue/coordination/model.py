@@ -54,3 +54,12 @@ class IndexRebuildDirty(Base):
 
     __tablename__ = "index_rebuild_dirty"
     dataset_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class UpgradeTask(Base):
+    """Work a migration asks for that only the application can do (rebuilding the search
+    index when its documents gained a field): noted by the migration, done by ``init``."""
+
+    __tablename__ = "upgrade_task"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)

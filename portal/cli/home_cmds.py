@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -11,7 +13,10 @@ from catalogue.database import upgrade_database
 from catalogue.datasets.package_cache import rebuild_package_documents
 from catalogue.groups.service import seed_sectors
 from catalogue.home import Home
+from catalogue.upgrades import run_upgrade_tasks
 from portal.catalogue_ext import catalogue_of
+
+log = logging.getLogger(__name__)
 
 
 def initialise(app: Flask) -> None:
@@ -28,6 +33,8 @@ def initialise(app: Flask) -> None:
         # After an upgrade (or a move to a new site_url) older datasets get their documents.
         rebuild_package_documents(catalogue.sessions, catalogue.site_url,
                                   catalogue.clock.now(), only_missing=True)
+        for name in run_upgrade_tasks(catalogue):
+            log.info("upgrade task done: %s", name)
 
 
 @click.command("init")
