@@ -22,11 +22,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import text
 
+from catalogue.datastore.batches import Batch
 from catalogue.datastore.columns import Column
 from catalogue.datastore.folding import fold_text
 from catalogue.datastore.store import Datastore, quote
 
-Batch = list[tuple[list[Any], list[str]]]
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_TYPES = frozenset({"text", "int"})  # what full text covers: words, codes, years
 INDEX_MAX_CHARS = 40  # longer values on average (names, descriptions): searched, not indexed
@@ -45,11 +45,11 @@ def fts_columns(columns: Sequence[Column]) -> list[tuple[int, Column]]:
 def _short_columns(columns: Sequence[Column], batch: Batch) -> list[Column]:
     """Columns whose values are short in the first rows: filter and facet candidates that get
     an index (long text is found through full text; indexing it costs loads their speed)."""
-    if not batch:
+    if not batch.sample:
         return list(columns)
     short = []
     for index, column in enumerate(columns):
-        lengths = [len(cells[index]) for _, cells in batch[:1000]]
+        lengths = [len(cells[index]) for cells in batch.sample]
         if sum(lengths) / len(lengths) <= INDEX_MAX_CHARS:
             short.append(column)
     return short
@@ -61,6 +61,8 @@ POSTGRES_TYPES = {"int": "bigint", "numeric": "double precision", "bool": "boole
 
 
 class TableWriter(Protocol):
+    keep: Sequence[int]  # columns whose cells, as written, the writer needs in each batch
+
     def write(self, batches: Iterable[Batch], progress: Any) -> int: ...
 
     def finish(self, max_indexes: int) -> None: ...
@@ -82,6 +84,7 @@ class SqliteWriter:
         self.store, self.name, self.columns = store, table_name, list(columns)
         self.fts = table_name + "_fts"
         self.indexed = list(columns)
+        self.keep: Sequence[int] = ()
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int:
         raw = self.store.engine.raw_connection()
@@ -89,19 +92,25 @@ class SqliteWriter:
             cursor = raw.cursor()
             defs = ", ".join(f"{quote(c.id)} {SQLITE_TYPES[c.type]}" for c in self.columns)
             cursor.execute(f"CREATE TABLE {quote(self.name)} (_id INTEGER PRIMARY KEY, {defs})")
-            marks = ", ".join("?" for _ in range(len(self.columns) + 1))
-            insert = f"INSERT INTO {quote(self.name)} VALUES ({marks})"
+            marks = ", ".join("?" for _ in self.columns)
+            names = ", ".join(quote(c.id) for c in self.columns)
+            # The rows go in as the batch holds them (no _id): a new table's rowid counts
+            # 1, 2, 3 … in insertion order, which is file order; checked below.
+            insert = f"INSERT INTO {quote(self.name)} ({names}) VALUES ({marks})"
             count = 0
             for batch in batches:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
-                first = count + 1
-                cursor.executemany(insert, [[first + i, *values]
-                                            for i, (values, _) in enumerate(batch)])
+                cursor.executemany(insert, batch.rows)
                 count += len(batch)
                 raw.commit()
                 if progress is not None:
                     progress(count)
+            last, rows = cursor.execute(
+                f"SELECT max(_id), count(*) FROM {quote(self.name)}").fetchone()
+            if (last or 0) != count or rows != count:
+                raise RuntimeError(f"datastore load: {rows} rows numbered to {last}, "
+                                   f"{count} written")
             raw.commit()
             return count
         finally:
@@ -156,6 +165,7 @@ class PostgresWriter:
         self.table = store.qualified(table_name)
         self.indexed = list(columns)
         self.searched = [i for i, _ in fts_columns(self.columns)]
+        self.keep: Sequence[int] = self.searched
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int:
         raw = self.store.engine.raw_connection()
@@ -171,13 +181,19 @@ class PostgresWriter:
             for batch in batches:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
+                # Folded here, once a row: translate() in the server scans its long letter
+                # list for every character (ten times slower). ``kept`` holds each row's
+                # searched cells as written: a tuple, or the one cell.
+                texts = (batch.kept if len(self.searched) == 1
+                         else map(" ".join, batch.kept) if self.searched
+                         else [""] * len(batch))
                 with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
-                    for values, cells in batch:
-                        count += 1
-                        # Folded here, once a row: translate() in the server scans its
-                        # long letter list for every character (ten times slower).
-                        copy.write_row([count, *values, fold_text(" ".join(
-                            cells[i] for i in self.searched))])
+                    write = copy.write_row
+                    for number, values, folded in zip(
+                            range(batch.first, batch.first + len(batch)), batch.rows,
+                            map(fold_text, texts), strict=True):
+                        write((number, *values, folded))
+                count += len(batch)
                 if progress is not None:
                     progress(count)
             raw.commit()
