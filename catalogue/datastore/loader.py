@@ -28,7 +28,7 @@ from catalogue.datastore.batches import ColumnTyper, typed_batches
 from catalogue.datastore.columns import RESERVED, Column, columns_of
 from catalogue.datastore.errors import LoadError
 from catalogue.datastore.store import Datastore, TableInfo, quote
-from catalogue.datastore.writers import writer_for
+from catalogue.datastore.writers import PAIR_MIN_ROWS, writer_for
 from catalogue.files import header as headers_
 from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge, check_json
@@ -116,7 +116,7 @@ def _read(source: Source, limits: ReadLimits,
 def load_table(store: Datastore, resource_id: str, source: Source, schema: Mapping[str, Any],
                *, sha256: str, version: int | None, now: datetime,
                limits: ReadLimits | None = None, progress: Progress | None = None,
-               max_indexes: int = 32) -> TableInfo:
+               max_indexes: int = 32, pair_min_rows: int = PAIR_MIN_ROWS) -> TableInfo:
     """Load ``source`` into a new table typed by ``schema`` and make it the resource's.
 
     Returns the new table's description. Raises LoadError (the reason, in Vietnamese) and
@@ -137,7 +137,7 @@ def load_table(store: Datastore, resource_id: str, source: Source, schema: Mappi
         writer = writer_for(store, table_name, columns)
         try:
             count = writer.write(typed_batches(data, typer, BATCH, writer.keep), progress)
-            writer.finish(max_indexes)
+            writer.finish(max_indexes, pair_min_rows)
             info = TableInfo(resource_id, table_name, sha256, version, tuple(columns), count,
                              now)
             with store.engine.begin() as conn:

@@ -30,11 +30,40 @@ from catalogue.datastore.store import Datastore, quote
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 FTS_TYPES = frozenset({"text", "int"})  # what full text covers: words, codes, years
 INDEX_MAX_CHARS = 40  # longer values on average (names, descriptions): searched, not indexed
+# "Schools of one province, most pupils first": a column of few values (a facet: province,
+# level, type) filtered by equality, sorted by a number or date. A (facet, sort) index
+# answers it by reading 100 index entries; one index per column makes it read thousands of
+# rows or sort every match. Built for large tables only (small ones sort their matches in
+# well under the query budget), and at most PAIR_MAX of them (each costs the load an index).
+FACET_MAX_VALUES = 100  # distinct values among the first rows
+SORTABLE_TYPES = frozenset({"int", "numeric", "date", "timestamp", "time"})
+PAIR_MIN_ROWS = 100_000
+PAIR_MAX = 4
 
 
 def index_name(table_name: str, columns: Sequence[Column], column: Column) -> str:
     """The name of a column's index: ``<table>_c<position>`` (the query side finds it so)."""
     return f"{table_name}_c{list(columns).index(column)}"
+
+
+def pair_index_name(table_name: str, facet: int, sort: int) -> str:
+    """The name of a (facet, sort) index: ``<table>_c<facet>_c<sort>`` (positions)."""
+    return f"{table_name}_c{facet}_c{sort}"
+
+
+def _pairs(columns: Sequence[Column], batch: Batch) -> list[tuple[int, int]]:
+    """(facet, sortable) column positions worth a two-column index: the first sortable
+    column with each facet, then the second …; facets with the fewest values first (they
+    match the most rows: the slowest to sort without one)."""
+    facets = []
+    for index, column in enumerate(columns):
+        if column.type in ("text", "int", "bool") and batch.sample:
+            values = len({cells[index] for cells in batch.sample})
+            if 1 < values <= FACET_MAX_VALUES:
+                facets.append((values, index))
+    sortables = [i for i, c in enumerate(columns) if c.type in SORTABLE_TYPES]
+    return [(facet, sort) for sort in sortables for _values, facet in sorted(facets)
+            if sort != facet][:PAIR_MAX]
 
 
 def fts_columns(columns: Sequence[Column]) -> list[tuple[int, Column]]:
@@ -65,7 +94,7 @@ class TableWriter(Protocol):
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int: ...
 
-    def finish(self, max_indexes: int) -> None: ...
+    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None: ...
 
     def drop(self) -> None: ...
 
@@ -84,6 +113,8 @@ class SqliteWriter:
         self.store, self.name, self.columns = store, table_name, list(columns)
         self.fts = table_name + "_fts"
         self.indexed = list(columns)
+        self.pairs: list[tuple[int, int]] = []
+        self.count = 0
         self.keep: Sequence[int] = ()
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int:
@@ -101,6 +132,7 @@ class SqliteWriter:
             for batch in batches:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
+                    self.pairs = _pairs(self.columns, batch)
                 cursor.executemany(insert, batch.rows)
                 count += len(batch)
                 raw.commit()
@@ -112,11 +144,12 @@ class SqliteWriter:
                 raise RuntimeError(f"datastore load: {rows} rows numbered to {last}, "
                                    f"{count} written")
             raw.commit()
+            self.count = count
             return count
         finally:
             raw.close()
 
-    def finish(self, max_indexes: int) -> None:
+    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
         raw = self.store.engine.raw_connection()
         try:
             cursor = raw.cursor()
@@ -135,6 +168,10 @@ class SqliteWriter:
             for column in self.indexed[:max_indexes]:
                 cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
                                f"ON {quote(self.name)} ({quote(column.id)})")
+            for facet, sort in self.pairs if self.count >= pair_min_rows else []:
+                cursor.execute(f"CREATE INDEX {quote(pair_index_name(self.name, facet, sort))} "
+                               f"ON {quote(self.name)} ({quote(self.columns[facet].id)}, "
+                               f"{quote(self.columns[sort].id)})")
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute(f"ANALYZE {quote(self.name)}")
             raw.commit()
@@ -166,6 +203,8 @@ class PostgresWriter:
         self.indexed = list(columns)
         self.searched = [i for i, _ in fts_columns(self.columns)]
         self.keep: Sequence[int] = self.searched
+        self.pairs: list[tuple[int, int]] = []
+        self.count = 0
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int:
         raw = self.store.engine.raw_connection()
@@ -181,6 +220,7 @@ class PostgresWriter:
             for batch in batches:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
+                    self.pairs = _pairs(self.columns, batch)
                 # Folded here, once a row: translate() in the server scans its long letter
                 # list for every character (ten times slower). ``kept`` holds each row's
                 # searched cells as written: a tuple, or the one cell.
@@ -197,17 +237,23 @@ class PostgresWriter:
                 if progress is not None:
                     progress(count)
             raw.commit()
+            self.count = count
             return count
         finally:
             raw.close()
 
-    def finish(self, max_indexes: int) -> None:
+    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
         with self.store.engine.begin() as conn:
             for column in self.indexed[:max_indexes]:
                 # NULLs first in the index, as the sort order treats them (query._order).
                 name = quote(index_name(self.name, self.columns, column))
                 conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
                                   f"({quote(column.id)} NULLS FIRST)"))
+            for facet, sort in self.pairs if self.count >= pair_min_rows else []:
+                name = quote(pair_index_name(self.name, facet, sort))
+                conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
+                                  f"({quote(self.columns[facet].id)}, "
+                                  f"{quote(self.columns[sort].id)} NULLS FIRST)"))
             conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
                               "USING gin (_full_text)"))
             conn.execute(text(f"ANALYZE {self.table}"))
