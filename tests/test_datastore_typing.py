@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 from conftest import SHARED
-from datastore_setup import load, schema_of
+from datastore_setup import LOADED_AT, load, schema_of
 
 from catalogue.datastore.batches import ColumnTyper, RowTyper, typed_batches
 from catalogue.datastore.errors import LoadError
+from catalogue.datastore.loader import Source, load_table
 from catalogue.datastore.query import iter_rows
 from catalogue.datastore.store import Datastore
 from catalogue.files import header as headers
@@ -204,3 +205,19 @@ def test_the_real_communes_file_loads_as_the_reference_types_it(
     load(datastore_db, "communes", path, schema=schema)
     expected = _reference(_file_rows(path, "csv"), schema)
     assert [r[1:] for r in _stored(datastore_db, "communes")] == expected
+
+
+def test_rows_typed_in_small_batches_are_told_every_ten_thousand(
+        datastore_db: Datastore, tmp_path: Path) -> None:
+    """Rows are typed a thousand at a time but committed (SQLite) and reported every
+    10,000 and at the end; the row numbers run on across batches."""
+    path = tmp_path / "many.csv"
+    path.write_text("ma,so\n" + "".join(f"{n:06d},{n * 3}\n" for n in range(25_001)),
+                    encoding="utf-8")
+    told: list[int] = []
+    schema = {"fields": [{"name": "ma", "type": "string"}, {"name": "so", "type": "integer"}]}
+    info = load_table(datastore_db, "many", Source(path, "csv", path.name), schema,
+                      sha256="1" * 64, version=1, now=LOADED_AT, progress=told.append)
+    assert info.row_count == 25_001 and told == [10_000, 20_000, 25_001]
+    stored = _stored(datastore_db, "many")
+    assert stored[12_345] == [12_346, "012345", 37_035] and stored[-1][0] == 25_001

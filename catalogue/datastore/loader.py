@@ -34,7 +34,9 @@ from catalogue.files.encoding import EncodingUnknown
 from catalogue.files.limits import ReadLimits, TooLarge, check_json
 from catalogue.files.rows import kind_of, open_rows
 
-BATCH = 10_000
+# Rows typed at a time: small enough that a batch's strings stay in the CPU's caches (a
+# 10,000-row batch typed 40 % slower); the writers commit every COMMIT_ROWS.
+BATCH = 1_000
 Progress = Callable[[int], None]
 
 

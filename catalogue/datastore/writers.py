@@ -39,6 +39,7 @@ FACET_MAX_VALUES = 100  # distinct values among the first rows
 SORTABLE_TYPES = frozenset({"int", "numeric", "date", "timestamp", "time"})
 PAIR_MIN_ROWS = 100_000
 PAIR_MAX = 4
+COMMIT_ROWS = 10_000  # SQLite commits (and progress is told) every this many rows
 
 
 def index_name(table_name: str, columns: Sequence[Column], column: Column) -> str:
@@ -128,22 +129,26 @@ class SqliteWriter:
             # The rows go in as the batch holds them (no _id): a new table's rowid counts
             # 1, 2, 3 … in insertion order, which is file order; checked below.
             insert = f"INSERT INTO {quote(self.name)} ({names}) VALUES ({marks})"
-            count = 0
+            count = committed = 0
             for batch in batches:
                 if not count:
                     self.indexed = _short_columns(self.columns, batch)
                     self.pairs = _pairs(self.columns, batch)
                 cursor.executemany(insert, batch.rows)
                 count += len(batch)
-                raw.commit()
-                if progress is not None:
-                    progress(count)
+                if count - committed >= COMMIT_ROWS:
+                    raw.commit()
+                    committed = count
+                    if progress is not None:
+                        progress(count)
             last, rows = cursor.execute(
                 f"SELECT max(_id), count(*) FROM {quote(self.name)}").fetchone()
             if (last or 0) != count or rows != count:
                 raise RuntimeError(f"datastore load: {rows} rows numbered to {last}, "
                                    f"{count} written")
             raw.commit()
+            if progress is not None and count != committed:
+                progress(count)
             self.count = count
             return count
         finally:
@@ -216,26 +221,30 @@ class PostgresWriter:
                 "_full_text tsvector GENERATED ALWAYS AS "
                 "(to_tsvector('simple', coalesce(_fold, ''))) STORED)")
             names = ", ".join(["_id", *(quote(c.id) for c in self.columns), "_fold"])
-            count = 0
-            for batch in batches:
-                if not count:
-                    self.indexed = _short_columns(self.columns, batch)
-                    self.pairs = _pairs(self.columns, batch)
-                # Folded here, once a row: translate() in the server scans its long letter
-                # list for every character (ten times slower). ``kept`` holds each row's
-                # searched cells as written: a tuple, or the one cell.
-                texts = (batch.kept if len(self.searched) == 1
-                         else map(" ".join, batch.kept) if self.searched
-                         else [""] * len(batch))
-                with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
-                    write = copy.write_row
+            count = told = 0
+            # One COPY for the whole table (one transaction: nobody sees it until the swap).
+            with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+                write = copy.write_row
+                for batch in batches:
+                    if not count:
+                        self.indexed = _short_columns(self.columns, batch)
+                        self.pairs = _pairs(self.columns, batch)
+                    # Folded here, once a row: translate() in the server scans its long
+                    # letter list for every character (ten times slower). ``kept`` holds
+                    # each row's searched cells as written: a tuple, or the one cell.
+                    texts = (batch.kept if len(self.searched) == 1
+                             else map(" ".join, batch.kept) if self.searched
+                             else [""] * len(batch))
                     for number, values, folded in zip(
                             range(batch.first, batch.first + len(batch)), batch.rows,
                             map(fold_text, texts), strict=True):
                         write((number, *values, folded))
-                count += len(batch)
-                if progress is not None:
-                    progress(count)
+                    count += len(batch)
+                    if progress is not None and count - told >= COMMIT_ROWS:
+                        progress(count)
+                        told = count
+            if progress is not None and count != told:
+                progress(count)
             raw.commit()
             self.count = count
             return count
