@@ -102,3 +102,22 @@ def test_pages_read_through_facet_indexes_match_the_file(datastore_db: Datastore
             assert [r["_id"] for r in pages[0].records] == [
                 n for n, _ in ordered[offset:offset + 25]]
 
+
+
+def test_sqlite_full_text_keeps_no_second_copy_of_the_text(datastore_db: Datastore,
+                                                           tmp_path: Path) -> None:
+    """The FTS5 index is contentless: it says which rows match, the table holds the text."""
+    if datastore_db.dialect != "sqlite":
+        pytest.skip("PostgreSQL keeps a tsvector column, not an FTS5 table")
+    from sqlalchemy import text
+
+    path = tmp_path / "truong.csv"
+    _write(path, 50)
+    table = _load(datastore_db, "small", path, pair_min_rows=100_000)
+    with datastore_db.engine.connect() as conn:
+        names = {str(r[0]) for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    assert f"{table.table_name}_fts" in names and f"{table.table_name}_fts_content" not in names
+    found = search_rows(datastore_db, "small", view_from(q="ha noi"))
+    assert found.total and all(r["tinh"] == "Hà Nội" for r in found.records)
+    by_field = search_rows(datastore_db, "small", view_from(q={"tinh": "da nang"}))
+    assert by_field.total and all(r["tinh"] == "Đà Nẵng" for r in by_field.records)
