@@ -102,7 +102,7 @@ class ColumnTyper:
         self.fast = [_fast_kind(f) for f in fields]
         self.text = [index for index, parse in enumerate(self.parsers) if parse is None]
 
-    def type_rows(self, numbers: Sequence[int], rows: list[list[str]]) -> list[list[Any]]:
+    def type_rows(self, numbers: Sequence[int], rows: list[list[Any]]) -> list[list[Any]]:
         """``rows`` (each exactly ``width`` cells) typed in place; returns them.
 
         Raises LoadError naming the first bad cell in file order (row, then column)."""
