@@ -137,13 +137,14 @@ def test_fast_paths_are_taken_and_still_agree() -> None:
     ([["1", "2"]] * 5 + [["1", "1e999"]], "Dòng 6, cột 'b'"),
     ([[str(n), "1"] for n in range(3000)] + [["2.5", "1"]], "Dòng 3001, cột 'a'"),
 ])
-def test_a_bad_cell_is_named_as_the_reference_names_it(rows: list[list[str]],
-                                                       where: str) -> None:
+@pytest.mark.parametrize("size", [2, 10_000])  # remembered cells cross batches
+def test_a_bad_cell_is_named_as_the_reference_names_it(rows: list[list[str]], where: str,
+                                                       size: int) -> None:
     schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "number"}]}
     with pytest.raises(LoadError) as reference:
         _reference(rows, schema)
     with pytest.raises(LoadError) as columnwise:
-        _columnwise(rows, schema, 10_000)
+        _columnwise(rows, schema, size)
     assert str(columnwise.value) == str(reference.value)
     assert where in str(columnwise.value)
 

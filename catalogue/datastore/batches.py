@@ -36,6 +36,7 @@ from catalogue.datastore.errors import LoadError
 
 # A distinct-cell dictionary pays when cells repeat at least this often on average.
 REPEATS = 4
+KNOWN_MAX = 20_000  # distinct cells a column remembers between batches
 SAMPLE = 1000  # cells looked at to guess how often a number column's cells repeat
 _JOIN = "\x1f"  # joins a column's cells for one str.replace over all of them (unit separator)
 
@@ -101,6 +102,9 @@ class ColumnTyper:
         self.parsers = [parser_for(f, cached=False) for f in fields]
         self.fast = [_fast_kind(f) for f in fields]
         self.text = [index for index, parse in enumerate(self.parsers) if parse is None]
+        # Stored values of cells already seen, per column, across batches (dates repeat
+        # from one batch to the next); emptied when it grows past KNOWN_MAX.
+        self.known: list[dict[str, Any]] = [{} for _ in fields]
 
     def type_rows(self, numbers: Sequence[int], rows: list[list[Any]]) -> list[list[Any]]:
         """``rows`` (each exactly ``width`` cells) typed in place; returns them.
@@ -137,8 +141,10 @@ class ColumnTyper:
                                          not any(marker in column for marker in missing))
                 except (ValueError, OverflowError):
                     pass  # a cell only the reference reads (1990.0 as an integer), or a bad one
-        lookup: dict[str, Any] = {}
-        for cell in set(column):
+        lookup = self.known[index]
+        if len(lookup) > KNOWN_MAX:
+            lookup.clear()
+        for cell in set(column).difference(lookup):
             if cell in missing:
                 lookup[cell] = None
                 continue
