@@ -9,14 +9,15 @@ Two ways to type the same cells, which must agree on every cell:
   its cells allow, then written back into the rows, which go to the database as they are:
 
   - a column whose cells repeat (dates, booleans, years, codes) is parsed once per
-    *distinct* cell with the reference parser, then mapped back with ``dict.__getitem__``;
+    *distinct* cell with the reference parser (remembered from batch to batch), then
+    mapped back with ``dict.__getitem__``;
   - integers and numbers with many distinct cells go through ``int``/``float`` directly
     (``map``, in C), which accept exactly what the reference accepts once it has removed
     group characters and turned the decimal mark into ``.``: both ignore surrounding
     white space, so the reference's ``strip`` changes nothing they return;
-  - anything else, and any column where the fast way refuses a cell, falls back to the
-    reference parser cell by cell. If a cell is bad, the whole batch is retyped by
-    :class:`RowTyper`, so the error names the same row and column as it always did.
+  - anything else, and any column where the fast way refuses a cell, goes through the
+    reference parser once per distinct cell. If a cell is bad, the whole batch is retyped
+    by :class:`RowTyper`, so the error names the same row and column as it always did.
 
 The fast paths only ever decide *how* a cell reaches the reference's answer, never the
 answer: ``tests/test_datastore_typing.py`` checks both ways cell for cell on tricky files.
