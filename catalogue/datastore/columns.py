@@ -132,13 +132,15 @@ def _time(text: str) -> str:
     return ":".join(f"{p:02d}" for p in parts + [0] * (3 - len(parts)))
 
 
-def parser_for(spec: Mapping[str, Any]) -> Parser | None:
+def parser_for(spec: Mapping[str, Any], *, cached: bool = True) -> Parser | None:
     """The parser of one Table Schema field (None: the cell is kept as text).
 
-    Dates, times and booleans repeat within a column: their parsers remember recent cells.
+    Dates, times and booleans repeat within a column: their parsers remember recent cells
+    (unless ``cached`` is false: a caller that parses each distinct cell once).
     """
     parse = _parser_for(spec)
-    if parse is not None and spec.get("type") in ("date", "datetime", "time", "boolean"):
+    if cached and parse is not None and spec.get("type") in ("date", "datetime", "time",
+                                                             "boolean"):
         return lru_cache(maxsize=4096)(parse)
     return parse
 
