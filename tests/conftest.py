@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,15 +97,42 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@dataclass(frozen=True)
+class HarvestedDemo:
+    """A home after one ``dulieumo demo --no-serve --port 5077``, and what that run printed."""
+
+    home: Path
+    output: str
+    pristine: Path  # a copy taken at once, for readers that must not see later runs
+
+
+DEMO_PORT = "5077"
+
+
 @pytest.fixture(scope="session")
-def demo_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    """The demo agencies harvested once into a home (``dulieumo demo --no-serve``), and a
-    client of a portal serving it at http://portal.test: real data for the standards checks."""
+def harvested_demo(tmp_path_factory: pytest.TempPathFactory) -> HarvestedDemo:
+    """The demo agencies harvested once per session (the suite's costliest set-up): the port
+    is one the tests can tell from the default, since citations and documents name it.
+
+    ``home`` is tests/test_demo.py's, which harvests it again (its sources name their
+    absolute paths, so that second run must happen in this very folder); ``pristine`` is
+    copied before any test runs, so what demo_portal serves never depends on test order."""
     from portal.cli import main
 
-    home = tmp_path_factory.mktemp("demo-portal")
-    result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve"])
+    home = tmp_path_factory.mktemp("demo-harvested") / "demo-home"
+    result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve",
+                                       "--port", DEMO_PORT])
     assert result.exit_code == 0, result.output
+    pristine = tmp_path_factory.mktemp("demo-pristine") / "demo-home"
+    shutil.copytree(home, pristine)
+    return HarvestedDemo(home, result.output, pristine)
+
+
+@pytest.fixture(scope="session")
+def demo_portal(harvested_demo: HarvestedDemo) -> Iterator[FlaskClient]:
+    """The demo agencies harvested (``dulieumo demo --no-serve``), and a client of a portal
+    serving them at http://portal.test: real data for the standards checks."""
+    home = harvested_demo.pristine
     app = create_app({"site_url": "http://portal.test"}, home=home)
     yield app.test_client()
     catalogue = catalogue_of(app)
