@@ -35,11 +35,11 @@ from frictionless.table.label_matching import deduplicate_names
 def _copy(self: Field, **options: Any) -> Field:
     """``Metadata.to_copy`` without the descriptor round trip, for a field that is a name and
     a type (what inference makes); anything more is copied by Frictionless itself."""
-    if options or self.custom or not self.metadata_assigned <= {"name", "schema"}:
+    if options or self.custom or not self.metadata_assigned <= {"name", "schema", "custom"}:
         return Metadata.to_copy(self, **options)
-    # The class Frictionless would pick for the type, set up as from_descriptor leaves it
-    # (its copy has no schema and an explicit empty ``custom``).
-    copy = type(self).__mro__[1](name=self.name)
+    # Set up as from_descriptor leaves it (no schema, an explicit empty ``custom``), and of
+    # this cheaply copied class again: Frictionless copies the header's copies once more.
+    copy = type(self)(name=self.name)
     copy.custom = {}
     return copy
 
