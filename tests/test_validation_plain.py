@@ -109,3 +109,16 @@ def test_what_plain_says_of_a_file_frictionless_says_of_it(name: str, tmp_path: 
     assert [e.type for e in task.errors] == []
     assert task.stats["rows"] == plain.rows
     assert resource.schema.to_descriptor() == plain.schema
+
+
+def test_the_inferred_schema_is_written_out_not_exported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text(PLAIN, encoding="utf-8")
+    expected = plain_validation(path, tabular.SAMPLE_ROWS, 100_000)
+
+    def refused(*_args: object, **_options: object) -> None:
+        raise AssertionError("exported through Frictionless")
+
+    monkeypatch.setattr(frictionless.Schema, "to_descriptor", refused)
+    assert plain_validation(path, tabular.SAMPLE_ROWS, 100_000) == expected

@@ -83,7 +83,15 @@ def plain_validation(path: Path, sample_rows: int, max_rows: int) -> PlainOutcom
         return None
     if not _cells_read(schema.fields, data):
         return None
-    return PlainOutcome(dict(schema.to_descriptor()), len(data))
+    return PlainOutcome(_descriptor(schema), len(data))
+
+
+def _descriptor(schema: Any) -> dict[str, Any]:
+    """``schema.to_descriptor()`` of an inferred schema (fields of a name and a type only),
+    written out rather than exported through Frictionless' metadata machinery."""
+    if all(not f.custom and f.metadata_assigned <= {"name", "schema"} for f in schema.fields):
+        return {"fields": [{"name": f.name, "type": f.type} for f in schema.fields]}
+    return dict(schema.to_descriptor())
 
 
 def _cells_read(fields: Sequence[Any], data: Sequence[Sequence[str]]) -> bool:
