@@ -26,9 +26,8 @@ from functools import cache
 from typing import Any
 
 import attrs
-from frictionless import Detector, Field, Schema, settings
+from frictionless import Detector, Field, Metadata, Schema, settings
 from frictionless.fields import AnyField
-from frictionless.metadata import Metadata
 from frictionless.table.label_matching import deduplicate_names
 
 
@@ -44,10 +43,16 @@ def _copy(self: Field, **options: Any) -> Field:
     return copy
 
 
-@cache
+_CHEAPLY_COPIED: dict[str, type[Field]] = {}  # by the field class's qualified name
+
+
 def _cheaply_copied(cls: type[Field]) -> type[Field]:
-    """``cls`` with :func:`_copy` as its ``to_copy``."""
-    return type(cls.__name__, (cls,), {"to_copy": _copy})
+    """``cls`` with :func:`_copy` as its ``to_copy`` (made once per class)."""
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    made = _CHEAPLY_COPIED.get(key)
+    if made is None:
+        made = _CHEAPLY_COPIED[key] = type(cls.__name__, (cls,), {"to_copy": _copy})
+    return made
 
 
 @cache
