@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from privacy_synthetic import make_tables, make_texts  # noqa: E402
 
-from catalogue.privacy import detectors, screen  # noqa: E402
+from catalogue.privacy import columns, detectors, screen  # noqa: E402
 
 YEAR = 2026
 
@@ -21,6 +21,7 @@ YEAR = 2026
 def _forget() -> None:
     screen._cell_kinds.cache_clear()
     screen._text_spans.cache_clear()
+    columns.column_kind.cache_clear()
 
 
 def test_a_cell_seen_in_an_earlier_table_is_not_classified_again(
@@ -74,3 +75,23 @@ def test_remembered_answers_are_the_answers_given_afresh() -> None:
         texts = [screen.screen_text(t.text, "notes", this_year=YEAR) for t in make_texts()]
         runs.append((tables, texts))
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_a_header_seen_in_an_earlier_table_is_not_read_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _forget()
+    asked: list[str] = []
+    column_words = columns.column_words
+
+    def counted(name: str) -> list[str]:
+        asked.append(name)
+        return column_words(name)
+
+    monkeypatch.setattr(columns, "column_words", counted)
+    header, rows = ["Họ và tên", "Huyện"], [["Nguyễn Văn A", "Hạ Long"]]
+    first = screen.screen_table(header, rows, this_year=YEAR)
+    second = screen.screen_table(header, rows, this_year=YEAR)
+    _forget()
+    assert first == second
+    assert [f.kind for f in first.findings] == ["full_name"]
+    assert sorted(asked) == ["Huyện", "Họ và tên"]
