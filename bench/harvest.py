@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -125,6 +126,10 @@ def _files_share(root: Path, n: int) -> None:
             f'groups = ["moi-truong"]\n', encoding="utf-8")
 
 
+def _load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -206,6 +211,8 @@ def main() -> None:
     if args.scenario:
         print(json.dumps(scenario(args.scenario[0], int(args.scenario[1]))))
         return
+    # The load says how far wall time is the neighbours' (a shared machine): see the README.
+    print(f"load average (1, 5, 15 min) before: {_load()}", flush=True)
     print(f"{'source':<10}{'N':>7}{'new':>7}{'skipped':>8}{'failed':>7}{'seconds':>9}{'ds/s':>8}"
           f"{'cpu s':>8}{'ds/cpu-s':>9}{'valid.%':>9}{'rerun s':>9}{'cpu s':>7}{'peak MB':>9}")
     for n in args.sizes:
@@ -219,6 +226,7 @@ def main() -> None:
                   f"{r['validation_share'] * 100:>8.1f}%"
                   f"{r['rerun_seconds']:>9}{r['rerun_cpu_seconds']:>7}{r['peak_rss_mb']:>9}",
                   flush=True)
+    print(f"load average (1, 5, 15 min) after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -83,3 +83,33 @@ def test_options_it_does_not_reproduce_go_to_frictionless() -> None:
         ours = FastDetector(**options).detect_schema(fragment, labels=["a", "b"])
         theirs = frictionless.Detector(**options).detect_schema(fragment, labels=["a", "b"])
         assert ours.to_descriptor() == theirs.to_descriptor()
+
+
+def test_inferred_fields_copy_as_frictionless_copies_them(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Frictionless copies each field twice per file through its descriptor (issue 16 item
+    10): ours make the same copy (class, attributes) without that round trip."""
+    resource = frictionless.Resource(TABLES["types"].encode(), format="csv",
+                                     detector=FastDetector())
+    resource.infer()
+    theirs = [frictionless.Metadata.to_copy(f) for f in resource.schema.fields]
+
+    def no_descriptors(*_args: object, **_options: object) -> None:
+        raise AssertionError("copied through a descriptor")
+
+    monkeypatch.setattr(frictionless.Field, "from_descriptor", no_descriptors)
+    ours = [f.to_copy() for f in resource.schema.fields]
+    again = [f.to_copy() for f in ours]  # the header's copies are copied for each row reader
+    for copies in (ours, again):
+        assert all(isinstance(c, type(t)) for c, t in zip(copies, theirs, strict=True))
+        assert [vars(c) for c in copies] == [vars(c) for c in theirs]
+        assert [c.to_descriptor() for c in copies] == [c.to_descriptor() for c in theirs]
+
+
+def test_a_field_changed_after_inference_is_copied_by_frictionless() -> None:
+    resource = frictionless.Resource(b"a,b\n1,x\n", format="csv", detector=FastDetector())
+    resource.infer()
+    field = resource.schema.fields[0]
+    field.constraints = {"minimum": 0}
+    assert field.to_copy().to_descriptor() == {"name": "a", "type": "integer",
+                                               "constraints": {"minimum": 0}}

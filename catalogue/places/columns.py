@@ -11,6 +11,7 @@ that happens to hold a "Tân Lập" says nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from catalogue.places.gazetteer import Era, Gazetteer, Unit, name_key
 from catalogue.places.recognise import MAX_UNITS, most_specific, national
@@ -63,16 +64,23 @@ def _codes(g: Gazetteer, values: list[str], era: Era) -> list[Unit] | None:
     return found if len(found) >= SHARE * len(values) else None
 
 
+@lru_cache(maxsize=65_536)
+def _match(g: Gazetteer, value: str) -> tuple[Unit, ...]:
+    """``g.match_name(value)``, remembered: table after table names the same provinces and
+    communes, and matching a name cost a harvest more than validating the table did."""
+    return tuple(g.match_name(value))
+
+
 def _names(g: Gazetteer, values: list[str], era: Era, within: set[Unit]) -> list[Unit] | None:
     """The units of a column of names, or None when most values are not units. A name many
     units share ("Tân Lập") counts only inside the provinces another column names."""
     probe = values[:PROBE]
-    if sum(1 for v in probe if g.match_name(v)) < SHARE * len(probe):
+    if sum(1 for v in probe if _match(g, v)) < SHARE * len(probe):
         return None  # most columns are not places: a glance says so
     found: list[Unit] = []
     recognised = 0
     for value in values:
-        units = g.match_name(value)
+        units = list(_match(g, value))
         if within and units and units[0].level != "province":
             units = [u for u in units if g.province_of(u) in within] or units
         same_era = [u for u in units if u.era == era] or units

@@ -5,6 +5,7 @@ diacritics, any separator) and English.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from catalogue.privacy.detectors import fold
 
@@ -46,6 +47,7 @@ def _contains(words: list[str], phrase: list[str]) -> bool:
     return any(words[i:i + width] == phrase for i in range(len(words) - width + 1))
 
 
+@lru_cache(maxsize=4096)  # a harvest's tables repeat their headers (issue 16 item 10)
 def column_kind(name: str) -> str | None:
     """The personal-data kind a column's name announces, or None."""
     words = column_words(name)

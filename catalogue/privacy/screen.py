@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -184,8 +185,13 @@ def screen_table(header: Sequence[str], rows: Iterable[Sequence[Any] | Mapping[s
 # Values that can never be personal data of the kinds screened: decimals, short integers.
 _INERT = re.compile(r"-?\d{1,7}(?:[.,]\d+)?|-?\d+[.,]\d+")
 CACHE_LIMIT = 100_000
+TEXT_CACHE_LIMIT = 4096  # texts remembered across records (descriptions can be long)
 
 
+# Remembered across tables and records, not per table only: a harvest's files and metadata
+# repeat their districts, codes, units and boilerplate (issue 16 item 10). Pure functions of
+# their arguments, so a remembered answer is the answer.
+@lru_cache(maxsize=CACHE_LIMIT)
 def _cell_kinds(value: str, this_year: int | None) -> tuple[str, ...]:
     """Every raw kind one cell matches (column-level rules decide later what counts)."""
     if _INERT.fullmatch(value):
@@ -285,10 +291,12 @@ def _tax_column(name: str) -> bool:
     return TAX_WORDS.search(" ".join(column_words(name))) is not None
 
 
-def _text_spans(text: str, this_year: int | None = None) -> list[tuple[str, tuple[int, int]]]:
-    """(kind, span) of personal data in running text."""
+@lru_cache(maxsize=TEXT_CACHE_LIMIT)
+def _text_spans(text: str, this_year: int | None = None
+                ) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """(kind, span) of personal data in running text (remembered: see ``_cell_kinds``)."""
     if "@" not in text and not any(c.isdigit() for c in text):
-        return []  # every kind screened for needs digits or an e-mail address
+        return ()  # every kind screened for needs digits or an e-mail address
     spans: list[tuple[str, tuple[int, int]]] = [("email", s) for s in d.find_emails(text)]
     spans += [("phone", s) for s in d.find_phones(text)]
     spans += d.find_id_numbers(text)
@@ -308,7 +316,7 @@ def _text_spans(text: str, this_year: int | None = None) -> list[tuple[str, tupl
         before = folded[max(0, match.start() - 25):match.start()]
         if BIRTH_WORDS.search(before):
             spans.append(("date_of_birth", match.span()))
-    return spans
+    return tuple(spans)
 
 
 def screen_text(text: str, field_name: str, *, this_year: int | None = None) -> list[Finding]:

@@ -30,6 +30,7 @@ from catalogue.places.columns import places_in_table
 from catalogue.places.gazetteer import gazetteer
 from catalogue.validation.column_types import csv_warnings
 from catalogue.validation.detector import FastDetector
+from catalogue.validation.plain import plain_validation
 from catalogue.validation.types import is_dmy, refine_types
 
 JSON_FORMATS = frozenset({"json", "geojson"})
@@ -240,13 +241,24 @@ def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
         if schema is None and field_hints:
             schema = apply_field_hints(infer_schema(table.path, table.sample), field_hints)
             stats["schema_inferred"] = True
-        resource = _open_resource(table.path, schema)
-        report = resource.validate(limit_rows=limits.max_rows, limit_errors=limits.max_errors)
+        # A plain table's outcome is known without Frictionless' fixed cost (plain.py).
+        plain = plain_validation(table.path, SAMPLE_ROWS, limits.max_rows) \
+            if schema is None else None
+        found: list[Any] = []
+        if plain is not None:
+            inferred, rows = plain.schema, plain.rows
+        else:
+            resource = _open_resource(table.path, schema)
+            report = resource.validate(limit_rows=limits.max_rows,
+                                       limit_errors=limits.max_errors)
+            task = report.tasks[0] if report.tasks else None
+            found = list(task.errors if task else report.errors)
+            rows = (task.stats.get("rows") if task else None) or 0
+            inferred = dict(resource.schema.to_descriptor()) if schema is None else {}
         if schema is None:
             # Inferred while validating (one pass, not two), then set right: a code column
             # read as integers becomes text (its type errors are no errors for text) and a
             # column of dd/mm/yyyy dates a date (every value was checked in _normalise).
-            inferred = dict(resource.schema.to_descriptor())
             schema = refine_types(inferred, table.sample, table.dates)
             relaxed = {f["name"] for f, g in zip(inferred["fields"], schema["fields"],
                                                   strict=True)
@@ -254,13 +266,11 @@ def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
             stats["schema_inferred"] = True
     except (frictionless.FrictionlessException, ValueError, OSError) as exc:
         return _failure("source-error", f"cannot read the file: {exc}", stats, status="error")
-    task = report.tasks[0] if report.tasks else None
-    errors = [e for e in (task.errors if task else report.errors)
+    errors = [e for e in found
               if not (e.type == "type-error" and getattr(e, "field_name", None) in relaxed)]
     counts: dict[str, int] = {}
     for error in errors:
         counts[error.type] = counts.get(error.type, 0) + 1
-    rows = (task.stats.get("rows") if task else None) or 0
     stats.update({
         "rows_checked": rows,
         "fields": len(schema.get("fields", [])),
