@@ -135,6 +135,7 @@ class Gazetteer:
         self.source: dict[str, str] = data["source"]
         columns = data["columns"]
         self._units: list[Unit] = []
+        self._selections: dict[tuple[str | None, str | None], tuple[Unit, ...]] = {}
         self._by_key: dict[str, Unit] = {}
         self._by_name: dict[str, list[Unit]] = {}
         self._children: dict[str, list[Unit]] = {}
@@ -166,8 +167,12 @@ class Gazetteer:
     # -- lookups -------------------------------------------------------------------------
     def units(self, era: Era | None = None, level: Level | None = None) -> list[Unit]:
         """Every unit, or those of one era and/or level, in code order."""
-        return [u for u in self._units
-                if (era is None or u.era == era) and (level is None or u.level == level)]
+        key = (era, level)
+        if key not in self._selections:  # asked per document when indexing: a scan each time
+            self._selections[key] = tuple(
+                u for u in self._units
+                if (era is None or u.era == era) and (level is None or u.level == level))
+        return list(self._selections[key])
 
     def by_key(self, key: str) -> Unit | None:
         """The unit of an ``era:code`` key."""
