@@ -182,8 +182,15 @@ def size_of(name: str, workdir: Path, backend: SearchBackend) -> float:
     from sqlalchemy import text
     engine = backend.engine  # type: ignore[attr-defined]
     with engine.connect() as conn:
+        parts = conn.execute(text(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relname LIKE 'search\\_%' AND c.relkind IN ('r', 'i', 't') "
+            "ORDER BY 2 DESC")).all()
         total = conn.execute(text("SELECT pg_total_relation_size('search_documents') + "
+                                  "pg_total_relation_size('search_postings') + "
                                   "pg_total_relation_size('search_lexicon')")).scalar_one()
+    print("    " + ", ".join(f"{n} {b / 1e6:.0f} MB" for n, b in parts if b >= 1e6), flush=True)
     return float(total) / 1e6
 
 
@@ -285,27 +292,60 @@ def threaded(call: Callable[[Any], Any], items: list[Any], threads: int = 4
     return latencies, len(items) / (time.perf_counter() - began)
 
 
+def _memory() -> str:
+    """This process's resident memory now and at its peak (from /proc, in MB)."""
+    try:
+        status = dict(line.split(":", 1) for line in
+                      Path("/proc/self/status").read_text().splitlines() if ":" in line)
+        return (f"RSS {int(status['VmRSS'].split()[0]) / 1024:.0f} MB, "
+                f"peak {int(status['VmHWM'].split()[0]) / 1024:.0f} MB")
+    except (OSError, KeyError, ValueError):
+        return "RSS unknown"
+
+
+def after_write(backend: SearchBackend, mix: list[SearchQuery], times: int = 5) -> None:
+    """The first search after a write (one dataset indexed), ``times`` over: what a visitor
+    waits for after an editor saves, the process's columns and caches renewed."""
+    waits = []
+    for i in range(times):
+        backend.index_documents(generate(1, seed=100 + i))
+        t0 = time.perf_counter()
+        backend.search(mix[i])
+        waits.append((time.perf_counter() - t0) * 1000)
+    print(f"    first search after a write: {' '.join(f'{w:.0f}' for w in waits)} ms "
+          f"(median {statistics.median(waits):.0f})", flush=True)
+
+
 def run(name: str, size: int, pg_url: str | None, batch: int,
-        count: int = 200) -> SearchBackend | None:
+        count: int = 200, by_batch: bool = False) -> SearchBackend | None:
     """Build and measure one backend at one size; prints one block of figures."""
     workdir = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-"))
     try:
         backend = make_backend(name, workdir, pg_url)
+        pids = _server_pids(backend)
+        server0 = _cpu_seconds(pids)
         started, cpu0 = time.perf_counter(), time.process_time()
         if name == "whoosh":
             backend.index_documents(generate(size))  # one writer, one segment: a rebuild
-        else:
+        elif by_batch:  # as harvests write: index_documents per batch, into indexed tables
             docs = generate(size)
             while chunk := [d for _, d in zip(range(batch), docs, strict=False)]:
                 backend.index_documents(chunk)
+        else:  # from scratch: ``dulieumo index rebuild``'s path (COPY, indexes built after)
+            backend.rebuild(generate(size))
         build, build_cpu = time.perf_counter() - started, time.process_time() - cpu0
+        server = f", server CPU {_cpu_seconds(_server_pids(backend)) - server0:.0f} s" \
+            if pids else ""
         mb = size_of(name, workdir, backend)
         print(f"{name:8} {size:>8} docs  build {build:7.1f} s wall = {size / build:6.0f} docs/s "
-              f"({size / build_cpu:6.0f} docs/s of this process's CPU)  size {mb:7.1f} MB "
-              f"({mb * 1e3 / size:.1f} kB/doc)", flush=True)
+              f"({size / build_cpu:6.0f} docs/s of this process's CPU: {build_cpu:.0f} s"
+              f"{server})  size {mb:7.1f} MB ({mb * 1e3 / size:.1f} kB/doc)  {_memory()}",
+              flush=True)
         mix = queries(count)
         for label in ("cold", "warm"):
             _report(label, measure(backend.search, mix, backend))
+        print(f"    after the warm pass: {_memory()}", flush=True)
+        after_write(backend, mix)
         if name == "postgres":
             # The engine's own cost above (no result cache); here a portal's repeated
             # searches: a first pass fills the per-generation result cache, a second hits it.
@@ -400,6 +440,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-sizes", type=int, nargs="+", help="sizes for postgres "
                                                                 "(default: --sizes)")
     parser.add_argument("--batch", type=int, default=5000, help="documents per index call")
+    parser.add_argument("--pg-by-batch", action="store_true",
+                        help="build PostgreSQL with index_documents per --batch, as harvests "
+                             "write (default: a rebuild, COPY into fresh tables)")
     parser.add_argument("--queries", type=int, default=200,
                         help="queries in the mix (fewer for a quick look at a slow engine)")
     parser.add_argument("--datasette", action="store_true",
@@ -411,7 +454,7 @@ def main(argv: list[str] | None = None) -> None:
         if name == "postgres":
             with (pg_cluster() if not args.pg_url else _given(args.pg_url)) as url:
                 for size in args.pg_sizes or sizes:
-                    run(name, size, url, args.batch, args.queries)
+                    run(name, size, url, args.batch, args.queries, args.pg_by_batch)
         else:
             for size in sizes:
                 run(name, size, None, args.batch, args.queries)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from psycopg import Connection as PgConnection
@@ -43,6 +44,10 @@ def _copy_text(value: str) -> str:
 def _tsvector_literal(terms: Iterable[str]) -> str:
     """The tsvector input text of these lexemes, without positions (as
     ``array_to_tsvector`` makes them): each quoted, quotes and backslashes doubled."""
+    terms = list(terms)
+    plain = "".join(terms)
+    if "'" not in plain and "\\" not in plain:  # the analyzer's terms: always
+        return "'" + "' '".join(terms) + "'" if terms else ""
     return " ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
@@ -57,7 +62,8 @@ def document_line(docnum: int, r: dict[str, Any]) -> str:
     of COPY text in :data:`DOCUMENT_COLUMNS` order."""
     meta = {k: r[k] for k in _META_KEYS}
     fields = (
-        str(docnum), r["id"], _tsvector_literal(r["terms"]), json.dumps(r["terms"]),
+        str(docnum), r["id"], _tsvector_literal(r["terms"]),
+        json.dumps(r["terms"], ensure_ascii=False),
         _array_literal(r["filters"]), r["facets"]["state"][0],
         "t" if r["facets"]["capacity"] == ["private"] else "f",
         r["metadata_modified"], r["metadata_created"], r["autocomplete"],
@@ -71,8 +77,15 @@ def posting_lines(docnum: int, terms: dict[str, float]) -> str:
 
     ``repr`` of a float reads back as the same float8, as the ``float8[]`` parameter of the
     row-by-row path does."""
-    number = str(docnum)
-    return "".join(f"{_copy_text(t)}\t{number}\t{float(w)!r}\n" for t, w in terms.items())
+    tail = f"\t{docnum}\t"
+    if _COPY_SPECIAL.search("".join(terms)) is None:  # the analyzer's terms never need it
+        return "".join([f"{t}{tail}{_float_text(w)}\n" for t, w in terms.items()])
+    return "".join([f"{_copy_text(t)}{tail}{_float_text(w)}\n" for t, w in terms.items()])
+
+
+@lru_cache(maxsize=4096)  # weights are sums of a few field weights: few distinct values
+def _float_text(weight: float) -> str:
+    return repr(float(weight))
 
 
 def draw_docnums(conn: Connection, count: int) -> list[int]:
