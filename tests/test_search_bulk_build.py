@@ -12,8 +12,11 @@ from sqlalchemy import text
 from test_search_backends import package
 
 from catalogue.search.backend import SearchQuery
+from catalogue.search.documents import search_fields
 from catalogue.search.evaluation import package_from_catalog, read_jsonl
 from catalogue.search.postgres_backend import PostgresBackend
+from catalogue.search.postgres_bulk import copy_rows
+from catalogue.search.postgres_write import insert_rows
 
 pytest_plugins = ["pg_cluster"]
 
@@ -128,3 +131,33 @@ def test_rebuild_answers_the_eval_catalogue_as_indexing_does(fresh: str) -> None
     assert rebuilt[1] == by_document[1]
     assert rebuilt[2] == by_document[2]
     assert sum(a[1] for a in rebuilt[1]) > 0
+
+
+def test_copy_writes_odd_terms_and_values_as_insert_does(fresh: str) -> None:
+    """Terms the analyzer does not make today (quotes, backslashes, tabs, newlines) and
+    odd filter values come out of COPY's text, tsvector and array literals unchanged."""
+    row = search_fields(awkward_packages()[0])
+    row["terms"] = {"o'brien": 10.0, "a\\b": 6.0, "tab\there": 3.0, "dòng\nmới": 2.5,
+                    "{x,y}": 1.0, 'say "hi"': 0.1 + 0.2}
+    row["filters"] = [*row["filters"], 'tags=dấu "kép"', "tags=a\\b", "tags={,}", "tags=NULL"]
+    columns = ("lexemes::text, terms, filters, meta, autocomplete, title_string, quality, "
+               "private, state")
+    backend = PostgresBackend(fresh, result_cache=0)
+    try:
+        with backend.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE search_documents_copy (LIKE search_documents "
+                              "INCLUDING DEFAULTS)"))
+            conn.execute(text("CREATE TABLE search_postings_copy (LIKE search_postings)"))
+            copy_rows(conn, {row["id"]: row}, "_copy")
+            insert_rows(conn, {row["id"]: row})
+            copied = conn.execute(text(f"SELECT {columns} FROM search_documents_copy")).one()
+            inserted = conn.execute(text(f"SELECT {columns} FROM search_documents")).one()
+            postings = [sorted(conn.execute(text(
+                f"SELECT term, weight FROM search_postings{suffix}")).all())
+                for suffix in ("_copy", "")]
+            conn.execute(text("DROP TABLE search_documents_copy, search_postings_copy"))
+    finally:
+        backend.close()
+    assert copied == inserted
+    assert postings[0] == postings[1]
+    assert ("o'brien", 10.0) in postings[0]
