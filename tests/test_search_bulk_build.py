@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from test_search_backends import package
 
+from catalogue.search import analysis_pool
 from catalogue.search.backend import SearchQuery
 from catalogue.search.documents import search_fields
 from catalogue.search.evaluation import package_from_catalog, read_jsonl
@@ -120,9 +121,14 @@ def test_rebuild_stores_the_rows_of_indexing_one_by_one(fresh: str) -> None:
     assert rebuilt == by_document
 
 
-def test_rebuild_answers_the_eval_catalogue_as_indexing_does(fresh: str) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rebuild_answers_the_eval_catalogue_as_indexing_does(
+        fresh: str, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Analysed in this process, or in two worker processes (batches of 8 documents)."""
     if not EVAL.is_dir():
         pytest.skip(f"evaluation set not found at {EVAL}")
+    monkeypatch.setattr(analysis_pool, "WORKERS", workers)
+    monkeypatch.setattr(analysis_pool, "BATCH", 8)
     packages = [package_from_catalog(e, i)
                 for i, e in enumerate(read_jsonl(EVAL / "catalog.jsonl"))]
     texts = [q["q"] for q in read_jsonl(EVAL / "queries.jsonl")]
