@@ -18,6 +18,7 @@ from catalogue.search.evaluation import package_from_catalog, read_jsonl
 from catalogue.search.postgres_backend import PostgresBackend
 from catalogue.search.postgres_bulk import copy_rows
 from catalogue.search.postgres_write import insert_rows
+from catalogue.search.whoosh_backend import WhooshBackend
 
 pytest_plugins = ["pg_cluster"]
 
@@ -129,6 +130,7 @@ def test_rebuild_answers_the_eval_catalogue_as_indexing_does(
         pytest.skip(f"evaluation set not found at {EVAL}")
     monkeypatch.setattr(analysis_pool, "WORKERS", workers)
     monkeypatch.setattr(analysis_pool, "BATCH", 8)
+    monkeypatch.setattr(analysis_pool, "MIN_BATCHES", 2)
     packages = [package_from_catalog(e, i)
                 for i, e in enumerate(read_jsonl(EVAL / "catalog.jsonl"))]
     texts = [q["q"] for q in read_jsonl(EVAL / "queries.jsonl")]
@@ -167,3 +169,23 @@ def test_copy_writes_odd_terms_and_values_as_insert_does(fresh: str) -> None:
     assert copied == inserted
     assert postings[0] == postings[1]
     assert ("o'brien", 10.0) in postings[0]
+
+
+def test_whoosh_answers_alike_when_analysed_in_worker_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not EVAL.is_dir():
+        pytest.skip(f"evaluation set not found at {EVAL}")
+    packages = [package_from_catalog(e, i)
+                for i, e in enumerate(read_jsonl(EVAL / "catalog.jsonl"))]
+    queries = _queries([q["q"] for q in read_jsonl(EVAL / "queries.jsonl")])
+    monkeypatch.setattr(analysis_pool, "BATCH", 8)
+    monkeypatch.setattr(analysis_pool, "MIN_BATCHES", 2)
+    answers = []
+    for workers in (1, 2):
+        monkeypatch.setattr(analysis_pool, "WORKERS", workers)
+        backend = WhooshBackend(tmp_path / f"ix{workers}")
+        backend.rebuild(packages)
+        answers.append([(sq.q, r.count, r.ids, r.facets, r.relaxed, r.suggestion)
+                        for sq in queries for r in [backend.search(sq)]])
+        backend.close()
+    assert answers[1] == answers[0]

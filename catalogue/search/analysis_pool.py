@@ -4,7 +4,7 @@ Once the tables are loaded with ``COPY``, the Python analysis of each package
 (:func:`~catalogue.search.documents.search_fields`: words, bigrams, folded forms, places,
 filters) is most of a rebuild's CPU, ~0.7 ms per dataset, and one process uses one core.
 Batches are analysed by worker processes, in order, a few batches ahead of the writer, so
-memory stays flat; small rebuilds (one batch) stay in this process. The workers are
+memory stays flat; small ones stay in this process. The workers are
 spawned, not forked: the portal's processes hold threads (the notification listener) and
 database connections that a fork would copy half-way.
 """
@@ -26,6 +26,9 @@ from catalogue.search.documents import search_fields
 BATCH = 500
 # Worker processes: one per core (the writer and the database server share them too).
 WORKERS = os.cpu_count() or 1
+# Fewer batches than this are analysed here: starting the workers (importing the catalogue,
+# reading the gazetteer) costs about as much as analysing a few thousand documents.
+MIN_BATCHES = 10
 
 
 def _analyse(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -40,12 +43,13 @@ def _batches(docs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 def analysed(docs: Iterable[dict[str, Any]], workers: int | None = None
              ) -> Iterator[dict[str, Any]]:
-    """:func:`search_fields` of each package, in the order given; with more than one batch
-    and ``workers`` (default :data:`WORKERS`) above one, in that many processes."""
+    """:func:`search_fields` of each package, in the order given; with at least
+    :data:`MIN_BATCHES` batches and ``workers`` (default :data:`WORKERS`) above one, in that
+    many processes."""
     workers = WORKERS if workers is None else workers
     batches = _batches(docs, BATCH)
-    head = list(islice(batches, 2))
-    if workers <= 1 or len(head) < 2:
+    head = list(islice(batches, MIN_BATCHES))
+    if workers <= 1 or len(head) < MIN_BATCHES:
         for batch in chain(head, batches):
             yield from _analyse(batch)
         return
