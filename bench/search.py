@@ -25,6 +25,7 @@ import argparse
 import os
 import pwd
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -303,6 +304,12 @@ def _memory() -> str:
         return "RSS unknown"
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children: the analysis workers of a build."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def after_write(backend: SearchBackend, mix: list[SearchQuery], times: int = 5) -> None:
     """The first search after a write (one dataset indexed), ``times`` over: what a visitor
     waits for after an editor saves, the process's columns and caches renewed."""
@@ -324,7 +331,7 @@ def run(name: str, size: int, pg_url: str | None, batch: int,
         backend = make_backend(name, workdir, pg_url)
         pids = _server_pids(backend)
         server0 = _cpu_seconds(pids)
-        started, cpu0 = time.perf_counter(), time.process_time()
+        started, cpu0, workers0 = time.perf_counter(), time.process_time(), _children_cpu()
         if name == "whoosh":
             backend.index_documents(generate(size))  # one writer, one segment: a rebuild
         elif by_batch:  # as harvests write: index_documents per batch, into indexed tables
@@ -334,8 +341,10 @@ def run(name: str, size: int, pg_url: str | None, batch: int,
         else:  # from scratch: ``dulieumo index rebuild``'s path (COPY, indexes built after)
             backend.rebuild(generate(size))
         build, build_cpu = time.perf_counter() - started, time.process_time() - cpu0
+        workers = _children_cpu() - workers0
         server = f", server CPU {_cpu_seconds(_server_pids(backend)) - server0:.0f} s" \
             if pids else ""
+        server += f", analysis workers' CPU {workers:.0f} s" if workers else ""
         mb = size_of(name, workdir, backend)
         print(f"{name:8} {size:>8} docs  build {build:7.1f} s wall = {size / build:6.0f} docs/s "
               f"({size / build_cpu:6.0f} docs/s of this process's CPU: {build_cpu:.0f} s"
