@@ -25,6 +25,7 @@ import argparse
 import os
 import pwd
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -182,8 +183,15 @@ def size_of(name: str, workdir: Path, backend: SearchBackend) -> float:
     from sqlalchemy import text
     engine = backend.engine  # type: ignore[attr-defined]
     with engine.connect() as conn:
+        parts = conn.execute(text(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relname LIKE 'search\\_%' AND c.relkind IN ('r', 'i', 't') "
+            "ORDER BY 2 DESC")).all()
         total = conn.execute(text("SELECT pg_total_relation_size('search_documents') + "
+                                  "pg_total_relation_size('search_postings') + "
                                   "pg_total_relation_size('search_lexicon')")).scalar_one()
+    print("    " + ", ".join(f"{n} {b / 1e6:.0f} MB" for n, b in parts if b >= 1e6), flush=True)
     return float(total) / 1e6
 
 
@@ -263,6 +271,20 @@ def _report(label: str, m: dict[str, Any]) -> None:
     print(line, flush=True)
 
 
+def search_process(url: str, count: int) -> None:
+    """The mix twice in a fresh process on a built PostgreSQL index: its memory."""
+    from catalogue.search.postgres_backend import PostgresBackend
+    backend = PostgresBackend(url, result_cache=0)
+    mix = queries(count)
+    began = _memory()
+    for _ in range(2):
+        for sq in mix:
+            backend.search(sq)
+    print(f"    a fresh search process: {began} at start, {_memory()} after the mix twice",
+          flush=True)
+    backend.close()
+
+
 def threaded(call: Callable[[Any], Any], items: list[Any], threads: int = 4
              ) -> tuple[list[float], float]:
     """``call`` on every item from ``threads`` client threads: latencies (ms), requests/s."""
@@ -285,27 +307,74 @@ def threaded(call: Callable[[Any], Any], items: list[Any], threads: int = 4
     return latencies, len(items) / (time.perf_counter() - began)
 
 
+def _memory() -> str:
+    """This process's resident memory now and at its peak (from /proc, in MB)."""
+    try:
+        status = dict(line.split(":", 1) for line in
+                      Path("/proc/self/status").read_text().splitlines() if ":" in line)
+        return (f"RSS {int(status['VmRSS'].split()[0]) / 1024:.0f} MB, "
+                f"peak {int(status['VmHWM'].split()[0]) / 1024:.0f} MB")
+    except (OSError, KeyError, ValueError):
+        return "RSS unknown"
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children: the analysis workers of a build."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def after_write(backend: SearchBackend, mix: list[SearchQuery], times: int = 5) -> None:
+    """The first search after a write (one dataset indexed), ``times`` over: what a visitor
+    waits for after an editor saves, the process's columns and caches renewed."""
+    waits, cpu = [], []
+    for i in range(times):
+        backend.index_documents(generate(1, seed=100 + i))
+        t0, c0 = time.perf_counter(), time.process_time()
+        backend.search(mix[i])
+        waits.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    print(f"    first search after a write: wall {' '.join(f'{w:.0f}' for w in waits)} ms "
+          f"(median {statistics.median(waits):.0f}), this process's CPU "
+          f"{' '.join(f'{c:.0f}' for c in cpu)} ms", flush=True)
+
+
 def run(name: str, size: int, pg_url: str | None, batch: int,
-        count: int = 200) -> SearchBackend | None:
+        count: int = 200, by_batch: bool = False) -> SearchBackend | None:
     """Build and measure one backend at one size; prints one block of figures."""
     workdir = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-"))
     try:
         backend = make_backend(name, workdir, pg_url)
-        started, cpu0 = time.perf_counter(), time.process_time()
+        pids = _server_pids(backend)
+        server0 = _cpu_seconds(pids)
+        started, cpu0, workers0 = time.perf_counter(), time.process_time(), _children_cpu()
         if name == "whoosh":
             backend.index_documents(generate(size))  # one writer, one segment: a rebuild
-        else:
+        elif by_batch:  # as harvests write: index_documents per batch, into indexed tables
             docs = generate(size)
             while chunk := [d for _, d in zip(range(batch), docs, strict=False)]:
                 backend.index_documents(chunk)
+        else:  # from scratch: ``dulieumo index rebuild``'s path (COPY, indexes built after)
+            backend.rebuild(generate(size))
         build, build_cpu = time.perf_counter() - started, time.process_time() - cpu0
+        workers = _children_cpu() - workers0
+        server = f", server CPU {_cpu_seconds(_server_pids(backend)) - server0:.0f} s" \
+            if pids else ""
+        server += f", analysis workers' CPU {workers:.0f} s" if workers else ""
         mb = size_of(name, workdir, backend)
         print(f"{name:8} {size:>8} docs  build {build:7.1f} s wall = {size / build:6.0f} docs/s "
-              f"({size / build_cpu:6.0f} docs/s of this process's CPU)  size {mb:7.1f} MB "
-              f"({mb * 1e3 / size:.1f} kB/doc)", flush=True)
+              f"({size / build_cpu:6.0f} docs/s of this process's CPU: {build_cpu:.0f} s"
+              f"{server})  size {mb:7.1f} MB ({mb * 1e3 / size:.1f} kB/doc)  {_memory()}",
+              flush=True)
         mix = queries(count)
         for label in ("cold", "warm"):
             _report(label, measure(backend.search, mix, backend))
+        print(f"    after the warm pass: {_memory()}", flush=True)
+        if name == "postgres":
+            # A search process as a portal worker is one: it never built the index.
+            subprocess.run([sys.executable, __file__, "--search-process", str(pg_url),
+                            "--queries", str(count)], check=True)
+        after_write(backend, mix)
         if name == "postgres":
             # The engine's own cost above (no result cache); here a portal's repeated
             # searches: a first pass fills the per-generation result cache, a second hits it.
@@ -400,18 +469,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-sizes", type=int, nargs="+", help="sizes for postgres "
                                                                 "(default: --sizes)")
     parser.add_argument("--batch", type=int, default=5000, help="documents per index call")
+    parser.add_argument("--pg-by-batch", action="store_true",
+                        help="build PostgreSQL with index_documents per --batch, as harvests "
+                             "write (default: a rebuild, COPY into fresh tables)")
     parser.add_argument("--queries", type=int, default=200,
                         help="queries in the mix (fewer for a quick look at a slow engine)")
     parser.add_argument("--datasette", action="store_true",
                         help="compare with Datasette on SQLite FTS5 (if installed)")
+    parser.add_argument("--search-process", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.search_process:
+        search_process(args.search_process, args.queries)
+        return
     DATASETTE = args.datasette
     sizes = args.sizes + ([1_000_000] if args.million else [])
     for name in args.backends:
         if name == "postgres":
             with (pg_cluster() if not args.pg_url else _given(args.pg_url)) as url:
                 for size in args.pg_sizes or sizes:
-                    run(name, size, url, args.batch, args.queries)
+                    run(name, size, url, args.batch, args.queries, args.pg_by_batch)
         else:
             for size in sizes:
                 run(name, size, None, args.batch, args.queries)

@@ -188,6 +188,7 @@ def bigrams(words: list[str]) -> list[str]:
     return [a + BIGRAM_JOINER + b for a, b in zip(words, words[1:], strict=False)]
 
 
+@lru_cache(maxsize=262_144)  # indexing folds every term of every document (~130 each)
 def fold_term(term: str) -> str:
     """The folded-view term for an exact term; codes also lose their joiners."""
     return FOLD_PREFIX + _JOINERS_RE.sub("", fold(term))

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from catalogue.coordination.notifications import REBUILD, WRITE, announce
 from catalogue.search import collect, columns
+from catalogue.search.analysis_pool import analysed
 from catalogue.search.analyzer import folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import WEIGHTS, search_fields
@@ -296,7 +297,7 @@ class PostgresBackend:
     def rebuild(self, docs: Iterable[dict[str, Any]]) -> None:
         """Replace every document with ``docs``; searches see the old set until the new one
         is complete, then the new one (shadow tables swapped in one transaction)."""
-        rebuild_tables(self.engine, (search_fields(d) for d in docs), _LOCK_KEY)
+        rebuild_tables(self.engine, analysed(docs), _LOCK_KEY)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         """Remove these dataset ids."""

@@ -6,7 +6,8 @@ answered 0 hits (then a few, then some more) until it finished. Now the document
 and lexicon are filled into shadow tables (``search_documents_next``, …) while every process
 goes on searching the live ones; one short transaction then drops the live tables and renames
 the shadows (with their indexes and constraints) into place, with a new epoch and generation.
-A searcher sees the whole old set, then the whole new one.
+A searcher sees the whole old set, then the whole new one. The shadows are loaded with
+``COPY`` (:mod:`catalogue.search.postgres_bulk`) and indexed after the load.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from sqlalchemy.exc import OperationalError
 
 from catalogue.coordination.notifications import REBUILD, RESTORE, announce
 from catalogue.search.analyzer import ENGLISH_PREFIX, FOLD_PREFIX, fold_term
+from catalogue.search.postgres_bulk import copy_rows
 
 # The derived tables a rebuild replaces, in the order searches read them (locks are taken
 # in it, so a search holding one while waiting for the next cannot deadlock the swap).
 TABLES = ("search_lexicon", "search_documents", "search_postings")
 SHADOW = "_next"
-BATCH = 500
+BATCH = 2000
+# Memory for building one index of the shadow tables (the session's setting, for the rebuild).
+INDEX_BUILD_MEMORY = "512MB"
 LEXICON_BATCH = 50_000
 # The swap waits this long for running searches to let go of the live tables, then retries:
 # queued behind it, new searches would wait too.
@@ -186,11 +190,14 @@ def rebuild_tables(engine: Engine, rows: Iterable[dict[str, Any]], lock_key: int
         lexicon: Counter[str] = Counter()
         for batch in _batches(rows, BATCH):
             unique = {r["id"]: r for r in batch}
-            insert_rows(conn, unique, SHADOW)
+            copy_rows(conn, unique, SHADOW)
             for r in unique.values():
                 lexicon.update(r["terms"].keys())
             count += len(unique)
         _insert_lexicon(conn, lexicon)
+        # Sorting the postings (a hundred rows per dataset) for their index is most of the
+        # build after the load: in memory rather than in many temporary files.
+        conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
         names = _index_shadows(conn)
     # Statistics and the visibility map now, not when autovacuum comes: the first searches
     # on the new tables plan with them (and scan the postings' index alone).

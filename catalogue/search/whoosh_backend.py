@@ -28,9 +28,9 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 
 from catalogue.search import collect, columns
+from catalogue.search.analysis_pool import analysed
 from catalogue.search.analyzer import folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
-from catalogue.search.documents import search_fields
 from catalogue.search.query import And, Filter, Match, Or
 from catalogue.search.ranking import TextQuery, plan_query
 from catalogue.search.spelling import did_you_mean, suggest
@@ -183,7 +183,7 @@ class WhooshBackend:
                 for package in packages:
                     for docnum in _live_docs(reader, "id", str(package["id"])):
                         writer.delete_document(docnum)
-            for row in map(search_fields, packages):
+            for row in analysed(packages):  # in worker processes when there are many
                 pairs = row["vocabulary"]
                 writer.add_document(
                     id=row["id"], body=row["terms"], filters=row["filters"],
