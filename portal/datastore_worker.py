@@ -29,9 +29,22 @@ class LoadWorker:
         self._event = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._serving = False
+
+    def start(self) -> None:
+        """Begin serving loads (the process answers requests): from now on commits wake it."""
+        with self._lock:
+            self._serving = True
+        self.wake()
 
     def wake(self) -> None:
+        # A command-line process (a harvest from cron, ``demo --no-serve``) starts no thread:
+        # it would be killed mid-load at exit, or run on in whoever invoked the command. Its
+        # loads wait in the queue for a serving process's poll, the scheduler or
+        # ``dulieumo datastore load``.
         with self._lock:
+            if not self._serving:
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="datastore-loads",
                                                 daemon=True)
@@ -70,5 +83,5 @@ def _start_once(app: Flask, worker: LoadWorker):  # type: ignore[no-untyped-def]
     def start() -> None:
         if not started.is_set() and not app.testing:
             started.set()
-            worker.wake()
+            worker.start()
     return start

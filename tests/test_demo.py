@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from click.testing import CliRunner
 from conftest import HarvestedDemo
@@ -55,5 +56,21 @@ def test_demo_harvests_every_agency_and_is_idempotent(harvested_demo: HarvestedD
         with engine.connect() as db:
             count = db.execute(text("SELECT count(*) FROM dataset WHERE state = 'active'")).scalar()
         assert count == len(rows)
+    finally:
+        engine.dispose()
+
+
+def test_demo_without_serving_loads_the_datastore_before_it_returns(
+        harvested_demo: HarvestedDemo) -> None:
+    # A background load still writing when the command returned left a copy of the home
+    # with a malformed datastore file (and a thread running on in whoever invoked it).
+    assert "Datastore: " in harvested_demo.output
+    loaded = int(harvested_demo.output.split("Datastore: ")[1].split()[0])
+    assert loaded > 0
+    assert not [t for t in threading.enumerate() if t.name == "datastore-loads"]
+    engine = create_engine(f"sqlite:///{harvested_demo.pristine / 'datastore.sqlite'}")
+    try:
+        with engine.connect() as db:
+            assert db.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         engine.dispose()

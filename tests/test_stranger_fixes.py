@@ -84,7 +84,8 @@ def test_the_choropleth_caption_names_columns_by_their_labels(
         resource_id = res.id
     page = client.get(f"/dataset/dan-so-tinh/resource/{resource_id}?lang=vi").get_data(
         as_text=True)
-    assert "Dân số theo Tỉnh, thành phố: mỗi địa phương là một vòng tròn" in page
+    # Provinces are drawn as outlines now (issue 22), so the caption says so.
+    assert "Dân số theo Tỉnh, thành phố: mỗi tỉnh, thành phố tô màu theo nhóm giá trị" in page
     assert "dan_so theo" not in page
     english = client.get(f"/dataset/dan-so-tinh/resource/{resource_id}?lang=en").get_data(
         as_text=True)
@@ -175,7 +176,8 @@ def test_the_workspace_history_names_a_harvest_source_in_words(
         uow.commit()
     html = _logged_in_admin(app, catalogue, org).get(
         "/workspace/dataset/khong-khi?lang=vi").get_data(as_text=True)
-    assert "<td>nguồn thu thập quan-trac-moi-truong</td>" in html
+    # Each cell is labelled for a phone's one-column reading (issue 19).
+    assert '<td data-label="Ai">nguồn thu thập quan-trac-moi-truong</td>' in html
     assert "<td>harvest:" not in html
 
 

@@ -22,7 +22,7 @@ from catalogue.home import Home
 from catalogue.organizations.service import create_organization, get_organization
 from catalogue.settings import SETTINGS_BY_NAME
 from harvesters.jobs import run_many
-from portal.catalogue_ext import catalogue_of
+from portal.catalogue_ext import catalogue_of, datastore_of
 from portal.cli.harvest import checked_setup, lock_dir, summary_line
 from portal.cli.home_cmds import initialise
 from portal.cli.serve import bind, serve
@@ -101,6 +101,9 @@ def demo_command(no_serve: bool, port: int) -> None:
     total = sum(s.counts["new"] + s.counts["updated"] + s.counts["unchanged"] for s in summaries)
     click.echo(f"Harvested {len(summaries)} sources: {total} datasets published. "
                f"Details: dulieumo --home {home.root} harvest list")
+    if no_serve:  # no serving process will take them from the queue
+        loads = datastore_of(current_app).run_queued()
+        click.echo(f"Datastore: {len(loads)} tables loaded")
     # The /api page links the catalogue dump; without this it answered 404 until the night.
     dumped = write_dump(catalogue)
     click.echo(f"Catalogue dump written: {dumped.datasets} public datasets")
