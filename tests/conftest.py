@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +29,22 @@ if TYPE_CHECKING:
 # Real-world input shared by every worktree (fixtures/real/, standards/): ../shared from the
 # repository root. Read in place, never copied into the project.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# CPython keeps ast.parse's recursion count per interpreter, not per thread (gh-106905): two
+# threads parsing at once in the tests' one process (werkzeug compiles every route of each
+# app it builds; a live server's thread may be parsing too) fail the other with
+# "SystemError: AST constructor recursion depth mismatch". The portal's processes build their
+# app once; the tests build hundreds, so here parsing takes turns.
+_PARSE = ast.parse
+_PARSING = threading.RLock()
+
+
+def _parse_in_turn(*args: Any, **kwargs: Any) -> Any:
+    with _PARSING:
+        return _PARSE(*args, **kwargs)
+
+
+ast.parse = _parse_in_turn  # type: ignore[assignment]
 
 
 @pytest.fixture
