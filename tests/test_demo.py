@@ -7,9 +7,12 @@ import threading
 
 from click.testing import CliRunner
 from conftest import HarvestedDemo
+from flask import Flask
 from sqlalchemy import create_engine, text
 
+from portal.catalogue_ext import datastore_of
 from portal.cli import main
+from portal.datastore_worker import LoadWorker
 
 
 def test_demo_harvests_every_agency_and_is_idempotent(harvested_demo: HarvestedDemo) -> None:
@@ -67,10 +70,16 @@ def test_demo_without_serving_loads_the_datastore_before_it_returns(
     assert "Datastore: " in harvested_demo.output
     loaded = int(harvested_demo.output.split("Datastore: ")[1].split()[0])
     assert loaded > 0
-    assert not [t for t in threading.enumerate() if t.name == "datastore-loads"]
     engine = create_engine(f"sqlite:///{harvested_demo.pristine / 'datastore.sqlite'}")
     try:
         with engine.connect() as db:
             assert db.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         engine.dispose()
+
+
+def test_a_process_that_serves_no_request_starts_no_load_thread(app: Flask) -> None:
+    worker = LoadWorker(datastore_of(app))
+    before = [t for t in threading.enumerate() if t.name == "datastore-loads"]
+    worker.wake()  # what a command's commit does
+    assert [t for t in threading.enumerate() if t.name == "datastore-loads"] == before
