@@ -23,6 +23,7 @@ from harvesters.coverage import (
     widest,
 )
 from harvesters.mapping import slugify
+from harvesters.rdf import MEDIA_LABELS, format_of
 from harvesters.rights import REFUSED_NOT_PUBLIC, judge_access
 
 
@@ -193,8 +194,8 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
             continue
         record.resources.append(SourceResource(
             name=_text(res.get("name")) or str(res["url"]).rsplit("/", 1)[-1],
-            url=str(res["url"]), format=_text(res.get("format")),
-            mimetype=_text(res.get("mimetype")), description=_text(res.get("description")),
+            url=str(res["url"]), **_resource_format(res),
+            description=_text(res.get("description")),
             link_only=not download,
             license=_text(res.get("license")) or _text(res.get("license_id")),
             schema=res.get("schema") if isinstance(res.get("schema"), dict) else None,
@@ -202,3 +203,14 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
                         f"{res.get('size') or ''}",
         ))
     return record
+
+
+def _resource_format(res: Mapping[str, Any]) -> dict[str, str]:
+    """A resource's format and media type. CKAN portals with ckanext-dcat's vocabularies
+    store ``format`` as a vocabulary URI (the EU file-type or an IANA media type URI): the
+    format shown and indexed is its label ("CSV"), never the URI."""
+    said, mimetype = _text(res.get("format")), _text(res.get("mimetype"))
+    if "://" not in said:
+        return {"format": said, "mimetype": mimetype}
+    label, kind = format_of(said)
+    return {"format": label or MEDIA_LABELS.get(kind, ""), "mimetype": mimetype or kind}

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 MAX_DEPTH = 16  # nested blank nodes followed when labelling (deeper ones count as "…")
 EU_FILE_TYPE = "publications.europa.eu/resource/authority/file-type/"
 IANA_MEDIA_TYPES = "iana.org/assignments/media-types/"
+FILE_TYPE_PATH = "/file-type/"  # other file-type vocabularies (resources.data.gov/vocab/file-type/)
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+_-]*$")
 # EU file-type labels of common IANA media types (publications.europa.eu file-type table).
 MEDIA_LABELS = {
@@ -80,6 +81,21 @@ def _media_type(text: str) -> str:
     return text if MEDIA_TYPE.match(text) else ""
 
 
+def format_of(text: str) -> tuple[str, str]:
+    """(format label, media type) said by one format value, whichever vocabulary it uses: an
+    IANA media type or its URI gives ("", "text/csv"); a file-type vocabulary URI (the EU's,
+    or data.gov's ``…/file-type/…/CSV``) or a short word gives ("CSV", ""); any other URI,
+    which names no format we can read, gives ("", "")."""
+    kind = _media_type(text)
+    if kind:
+        return "", kind
+    if EU_FILE_TYPE in text or FILE_TYPE_PATH in text:
+        return text.rstrip("/").rsplit("/", 1)[-1].upper(), ""
+    if text and "://" not in text and len(text) <= 40:
+        return text.strip().upper(), ""
+    return "", ""
+
+
 def _words(graph: Graph, node: Any) -> list[str]:
     """What a format node says about itself: its value and labels, in that order."""
     return [str(o) for p in (RDF.value, RDFS.label, SKOS.prefLabel, DCTERMS.title,
@@ -94,13 +110,11 @@ def distribution_format(graph: Graph, dist: Any) -> tuple[str, str]:
     media: list[str] = []
 
     def take(text: str) -> None:
-        kind = _media_type(text)
+        label, kind = format_of(text)
         if kind:
             media.append(kind)
-        elif EU_FILE_TYPE in text:
-            labels.append(text.rstrip("/").rsplit("/", 1)[-1].upper())
-        elif text and "://" not in text and len(text) <= 40:
-            labels.append(text.strip().upper())
+        elif label:
+            labels.append(label)
 
     for value in sorted(graph.objects(dist, DCTERMS.format), key=str):
         if isinstance(value, Literal):

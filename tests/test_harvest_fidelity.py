@@ -415,3 +415,23 @@ def test_data_package_licence_name_title_and_path_are_read_and_resource_licences
                                     open_package), config)
     assert mixed.license == "CC-BY-NC-2.0"  # a non-open resource licence holds the package
     assert _starts(mixed.hold_reasons, HOLD_LICENCE_NOT_OPEN)
+
+
+@pytest.mark.parametrize(("said", "mimetype", "label", "kind"), [
+    ("http://publications.europa.eu/resource/authority/file-type/CSV", "", "CSV", ""),
+    ("https://resources.data.gov/vocab/file-type/TODO/XLSX", "", "XLSX", ""),
+    ("https://www.iana.org/assignments/media-types/text/csv", "", "CSV", "text/csv"),
+    ("http://example.org/formats/thing", "", "", ""),
+    ("csv", "text/csv", "csv", "text/csv"),
+])
+def test_ckan_resource_formats_given_as_vocabulary_uris_read_as_their_label(
+        said: str, mimetype: str, label: str, kind: str) -> None:
+    """ckanext-dcat's vocabularies store ``format`` as a URI (held-out
+    ckan_full_dataset_dcat_ap_vocabularies.json): shown and indexed as "CSV", never the URI."""
+    from harvesters.ckan_records import package_record
+
+    pkg = {"id": "p1", "name": "p1", "title": "P", "private": False, "license_id": "cc-by",
+           "resources": [{"url": "http://ckan.test/r.csv", "format": said, "mimetype": mimetype}]}
+    record = package_record(pkg, "p1", "http://ckan.test", organization_map={}, group_map={},
+                            download=False)
+    assert (record.resources[0].format, record.resources[0].mimetype) == (label, kind)
