@@ -35,6 +35,7 @@ ALIASES: dict[str, str] = {
     "điều khoản dữ liệu mở": "vn-open-data-terms",
     "điều khoản dữ liệu mở theo luật định": "vn-open-data-terms",
     # HDX (data.humdata.org)
+    "pddl": "ODC-PDDL-1.0",  # the ODC PDDL has one version
     "cc-by-igo": "CC-BY-3.0-IGO", "cc-by-sa-igo": "CC-BY-SA-3.0-IGO",
     "hdx-odc-by": "ODC-BY-1.0", "hdx-odc-odbl": "ODbL-1.0", "hdx-pddl": "ODC-PDDL-1.0",
     "other-pd-nr": "other-pd",
@@ -65,10 +66,11 @@ ALIASES: dict[str, str] = {
     "ca-ogl-lgo": "OGL-Canada-2.0",
     "open government licence - canada": "OGL-Canada-2.0",
 }
-# Creative Commons licence URLs: creativecommons.org/licenses/by-nc/3.0/igo/legalcode.vi
+# Creative Commons licence URLs: creativecommons.org/licenses/by-nc/3.0/igo/legalcode.vi.
+# A jurisdiction port (…/by/3.0/au/) is its own legal text, not the unported licence: it
+# matches nothing here, so the record keeps what it stated and waits for review.
 CC_URL = re.compile(r"^creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)"
-                    r"(/igo)?(?:/[a-z]{2}(?:-[a-z]{2})?)?(?:/legalcode(?:\.[a-z-]+)?"
-                    r"|/deed\.[a-z-]+)?/?$")
+                    r"(/igo)?(?:/legalcode(?:\.[a-z-]+)?|/deed\.[a-z-]+)?/?$")
 CC0_URL = re.compile(r"^creativecommons\.org/publicdomain/zero/1\.0(?:/legalcode(?:\.[a-z-]+)?"
                      r"|/deed\.[a-z-]+)?/?$")
 # EU authority codes: CC_BY_4_0, CC_BYSA_3_0, CC_BYNCND_3_0, CC_BY_3_0_IGO

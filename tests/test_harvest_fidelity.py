@@ -82,7 +82,7 @@ def test_every_licence_statement_in_the_real_ckan_records_maps_to_one_exact_lice
     ("Creative Commons Attribution-NoDerivs 3.0 Unported", "CC-BY-ND-3.0", False),
     ("Creative Commons Attribution 4.0 International (CC BY 4.0)", "CC-BY-4.0", True),
     ("CC0 1.0 Universal", "CC0-1.0", True), ("cc-by-nc", "CC-BY-NC-4.0", False),
-    ("Dữ liệu mở", "vn-open-data-terms", True),
+    ("Dữ liệu mở", "vn-open-data-terms", True), ("PDDL", "ODC-PDDL-1.0", True),
 ])
 def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expected: str,
                                                                is_open: bool) -> None:
@@ -96,6 +96,10 @@ def test_licence_ids_titles_and_urls_map_to_the_exact_licence(stated: str, expec
     "https://url.to.license",  # ckanext-dcat's afs example
     "https://creativecommons.org/licenses/by/9.0/", "hdx-other", "", "CC BY 9.9",
     "Creative Commons Namensnennung 4.0",  # a translation we do not read: unknown, held
+    # Jurisdiction ports are their own legal texts, not the unported licence
+    "https://creativecommons.org/licenses/by/3.0/au/",
+    "http://creativecommons.org/licenses/by-sa/2.5/au",
+    "https://creativecommons.org/licenses/by/3.0/vn/legalcode", "CC BY-SA 3.0 AU",
 ])
 def test_a_licence_we_cannot_place_exactly_is_unknown_not_open(stated: str) -> None:
     assert find_license(stated) is None
