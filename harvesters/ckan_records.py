@@ -192,9 +192,10 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
     for res in pkg.get("resources") or []:
         if not isinstance(res, dict) or not res.get("url"):
             continue
+        fmt, mimetype = _resource_format(res)
         record.resources.append(SourceResource(
             name=_text(res.get("name")) or str(res["url"]).rsplit("/", 1)[-1],
-            url=str(res["url"]), **_resource_format(res),
+            url=str(res["url"]), format=fmt, mimetype=mimetype,
             description=_text(res.get("description")),
             link_only=not download,
             license=_text(res.get("license")) or _text(res.get("license_id")),
@@ -205,12 +206,12 @@ def package_record(pkg: Mapping[str, Any], identifier: str, base_url: str, *,
     return record
 
 
-def _resource_format(res: Mapping[str, Any]) -> dict[str, str]:
+def _resource_format(res: Mapping[str, Any]) -> tuple[str, str]:
     """A resource's format and media type. CKAN portals with ckanext-dcat's vocabularies
     store ``format`` as a vocabulary URI (the EU file-type or an IANA media type URI): the
     format shown and indexed is its label ("CSV"), never the URI."""
     said, mimetype = _text(res.get("format")), _text(res.get("mimetype"))
     if "://" not in said:
-        return {"format": said, "mimetype": mimetype}
+        return said, mimetype
     label, kind = format_of(said)
-    return {"format": label or MEDIA_LABELS.get(kind, ""), "mimetype": mimetype or kind}
+    return label or MEDIA_LABELS.get(kind, ""), mimetype or kind

@@ -31,7 +31,12 @@ from catalogue.places.gazetteer import gazetteer
 from catalogue.validation.column_types import csv_warnings
 from catalogue.validation.detector import FastDetector
 from catalogue.validation.plain import plain_validation
-from catalogue.validation.types import is_dmy, refine_types
+from catalogue.validation.types import (
+    dmy_separator,
+    is_unmistakably_vn_number,
+    is_vn_number,
+    refine_types,
+)
 
 JSON_FORMATS = frozenset({"json", "geojson"})
 SAMPLE_ROWS = 1000  # rows Frictionless infers types from (and codes/dates are judged on)
@@ -135,7 +140,8 @@ class _Normalised:
     path: Path
     rows: list[int]  # original 1-based row number of each data row written
     sample: list[list[str]]
-    dates: set[int]  # columns whose every value written is a dd/mm/yyyy date
+    dates: dict[int, str]  # columns whose every value is a dd/mm/yyyy date: its separator
+    vn_numbers: set[int]  # columns whose every value is a Vietnamese number, one unmistakable
     stats: dict[str, Any]
 
 
@@ -160,7 +166,8 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
         writer = csv.writer(out)
         writer.writerow(header.names)
         width = len(header.names)
-        dates = set(range(width))
+        dates: dict[int, str] = dict.fromkeys(range(width), "")
+        vn_numbers, unmistakable = set(range(width)), set[int]()
         # A spreadsheet row ends at its last filled cell: blank cells after it are not missing.
         pad = source.kind in ("xlsx", "xls", "ods")
         rows: Iterator[tuple[int, list[str]]] = data
@@ -174,8 +181,9 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
             if len(sample) < SAMPLE_ROWS:
                 sample.append(row)
             if dates:
-                dates.difference_update([c for c in dates if c < len(row) and row[c].strip()
-                                         and not is_dmy(row[c].strip())])
+                _keep_dates(dates, row)
+            if vn_numbers:
+                _keep_vn_numbers(vn_numbers, unmistakable, row)
         if source.cells_exhausted:
             stats["cells_truncated"] = True
         if header.footnotes:  # notes under the table, not data
@@ -184,7 +192,28 @@ def _normalise(path: Path, fmt: str, filename: str, target: Path, limits: Valida
         places = places_in_table(gazetteer(), header.names, sample)
         if places:
             stats["place_units"] = [u.key for u in places]
-    return _Normalised(target, numbers, sample, dates, stats)
+    return _Normalised(target, numbers, sample, dates, vn_numbers & unmistakable, stats)
+
+
+def _keep_dates(dates: dict[int, str], row: Sequence[str]) -> None:
+    """Drop the columns whose cell in ``row`` is not a date written like the others."""
+    for column in [c for c in dates if c < len(row) and row[c].strip()]:
+        separator = dmy_separator(row[column].strip())
+        if not separator or dates[column] not in ("", separator):
+            del dates[column]
+        else:
+            dates[column] = separator
+
+
+def _keep_vn_numbers(columns: set[int], unmistakable: set[int], row: Sequence[str]) -> None:
+    """Drop the columns whose cell in ``row`` is not a Vietnamese number; note the ones where
+    it can only be one."""
+    for column in [c for c in columns if c < len(row) and row[c].strip()]:
+        cell = row[column].strip()
+        if not is_vn_number(cell):
+            columns.discard(column)
+        elif column not in unmistakable and is_unmistakably_vn_number(cell):
+            unmistakable.add(column)
 
 
 @contextmanager
@@ -259,7 +288,7 @@ def _run_frictionless(table: _Normalised, schema: dict[str, Any] | None,
             # Inferred while validating (one pass, not two), then set right: a code column
             # read as integers becomes text (its type errors are no errors for text) and a
             # column of dd/mm/yyyy dates a date (every value was checked in _normalise).
-            schema = refine_types(inferred, table.sample, table.dates)
+            schema = refine_types(inferred, table.sample, table.dates, table.vn_numbers)
             relaxed = {f["name"] for f, g in zip(inferred["fields"], schema["fields"],
                                                   strict=True)
                        if f.get("type") != g.get("type") and g.get("type") == "string"}
