@@ -56,5 +56,15 @@ def test_ckanapi_datastore_search_sql_and_info(app: Flask, live_url: str,  # noq
             anonymous.action.datastore_search(resource_id=rid, sort="ma_xa; DROP TABLE x")
         with pytest.raises(ckanapi.NotFound):
             anonymous.action.datastore_search(resource_id="khong-co")
+        # CKAN's full_text: words over the whole row, as well as q's per-field words
+        assert [r["ten_xa"] for r in anonymous.action.datastore_search(
+            resource_id=rid, full_text="dat mui")["records"]] == ["Xã Đất Mũi"]
+        assert anonymous.action.datastore_search(
+            resource_id=rid, full_text="dat mui", q={"ma_tinh": "04"})["total"] == 0
+        # A misspelt parameter is refused as CKAN's schema does, never ignored (which would
+        # answer every row as if filtered)
+        with pytest.raises(ckanapi.ValidationError) as refused:
+            anonymous.action.datastore_search(resource_id=rid, filter={"ma_tinh": "04"})
+        assert "filter" in str(refused.value)
     with ckanapi.RemoteCKAN(live_url, get_only=True) as reader:
         assert reader.action.datastore_search(resource_id=rid, q="ba dinh")["total"] == 1

@@ -73,6 +73,8 @@ class View:
     # field → (lowest, highest), either None: the table explorer's ranges for numbers and
     # dates (issue 21 item 4); not a CKAN parameter.
     ranges: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    # CKAN's ``full_text``: words over the whole row, on top of ``q`` (both must match).
+    full_text: str = ""
 
 
 @dataclass
@@ -140,10 +142,10 @@ def _split_sort(text_: str) -> list[str]:
 
 def view_from(*, filters: Mapping[str, Any] | None = None, q: str | Mapping[str, str] = "",
               plain: bool = True, fields: Sequence[str] = (), sort: str | Sequence[str] = "",
-              distinct: bool = False) -> View:
+              distinct: bool = False, full_text: str = "") -> View:
     """A view from CKAN-style parameters (``sort`` as text); QueryError when malformed."""
     return View(dict(filters or {}), q, plain, tuple(fields), tuple(parse_sort(sort or [])),
-                distinct)
+                distinct, full_text=full_text)
 
 
 # -- building the statement ------------------------------------------------------------------
@@ -270,14 +272,16 @@ def _prefixes(query: str, plain: bool) -> list[tuple[str, bool]]:
 
 
 def _full_text(store: Datastore, table: TableInfo, view: View, params: _Params) -> list[str]:
-    """Conditions for ``q``: a string over the whole row, or a dict field → words."""
+    """Conditions for ``q`` (a string over the whole row, or a dict field → words) and
+    ``full_text`` (words over the whole row)."""
+    targets: list[tuple[Column | None, str]] = [(None, view.full_text)] if view.full_text \
+        else []
     if not view.q:
-        return []
-    if isinstance(view.q, Mapping):
-        targets: list[tuple[Column | None, str]] = [
-            (_column(table, name, "q"), words) for name, words in view.q.items()]
+        pass
+    elif isinstance(view.q, Mapping):
+        targets += [(_column(table, name, "q"), words) for name, words in view.q.items()]
     elif isinstance(view.q, str):
-        targets = [(None, view.q)]
+        targets.append((None, view.q))
     else:
         raise QueryError("q: must be text or an object of field: text", "q")
     clauses = []
@@ -432,7 +436,7 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
         rows = conn.execute(text(f"PRAGMA index_list({quote(table.table_name)})"))
         store.index_names[table.table_name] = frozenset(str(r[1]) for r in rows)
     indexes = store.index_names[table.table_name]
-    if not view.q:
+    if not view.q and not view.full_text:
         for name, value in view.filters.items():
             values = value if isinstance(value, list) else [value]
             facet = table.column(name)
@@ -500,7 +504,8 @@ def column_summary(store: Datastore, resource_id: str, field_id: str, view: View
     table = store.table(resource_id, sha256=sha256)
     column = _column(table, field_id, "field")
     base = _statement(store, table, View(filters=view.filters, q=view.q, plain=view.plain,
-                                         fields=[field_id], ranges=view.ranges))
+                                         fields=[field_id], ranges=view.ranges,
+                                         full_text=view.full_text))
     target = quote(column.id) if column.id != "_id" else "_id"
     source = base.select.split(" FROM ", 1)[1]
     conv = _out(column.type) or (lambda v: v)

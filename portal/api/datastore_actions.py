@@ -107,6 +107,20 @@ def _fields(params: dict[str, Any]) -> list[str]:
                      field="fields")
 
 
+# What datastore_search reads; anything else is refused as CKAN's schema does (``__junk``),
+# so a misspelt ``filter=`` is not silently a search of every row.
+SEARCH_PARAMS = frozenset({
+    "resource_id", "id", "filters", "q", "plain", "distinct", "fields", "sort", "limit",
+    "offset", "include_total", "total_estimation_threshold", "records_format", "language",
+    "full_text", "callback", "_"})
+
+
+def _refuse_unknown(params: dict[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(k for k in params if k not in known)
+    if unknown:
+        raise ParamError(f"The input field {unknown[0]} was not expected.", field=unknown[0])
+
+
 def view_params(params: dict[str, Any]) -> View:
     """A view from CKAN's parameters (``filters``, ``q``, ``plain``, ``fields``, ``sort``,
     ``distinct``) as a GET query or a JSON body gives them."""
@@ -124,7 +138,8 @@ def view_params(params: dict[str, Any]) -> View:
     try:
         return view_from(filters=filters, q=q, plain=bool_param(params, "plain", True),
                          fields=_fields(params), sort=sort,
-                         distinct=bool_param(params, "distinct", False))
+                         distinct=bool_param(params, "distinct", False),
+                         full_text=str_param(params, "full_text"))
     except QueryError as exc:
         raise ParamError(exc.message, field=exc.field or "sort") from None
 
@@ -162,9 +177,11 @@ def _as_text(page: RowPage, delimiter: str) -> str:
           "Past this many rows the total may be estimated (PostgreSQL), as CKAN."),
     Param("records_format", "string", "objects (default), lists, csv or tsv."),
     Param("language", "string", "Accepted for CKAN clients; folding is Vietnamese."),
+    Param("full_text", "string", "Words over the whole row, as well as `q` (both must match)."),
 ))
 def datastore_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Rows of a resource's datastore table: filters, full text, sort, paging (CKAN)."""
+    _refuse_unknown(params, SEARCH_PARAMS)
     resource_id = _resource_id(params)
     readable_resource(ctx, resource_id)
     service = service_of(ctx)
