@@ -105,6 +105,21 @@ def test_hidden_tables_are_not_searchable_dumpable_or_described(
                               headers=headers).status_code == 404
 
 
+def test_table_metadata_lists_only_the_tables_the_caller_may_read(
+        client: FlaskClient, tables: dict[str, str], api_token: TokenFactory, org: str) -> None:
+    """CKAN's ``resource_id=_table_metadata`` (how its documentation discovers tables) never
+    discloses a private or draft resource's id."""
+    def listed(token: str | None) -> set[str]:
+        body = _search(client, token, resource_id="_table_metadata").get_json()["result"]
+        assert body["total"] == len(body["records"])
+        return {r["name"] for r in body["records"]}
+
+    assert listed(None) == {tables["public"]}
+    assert listed(api_token("lan", org=org, role="editor")) == set(tables.values())
+    refused = _search(client, None, resource_id="_table_metadata", q="x")
+    assert refused.status_code == 400
+
+
 def test_the_owning_agency_reads_its_private_table(client: FlaskClient,
                                                    tables: dict[str, str],
                                                    api_token: TokenFactory, org: str) -> None:

@@ -234,6 +234,13 @@ class Datastore:
             row = conn.execute(query).first()
         return self._info(row) if row is not None else None
 
+    def current_ids(self) -> list[str]:
+        """Every resource that has a current table, in id order."""
+        query = select(self.current_table.c.resource_id).order_by(
+            self.current_table.c.resource_id)
+        with self.engine.connect() as conn:
+            return [str(row[0]) for row in conn.execute(query)]
+
     def currents(self, resource_ids: Sequence[str]) -> dict[str, TableInfo]:
         """The current tables of several resources at once (those that have one)."""
         if not resource_ids:

@@ -34,6 +34,8 @@ from portal.api.registry import (
     int_param,
     str_param,
 )
+from portal.api.table_metadata import NAME as TABLE_METADATA
+from portal.api.table_metadata import table_metadata
 
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
 DEFAULT_LIMIT = 100
@@ -144,13 +146,13 @@ def view_params(params: dict[str, Any]) -> View:
         raise ParamError(exc.message, field=exc.field or "sort") from None
 
 
-def _links(ctx: ActionContext, params: dict[str, Any], page: RowPage) -> dict[str, str]:
+def _links(ctx: ActionContext, params: dict[str, Any], next_offset: int) -> dict[str, str]:
     """CKAN's ``_links``: this search from the start, and the next page."""
     kept = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
             for k, v in params.items() if k != "offset" and v not in (None, "")}
     base = ctx.request.path
     start = f"{base}?{urlencode(kept)}"
-    return {"start": start, "next": f"{start}&offset={page.offset + page.limit}"}
+    return {"start": start, "next": f"{start}&offset={next_offset}"}
 
 
 def _as_text(page: RowPage, delimiter: str) -> str:
@@ -183,6 +185,9 @@ def datastore_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
     """Rows of a resource's datastore table: filters, full text, sort, paging (CKAN)."""
     _refuse_unknown(params, SEARCH_PARAMS)
     resource_id = _resource_id(params)
+    if resource_id == TABLE_METADATA:
+        return table_metadata(ctx, service_of(ctx).store, params,
+                              lambda offset, limit: _links(ctx, params, offset + limit))
     readable_resource(ctx, resource_id)
     service = service_of(ctx)
     cap = int(ctx.catalogue.settings.get("datastore_max_rows", 32000))
@@ -212,7 +217,7 @@ def datastore_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
         "limit": limit, "offset": offset, "records_format": records_format,
         "include_total": page.total is not None,
         "total_estimation_threshold": threshold,
-        "_links": _links(ctx, params, page),
+        "_links": _links(ctx, params, page.offset + page.limit),
     }
     if page.total is not None:
         result["total"] = page.total
