@@ -124,3 +124,24 @@ def test_sql_keeps_percent_signs_colons_and_casts(client: FlaskClient, communes:
                             f"FROM \"{communes}\" WHERE ten_xa LIKE '%Đất Mũi%'")
     assert status == 200, body
     assert body["result"]["records"] == [{"ma_xa": "32248", "gio": "10:30", "so": 96}]
+
+
+def test_sql_with_and_or_and_everyday_functions_answers_as_postgresql_names_it(
+        client: FlaskClient, communes: str) -> None:
+    """A WHERE joining conditions with AND/OR (operators sqlglot also models as functions),
+    everyday text, number and date functions, and result columns named as PostgreSQL (and
+    so CKAN) names them, on both databases."""
+    status, body = _get(
+        client, "datastore_search_sql",
+        sql=f"SELECT loai, count(*), max(length(ma_xa)), left(ma_xa, 2) AS dau, "
+            f"concat(ma_tinh, '-', ma_xa) AS ma, round(power(2, 3)) AS tam, "
+            f"sum(1) OVER (PARTITION BY loai) "
+            f"FROM \"{communes}\" WHERE ma_tinh = '96' AND (loai = 'Xã' OR loai = 'Phường') "
+            f"AND ten_xa LIKE '%Mũi%' AND NOT ma_xa IN ('1', '2') GROUP BY loai, ma_xa, ma_tinh")
+    assert status == 200, body
+    assert body["result"]["records"] == [{"loai": "Xã", "count": 1, "max": 5, "dau": "32",
+                                          "ma": "96-32248", "tam": 8, "sum": 1}]
+    _, dated = _get(client, "datastore_search_sql",
+                    sql=f"SELECT count(*) AS n FROM \"{communes}\" WHERE EXISTS "
+                        f"(SELECT 1 FROM \"{communes}\" b WHERE b.ma_xa = '32248')")
+    assert dated["result"]["records"] == [{"n": 201}]

@@ -42,22 +42,32 @@ from catalogue.errors import NotAuthorized
 
 MAX_SQL_CHARS = 20_000
 
-# Functions a statement may call, by sqlglot's class, and (SQLite's authorizer) by name.
+# Functions a statement may call, by sqlglot's class, and (SQLite's authorizer) by name:
+# aggregates, text, numbers and dates that compute from their arguments alone. Nothing that
+# reads files or settings, sleeps, or makes a value of a size the caller chooses (repeat,
+# lpad, zeroblob, randomblob, printf widths).
 ALLOWED_FUNCTIONS: tuple[type[exp.Expression], ...] = (
-    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.GroupConcat,
-    exp.Lower, exp.Upper, exp.Length, exp.Substring, exp.Replace, exp.Trim, exp.Concat,
-    exp.Coalesce, exp.Nullif, exp.Cast, exp.Round, exp.Abs, exp.Floor, exp.Ceil,
-    exp.RowNumber, exp.Case, exp.If,
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.GroupConcat, exp.Stddev,
+    exp.Variance, exp.Lower, exp.Upper, exp.Length, exp.Substring, exp.Replace, exp.Trim,
+    exp.Concat, exp.Left, exp.Right, exp.StrPosition, exp.Initcap, exp.Coalesce, exp.Nullif,
+    exp.Cast, exp.Round, exp.Abs, exp.Floor, exp.Ceil, exp.Pow, exp.Sqrt, exp.Exp, exp.Ln,
+    exp.Log, exp.Sign, exp.Greatest, exp.Least, exp.RowNumber, exp.Case, exp.If,
+    exp.Extract, exp.Date, exp.TimeToStr, exp.TsOrDsToTimestamp, exp.TimestampTrunc,
+    exp.DateTrunc,
+    # Operators sqlglot also models as functions (``AND(a, b)``): a WHERE needs them.
+    exp.And, exp.Or, exp.Exists,
 )
 ALLOWED_ANONYMOUS = frozenset({"rank", "dense_rank", "ntile", "lag", "lead", "first_value",
                                "last_value", "ifnull", "total", "ltrim", "rtrim", "instr",
-                               "string_agg"})
+                               "string_agg", "julianday", "datetime", "time", "log10",
+                               "mod", "trunc"})
 SQLITE_FUNCTIONS = frozenset({
     "count", "sum", "avg", "min", "max", "group_concat", "total", "lower", "upper", "length",
     "substr", "substring", "replace", "trim", "ltrim", "rtrim", "concat", "coalesce",
     "nullif", "ifnull", "iif", "round", "abs", "floor", "ceil", "ceiling", "row_number",
     "rank", "dense_rank", "ntile", "lag", "lead", "first_value", "last_value", "instr",
-    "like", "glob", "string_agg",
+    "like", "glob", "string_agg", "pow", "power", "sqrt", "exp", "ln", "log", "log10",
+    "sign", "mod", "trunc", "date", "time", "datetime", "julianday", "strftime",
 })
 _DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
 
@@ -154,7 +164,63 @@ def check_sql(store: Datastore, sql: str, may_read: Callable[[str], bool]) -> Ch
                                 if store.schema else None,
                                 alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
         table.replace(replacement)
+    if store.dialect == "sqlite":
+        _as_postgres_names(tree)
+        _concat_as_pipes(tree)
+        _ends_as_substr(tree)
     return CheckedSql(tree.sql(dialect=dialect, normalize_functions=False), found)
+
+
+def _postgres_name(node: exp.Expression) -> str:
+    """The name PostgreSQL gives an unnamed result column (as CKAN's answers have it)."""
+    if isinstance(node, exp.Column):
+        return node.name
+    if isinstance(node, exp.Cast):
+        return _postgres_name(node.this) if isinstance(node.this, exp.Column) else \
+            str(node.to.this.value).lower() if isinstance(node.to, exp.DataType) else "?column?"
+    if isinstance(node, exp.Window | exp.Filter):  # sum(x) OVER (…), count(*) FILTER (…)
+        return _postgres_name(node.this)
+    if isinstance(node, exp.Case):
+        return "case"
+    if isinstance(node, exp.Anonymous):
+        return str(node.name).lower()
+    if isinstance(node, exp.Func):
+        return node.sql(dialect="postgres").split("(", 1)[0].strip().lower() or "?column?"
+    return "?column?"
+
+
+def _as_postgres_names(tree: exp.Query) -> None:
+    """SQLite names an unnamed result column after its text (``COUNT(*)``); PostgreSQL, and
+    so CKAN, after the column or function (``count``): the same query answers the same on
+    both databases."""
+    for select in tree.find_all(exp.Select):
+        named: list[exp.Expression] = []
+        for node in select.expressions:
+            if isinstance(node, exp.Alias | exp.Star | exp.Column):  # named already, or *
+                named.append(node)
+            else:
+                named.append(exp.alias_(node, _postgres_name(node), quoted=True))
+        select.set("expressions", named)
+
+
+def _ends_as_substr(tree: exp.Query) -> None:
+    """``left(a, n)`` and ``right(a, n)``, which SQLite lacks, as its ``substr``."""
+    for node in list(tree.find_all(exp.Left, exp.Right)):
+        count = node.expression
+        start = exp.Literal.number(1) if isinstance(node, exp.Left) else exp.Neg(this=count)
+        node.replace(exp.Anonymous(this="SUBSTR", expressions=[node.this, start, count]))
+
+
+def _concat_as_pipes(tree: exp.Query) -> None:
+    """``concat(a, b)`` as SQLite before 3.44 can run it, NULLs as empty text as concat
+    treats them."""
+    for node in list(tree.find_all(exp.Concat)):
+        parts = [exp.Coalesce(this=arg, expressions=[exp.Literal.string("")])
+                 for arg in node.expressions]
+        joined: exp.Expression = parts[0]
+        for part in parts[1:]:
+            joined = exp.DPipe(this=joined, expression=part)
+        node.replace(exp.Paren(this=joined))
 
 
 @contextmanager
