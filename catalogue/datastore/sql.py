@@ -194,7 +194,7 @@ def _as_postgres_names(tree: exp.Query) -> None:
     so CKAN, after the column or function (``count``): the same query answers the same on
     both databases."""
     for select in tree.find_all(exp.Select):
-        named: list[exp.Expression] = []
+        named: list[Any] = []  # sqlglot nodes
         for node in select.expressions:
             if isinstance(node, exp.Alias | exp.Star | exp.Column):  # named already, or *
                 named.append(node)
