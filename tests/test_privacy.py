@@ -87,6 +87,9 @@ def test_agency_and_role_mailboxes_are_not_personal() -> None:
     ("dia chi email", "email"), ("Mã số thuế cá nhân", "tax_code"),
     ("so_tai_khoan", "bank_account"),
     ("so_ho_tham_gia", None), ("nam_xay_dung", None), ("dia_ban", None), ("huyen", None),
+    ("chu_tai_khoan", "full_name"), ("Người đại diện", "full_name"), ("chu_ho", "full_name"),
+    ("Tên bệnh nhân", "full_name"), ("ten_hoc_sinh", "full_name"),
+    ("so_hoc_sinh", None), ("so_benh_nhan", None), ("so_chu_ho", None),
 ])
 def test_column_names_that_say_personal_data(name: str, kind: str | None) -> None:
     assert column_kind(name) == kind

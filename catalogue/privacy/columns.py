@@ -14,7 +14,12 @@ from catalogue.privacy.detectors import fold
 # glued together (``hoten``, ``ngaysinh``, ``SoDienThoai``).
 COLUMN_PHRASES: dict[str, tuple[str, ...]] = {
     "full_name": ("ho ten", "ho va ten", "ten nguoi", "ten chu ho", "ten cong dan",
-                  "full name", "fullname", "person name", "ten ca nhan", "ten nguoi nop"),
+                  "full name", "fullname", "person name", "ten ca nhan", "ten nguoi nop",
+                  # whose names lists of beneficiaries, patients, pupils, owners carry
+                  "chu ho", "chu tai khoan", "nguoi dai dien", "nguoi nhan", "ten benh nhan",
+                  "ten hoc sinh", "ten thi sinh", "ten sinh vien", "ten nguoi lao dong",
+                  "chu so huu", "chu phuong tien", "patient name", "student name",
+                  "account holder", "owner name"),
     "date_of_birth": ("ngay sinh", "nam sinh", "ngay thang nam sinh", "date of birth", "dob",
                       "birth date", "birthdate", "birthday"),
     "cccd": ("cccd", "can cuoc", "can cuoc cong dan", "so dinh danh", "ma dinh danh ca nhan",
@@ -42,9 +47,18 @@ def column_words(name: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", fold(spaced)) if w]
 
 
-def _contains(words: list[str], phrase: list[str]) -> bool:
+# "số chủ hộ", "tổng số bệnh nhân": counts of people, not their names ("số" before an
+# identifier, "số CCCD", is that identifier: only names are excused this way).
+COUNT_WORDS = frozenset({"so", "tong", "number", "count"})
+
+
+def _contains(words: list[str], phrase: list[str], *, counted: bool = False) -> bool:
+    """Whether ``phrase`` occurs in ``words``; with ``counted``, not right after a word that
+    makes it a count."""
     width = len(phrase)
-    return any(words[i:i + width] == phrase for i in range(len(words) - width + 1))
+    return any(words[i:i + width] == phrase
+               and not (counted and i > 0 and words[i - 1] in COUNT_WORDS)
+               for i in range(len(words) - width + 1))
 
 
 @lru_cache(maxsize=4096)  # a harvest's tables repeat their headers (issue 16 item 10)
@@ -56,7 +70,8 @@ def column_kind(name: str) -> str | None:
     for kind, phrases in COLUMN_PHRASES.items():
         for phrase in phrases:
             parts = phrase.split()
-            if _contains(words, parts) or glued == "".join(parts):
+            if _contains(words, parts, counted=kind == "full_name") or \
+                    glued == "".join(parts):
                 # The longest phrase wins: "dia chi email" is an e-mail, not an address.
                 if best is None or len(parts) > best[0]:
                     best = (len(parts), kind)
