@@ -12,6 +12,7 @@ from typing import Any
 from portal.api.constraints import (
     EXTRA_WRITE_FIELDS,
     ONE_LINE,
+    TEXT,
     constrained,
     items_schema,
     text_schema,
@@ -74,8 +75,10 @@ def _body(action: Action) -> dict[str, Any]:
         form_properties = {p.name: {**_schema(p, in_query=True, action=action.name),
                                     "description": p.help}
                            for p in action.params}
+        # A file part carries any bytes; sent as a plain form field it is text, and text
+        # holds no NUL (portal.input_checks refuses it, as everywhere).
         form_properties["upload"] = {"type": "string", "contentEncoding": "binary",
-                                     "description": "The file to store."}
+                                     "pattern": TEXT, "description": "The file to store."}
         content["multipart/form-data"] = {"schema": {"type": "object",
                                                      "properties": form_properties,
                                                      "additionalProperties": False}}
