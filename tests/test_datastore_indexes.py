@@ -121,3 +121,70 @@ def test_sqlite_full_text_keeps_no_second_copy_of_the_text(datastore_db: Datasto
     assert found.total and all(r["tinh"] == "Hà Nội" for r in found.records)
     by_field = search_rows(datastore_db, "small", view_from(q={"tinh": "da nang"}))
     assert by_field.total and all(r["tinh"] == "Đà Nẵng" for r in by_field.records)
+
+
+# -- two phases: the table answers before its column indexes exist (issue 21 item 8) --------
+
+_VIEWS = [view_from(filters={"tinh": "Huế"}, sort="hoc_sinh desc"),
+          view_from(filters={"cap": ["THCS", "THPT"]}, sort="ngay, ma"),
+          view_from(q="ha noi"), view_from(q={"tinh": "đà nẵng"}, sort="hoc_sinh"),
+          view_from(filters={"hoc_sinh": 45}), view_from(fields=["tinh"], distinct=True),
+          view_from(sort="ngay desc")]
+
+
+def _answers(store: Datastore, resource_id: str) -> list[Any]:
+    from catalogue.datastore.query import column_summary
+
+    pages = [search_rows(store, resource_id, view, limit=30, offset=offset)
+             for view in _VIEWS for offset in (0, 60)]
+    return ([(p.records, p.total) for p in pages]
+            + [column_summary(store, resource_id, name, _VIEWS[0])
+               for name in ("cap", "hoc_sinh", "ngay")])
+
+
+def test_a_table_answers_before_its_indexes_exist_and_the_same_after(
+        datastore_db: Datastore, tmp_path: Path) -> None:
+    """The swap comes before the column and (facet, sort) indexes: a reader then gets the
+    answers it gets once they are built, and the registry says the table is indexing."""
+    path = tmp_path / "truong.csv"
+    data = _write(path, 1500)
+    seen: list[Any] = []
+
+    def active(info: TableInfo) -> None:
+        current = datastore_db.current("hai-pha")
+        assert current is not None and current.table_name == info.table_name
+        seen.append((current.indexing, _indexes(datastore_db, current), _answers(
+            datastore_db, "hai-pha")))
+
+    table = load_table(datastore_db, "hai-pha", Source(path, "csv", path.name), SCHEMA,
+                       sha256="0" * 64, version=1, now=LOADED_AT, pair_min_rows=1000,
+                       on_active=active)
+    [(indexing, before, answers)] = seen
+    assert indexing is True
+    name = table.table_name
+    assert not any(re.fullmatch(rf"{name}_c\d+(_c\d+)?", i) for i in before)
+    current = datastore_db.current("hai-pha")
+    assert current is not None and current.indexing is False and table.indexing is False
+    assert pair_index_name(name, 1, 3) in _indexes(datastore_db, current)
+    assert _answers(datastore_db, "hai-pha") == answers
+    assert answers[0][1] == sum(1 for row in data if row[1] == "Huế")
+
+
+def test_facets_that_lead_a_pair_index_get_no_index_of_their_own(
+        datastore_db: Datastore, tmp_path: Path) -> None:
+    """tinh and cap lead (facet, sort) indexes, which serve an equality filter on them as
+    well: no one-column index is built for them (a load builds two indexes fewer); the
+    sortable and other short columns keep theirs; the rows are those of a plain table."""
+    path = tmp_path / "truong.csv"
+    _write(path, 1500)
+    paired = _load(datastore_db, "paired", path, pair_min_rows=1000)
+    plain = _load(datastore_db, "plain", path, pair_min_rows=100_000)
+    singles = {i for i in _indexes(datastore_db, paired) if re.fullmatch(r"r_[0-9a-f]+_c\d+", i)}
+    name = paired.table_name
+    assert singles == {f"{name}_c0", f"{name}_c3", f"{name}_c4"}
+    assert {f"{plain.table_name}_c{i}" for i in range(5)} <= _indexes(datastore_db, plain)
+    for view in (view_from(filters={"tinh": "Cà Mau"}), view_from(filters={"cap": "THPT"},
+                                                                  sort="ma desc")):
+        pages = [search_rows(datastore_db, rid, view, limit=40, offset=20)
+                 for rid in ("paired", "plain")]
+        assert pages[0].records == pages[1].records and pages[0].total == pages[1].total

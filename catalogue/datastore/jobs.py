@@ -182,9 +182,13 @@ def run_job(catalogue: Catalogue, store: Datastore, job: Any) -> LoadStatus:
         # A local copy when the file store is remote (the readers need a seekable file).
         with catalogue.files.local_copy(job.sha256) as path:
             source = Source(path, fmt, filename, sheet=sheet, header_row=header_row)
+            # The table answers queries before its column indexes are built: the resource
+            # says so at once (the job stays running until the indexes are done).
             info = load_table(store, job.resource_id, source, schema, sha256=job.sha256,
                               version=version, now=catalogue.clock.now(), limits=limits,
-                              progress=_progress(store, job.id))
+                              progress=_progress(store, job.id),
+                              on_active=lambda _info: mark_active(catalogue, job.resource_id,
+                                                                  True))
     except LoadError as exc:
         _finish(store, job.id, "failed", 0, exc.message, catalogue.clock.now())
         store.deactivate(job.resource_id)

@@ -428,10 +428,12 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
     if column is None or column.id == "_id":
         return ""
     position = table.columns.index(column)
-    if table.table_name not in store.index_names:
+    indexes = store.index_names.get(table.table_name)
+    if indexes is None:
         rows = conn.execute(text(f"PRAGMA index_list({quote(table.table_name)})"))
-        store.index_names[table.table_name] = frozenset(str(r[1]) for r in rows)
-    indexes = store.index_names[table.table_name]
+        indexes = frozenset(str(r[1]) for r in rows)
+        if not table.indexing:  # remembered once all are built (the load's second phase)
+            store.index_names[table.table_name] = indexes
     if not view.q:
         for name, value in view.filters.items():
             values = value if isinstance(value, list) else [value]
