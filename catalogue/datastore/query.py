@@ -452,6 +452,19 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
     return name if scanned <= matches else ""
 
 
+def _full_text_count(store: Datastore, table: TableInfo, view: View,
+                     statement: _Statement) -> str:
+    """SQLite: the count of a view narrowed by full text alone, read from the FTS index,
+    which holds exactly one entry per row (filled from the table, never changed): the
+    same number without fetching every match from the table ("phường" matches a third of
+    a million rows). "" for any other view."""
+    if (store.dialect != "sqlite" or view.filters or view.ranges or view.distinct
+            or not view.q or len(statement.params.values) != 1):
+        return ""
+    fts = quote(table.table_name + "_fts")
+    return f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :p0"
+
+
 def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limit: int = 100,
                 offset: int = 0, include_total: bool = True,
                 total_estimation_threshold: int | None = None, records_as: str = "objects",
@@ -476,8 +489,9 @@ def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limi
                 if guess is not None and guess > total_estimation_threshold:
                     total, estimated = guess, True
             if total is None:
-                total = _execute(store, conn, f"SELECT count(*) FROM ({statement.select}) "
-                                 "AS counted", statement.params.values).scalar()
+                count = _full_text_count(store, table, view, statement) or (
+                    f"SELECT count(*) FROM ({statement.select}) AS counted")
+                total = _execute(store, conn, count, statement.params.values).scalar()
         if statement.filtered and total is not None and not estimated:
             hint = _sort_index(store, conn, table, view, int(total), offset + limit)
             if hint:

@@ -201,14 +201,15 @@ class SqliteWriter:
             cursor = raw.cursor()
             _sqlite_build_memory(cursor, True)
             pairs = self.pairs if self.count >= pair_min_rows else []
-            for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
-                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
-                               f"ON {quote(self.name)} ({quote(column.id)})")
-                raw.commit()
+            # The (facet, sort) pairs first: they serve the slowest queries without them.
             for facet, sort in pairs:
                 cursor.execute(f"CREATE INDEX {quote(pair_index_name(self.name, facet, sort))} "
                                f"ON {quote(self.name)} ({quote(self.columns[facet].id)}, "
                                f"{quote(self.columns[sort].id)})")
+                raw.commit()
+            for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
+                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
+                               f"ON {quote(self.name)} ({quote(column.id)})")
                 raw.commit()
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute(f"ANALYZE {quote(self.name)}")
@@ -300,19 +301,19 @@ class PostgresWriter:
         """Column, (facet, sort) and full-text indexes, each its own transaction: building
         one locks out writes, not reads, and the table may already be the resource's."""
         pairs = self.pairs if self.count >= pair_min_rows else []
-        statements = []
-        for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
-            # NULLs first in the index, as the sort order treats them (query._order).
-            name = quote(index_name(self.name, self.columns, column))
-            statements.append(f"CREATE INDEX {name} ON {self.table} "
-                              f"({quote(column.id)} NULLS FIRST)")
+        # Full text first (``q`` scans every row without it), then the (facet, sort) pairs.
+        statements = [f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
+                      "USING gin (_full_text)"]
         for facet, sort in pairs:
             name = quote(pair_index_name(self.name, facet, sort))
             statements.append(f"CREATE INDEX {name} ON {self.table} "
                               f"({quote(self.columns[facet].id)}, "
                               f"{quote(self.columns[sort].id)} NULLS FIRST)")
-        statements.append(f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
-                          "USING gin (_full_text)")
+        for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
+            # NULLs first in the index, as the sort order treats them (query._order).
+            name = quote(index_name(self.name, self.columns, column))
+            statements.append(f"CREATE INDEX {name} ON {self.table} "
+                              f"({quote(column.id)} NULLS FIRST)")
         for statement in statements:
             with self.store.engine.begin() as conn:
                 conn.execute(text(statement))
