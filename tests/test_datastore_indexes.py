@@ -188,3 +188,33 @@ def test_facets_that_lead_a_pair_index_get_no_index_of_their_own(
         pages = [search_rows(datastore_db, rid, view, limit=40, offset=20)
                  for rid in ("paired", "plain")]
         assert pages[0].records == pages[1].records and pages[0].total == pages[1].total
+
+
+def test_a_second_phase_cut_short_is_finished_by_the_next_run(datastore_db: Datastore,
+                                                               tmp_path: Path) -> None:
+    """A load whose process dies after the swap leaves its index plan in the registry: the
+    table answers, says it is indexing, and the next queue run builds the indexes."""
+    from catalogue.datastore.loader import finish_indexing
+
+    path = tmp_path / "truong.csv"
+    _write(path, 1500)
+
+    class Died(Exception):
+        pass
+
+    def die(_info: TableInfo) -> None:
+        raise Died
+
+    with pytest.raises(Died):
+        load_table(datastore_db, "cut", Source(path, "csv", path.name), SCHEMA,
+                   sha256="0" * 64, version=1, now=LOADED_AT, pair_min_rows=1000,
+                   on_active=die)
+    table = datastore_db.current("cut")
+    assert table is not None and table.indexing and table.row_count == 1500
+    assert not any(i.startswith(f"{table.table_name}_c") for i in _indexes(datastore_db, table))
+    answers = _answers(datastore_db, "cut")
+    assert finish_indexing(datastore_db) == [table.table_name]
+    after = datastore_db.current("cut")
+    assert after is not None and not after.indexing
+    assert pair_index_name(table.table_name, 1, 3) in _indexes(datastore_db, after)
+    assert _answers(datastore_db, "cut") == answers and finish_indexing(datastore_db) == []

@@ -30,7 +30,7 @@ from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datastore.columns import dictionary_info
 from catalogue.datastore.errors import LoadError
-from catalogue.datastore.loader import Source, load_table
+from catalogue.datastore.loader import Source, finish_indexing, load_table
 from catalogue.datastore.store import Datastore, TableInfo
 from catalogue.files.limits import ReadLimits
 from catalogue.files.rows import kind_of
@@ -206,7 +206,9 @@ def run_job(catalogue: Catalogue, store: Datastore, job: Any) -> LoadStatus:
 
 def run_queued(catalogue: Catalogue, store: Datastore, *, limit: int | None = None
                ) -> list[LoadStatus]:
-    """Run queued loads (each claimed first) until none is left or ``limit`` ran."""
+    """Run queued loads (each claimed first) until none is left or ``limit`` ran; first
+    finish the indexes of tables whose load died in its second phase."""
+    finish_indexing(store)
     done: list[LoadStatus] = []
     while limit is None or len(done) < limit:
         job = _claim(store, catalogue.clock.now())

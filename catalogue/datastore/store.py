@@ -117,6 +117,7 @@ def _registry(schema: str | None) -> tuple[MetaData, Table, Table, Table, Table]
         "ds_indexing", meta,
         Column("table_name", String(64), primary_key=True),
         Column("started_at", DateTime, nullable=False),
+        Column("statements", Text, nullable=False, default="[]"),  # JSON: the index plan
     )
     return meta, tables, current, jobs, indexing
 
@@ -286,15 +287,24 @@ class Datastore:
         with self.engine.connect() as conn:
             return [self._info(row) for row in conn.execute(query)]
 
-    def register(self, conn: Connection, info: TableInfo) -> None:
-        """Record a loaded table (in the caller's transaction)."""
+    def register(self, conn: Connection, info: TableInfo,
+                 index_plan: Sequence[str] = ()) -> None:
+        """Record a loaded table (in the caller's transaction); while ``info.indexing``,
+        with the statements that will build its indexes."""
         conn.execute(self.tables.insert().values(
             table_name=info.table_name, resource_id=info.resource_id, sha256=info.sha256,
             version=info.version, fields=json.dumps([c.as_field() for c in info.columns]),
             row_count=info.row_count, loaded_at=info.loaded_at))
         if info.indexing:
-            conn.execute(self.indexing.insert().values(table_name=info.table_name,
-                                                       started_at=info.loaded_at))
+            conn.execute(self.indexing.insert().values(
+                table_name=info.table_name, started_at=info.loaded_at,
+                statements=json.dumps(list(index_plan))))
+
+    def index_plans(self) -> dict[str, list[str]]:
+        """Tables whose indexes are not all built yet, with the statements that build them."""
+        with self.engine.connect() as conn:
+            return {row.table_name: json.loads(row.statements)
+                    for row in conn.execute(select(self.indexing))}
 
     def indexed(self, table_name: str) -> None:
         """Record that a table's column indexes are all built (the load's second phase)."""

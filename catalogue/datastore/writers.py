@@ -109,7 +109,8 @@ class TableWriter(Protocol):
 
     def searchable(self) -> None: ...
 
-    def index(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None: ...
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS
+                   ) -> list[str]: ...
 
     def drop(self) -> None: ...
 
@@ -192,39 +193,52 @@ class SqliteWriter:
         finally:
             raw.close()
 
-    def index(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
-        """Column and (facet, sort) indexes, then statistics: speed only, never answers. The
-        table may already be the resource's: each index is its own transaction (readers
-        keep reading; other writers wait one index, not all of them)."""
-        raw = self.store.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            _sqlite_build_memory(cursor, True)
-            pairs = self.pairs if self.count >= pair_min_rows else []
-            # The (facet, sort) pairs first: they serve the slowest queries without them.
-            for facet, sort in pairs:
-                cursor.execute(f"CREATE INDEX {quote(pair_index_name(self.name, facet, sort))} "
-                               f"ON {quote(self.name)} ({quote(self.columns[facet].id)}, "
-                               f"{quote(self.columns[sort].id)})")
-                raw.commit()
-            for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
-                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
-                               f"ON {quote(self.name)} ({quote(column.id)})")
-                raw.commit()
-            cursor.execute("PRAGMA analysis_limit = 1000")
-            cursor.execute(f"ANALYZE {quote(self.name)}")
-            raw.commit()
-            _sqlite_build_memory(cursor, False)
-            # Fold the load's write-ahead log into the file now (readers otherwise map a log
-            # as large as the table); busy readers just make it a partial checkpoint.
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> list[str]:
+        """The column and (facet, sort) indexes, as statements :func:`build_indexes` runs
+        (the registry keeps them until built, so a second phase cut short can be resumed);
+        the pairs first: they serve the slowest queries without them."""
+        pairs = self.pairs if self.count >= pair_min_rows else []
+        statements = [f"CREATE INDEX IF NOT EXISTS "
+                      f"{quote(pair_index_name(self.name, facet, sort))} ON {quote(self.name)} "
+                      f"({quote(self.columns[facet].id)}, {quote(self.columns[sort].id)})"
+                      for facet, sort in pairs]
+        for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
+            statements.append(f"CREATE INDEX IF NOT EXISTS "
+                              f"{quote(index_name(self.name, self.columns, column))} "
+                              f"ON {quote(self.name)} ({quote(column.id)})")
+        return statements
 
     def drop(self) -> None:
         with self.store.engine.begin() as conn:
             conn.execute(text(f"DROP TABLE IF EXISTS {quote(self.fts)}"))
             conn.execute(text(f"DROP TABLE IF EXISTS {quote(self.name)}"))
+
+
+def build_indexes(store: Datastore, table_name: str, statements: Sequence[str]) -> None:
+    """Run a table's index plan (:meth:`TableWriter.index_plan`), each index its own
+    transaction: the table may already be the resource's (readers keep reading; building
+    one index locks out writes, not reads), then statistics. Speed only, never answers."""
+    if store.dialect == "postgresql":
+        for statement in statements:
+            with store.engine.begin() as conn:
+                conn.execute(text(statement))
+        return
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        _sqlite_build_memory(cursor, True)
+        for statement in statements:
+            cursor.execute(statement)
+            raw.commit()
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute(f"ANALYZE {quote(table_name)}")
+        raw.commit()
+        _sqlite_build_memory(cursor, False)
+        # Fold the load's write-ahead log into the file now (readers otherwise map a log
+        # as large as the table); busy readers just make it a partial checkpoint.
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def _sqlite_build_memory(cursor: Any, building: bool) -> None:
@@ -297,26 +311,23 @@ class PostgresWriter:
         with self.store.engine.begin() as conn:
             conn.execute(text(f"ANALYZE {self.table}"))
 
-    def index(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
-        """Column, (facet, sort) and full-text indexes, each its own transaction: building
-        one locks out writes, not reads, and the table may already be the resource's."""
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> list[str]:
+        """Full-text, (facet, sort) and column indexes, as statements :func:`build_indexes`
+        runs: full text first (``q`` scans every row without it), then the pairs."""
         pairs = self.pairs if self.count >= pair_min_rows else []
-        # Full text first (``q`` scans every row without it), then the (facet, sort) pairs.
-        statements = [f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
+        statements = [f"CREATE INDEX IF NOT EXISTS {quote(f'{self.name}_fts')} ON {self.table} "
                       "USING gin (_full_text)"]
         for facet, sort in pairs:
             name = quote(pair_index_name(self.name, facet, sort))
-            statements.append(f"CREATE INDEX {name} ON {self.table} "
+            statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} "
                               f"({quote(self.columns[facet].id)}, "
                               f"{quote(self.columns[sort].id)} NULLS FIRST)")
         for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
             # NULLs first in the index, as the sort order treats them (query._order).
             name = quote(index_name(self.name, self.columns, column))
-            statements.append(f"CREATE INDEX {name} ON {self.table} "
+            statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} "
                               f"({quote(column.id)} NULLS FIRST)")
-        for statement in statements:
-            with self.store.engine.begin() as conn:
-                conn.execute(text(statement))
+        return statements
 
     def drop(self) -> None:
         with self.store.engine.begin() as conn:
