@@ -218,3 +218,18 @@ def test_a_second_phase_cut_short_is_finished_by_the_next_run(datastore_db: Data
     assert after is not None and not after.indexing
     assert pair_index_name(table.table_name, 1, 3) in _indexes(datastore_db, after)
     assert _answers(datastore_db, "cut") == answers and finish_indexing(datastore_db) == []
+
+
+def test_columns_named_like_placeholders_are_indexed(datastore_db: Datastore,
+                                                     tmp_path: Path) -> None:
+    """Index statements run without placeholders: ``:`` and ``%`` in names are just names."""
+    path = tmp_path / "odd.csv"
+    path.write_text("ma:so,ty_le%,ten\n" + "".join(f"{n},{n % 7},Xã {n}\n" for n in range(40)),
+                    encoding="utf-8")
+    schema = {"fields": [{"name": "ma:so", "type": "integer"},
+                         {"name": "ty_le%", "type": "integer"}, {"name": "ten", "type": "string"}]}
+    table = load_table(datastore_db, "odd", Source(path, "csv", path.name), schema,
+                       sha256="0" * 64, version=1, now=LOADED_AT)
+    assert {f"{table.table_name}_c0", f"{table.table_name}_c1"} <= _indexes(datastore_db, table)
+    page = search_rows(datastore_db, "odd", view_from(filters={"ma:so": 12}, sort="ty_le% desc"))
+    assert page.total == 1 and page.records[0]["ten"] == "Xã 12"

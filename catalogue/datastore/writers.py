@@ -218,14 +218,16 @@ def build_indexes(store: Datastore, table_name: str, statements: Sequence[str]) 
     """Run a table's index plan (:meth:`TableWriter.index_plan`), each index its own
     transaction: the table may already be the resource's (readers keep reading; building
     one index locks out writes, not reads), then statistics. Speed only, never answers."""
-    if store.dialect == "postgresql":
-        for statement in statements:
-            with store.engine.begin() as conn:
-                conn.execute(text(statement))
-        return
+    # The driver's own cursor, no parameters: a ``:`` or ``%`` in a column's (quoted) name
+    # is never taken for a placeholder.
     raw = store.engine.raw_connection()
     try:
         cursor = raw.cursor()
+        if store.dialect == "postgresql":
+            for statement in statements:
+                cursor.execute(statement)
+                raw.commit()
+            return
         _sqlite_build_memory(cursor, True)
         for statement in statements:
             cursor.execute(statement)
