@@ -1,19 +1,23 @@
 """Datastore benchmark (issue 21 item 8): load speed, search latency, dump memory.
 
-    python bench/datastore.py [--rows 1000000] [--queries 200] [--datasette] [--postgres]
+    python bench/datastore.py [--rows 1000000] [--queries 200] [--datasette [PATH]]
+                              [--postgres]
 
 Writes a CSV of ``--rows`` schools (codes with leading zeros, Vietnamese names built from
 the real communes file in ../shared, provinces, pupils, a share, dd/mm/yyyy dates), then:
 
 - **load**: the file into an embedded (SQLite) datastore through the real loader (read,
-  typed, folded, FTS5, indexes, swap): rows/s for the rows written and for the whole load;
+  typed, folded, FTS5, swap, then the column indexes): rows/s until the table answers
+  queries, and until it is fully indexed;
 - **filter + sort**: ``search_rows`` with an equality filter on the province and a sort on
   pupils (descending), 100 rows and the total: p50/p95 over ``--queries`` queries;
 - **full text**: ``search_rows`` with ``q`` a commune name, half with diacritics, half
   without: p50/p95;
 - **dump**: every row as CSV through ``iter_rows`` + ``dump`` in a child process, its peak
   RSS for 10 % of the rows and for all of them (constant memory: the two are close);
-- **Datasette** (``--datasette``, when installed; a bench-only tool, not a dependency):
+- **Datasette** (``--datasette [PATH]``; a bench-only tool, not a dependency: install it
+  in a venv of its own, e.g. ``python -m venv /work/venv-datasette && /work/venv-datasette/
+  bin/pip install datasette``, and pass ``--datasette /work/venv-datasette/bin/datasette``):
   the same two queries on the same SQLite file through Datasette's JSON API, and ours
   through our Action API served by werkzeug — both over HTTP, same client.
 
@@ -103,24 +107,33 @@ def timed(run: Any, items: list[Any], cpu: list[float] | None = None) -> list[fl
 
 
 def load(store: Datastore, path: Path, rows: int) -> None:
+    """Load the CSV; print rows/s until the table answers queries (the swap, after the rows
+    and, on SQLite, full text) and until its column indexes are all built."""
     written: list[tuple[float, float]] = []
+    active: list[tuple[float, float]] = []
     start, start_cpu = time.perf_counter(), time.process_time()
     info = load_table(store, RESOURCE, Source(path, "csv", path.name), SCHEMA,
                       sha256="0" * 64, version=1, now=datetime(2026, 1, 1),
                       limits=ReadLimits(max_unpacked_bytes=4 << 30, max_cells=10 ** 9),
                       progress=lambda n: written.append((time.perf_counter(),
-                                                         time.process_time())))
+                                                         time.process_time())),
+                      on_active=lambda _info: active.append((time.perf_counter(),
+                                                             time.process_time())))
     total, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     assert info.row_count == rows, info.row_count
     insert, insert_cpu = ((written[-1][0] - start, written[-1][1] - start_cpu) if written
                           else (total, cpu))
+    ready, ready_cpu = active[0][0] - start, active[0][1] - start_cpu
     # CPU is this process's (SQLite runs in it; PostgreSQL's server work is not counted).
-    print(f"  load: {rows:,} rows in {total:.1f} s = {rows / total:,.0f} rows/s wall, "
-          f"{cpu:.1f} s CPU = {rows / cpu:,.0f} rows per CPU-second\n"
-          f"    rows read, typed and written: {insert:.1f} s wall = {rows / insert:,.0f} "
-          f"rows/s, {insert_cpu:.1f} s CPU = {rows / max(insert_cpu, 1e-9):,.0f} rows per "
-          f"CPU-second; indexes and full text {total - insert:.1f} s wall, "
-          f"{cpu - insert_cpu:.1f} s CPU", flush=True)
+    print(f"  load, until the table answers queries (rows typed and written, full text on "
+          f"SQLite, swap): {ready:.1f} s = {rows / ready:,.0f} rows/s wall, {ready_cpu:.1f} s "
+          f"CPU = {rows / max(ready_cpu, 1e-9):,.0f} rows per CPU-second\n"
+          f"    of which rows read, typed and written: {insert:.1f} s wall = "
+          f"{rows / insert:,.0f} rows/s, {insert_cpu:.1f} s CPU = "
+          f"{rows / max(insert_cpu, 1e-9):,.0f} rows per CPU-second\n"
+          f"  load, until fully indexed: {total:.1f} s = {rows / total:,.0f} rows/s wall, "
+          f"{cpu:.1f} s CPU = {rows / cpu:,.0f} rows per CPU-second (column indexes "
+          f"{total - ready:.1f} s wall, {cpu - ready_cpu:.1f} s CPU)", flush=True)
 
 
 def query_mixes(queries: int, seed: int = 7) -> tuple[list[View], list[View]]:
@@ -193,19 +206,25 @@ def _wait(url: str) -> None:
     raise RuntimeError(f"{url} never answered")
 
 
-def compare_datasette(db: Path, store: Datastore, queries: int) -> None:
+def compare_datasette(db: Path, store: Datastore, queries: int, exe: str) -> None:
     """The same filter+sort and full-text queries over HTTP: Datasette's JSON API on the
     same SQLite file, and our datastore_search served by werkzeug."""
-    exe = shutil.which("datasette") or str(Path(sys.executable).parent / "datasette")
+    if exe == "auto":
+        exe = shutil.which("datasette") or str(Path(sys.executable).parent / "datasette")
     if not Path(exe).exists():
-        print("  datasette: not installed (pip install datasette), comparison skipped")
+        print(f"  datasette: {exe} not found (pip install datasette in a venv of its own and "
+              "pass --datasette PATH), comparison skipped")
         return
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    print(f"  {version}: suggest_facets off (facet suggestions are work we do not do)")
     table = store.current(RESOURCE)
     assert table is not None
     filters, texts = query_mixes(queries)
     port = 8766
     server = subprocess.Popen([exe, "serve", "-i", str(db), "-p", str(port), "--setting",
-                               "sql_time_limit_ms", "10000"],
+                               "sql_time_limit_ms", "10000", "--setting", "suggest_facets",
+                               "off"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ours = _serve_ours(db)
     try:
@@ -245,8 +264,8 @@ def compare_datasette(db: Path, store: Datastore, queries: int) -> None:
             their_times, our_times = timed(theirs, mix), timed(mine, mix)
             ratio = (sorted(their_times)[int(len(mix) * .95) - 1]
                      / sorted(our_times)[int(len(mix) * .95) - 1])
-            print(f"  HTTP {name:13s} datasette 0.65: {cuts(their_times)}", flush=True)
-            print(f"  HTTP {name:13s} dulieumo      : {cuts(our_times)}  "
+            print(f"  HTTP {name:13s} datasette: {cuts(their_times)}", flush=True)
+            print(f"  HTTP {name:13s} dulieumo : {cuts(our_times)}  "
                   f"(p95 ratio datasette/dulieumo {ratio:.2f})", flush=True)
     finally:
         server.terminate()
@@ -288,7 +307,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--datasette", action="store_true")
+    parser.add_argument("--datasette", nargs="?", const="auto", default="",
+                        metavar="PATH", help="compare with Datasette (its executable; "
+                        "default: found on PATH or beside this Python)")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--keep", help="folder to keep the CSV and database in")
     args = parser.parse_args(argv)
@@ -313,7 +334,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  dump memory: all rows took {(large - small) / 1024:+,.0f} MB over "
           f"{max(args.rows // 10, 1):,} rows", flush=True)
     if args.datasette:
-        compare_datasette(db, store, args.queries)
+        compare_datasette(db, store, args.queries, args.datasette)
     store.dispose()
     if args.postgres:
         bench_postgres(path, args.rows, args.queries)

@@ -167,7 +167,7 @@ OTHER_TABLES = [
     "SELECT * FROM pg_catalog.pg_user", "SELECT * FROM pg_class",
     "SELECT * FROM information_schema.tables", 'SELECT * FROM "user"',
     "SELECT * FROM public.dataset", "SELECT * FROM dataset", "SELECT * FROM api_token",
-    "SELECT * FROM ds_job", "SELECT * FROM datastore.ds_table",
+    "SELECT * FROM ds_job", "SELECT * FROM datastore.ds_table", "SELECT * FROM ds_indexing",
 ]
 
 

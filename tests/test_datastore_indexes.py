@@ -121,3 +121,115 @@ def test_sqlite_full_text_keeps_no_second_copy_of_the_text(datastore_db: Datasto
     assert found.total and all(r["tinh"] == "Hà Nội" for r in found.records)
     by_field = search_rows(datastore_db, "small", view_from(q={"tinh": "da nang"}))
     assert by_field.total and all(r["tinh"] == "Đà Nẵng" for r in by_field.records)
+
+
+# -- two phases: the table answers before its column indexes exist (issue 21 item 8) --------
+
+_VIEWS = [view_from(filters={"tinh": "Huế"}, sort="hoc_sinh desc"),
+          view_from(filters={"cap": ["THCS", "THPT"]}, sort="ngay, ma"),
+          view_from(q="ha noi"), view_from(q={"tinh": "đà nẵng"}, sort="hoc_sinh"),
+          view_from(filters={"hoc_sinh": 45}), view_from(fields=["tinh"], distinct=True),
+          view_from(sort="ngay desc")]
+
+
+def _answers(store: Datastore, resource_id: str) -> list[Any]:
+    from catalogue.datastore.query import column_summary
+
+    pages = [search_rows(store, resource_id, view, limit=30, offset=offset)
+             for view in _VIEWS for offset in (0, 60)]
+    return ([(p.records, p.total) for p in pages]
+            + [column_summary(store, resource_id, name, _VIEWS[0])
+               for name in ("cap", "hoc_sinh", "ngay")])
+
+
+def test_a_table_answers_before_its_indexes_exist_and_the_same_after(
+        datastore_db: Datastore, tmp_path: Path) -> None:
+    """The swap comes before the column and (facet, sort) indexes: a reader then gets the
+    answers it gets once they are built, and the registry says the table is indexing."""
+    path = tmp_path / "truong.csv"
+    data = _write(path, 1500)
+    seen: list[Any] = []
+
+    def active(info: TableInfo) -> None:
+        current = datastore_db.current("hai-pha")
+        assert current is not None and current.table_name == info.table_name
+        seen.append((current.indexing, _indexes(datastore_db, current), _answers(
+            datastore_db, "hai-pha")))
+
+    table = load_table(datastore_db, "hai-pha", Source(path, "csv", path.name), SCHEMA,
+                       sha256="0" * 64, version=1, now=LOADED_AT, pair_min_rows=1000,
+                       on_active=active)
+    [(indexing, before, answers)] = seen
+    assert indexing is True
+    name = table.table_name
+    assert not any(re.fullmatch(rf"{name}_c\d+(_c\d+)?", i) for i in before)
+    current = datastore_db.current("hai-pha")
+    assert current is not None and current.indexing is False and table.indexing is False
+    assert pair_index_name(name, 1, 3) in _indexes(datastore_db, current)
+    assert _answers(datastore_db, "hai-pha") == answers
+    assert answers[0][1] == sum(1 for row in data if row[1] == "Huế")
+
+
+def test_facets_that_lead_a_pair_index_get_no_index_of_their_own(
+        datastore_db: Datastore, tmp_path: Path) -> None:
+    """tinh and cap lead (facet, sort) indexes, which serve an equality filter on them as
+    well: no one-column index is built for them (a load builds two indexes fewer); the
+    sortable and other short columns keep theirs; the rows are those of a plain table."""
+    path = tmp_path / "truong.csv"
+    _write(path, 1500)
+    paired = _load(datastore_db, "paired", path, pair_min_rows=1000)
+    plain = _load(datastore_db, "plain", path, pair_min_rows=100_000)
+    singles = {i for i in _indexes(datastore_db, paired) if re.fullmatch(r"r_[0-9a-f]+_c\d+", i)}
+    name = paired.table_name
+    assert singles == {f"{name}_c0", f"{name}_c3", f"{name}_c4"}
+    assert {f"{plain.table_name}_c{i}" for i in range(5)} <= _indexes(datastore_db, plain)
+    for view in (view_from(filters={"tinh": "Cà Mau"}), view_from(filters={"cap": "THPT"},
+                                                                  sort="ma desc")):
+        pages = [search_rows(datastore_db, rid, view, limit=40, offset=20)
+                 for rid in ("paired", "plain")]
+        assert pages[0].records == pages[1].records and pages[0].total == pages[1].total
+
+
+def test_a_second_phase_cut_short_is_finished_by_the_next_run(datastore_db: Datastore,
+                                                               tmp_path: Path) -> None:
+    """A load whose process dies after the swap leaves its index plan in the registry: the
+    table answers, says it is indexing, and the next queue run builds the indexes."""
+    from catalogue.datastore.loader import finish_indexing
+
+    path = tmp_path / "truong.csv"
+    _write(path, 1500)
+
+    class Died(Exception):
+        pass
+
+    def die(_info: TableInfo) -> None:
+        raise Died
+
+    with pytest.raises(Died):
+        load_table(datastore_db, "cut", Source(path, "csv", path.name), SCHEMA,
+                   sha256="0" * 64, version=1, now=LOADED_AT, pair_min_rows=1000,
+                   on_active=die)
+    table = datastore_db.current("cut")
+    assert table is not None and table.indexing and table.row_count == 1500
+    assert not any(i.startswith(f"{table.table_name}_c") for i in _indexes(datastore_db, table))
+    answers = _answers(datastore_db, "cut")
+    assert finish_indexing(datastore_db) == [table.table_name]
+    after = datastore_db.current("cut")
+    assert after is not None and not after.indexing
+    assert pair_index_name(table.table_name, 1, 3) in _indexes(datastore_db, after)
+    assert _answers(datastore_db, "cut") == answers and finish_indexing(datastore_db) == []
+
+
+def test_columns_named_like_placeholders_are_indexed(datastore_db: Datastore,
+                                                     tmp_path: Path) -> None:
+    """Index statements run without placeholders: ``:`` and ``%`` in names are just names."""
+    path = tmp_path / "odd.csv"
+    path.write_text("ma:so,ty_le%,ten\n" + "".join(f"{n},{n % 7},Xã {n}\n" for n in range(40)),
+                    encoding="utf-8")
+    schema = {"fields": [{"name": "ma:so", "type": "integer"},
+                         {"name": "ty_le%", "type": "integer"}, {"name": "ten", "type": "string"}]}
+    table = load_table(datastore_db, "odd", Source(path, "csv", path.name), schema,
+                       sha256="0" * 64, version=1, now=LOADED_AT)
+    assert {f"{table.table_name}_c0", f"{table.table_name}_c1"} <= _indexes(datastore_db, table)
+    page = search_rows(datastore_db, "odd", view_from(filters={"ma:so": 12}, sort="ty_le% desc"))
+    assert page.total == 1 and page.records[0]["ten"] == "Xã 12"

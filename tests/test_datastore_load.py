@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SHARED
@@ -176,3 +177,17 @@ def test_sorted_pages_match_the_file_whichever_plan(datastore_db: Datastore) -> 
             filters={"loai": "Xã"}, sort="ma_tinh desc"), limit=5, offset=offset)
         assert [r["_id"] for r in page.records] == [n for n, _ in wanted[offset:offset + 5]]
         assert page.total == len(wanted)
+
+
+@pytest.mark.parametrize("q", ["xa", "Phường", "dat mui", "ca*", "zzz không có",
+                               {"ten_tinh": "ca mau"}, {"ten_xa": "phuong"}])
+def test_full_text_totals_count_every_matching_row(datastore_db: Datastore, q: Any) -> None:
+    """A total for ``q`` alone (counted from the full-text index on SQLite) is the number of
+    rows the view streams, with filters or without."""
+    load(datastore_db, "communes", COMMUNES)
+    for view in (view_from(q=q, plain=False), view_from(q=q, plain=False,
+                                                        filters={"loai": "Xã"})):
+        page = search_rows(datastore_db, "communes", view, limit=5)
+        _columns, rows = iter_rows(datastore_db, "communes", view)
+        assert page.total == sum(1 for _ in rows)
+    assert search_rows(datastore_db, "communes", view_from(q="xa")).total

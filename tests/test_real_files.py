@@ -91,6 +91,20 @@ def test_commune_list_keeps_leading_zeros_and_dates() -> None:
     assert types["ngay_hieu_luc"] == ("date", "%d/%m/%Y")
 
 
+def test_header_split_skips_blanks_and_keeps_labels_and_footnotes_in_order() -> None:
+    """The data rows' fast path (a filled second cell) never jumps over a held label, and
+    rows of blank or white-space cells are skipped, with file row numbers kept."""
+    from catalogue.files.header import split
+
+    rows = [["ma", "ten", "so"], ["Miền Bắc", "", ""], ["01", "Hà Nội", "5"], ["", " ", ""],
+            ["Miền Nam", ""], ["  "], ["79", "Hồ Chí Minh", "9"], ["80", "Long An", "2"],
+            [], ["Nguồn: GSO", "", ""], ["(*) ước tính"]]
+    header, data = split(iter(rows))
+    assert [(n, r[0]) for n, r in data] == [(2, "Miền Bắc"), (3, "01"), (5, "Miền Nam"),
+                                             (7, "79"), (8, "80")]
+    assert header.names == ["ma", "ten", "so"] and header.footnotes == [10, 11]
+
+
 def test_gso_title_two_header_rows_and_footnotes() -> None:
     path = VN / "gso-dien-tich-dia-phuong-2011-2015.csv"
     table = tables.read_table(path, "CSV")

@@ -289,3 +289,25 @@ def test_a_file_that_could_not_be_loaded_says_why_on_its_page(client: FlaskClien
     html = client.get(f"/dataset/hong/resource/{res_id}").get_data(as_text=True)
     assert "Không nạp được bảng để tra cứu:" in html and 'id="explorer-h"' not in html
     assert 'id="preview-h"' in html  # the first rows are still shown
+
+
+def test_the_page_says_while_a_table_is_still_being_indexed(
+        client: FlaskClient, catalogue: Catalogue, loaded: Loaded) -> None:
+    """Between the swap and its last column index (issue 21 item 8) the table is already
+    explored in full; the page says its indexes are on their way, and datastore_info too."""
+    from datetime import datetime
+
+    store = catalogue.datastore.store  # type: ignore[union-attr]
+    table = store.current(loaded.resource_id)
+    with store.engine.begin() as conn:  # the load's second phase, as it runs
+        conn.execute(store.indexing.insert().values(table_name=table.table_name,
+                                                    started_at=datetime(2026, 3, 2)))
+    html = page(client, loaded, "q=dong+tam")
+    assert "chỉ mục theo cột đang được xây" in html
+    assert count_of(html) == str(ROWS // 7)
+    info = client.get(f"/api/3/action/datastore_info?id={loaded.resource_id}").get_json()
+    assert info["result"]["meta"]["indexing"] is True
+    store.indexed(table.table_name)
+    assert "chỉ mục theo cột đang được xây" not in page(client, loaded)
+    info = client.get(f"/api/3/action/datastore_info?id={loaded.resource_id}").get_json()
+    assert info["result"]["meta"]["indexing"] is False

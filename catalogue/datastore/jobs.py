@@ -30,7 +30,7 @@ from catalogue.context import Catalogue
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datastore.columns import dictionary_info
 from catalogue.datastore.errors import LoadError
-from catalogue.datastore.loader import Source, load_table
+from catalogue.datastore.loader import Source, finish_indexing, load_table
 from catalogue.datastore.store import Datastore, TableInfo
 from catalogue.files.limits import ReadLimits
 from catalogue.files.rows import kind_of
@@ -182,9 +182,13 @@ def run_job(catalogue: Catalogue, store: Datastore, job: Any) -> LoadStatus:
         # A local copy when the file store is remote (the readers need a seekable file).
         with catalogue.files.local_copy(job.sha256) as path:
             source = Source(path, fmt, filename, sheet=sheet, header_row=header_row)
+            # The table answers queries before its column indexes are built: the resource
+            # says so at once (the job stays running until the indexes are done).
             info = load_table(store, job.resource_id, source, schema, sha256=job.sha256,
                               version=version, now=catalogue.clock.now(), limits=limits,
-                              progress=_progress(store, job.id))
+                              progress=_progress(store, job.id),
+                              on_active=lambda _info: mark_active(catalogue, job.resource_id,
+                                                                  True))
     except LoadError as exc:
         _finish(store, job.id, "failed", 0, exc.message, catalogue.clock.now())
         store.deactivate(job.resource_id)
@@ -202,7 +206,9 @@ def run_job(catalogue: Catalogue, store: Datastore, job: Any) -> LoadStatus:
 
 def run_queued(catalogue: Catalogue, store: Datastore, *, limit: int | None = None
                ) -> list[LoadStatus]:
-    """Run queued loads (each claimed first) until none is left or ``limit`` ran."""
+    """Run queued loads (each claimed first) until none is left or ``limit`` ran; first
+    finish the indexes of tables whose load died in its second phase."""
+    finish_indexing(store)
     done: list[LoadStatus] = []
     while limit is None or len(done) < limit:
         job = _claim(store, catalogue.clock.now())

@@ -432,10 +432,12 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
     if column is None or column.id == "_id":
         return ""
     position = table.columns.index(column)
-    if table.table_name not in store.index_names:
+    indexes = store.index_names.get(table.table_name)
+    if indexes is None:
         rows = conn.execute(text(f"PRAGMA index_list({quote(table.table_name)})"))
-        store.index_names[table.table_name] = frozenset(str(r[1]) for r in rows)
-    indexes = store.index_names[table.table_name]
+        indexes = frozenset(str(r[1]) for r in rows)
+        if not table.indexing:  # remembered once all are built (the load's second phase)
+            store.index_names[table.table_name] = indexes
     if not view.q and not view.full_text:
         for name, value in view.filters.items():
             values = value if isinstance(value, list) else [value]
@@ -452,6 +454,19 @@ def _sort_index(store: Datastore, conn: Any, table: TableInfo, view: View, match
     # the matches the filter's index would fetch and sort: the fewer reads win.
     scanned = wanted * table.row_count / matches
     return name if scanned <= matches else ""
+
+
+def _full_text_count(store: Datastore, table: TableInfo, view: View,
+                     statement: _Statement) -> str:
+    """SQLite: the count of a view narrowed by full text alone, read from the FTS index,
+    which holds exactly one entry per row (filled from the table, never changed): the
+    same number without fetching every match from the table ("phường" matches a third of
+    a million rows). "" for any other view."""
+    if (store.dialect != "sqlite" or view.filters or view.ranges or view.distinct
+            or not view.q or len(statement.params.values) != 1):
+        return ""
+    fts = quote(table.table_name + "_fts")
+    return f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :p0"
 
 
 def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limit: int = 100,
@@ -478,8 +493,9 @@ def search_rows(store: Datastore, resource_id: str, view: View = View(), *, limi
                 if guess is not None and guess > total_estimation_threshold:
                     total, estimated = guess, True
             if total is None:
-                total = _execute(store, conn, f"SELECT count(*) FROM ({statement.select}) "
-                                 "AS counted", statement.params.values).scalar()
+                count = _full_text_count(store, table, view, statement) or (
+                    f"SELECT count(*) FROM ({statement.select}) AS counted")
+                total = _execute(store, conn, count, statement.params.values).scalar()
         if statement.filtered and total is not None and not estimated:
             hint = _sort_index(store, conn, table, view, int(total), offset + limit)
             if hint:

@@ -70,6 +70,9 @@ class TableInfo:
     columns: tuple[DataColumn, ...]
     row_count: int
     loaded_at: datetime
+    # True while the table answers queries but its column indexes are still being built
+    # (the load's second phase): answers are complete, some sorts and filters slower.
+    indexing: bool = False
 
     def column(self, name: str) -> DataColumn | None:
         """The column named ``name`` (``_id`` included), or None."""
@@ -78,7 +81,7 @@ class TableInfo:
         return next((c for c in self.columns if c.id == name), None)
 
 
-def _registry(schema: str | None) -> tuple[MetaData, Table, Table, Table]:
+def _registry(schema: str | None) -> tuple[MetaData, Table, Table, Table, Table]:
     meta = MetaData(schema=schema)
     tables = Table(
         "ds_table", meta,
@@ -108,7 +111,15 @@ def _registry(schema: str | None) -> tuple[MetaData, Table, Table, Table]:
         Column("started_at", DateTime, nullable=True),
         Column("finished_at", DateTime, nullable=True),
     )
-    return meta, tables, current, jobs
+    # Tables swapped in whose column indexes are still being built (a row each, deleted
+    # when done). A table of its own, so a registry made before it gains it by create_all.
+    indexing = Table(
+        "ds_indexing", meta,
+        Column("table_name", String(64), primary_key=True),
+        Column("started_at", DateTime, nullable=False),
+        Column("statements", Text, nullable=False, default="[]"),  # JSON: the index plan
+    )
+    return meta, tables, current, jobs, indexing
 
 
 class Datastore:
@@ -122,9 +133,11 @@ class Datastore:
         self.read_engine = read_engine or engine
         self._separate_reader = read_engine is not None
         self.statement_timeout = statement_timeout
-        self.meta, self.tables, self.current_table, self.jobs = _registry(self.schema)
+        (self.meta, self.tables, self.current_table, self.jobs,
+         self.indexing) = _registry(self.schema)
         self.reader_role = ""  # PostgreSQL: the role reads switch to (set by ensure)
-        # Index names of loaded tables (tables never change once loaded; SQLite sort hints).
+        # Index names of loaded, fully indexed tables (they never change after that; SQLite
+        # sort hints).
         self.index_names: dict[str, frozenset[str]] = {}
 
     # -- opening ---------------------------------------------------------------------------
@@ -223,11 +236,18 @@ class Datastore:
         fields = json.loads(row.fields)
         return TableInfo(row.resource_id, row.table_name, row.sha256, row.version,
                          tuple(DataColumn(f["id"], f["type"], f.get("info") or {})
-                               for f in fields), row.row_count, row.loaded_at)
+                               for f in fields), row.row_count, row.loaded_at,
+                         row.pending is not None)
+
+    def _select(self) -> Any:
+        """Registry rows with ``pending``: non-NULL while the table's indexes are built."""
+        return (select(self.tables, self.indexing.c.table_name.label("pending"))
+                .outerjoin(self.indexing,
+                           self.indexing.c.table_name == self.tables.c.table_name))
 
     def current(self, resource_id: str) -> TableInfo | None:
         """The table a resource reads now, or None when it has none."""
-        query = (select(self.tables).join(
+        query = (self._select().join(
             self.current_table, self.current_table.c.table_name == self.tables.c.table_name)
             .where(self.current_table.c.resource_id == resource_id))
         with self.engine.connect() as conn:
@@ -245,7 +265,7 @@ class Datastore:
         """The current tables of several resources at once (those that have one)."""
         if not resource_ids:
             return {}
-        query = (select(self.tables).join(
+        query = (self._select().join(
             self.current_table, self.current_table.c.table_name == self.tables.c.table_name)
             .where(self.current_table.c.resource_id.in_(list(resource_ids))))
         with self.engine.connect() as conn:
@@ -257,7 +277,7 @@ class Datastore:
         if not sha256:
             found = self.current(resource_id)
         else:
-            query = (select(self.tables).where(self.tables.c.resource_id == resource_id,
+            query = (self._select().where(self.tables.c.resource_id == resource_id,
                                                self.tables.c.sha256 == sha256)
                      .order_by(self.tables.c.loaded_at.desc()))
             with self.engine.connect() as conn:
@@ -269,17 +289,35 @@ class Datastore:
 
     def history(self, resource_id: str) -> list[TableInfo]:
         """Every table kept for a resource, newest first."""
-        query = (select(self.tables).where(self.tables.c.resource_id == resource_id)
+        query = (self._select().where(self.tables.c.resource_id == resource_id)
                  .order_by(self.tables.c.loaded_at.desc()))
         with self.engine.connect() as conn:
             return [self._info(row) for row in conn.execute(query)]
 
-    def register(self, conn: Connection, info: TableInfo) -> None:
-        """Record a loaded table (in the caller's transaction)."""
+    def register(self, conn: Connection, info: TableInfo,
+                 index_plan: Sequence[str] = ()) -> None:
+        """Record a loaded table (in the caller's transaction); while ``info.indexing``,
+        with the statements that will build its indexes."""
         conn.execute(self.tables.insert().values(
             table_name=info.table_name, resource_id=info.resource_id, sha256=info.sha256,
             version=info.version, fields=json.dumps([c.as_field() for c in info.columns]),
             row_count=info.row_count, loaded_at=info.loaded_at))
+        if info.indexing:
+            conn.execute(self.indexing.insert().values(
+                table_name=info.table_name, started_at=info.loaded_at,
+                statements=json.dumps(list(index_plan))))
+
+    def index_plans(self) -> dict[str, list[str]]:
+        """Tables whose indexes are not all built yet, with the statements that build them."""
+        with self.engine.connect() as conn:
+            return {row.table_name: json.loads(row.statements)
+                    for row in conn.execute(select(self.indexing))}
+
+    def indexed(self, table_name: str) -> None:
+        """Record that a table's column indexes are all built (the load's second phase)."""
+        with self.engine.begin() as conn:
+            conn.execute(self.indexing.delete()
+                         .where(self.indexing.c.table_name == table_name))
 
     def activate(self, conn: Connection, resource_id: str, table_name: str) -> None:
         """Point the resource at ``table_name`` (in the caller's transaction: the swap)."""

@@ -85,6 +85,17 @@ def _short_columns(columns: Sequence[Column], batch: Batch) -> list[Column]:
             short.append(column)
     return short
 
+
+def _single_indexes(columns: Sequence[Column], short: Sequence[Column],
+                    pairs: Sequence[tuple[int, int]]) -> list[Column]:
+    """The one-column indexes worth building: the short columns, less the facets that lead
+    a (facet, sort) index (an equality filter on the facet reads that index's prefix just
+    as well). A sortable facet keeps its own: sorts look it up by name."""
+    leading = {facet for facet, _sort in pairs}
+    return [c for c in short
+            if not (list(columns).index(c) in leading and c.type not in SORTABLE_TYPES)]
+
+
 SQLITE_TYPES = {"int": "INTEGER", "numeric": "REAL", "bool": "INTEGER", "text": "TEXT",
                 "date": "TEXT", "timestamp": "TEXT", "time": "TEXT"}
 POSTGRES_TYPES = {"int": "bigint", "numeric": "double precision", "bool": "boolean",
@@ -96,7 +107,10 @@ class TableWriter(Protocol):
 
     def write(self, batches: Iterable[Batch], progress: Any) -> int: ...
 
-    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None: ...
+    def searchable(self) -> None: ...
+
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS
+                   ) -> list[str]: ...
 
     def drop(self) -> None: ...
 
@@ -155,13 +169,13 @@ class SqliteWriter:
         finally:
             raw.close()
 
-    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
+    def searchable(self) -> None:
+        """The full-text index: what a table needs before it may answer queries (``q`` has
+        no other way to be answered exactly as the tokenizer splits words)."""
         raw = self.store.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            # Index builds sort every row: in memory (64 MiB), not in spilled temp files.
-            cursor.execute("PRAGMA cache_size = -65536")
-            cursor.execute("PRAGMA temp_store = MEMORY")
+            _sqlite_build_memory(cursor, True)
             searched = fts_columns(self.columns) or [(0, self.columns[0])]
             fts_cols = ", ".join(f"c{i}" for i, _ in searched)
             # detail=column: no word positions (no phrase queries, which we never send), an
@@ -174,28 +188,66 @@ class SqliteWriter:
             folded = ", ".join(sqlite_fold(quote(c.id)) for _, c in searched)
             cursor.execute(f"INSERT INTO {quote(self.fts)} (rowid, {fts_cols}) "
                            f"SELECT _id, {folded} FROM {quote(self.name)}")
-            for column in self.indexed[:max_indexes]:
-                cursor.execute(f"CREATE INDEX {quote(index_name(self.name, self.columns, column))} "
-                               f"ON {quote(self.name)} ({quote(column.id)})")
-            for facet, sort in self.pairs if self.count >= pair_min_rows else []:
-                cursor.execute(f"CREATE INDEX {quote(pair_index_name(self.name, facet, sort))} "
-                               f"ON {quote(self.name)} ({quote(self.columns[facet].id)}, "
-                               f"{quote(self.columns[sort].id)})")
-            cursor.execute("PRAGMA analysis_limit = 1000")
-            cursor.execute(f"ANALYZE {quote(self.name)}")
             raw.commit()
-            cursor.execute("PRAGMA cache_size = -2000")  # the pooled connection's default
-            cursor.execute("PRAGMA temp_store = DEFAULT")
-            # Fold the load's write-ahead log into the file now (readers otherwise map a log
-            # as large as the table); busy readers just make it a partial checkpoint.
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _sqlite_build_memory(cursor, False)
         finally:
             raw.close()
+
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> list[str]:
+        """The column and (facet, sort) indexes, as statements :func:`build_indexes` runs
+        (the registry keeps them until built, so a second phase cut short can be resumed);
+        the pairs first: they serve the slowest queries without them."""
+        pairs = self.pairs if self.count >= pair_min_rows else []
+        statements = [f"CREATE INDEX IF NOT EXISTS "
+                      f"{quote(pair_index_name(self.name, facet, sort))} ON {quote(self.name)} "
+                      f"({quote(self.columns[facet].id)}, {quote(self.columns[sort].id)})"
+                      for facet, sort in pairs]
+        for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
+            statements.append(f"CREATE INDEX IF NOT EXISTS "
+                              f"{quote(index_name(self.name, self.columns, column))} "
+                              f"ON {quote(self.name)} ({quote(column.id)})")
+        return statements
 
     def drop(self) -> None:
         with self.store.engine.begin() as conn:
             conn.execute(text(f"DROP TABLE IF EXISTS {quote(self.fts)}"))
             conn.execute(text(f"DROP TABLE IF EXISTS {quote(self.name)}"))
+
+
+def build_indexes(store: Datastore, table_name: str, statements: Sequence[str]) -> None:
+    """Run a table's index plan (:meth:`TableWriter.index_plan`), each index its own
+    transaction: the table may already be the resource's (readers keep reading; building
+    one index locks out writes, not reads), then statistics. Speed only, never answers."""
+    # The driver's own cursor, no parameters: a ``:`` or ``%`` in a column's (quoted) name
+    # is never taken for a placeholder.
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if store.dialect == "postgresql":
+            for statement in statements:
+                cursor.execute(statement)
+                raw.commit()
+            return
+        _sqlite_build_memory(cursor, True)
+        for statement in statements:
+            cursor.execute(statement)
+            raw.commit()
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute(f"ANALYZE {quote(table_name)}")
+        raw.commit()
+        _sqlite_build_memory(cursor, False)
+        # Fold the load's write-ahead log into the file now (readers otherwise map a log
+        # as large as the table); busy readers just make it a partial checkpoint.
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def _sqlite_build_memory(cursor: Any, building: bool) -> None:
+    """Index builds sort every row: in memory (64 MiB), not in spilled temp files; then
+    back to the pooled connection's defaults."""
+    cursor.execute(f"PRAGMA cache_size = {-65536 if building else -2000}")
+    cursor.execute(f"PRAGMA temp_store = {'MEMORY' if building else 'DEFAULT'}")
 
 
 def sqlite_fold(expression: str) -> str:
@@ -255,21 +307,29 @@ class PostgresWriter:
         finally:
             raw.close()
 
-    def finish(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> None:
+    def searchable(self) -> None:
+        """Statistics for the planner. Full text needs no index to answer exactly: the
+        tsvector is stored with each row, so ``q`` scans until the GIN index exists."""
         with self.store.engine.begin() as conn:
-            for column in self.indexed[:max_indexes]:
-                # NULLs first in the index, as the sort order treats them (query._order).
-                name = quote(index_name(self.name, self.columns, column))
-                conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
-                                  f"({quote(column.id)} NULLS FIRST)"))
-            for facet, sort in self.pairs if self.count >= pair_min_rows else []:
-                name = quote(pair_index_name(self.name, facet, sort))
-                conn.execute(text(f"CREATE INDEX {name} ON {self.table} "
-                                  f"({quote(self.columns[facet].id)}, "
-                                  f"{quote(self.columns[sort].id)} NULLS FIRST)"))
-            conn.execute(text(f"CREATE INDEX {quote(f'{self.name}_fts')} ON {self.table} "
-                              "USING gin (_full_text)"))
             conn.execute(text(f"ANALYZE {self.table}"))
+
+    def index_plan(self, max_indexes: int, pair_min_rows: int = PAIR_MIN_ROWS) -> list[str]:
+        """Full-text, (facet, sort) and column indexes, as statements :func:`build_indexes`
+        runs: full text first (``q`` scans every row without it), then the pairs."""
+        pairs = self.pairs if self.count >= pair_min_rows else []
+        statements = [f"CREATE INDEX IF NOT EXISTS {quote(f'{self.name}_fts')} ON {self.table} "
+                      "USING gin (_full_text)"]
+        for facet, sort in pairs:
+            name = quote(pair_index_name(self.name, facet, sort))
+            statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} "
+                              f"({quote(self.columns[facet].id)}, "
+                              f"{quote(self.columns[sort].id)} NULLS FIRST)")
+        for column in _single_indexes(self.columns, self.indexed, pairs)[:max_indexes]:
+            # NULLs first in the index, as the sort order treats them (query._order).
+            name = quote(index_name(self.name, self.columns, column))
+            statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} "
+                              f"({quote(column.id)} NULLS FIRST)")
+        return statements
 
     def drop(self) -> None:
         with self.store.engine.begin() as conn:

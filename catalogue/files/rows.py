@@ -126,8 +126,9 @@ def _text_rows(path: Path, kind: str, budget: CellBudget, stack: ExitStack) -> R
                    tcvn3.TABLE if legacy else None)
 
     def rows() -> Iterator[list[str]]:
+        take = budget.take  # looked up once, not once a row (a load reads millions)
         for row in csv.reader(lines, delimiter=delimiter):
-            if not budget.take(max(len(row), 1)):
+            if not take(len(row) or 1):
                 return
             yield row
 

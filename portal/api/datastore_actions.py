@@ -268,7 +268,8 @@ def datastore_info(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
     return {
         "meta": {"id": resource_id, "count": table.row_count, "table_type": "BASE TABLE",
                  "aliases": [], "version": table.version, "sha256": table.sha256,
-                 "loaded_at": table.loaded_at.isoformat(), "load_status": status.status},
+                 "loaded_at": table.loaded_at.isoformat(), "load_status": status.status,
+                 "indexing": table.indexing},
         "fields": [{**column.as_field(),
                     "schema": {"native_type": native.get(column.type, "text"),
                                "notnull": False}}

@@ -118,7 +118,7 @@ SCHEMAS: dict[str, Any] = {
                                        "aliases": _list(STRING),
                                        "version": {"type": ["integer", "null"]},
                                        "sha256": STRING, "loaded_at": STRING,
-                                       "load_status": STRING}),
+                                       "load_status": STRING, "indexing": BOOL}),
          "fields": _list(_ref("DatastoreField"))}),
 }
 _NAMES_OR_OBJECTS = {"anyOf": [_list(STRING), _list(OBJECT)]}
