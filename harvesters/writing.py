@@ -120,7 +120,7 @@ def write_staged(ctx: ImportContext, uow: UnitOfWork, staged: Staged | Unchanged
         dataset = update_dataset(uow, existing.id, data, message=message, trusted=True)
         outcome = "updated"
     problems = check_datapackage(build_datapackage(
-        package_dict(dataset, ctx.catalogue.site_url)))
+        uow.package(dataset.id) or package_dict(dataset, ctx.catalogue.site_url)))
     log += [f"data package descriptor: {p}" for p in problems]
     uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
                             stage="validate" if staged.checks else "", reason=staged.checks,
