@@ -14,6 +14,8 @@ import json
 import mimetypes
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -67,6 +69,8 @@ class ImportContext:
     position: int = 0
     limits_hit: dict[str, int] = field(default_factory=dict)
     ignored: dict[str, int] = field(default_factory=dict)  # what gather passed over, by reason
+    # Checks a data package descriptor elsewhere (the job's staging workers), or None: here.
+    check_descriptor: Callable[[dict[str, Any]], Future[list[str]] | None] | None = None
 
     @property
     def actor(self) -> str:

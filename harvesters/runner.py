@@ -390,12 +390,15 @@ def _staging_pool(catalogue: Catalogue, ctx: ImportContext, records: int,
     pool = StagingPool(ctx.source, ctx.http,
                        site_allowed=internal_hosts_allowed(ctx.catalogue.settings),
                        limits=ctx.read_limits, workers=workers)
+    ctx.check_descriptor = pool.check_descriptor
     try:
         yield pool
     except BaseException:
+        ctx.check_descriptor = None
         pool.close(abort=True)
         reindex_datasets(catalogue, pool.unindexed())
         raise
+    ctx.check_descriptor = None
     try:
         pool.close()
     except Exception:  # noqa: BLE001 - the workers' last index write failed: try it here

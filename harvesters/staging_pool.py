@@ -123,6 +123,13 @@ def _stage(record: SourceRecord, known_digest: str | None, this_year: int,
     return result
 
 
+def _check_descriptor(descriptor: dict[str, Any]) -> list[str]:
+    """Problems with a data package descriptor (in a worker: the check is pure)."""
+    from catalogue.validation import check_datapackage
+
+    return check_datapackage(descriptor)
+
+
 _indexes: dict[str, Any] = {}
 
 
@@ -162,6 +169,16 @@ class StagingPool:
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker, initargs=self._initargs)
         return self._pool
+
+    def check_descriptor(self, descriptor: dict[str, Any]) -> Future[list[str]] | None:
+        """Check a data package descriptor in a worker; None once the pool is closed or
+        broke (check it in-process)."""
+        if self.broken or self._pool is None:
+            return None
+        try:
+            return self._pool.submit(_check_descriptor, descriptor)
+        except (BrokenProcessPool, RuntimeError):  # broken, or already shut down
+            return None
 
     def index_writer(self, search: object) -> Callable[[list[dict[str, Any]], list[str]],
                                                         None] | None:

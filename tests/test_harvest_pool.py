@@ -1,11 +1,12 @@
 """Staging in worker processes changes nothing but the speed (issue 16 item 10).
 
 The same real CKAN records (../shared/fixtures/real/ckan/packages.json, three copies, their
-files served on 127.0.0.1: valid, invalid, with personal data, in Windows-1258, missing) are
+files served on 127.0.0.1: real Vietnamese tables, valid, invalid, with personal data,
+missing; plus three published records whose descriptors fail the Data Package check) are
 harvested into two catalogues, once staged in the job's process and once by two worker
-processes: every record's outcome, stage, reason and log, in the report's order, and every
-dataset's published metadata, files and review items are the same; so is a second,
-unchanged run.
+processes (which also check descriptors and write the index): every record's outcome,
+stage, reason and log, in the report's order, every dataset's published metadata, files and
+review items, and what search finds are the same; so is a second, unchanged run.
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from harvesters.runner import JobSummary, run_source
 from portal import create_app
 from portal.catalogue_ext import catalogue_of
 from tests.conftest import _copy_sqlite
-from tests.harvest_servers import REAL, CkanFixture, ckan_server, make_source, no_sleep
+from tests.harvest_servers import (
+    REAL,
+    CkanFixture,
+    ckan_package,
+    ckan_server,
+    make_source,
+    no_sleep,
+)
 
 COPIES = 3
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -88,6 +96,13 @@ def _packages(base: str) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
                     files[name] = body
             packages.append(package)
     packages.append(copy.deepcopy(packages[6]))
+    # Published, with a schema its data package descriptor refuses ("int": as agencies write).
+    for i in range(3):
+        package = ckan_package(f"sai-kieu-{i}", base)
+        package["resources"][0]["schema"] = {"fields": [{"name": "ma", "type": "string"},
+                                                        {"name": "gia_tri", "type": "int"}]}
+        files[f"sai-kieu-{i}.csv"] = b"ma,gia_tri\n01,1\n02,2\n"
+        packages.append(package)
     return packages, files
 
 
@@ -194,6 +209,8 @@ def test_staging_workers_give_every_record_the_outcome_staging_in_process_gives(
     assert any("published with validation errors" in line for r in first["records"]
                for line in r[4])
     assert any("Windows-1258" in line for r in first["records"] for line in r[4])
+    assert any(line.startswith("data package descriptor: ") for r in first["records"]
+               for line in r[4])
     assert again["counts"]["new"] == 0 and again["counts"]["unchanged"] > 0
     for mine, theirs in zip(pooled, serial, strict=True):
         assert mine["records"] == theirs["records"]
