@@ -13,6 +13,7 @@ printed beside wall seconds: on a shared machine wall time says more about the n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -89,6 +90,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 50])
     args = parser.parse_args()
+    # On the shared machine wall time is the neighbours' as much as ours: say how busy it was.
+    print("load average (1, 5, 15 min) before: "
+          + " ".join(f"{n:.2f}" for n in os.getloadavg()), flush=True)
     print(f"{'N':>6}{'batch':>7}{'seconds':>9}{'ds/s':>8}{'cpu s':>8}{'ds/cpu-s':>10}"
           f"{'SQL/ds':>8}")
     for batch in args.batch:
@@ -96,6 +100,8 @@ def main() -> None:
         print(f"{r['n']:>6}{r['batch']:>7}{r['seconds']:>9.1f}{r['per_s']:>8.1f}"
               f"{r['cpu_seconds']:>8.1f}{r['per_cpu_s']:>10.1f}{r['statements']:>8.1f}",
               flush=True)
+    print("load average (1, 5, 15 min) after: "
+          + " ".join(f"{n:.2f}" for n in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.clock import Clock
@@ -73,10 +73,26 @@ class UnitOfWork:
         self.session: Session = catalogue.sessions()
         self.clock = catalogue.clock
         self._touched: set[str] = set()
+        # Package dicts the service layer serialised after its last change to a dataset, kept
+        # so the commit stores them without serialising each dataset again (issue 16 item 10).
+        self._packages: dict[str, dict[str, Any]] = {}
+        # A rolled-back savepoint (a failed record of a harvest batch, a review's simulated
+        # change) may have undone what one of them says: forget them all.
+        event.listen(self.session, "after_soft_rollback",
+                     lambda _session, _transaction: self._packages.clear())
 
-    def touch(self, dataset_id: str) -> None:
-        """Mark a dataset for reindexing once the transaction commits."""
+    def touch(self, dataset_id: str, package: dict[str, Any] | None = None) -> None:
+        """Mark a dataset for reindexing once the transaction commits. ``package``: its
+        package dict as it now stands (without one, the commit serialises it afresh)."""
         self._touched.add(dataset_id)
+        if package is None:
+            self._packages.pop(dataset_id, None)
+        else:
+            self._packages[dataset_id] = package
+
+    def package(self, dataset_id: str) -> dict[str, Any] | None:
+        """The package dict ``touch`` was given for this dataset, if it still stands."""
+        return self._packages.get(dataset_id)
 
     def commit(self) -> None:
         """Commit, with the touched datasets' package documents in the same transaction,
@@ -86,11 +102,12 @@ class UnitOfWork:
 
             self.session.flush()
             store_packages(self.session, self._touched, self.catalogue.site_url,
-                           self.clock.now())
+                           self.clock.now(), known=self._packages)
         # Other processes drop what they cached of the catalogue once this commits.
         announce(self.session.connection(), WRITE)
         self.session.commit()
         touched, self._touched = self._touched, set()
+        self._packages.clear()
         if touched and self.catalogue.search is not None:
             from catalogue.indexing import reindex_datasets
 
@@ -101,6 +118,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._touched.clear()
+        self._packages.clear()
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -21,6 +21,7 @@ from catalogue.coordination.locks import exclusive
 from catalogue.coordination.model import IndexRebuild, IndexRebuildDirty
 from catalogue.database import upsert_insert
 from catalogue.datasets.model import Dataset, Resource
+from catalogue.datasets.package_cache import cached_packages
 from catalogue.datasets.serialize import package_dict
 from catalogue.quality.linkcheck import latest_results
 from catalogue.quality.score import score_dataset
@@ -37,12 +38,15 @@ def _load(session: Session, ids: list[str]) -> list[Dataset]:
 
 def _documents(catalogue: Catalogue, session: Session,
                datasets: list[Dataset]) -> list[dict[str, Any]]:
-    """Package dicts as search indexes them: ``package_show``'s, plus the quality score.
+    """Package dicts as search indexes them: ``package_show``'s, plus the quality score."""
+    return _scored(catalogue, session, [package_dict(ds, catalogue.site_url) for ds in datasets])
 
-    The score (issue 9) is the one ``package_show`` explains, from the link checker's
-    stored results (one query for the whole batch) at the catalogue's clock.
-    """
-    packages = [package_dict(ds, catalogue.site_url) for ds in datasets]
+
+def _scored(catalogue: Catalogue, session: Session,
+            packages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """These package dicts with their quality score (issue 9): the one ``package_show``
+    explains, from the link checker's stored results (one query for the whole batch) at the
+    catalogue's clock."""
     links = latest_results(session, [str(r["url"]) for p in packages
                                      for r in p["resources"] if r.get("url")])
     now = catalogue.clock.now()
@@ -51,20 +55,34 @@ def _documents(catalogue: Catalogue, session: Session,
     return packages
 
 
-def reindex_datasets(catalogue: Catalogue, ids: Iterable[str]) -> None:
-    """Index these datasets as they are now; deleted ones leave the index."""
+IndexWrite = Callable[[list[dict[str, Any]], list[str]], None]
+
+
+def reindex_datasets(catalogue: Catalogue, ids: Iterable[str], *,
+                     write: IndexWrite | None = None) -> None:
+    """Index these datasets as they are now; deleted ones leave the index.
+
+    ``write(documents, gone)``, when given, writes the index instead of the catalogue's
+    backend here (a harvest hands it to a worker process: ``harvesters.staging_pool``).
+
+    Their package documents are read as the writing transaction stored them
+    (``package_cache``), not loaded and serialised a second time: serialising cost as much
+    as a third of a harvested record's indexing (issue 16 item 10).
+    """
     if catalogue.search is None:
         return
-    wanted = list(ids)
+    wanted = list(dict.fromkeys(ids))
     with catalogue.sessions() as session:
-        datasets = _load(session, wanted)
-        live = _documents(catalogue, session,
-                          [ds for ds in datasets if ds.state != "deleted"])
-        gone = [ds.id for ds in datasets if ds.state == "deleted"]
-        gone += [i for i in wanted if i not in {ds.id for ds in datasets}]
+        found = cached_packages(session, wanted, catalogue.site_url)
+        live = _scored(catalogue, session, [p for p in found.values()
+                                             if p.get("state") != "deleted"])
+        gone = [i for i in wanted if i not in found or found[i].get("state") == "deleted"]
         rebuilding = session.scalar(select(IndexRebuild.name).limit(1)) is not None
     if rebuilding:
         _note_dirty(catalogue, wanted)
+    if write is not None:
+        write(live, gone)
+        return
     if live:
         catalogue.search.index_documents(live)
     if gone:

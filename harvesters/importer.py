@@ -14,16 +14,19 @@ import json
 import mimetypes
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session
 
 from catalogue.classification import harvested_access_class
 from catalogue.context import Catalogue, UnitOfWork
-from catalogue.datasets.model import Dataset
+from catalogue.datasets.model import HARVESTED, Dataset
 from catalogue.datasets.schema import EMAIL_RE, FREQUENCIES, parse_date
 from catalogue.files.limits import ReadLimits
 from catalogue.harvest.model import HarvestObject
@@ -66,10 +69,32 @@ class ImportContext:
     position: int = 0
     limits_hit: dict[str, int] = field(default_factory=dict)
     ignored: dict[str, int] = field(default_factory=dict)  # what gather passed over, by reason
+    # Checks a data package descriptor elsewhere (the job's staging workers), or None: here.
+    check_descriptor: Callable[[dict[str, Any]], Future[list[str]] | None] | None = None
 
     @property
     def actor(self) -> str:
         return f"harvest:{self.source.name}"
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits.from_settings(self.catalogue.settings)
+
+
+class StagingContext(Protocol):
+    """What staging a record's files needs: the source, its client, the read limits and the
+    job's counters. A job's ``ImportContext`` is one; a staging worker process has its own
+    (``harvesters.staging_pool``), since the catalogue does not cross processes."""
+
+    source: SourceConfig
+    http: HttpClient
+    validation_seconds: float
+    validation_cpu_seconds: float
+    download_seconds: float
+    limits_hit: dict[str, int]
+
+    @property
+    def read_limits(self) -> ReadLimits: ...
 
 
 @dataclass
@@ -87,7 +112,7 @@ def _format(spec: SourceResource, name: str) -> str:
     return {"text/csv": "csv", "application/json": "json", "geo+json": "geojson"}.get(fmt, fmt)
 
 
-def _materialise(ctx: ImportContext, spec: SourceResource, folder: Path, index: int) -> Path:
+def _materialise(ctx: StagingContext, spec: SourceResource, folder: Path, index: int) -> Path:
     target = folder / f"{index}-{Path(spec.name).name or 'data'}"
     limit = ctx.source.limits.max_file_bytes
     started = time.perf_counter()
@@ -147,7 +172,7 @@ def metadata_fingerprint(record: SourceRecord, source: SourceConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _validate(ctx: ImportContext, item: Prepared, folder: Path, log: list[str]) -> None:
+def _validate(ctx: StagingContext, item: Prepared, folder: Path, log: list[str]) -> None:
     """Validate one stored file; CSV in a Vietnamese legacy code page is stored as UTF-8."""
     assert item.path is not None
     fmt = _format(item.spec, item.spec.name)
@@ -164,7 +189,7 @@ def _validate(ctx: ImportContext, item: Prepared, folder: Path, log: list[str]) 
     limits = ValidationLimits(max_rows=ctx.source.limits.max_rows_validated)
     outcome = validate_resource_file(item.path, fmt, item.spec.schema, limits,
                                      sheet=item.spec.sheet, field_hints=item.spec.field_hints,
-                                     read_limits=ReadLimits.from_settings(ctx.catalogue.settings),
+                                     read_limits=ctx.read_limits,
                                      filename=item.spec.name, header_row=item.spec.header_row)
     if item.spec.header_row is not None:  # previews read the header where the agency said
         extras["header_row"] = item.spec.header_row
@@ -271,22 +296,21 @@ def _dataset_dict(ctx: ImportContext, record: SourceRecord, resources: list[dict
     return data
 
 
-def _screen(ctx: ImportContext, prepared: list[Prepared],
-            data: dict[str, Any]) -> tuple[list[Finding], list[str]]:
-    """Personal data in the files and the metadata: findings and the resources they are in.
+def _screen_files(ctx: StagingContext, prepared: list[Prepared],
+                  this_year: int) -> tuple[list[Finding], list[str]]:
+    """Personal data in the files: findings and the resources they are in.
 
     Findings carry kinds, columns and row positions, never values (Personal Data Protection
     Law 91/2025/QH15; issue 9), so they can go to the job log and the review queue.
     """
-    year = ctx.catalogue.clock.now().year
-    findings = list(screen_metadata(data, this_year=year).findings)
-    where = ["metadata"] if findings else []
+    findings: list[Finding] = []
+    where: list[str] = []
     for item in prepared:
         fmt = _format(item.spec, item.spec.name)
         if item.path is None or fmt not in SCREENED_FORMATS:
             continue
-        found = screen_file(item.path, fmt, this_year=year, filename=item.spec.name,
-                            limits=ReadLimits.from_settings(ctx.catalogue.settings)).findings
+        found = screen_file(item.path, fmt, this_year=this_year, filename=item.spec.name,
+                            limits=ctx.read_limits).findings
         if found:
             findings += found
             where.append(item.spec.name)
@@ -301,9 +325,19 @@ def _object(ctx: ImportContext, identifier: str, outcome: str, *, dataset_id: st
                          log=log or [])
 
 
-def find_dataset(uow: UnitOfWork, source: str, identifier: str) -> Dataset | None:
-    return uow.session.scalars(select(Dataset).where(
-        Dataset.harvest_source == source, Dataset.source_identifier == identifier[:500])).first()
+# Built once: composing the statement cost more than running it (bench/harvest.py).
+_RECORD_DATASET = select(Dataset).where(
+    Dataset.harvest_source == bindparam("source"),
+    Dataset.source_identifier == bindparam("identifier"), text(HARVESTED))
+
+
+def find_dataset(session_or_uow: UnitOfWork | Session, source: str,
+                 identifier: str) -> Dataset | None:
+    """The dataset of a source's record (withdrawn ones too), or None."""
+    session = session_or_uow.session if isinstance(session_or_uow, UnitOfWork) \
+        else session_or_uow
+    return session.scalars(_RECORD_DATASET, {"source": source,
+                                             "identifier": identifier[:500]}).first()
 
 
 @dataclass
@@ -327,49 +361,104 @@ class Unchanged:
     dataset_id: str
 
 
+@dataclass
+class StagedFiles:
+    """A record's files downloaded, hashed, validated and screened: the part of staging that
+    depends on the fetched bytes alone, so it may run in a worker process."""
+
+    prepared: list[Prepared]
+    digest: str
+    unchanged: bool  # the digest is the one the record's dataset already has
+    log: list[str] = field(default_factory=list)
+    checks: str = ""  # the failed validation checks, in Vietnamese (issue 16 item 8)
+    findings: list[Finding] = field(default_factory=list)  # personal data in the files
+    where: list[str] = field(default_factory=list)
+
+
+def stage_files(ctx: StagingContext, record: SourceRecord, folder: Path,
+                known_digest: str | None, this_year: int) -> StagedFiles:
+    """Download the record's files into ``folder``, hash them, and unless the content hash is
+    ``known_digest`` validate and screen them. Touches no catalogue; RecordError when the
+    source rejects invalid data."""
+    prepared = []
+    for index, spec in enumerate(record.resources):
+        path = None if spec.link_only else _materialise(ctx, spec, folder, index)
+        prepared.append(Prepared(spec, path, _sha256(path) if path else ""))
+    digest = content_hash(record, prepared, ctx.source)
+    if known_digest == digest:
+        return StagedFiles(prepared, digest, unchanged=True)
+    log: list[str] = []
+    for item in prepared:
+        if item.path is not None:
+            _validate(ctx, item, folder, log)
+    bad = [p.spec.name for p in prepared if p.fields.get("validation_status") in
+           ("invalid", "error")]
+    # Which checks failed, in Vietnamese, for the officer reading the report (issue 16).
+    checks = "\n".join(invalid_reason(p.spec.name, p.fields.get("validation_report") or {})
+                       for p in prepared if p.spec.name in bad)
+    if bad and ctx.source.reject_invalid:
+        raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}\n"
+                          f"{checks}")
+    if bad:
+        log.append(f"published with validation errors: {', '.join(bad)}")
+        log += checks.splitlines()
+    findings, where = _screen_files(ctx, prepared, this_year)
+    return StagedFiles(prepared, digest, False, log, checks, findings, where)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What staging a record needs to know of its dataset, read before its files are."""
+
+    fingerprint: str  # of the record's metadata, "" when the source gives no modified time
+    known: tuple[str, str] | None  # (dataset id, content hash) of a live dataset, else None
+    unchanged: Unchanged | None  # the fingerprint says nothing changed
+
+
+def look_up(ctx: ImportContext, record: SourceRecord) -> Lookup:
+    """The record's dataset as it stands, read once: only this job writes the source's
+    datasets, and a copy of the record it writes later is caught when written
+    (write_staged compares hashes again)."""
+    fingerprint = metadata_fingerprint(record, ctx.source) if record.modified else ""
+    with ctx.catalogue.unit(ctx.actor) as uow:
+        existing = find_dataset(uow, ctx.source.name, record.identifier)
+        if existing is None or existing.state == "deleted":
+            return Lookup(fingerprint, None, None)
+        if fingerprint and any(e.key == "harvest_fingerprint" and e.value == fingerprint
+                               for e in existing.extras):
+            return Lookup(fingerprint, (existing.id, existing.content_hash),
+                          Unchanged(record, existing.id))
+        return Lookup(fingerprint, (existing.id, existing.content_hash), None)
+
+
+def finish_staging(ctx: ImportContext, record: SourceRecord, lookup: Lookup,
+                   files: StagedFiles, *, source_public: bool | None = None
+                   ) -> Staged | Unchanged:
+    """The catalogue's part of staging, once the files are staged: store them in the file
+    store, describe the dataset and screen its metadata."""
+    if files.unchanged and lookup.known is not None:
+        return Unchanged(record, lookup.known[0])
+    log = list(files.log)
+    resources = [_resource_dict(ctx, item) for item in files.prepared]
+    data = _dataset_dict(ctx, record, resources, files.digest, log, source_public)
+    if lookup.fingerprint:
+        data["extras"]["harvest_fingerprint"] = lookup.fingerprint
+    findings = list(screen_metadata(data, this_year=ctx.catalogue.clock.now().year).findings)
+    where = ["metadata"] if findings else []
+    return Staged(record, files.digest, data, findings + files.findings, where + files.where,
+                  files.checks, log)
+
+
 def stage_record(ctx: ImportContext, record: SourceRecord, *,
                  source_public: bool | None = None) -> Staged | Unchanged:
     """Everything of a record's import that needs no write: download, hash, validate, store
     the files, describe and screen. Reads only, so the runner writes many staged records in
     one short transaction (``harvesters.writing``) instead of one each."""
-    log: list[str] = []
-    fingerprint = metadata_fingerprint(record, ctx.source) if record.modified else ""
-    # The record's dataset as it stands: (id, content hash, state), None when there is none.
-    # Read once: only this job writes the source's datasets, and a copy of the record it
-    # writes later in the same batch is caught there (write_staged compares hashes again).
-    with ctx.catalogue.unit(ctx.actor) as uow:
-        existing = find_dataset(uow, ctx.source.name, record.identifier)
-        if existing is not None and existing.state != "deleted" and fingerprint and any(
-                e.key == "harvest_fingerprint" and e.value == fingerprint
-                for e in existing.extras):
-            return Unchanged(record, existing.id)
-        known = (existing.id, existing.content_hash, existing.state) if existing else None
+    lookup = look_up(ctx, record)
+    if lookup.unchanged is not None:
+        return lookup.unchanged
     with tempfile.TemporaryDirectory(prefix="dulieumo-harvest-") as tmp:
-        folder = Path(tmp)
-        prepared = []
-        for index, spec in enumerate(record.resources):
-            path = None if spec.link_only else _materialise(ctx, spec, folder, index)
-            prepared.append(Prepared(spec, path, _sha256(path) if path else ""))
-        digest = content_hash(record, prepared, ctx.source)
-        if known is not None and known[1] == digest and known[2] != "deleted":
-            return Unchanged(record, known[0])
-        for item in prepared:
-            if item.path is not None:
-                _validate(ctx, item, folder, log)
-        bad = [p.spec.name for p in prepared if p.fields.get("validation_status") in
-               ("invalid", "error")]
-        # Which checks failed, in Vietnamese, for the officer reading the report (issue 16).
-        checks = "\n".join(invalid_reason(p.spec.name, p.fields.get("validation_report") or {})
-                           for p in prepared if p.spec.name in bad)
-        if bad and ctx.source.reject_invalid:
-            raise RecordError(f"invalid data rejected (reject_invalid): {', '.join(bad)}\n"
-                              f"{checks}")
-        if bad:
-            log.append(f"published with validation errors: {', '.join(bad)}")
-            log += checks.splitlines()
-        resources = [_resource_dict(ctx, item) for item in prepared]
-        data = _dataset_dict(ctx, record, resources, digest, log, source_public)
-        if fingerprint:
-            data["extras"]["harvest_fingerprint"] = fingerprint
-        findings, where = _screen(ctx, prepared, data)
-    return Staged(record, digest, data, findings, where, checks, log)
+        files = stage_files(ctx, record, Path(tmp),
+                            lookup.known[1] if lookup.known else None,
+                            ctx.catalogue.clock.now().year)
+        return finish_staging(ctx, record, lookup, files, source_public=source_public)

@@ -34,6 +34,7 @@ from harvesters.importer import (
     _sha256,
     _validate,
     content_hash,
+    find_dataset,
     metadata_fingerprint,
 )
 from harvesters.mapping import filtered_out, restriction
@@ -92,9 +93,7 @@ class _Published:
 def _published(ctx: ImportContext, identifier: str) -> _Published | None:
     """The record's published dataset, read in a session that is never committed."""
     with ctx.catalogue.sessions() as session:
-        found = session.scalars(select(Dataset).where(
-            Dataset.harvest_source == ctx.source.name,
-            Dataset.source_identifier == identifier[:500])).first()
+        found = find_dataset(session, ctx.source.name, identifier)
         if found is None or found.state == "deleted":
             return None
         extras = {e.key: e.value for e in found.extras}

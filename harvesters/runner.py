@@ -9,9 +9,13 @@ marked for attention.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
-from collections.abc import Callable
-from contextlib import closing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -29,17 +33,37 @@ from catalogue.groups.model import Group
 from catalogue.harvest.model import OUTCOMES, HarvestJob
 from catalogue.indexing import reindex_datasets
 from catalogue.organizations.model import Organization
-from harvesters.base import Gathered, Harvester, RecordError, SourceError
+from harvesters.base import Gathered, Harvester, RecordError, SourceError, SourceRecord
 from harvesters.config import DATABASE, SourceConfig
 from harvesters.http import FetchError, HttpClient, LimitExceeded
-from harvesters.importer import ImportContext, _object, find_dataset, stage_record
+from harvesters.importer import (
+    ImportContext,
+    Lookup,
+    _object,
+    find_dataset,
+    finish_staging,
+    look_up,
+    stage_record,
+)
 from harvesters.lock import source_lock
 from harvesters.mapping import filtered_out, restriction
 from harvesters.rights import judge_record
-from harvesters.writing import Write, WriteBatch, Written, failed, failure_reason, write_staged
+from harvesters.staging_pool import MIN_RECORDS, WORKERS, StagingPool, WorkerResult
+from harvesters.writing import (
+    WRITE_BATCH,
+    Write,
+    WriteBatch,
+    Written,
+    failed,
+    failure_reason,
+    write_staged,
+)
 
 log = logging.getLogger(__name__)
 INDEX_BATCH = 200
+# Records staged ahead of the writer when workers stage them: two write batches keep both
+# workers busy while the job writes one.
+AHEAD = 2 * WRITE_BATCH
 RECORD_ERRORS = (RecordError, FetchError, LimitExceeded, ValidationError, OSError,
                  UnicodeDecodeError, ValueError)
 
@@ -143,9 +167,13 @@ def _withdrawal(ctx: ImportContext, identifier: str, reason: str, *,
     return write
 
 
-def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
-             batch: WriteBatch) -> None:
-    """Fetch and stage one record, and queue its write in ``batch``."""
+Settle = Callable[[], Write]
+
+
+def _start(ctx: ImportContext, harvester: Harvester, item: Gathered,
+           pool: StagingPool | None) -> Settle:
+    """Fetch and judge one record and start staging it (in ``pool``'s workers when there is
+    one); returns what gives its write, waiting for the workers if they stage it."""
     stage = "fetch"
     try:
         record = harvester.fetch(item)
@@ -159,23 +187,77 @@ def _process(ctx: ImportContext, harvester: Harvester, item: Gathered,
                 and not record.refused_reason and not filtered_out(record, ctx.source.filters):
             # A source configured for shared or private data keeps records its system marks
             # non-public, in that class; an open source skips them (Law on Data Art. 13).
-            staged = stage_record(ctx, record, source_public=False)
+            source_public: bool | None = False
         elif why:
-            batch.add(item.identifier, _withdrawal(ctx, item.identifier,
-                                                   f"no longer publishable: {why}",
-                                                   skipped_because=why))
-            return
+            return _done(_withdrawal(ctx, item.identifier, f"no longer publishable: {why}",
+                                     skipped_because=why))
         else:
-            staged = stage_record(ctx, record)
-        batch.add(item.identifier, partial(write_staged, ctx, staged=staged))
+            source_public = None
+        if pool is None:
+            return _done(partial(write_staged, ctx,
+                                 staged=stage_record(ctx, record, source_public=source_public)))
+        lookup = look_up(ctx, record)
+        if lookup.unchanged is not None:
+            return _done(partial(write_staged, ctx, staged=lookup.unchanged))
+        future = pool.submit(record, lookup.known[1] if lookup.known else None,
+                             ctx.catalogue.clock.now().year)
+        if future is None:  # the pool broke: staged here, as without one
+            return _done(partial(write_staged, ctx, staged=stage_record(
+                ctx, record, source_public=source_public)))
+        return partial(_settle, ctx, item, record, lookup, future, source_public)
     except RECORD_ERRORS as exc:
-        if isinstance(exc, LimitExceeded):
-            ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
-        batch.add(item.identifier, failed(ctx, item.identifier, stage, failure_reason(exc)))
+        return _done(_record_failed(ctx, item, stage, exc))
     except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the job
         log.exception("harvest %s: record %s", ctx.source.name, item.identifier)
-        batch.add(item.identifier, failed(ctx, item.identifier, stage,
-                                          f"unexpected {type(exc).__name__}: {exc}"))
+        return _done(failed(ctx, item.identifier, stage,
+                            f"unexpected {type(exc).__name__}: {exc}"))
+
+
+def _done(write: Write) -> Settle:
+    return lambda: write
+
+
+def _record_failed(ctx: ImportContext, item: Gathered, stage: str, exc: Exception) -> Write:
+    if isinstance(exc, LimitExceeded):
+        ctx.limits_hit[exc.limit] = ctx.limits_hit.get(exc.limit, 0) + 1
+    return failed(ctx, item.identifier, stage, failure_reason(exc))
+
+
+def _settle(ctx: ImportContext, item: Gathered, record: SourceRecord, lookup: Lookup,
+            future: Future[WorkerResult], source_public: bool | None) -> Write:
+    """A record a worker staged: its counters joined to the job's, then the catalogue's part
+    of staging, here; the same write, or failure, as staging in-process gives."""
+    try:
+        result = future.result()
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): this record is staged here instead.
+        log.warning("harvest %s: a staging worker stopped; record %s staged in the job's "
+                    "process", ctx.source.name, item.identifier)
+        try:
+            return partial(write_staged, ctx, staged=stage_record(
+                ctx, record, source_public=source_public))
+        except RECORD_ERRORS as exc:
+            return _record_failed(ctx, item, "import", exc)
+    ctx.validation_seconds += result.validation_seconds
+    ctx.validation_cpu_seconds += result.validation_cpu_seconds
+    ctx.download_seconds += result.download_seconds
+    for limit, count in result.limits_hit.items():
+        ctx.limits_hit[limit] = ctx.limits_hit.get(limit, 0) + count
+    ctx.http.retried += result.retried
+    try:
+        if result.files is None:
+            if result.limit:
+                ctx.limits_hit[result.limit] = ctx.limits_hit.get(result.limit, 0) + 1
+            return failed(ctx, item.identifier, "import", result.reason)
+        return partial(write_staged, ctx, staged=finish_staging(
+            ctx, record, lookup, result.files, source_public=source_public))
+    except RECORD_ERRORS as exc:
+        return _record_failed(ctx, item, "import", exc)
+    except Exception as exc:  # noqa: BLE001 - a bug on one record must not end the job
+        log.exception("harvest %s: record %s", ctx.source.name, item.identifier)
+        return failed(ctx, item.identifier, "import", f"unexpected {type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(result.folder, ignore_errors=True)
 
 
 def _context(catalogue: Catalogue, source: SourceConfig, http: HttpClient,
@@ -190,9 +272,13 @@ def _context(catalogue: Catalogue, source: SourceConfig, http: HttpClient,
     return ImportContext(writer, source, http, job_id, organizations, groups)
 
 
-def _flush_index(catalogue: Catalogue, ctx: ImportContext, *, force: bool = False) -> None:
+def _flush_index(catalogue: Catalogue, ctx: ImportContext, *, force: bool = False,
+                 pool: StagingPool | None = None) -> None:
+    """Index the datasets written since the last flush, once there are INDEX_BATCH of them
+    (or ``force``): in a worker when the job has a pool (and the index allows)."""
     if ctx.touched and (force or len(ctx.touched) >= INDEX_BATCH):
-        reindex_datasets(catalogue, ctx.touched)
+        write = pool.index_writer(catalogue.search) if pool is not None else None
+        reindex_datasets(catalogue, ctx.touched, write=write)
         ctx.touched.clear()
 
 
@@ -204,18 +290,24 @@ def _vanished(ctx: ImportContext, seen: set[str]) -> list[str]:
 
 
 def run_source(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
-               lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep) -> JobSummary:
-    """Harvest one source now. Raises SourceBusy if another run holds its lock."""
+               lock_dir: Path, *, sleep: Callable[[float], None] = time.sleep,
+               workers: int | None = None) -> JobSummary:
+    """Harvest one source now. Raises SourceBusy if another run holds its lock.
+
+    ``workers``: processes staging records' files beside the job's own (0: none); by
+    default ``staging_pool.WORKERS`` for a job of ``staging_pool.MIN_RECORDS`` records or
+    more on a machine of several cores, else none.
+    """
     with source_lock(lock_dir, source.name, catalogue.engine):
         started = time.perf_counter()
         job_id = _start_job(catalogue, source)
         with closing(make_http(source, sleep,
                                site_allowed=internal_hosts_allowed(catalogue.settings))) as http:
-            return _run_job(catalogue, source, types, http, job_id, started)
+            return _run_job(catalogue, source, types, http, job_id, started, workers)
 
 
 def _run_job(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[Harvester]],
-             http: HttpClient, job_id: str, started: float) -> JobSummary:
+             http: HttpClient, job_id: str, started: float, workers: int | None) -> JobSummary:
     """The job once started: it always ends finished or failed, never left "running"."""
     ctx = _context(catalogue, source, http, job_id)
     counts = {k: 0 for k in OUTCOMES}
@@ -226,7 +318,8 @@ def _run_job(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[H
                    f"organization {source.organization!r} in the catalogue")
     else:
         try:
-            status, attention, message = _harvest(catalogue, ctx, types[source.type], counts)
+            status, attention, message = _harvest(catalogue, ctx, types[source.type], counts,
+                                                  workers)
         except Exception as exc:  # noqa: BLE001 - whatever broke, the job must end
             # A job left "running" hides the failure from the officer (issue 15).
             log.exception("harvest %s: job %s", source.name, job_id)
@@ -236,7 +329,7 @@ def _run_job(catalogue: Catalogue, source: SourceConfig, types: dict[str, type[H
 
 
 def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
-             counts: dict[str, int]) -> tuple[str, str, str]:
+             counts: dict[str, int], workers: int | None) -> tuple[str, str, str]:
     """Gather, then process each record and withdraw what vanished: (status, attention,
     message) of the job."""
     source = ctx.source
@@ -256,12 +349,25 @@ def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
             f"gather: {exc}"
     if harvester.ignored:
         ctx.ignored = dict(harvester.ignored)
-    batch = WriteBatch(ctx, counts)
+    batch = WriteBatch(ctx, counts, WRITE_BATCH)
     try:
         seen = {item.identifier for item in gathered}
-        for item in gathered:
-            _process(ctx, harvester, item, batch)
-            _flush_index(catalogue, ctx)
+        with _staging_pool(catalogue, ctx, len(gathered), workers) as pool:
+            # Staged a few batches ahead of the writer, written in the source's order.
+            ahead: deque[tuple[str, Settle]] = deque()
+            keep = AHEAD if pool is not None else 0
+
+            def write_next() -> None:
+                identifier, settle = ahead.popleft()
+                batch.add(identifier, settle())
+                _flush_index(catalogue, ctx, pool=pool)
+
+            for item in gathered:
+                ahead.append((item.identifier, _start(ctx, harvester, item, pool)))
+                while len(ahead) > keep:
+                    write_next()
+            while ahead:
+                write_next()
         batch.flush()
         message = "" if gathered else empty_reason(harvester.ignored)
         return "finished", _withdraw_vanished(ctx, seen, batch), message
@@ -269,6 +375,36 @@ def _harvest(catalogue: Catalogue, ctx: ImportContext, kind: type[Harvester],
         harvester.close()
         batch.flush()  # what was staged before an unexpected error is still written
         _flush_index(catalogue, ctx, force=True)
+
+
+@contextmanager
+def _staging_pool(catalogue: Catalogue, ctx: ImportContext, records: int,
+                  workers: int | None) -> Iterator[StagingPool | None]:
+    """The job's staging workers, or None when staging in-process pays better. Whatever
+    ends the job, their processes end with it, and what they were indexing is indexed."""
+    if workers is None:
+        workers = WORKERS if records >= MIN_RECORDS else 0
+    if workers < 1 or records == 0:
+        yield None
+        return
+    pool = StagingPool(ctx.source, ctx.http,
+                       site_allowed=internal_hosts_allowed(ctx.catalogue.settings),
+                       limits=ctx.read_limits, workers=workers)
+    ctx.check_descriptor = pool.check_descriptor
+    try:
+        yield pool
+    except BaseException:
+        ctx.check_descriptor = None
+        pool.close(abort=True)
+        reindex_datasets(catalogue, pool.unindexed())
+        raise
+    ctx.check_descriptor = None
+    try:
+        pool.close()
+    except Exception:  # noqa: BLE001 - the workers' last index write failed: try it here
+        log.warning("harvest %s: indexing in a worker failed; indexing here",
+                    ctx.source.name, exc_info=True)
+        reindex_datasets(catalogue, pool.unindexed())
 
 
 def empty_reason(ignored: dict[str, int]) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +28,7 @@ from catalogue.datasets.model import Dataset
 from catalogue.datasets.serialize import package_dict
 from catalogue.datasets.service import create_dataset, update_dataset
 from catalogue.errors import ValidationError
+from catalogue.harvest.model import HarvestObject
 from catalogue.organizations.service import get_organization
 from catalogue.privacy.gate import is_hold
 from catalogue.publishing.gate import (
@@ -65,6 +68,10 @@ class Written:
     # An unchanged record's dataset: not reindexed, except when a failed batch is written
     # again, since the batch may have committed it before failing (below, in flush).
     unchanged_id: str | None = None
+    # A published record's data package descriptor, checked by the job's workers while the
+    # batch goes on: the problems join its harvest object's log before the commit.
+    descriptor: dict[str, Any] | None = None
+    harvest_object: HarvestObject | None = None
 
 
 Write = Callable[[UnitOfWork], Written]
@@ -119,13 +126,20 @@ def write_staged(ctx: ImportContext, uow: UnitOfWork, staged: Staged | Unchanged
         data = {**data, "name": existing.name}
         dataset = update_dataset(uow, existing.id, data, message=message, trusted=True)
         outcome = "updated"
-    problems = check_datapackage(build_datapackage(
-        package_dict(dataset, ctx.catalogue.site_url)))
-    log += [f"data package descriptor: {p}" for p in problems]
-    uow.session.add(_object(ctx, record.identifier, outcome, dataset_id=dataset.id,
-                            stage="validate" if staged.checks else "", reason=staged.checks,
-                            log=log))
-    return Written(outcome, dataset.id)
+    descriptor = build_datapackage(
+        uow.package(dataset.id) or package_dict(dataset, ctx.catalogue.site_url))
+    if ctx.check_descriptor is None:
+        log += _descriptor_lines(check_datapackage(descriptor))
+    written = _object(ctx, record.identifier, outcome, dataset_id=dataset.id,
+                      stage="validate" if staged.checks else "", reason=staged.checks, log=log)
+    uow.session.add(written)
+    if ctx.check_descriptor is None:
+        return Written(outcome, dataset.id)
+    return Written(outcome, dataset.id, descriptor=descriptor, harvest_object=written)
+
+
+def _descriptor_lines(problems: list[str]) -> list[str]:
+    return [f"data package descriptor: {p}" for p in problems]
 
 
 def _decide(ctx: ImportContext, uow: UnitOfWork, record: SourceRecord, existing: Dataset | None,
@@ -242,6 +256,7 @@ class WriteBatch:
             # datastore load marking a table active between our reads and writes would make
             # the batch fail with "database is locked".
             lock_for_writing(uow.session)
+            checking: list[tuple[Written, Future[list[str]] | None]] = []
             for identifier, write in waiting:
                 savepoint = uow.session.begin_nested()
                 try:
@@ -253,10 +268,31 @@ class WriteBatch:
                     if not isinstance(exc, WRITE_ERRORS):
                         log.exception("harvest %s: record %s", ctx.source.name, identifier)
                     written = failed(ctx, identifier, "import", _reason(exc))(uow)
+                if written.descriptor is not None and ctx.check_descriptor is not None:
+                    checking.append((written, ctx.check_descriptor(written.descriptor)))
                 outcomes.append(written)
+            for written, future in checking:
+                _add_descriptor_problems(written, future)
             uow.commit()
         return outcomes
 
+
+
+def _add_descriptor_problems(written: Written, future: Future[list[str]] | None) -> None:
+    """The descriptor check's problems, at the end of the record's log as when checked in
+    place; checked here when the workers could not (their pool stopped)."""
+    assert written.descriptor is not None and written.harvest_object is not None
+    try:
+        problems = future.result() if future is not None else None
+    except Exception:  # noqa: BLE001 - a worker lost: the check is pure, run it here
+        log.warning("a data package descriptor check failed in a worker; checked here",
+                    exc_info=True)
+        problems = None
+    if problems is None:
+        problems = check_datapackage(written.descriptor)
+    if problems:
+        harvest_object = written.harvest_object
+        harvest_object.log = [*(harvest_object.log or []), *_descriptor_lines(problems)]
 
 
 def failed(ctx: ImportContext, identifier: str, stage: str, reason: str) -> Write:

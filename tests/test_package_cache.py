@@ -25,6 +25,7 @@ from catalogue.datasets.service import (
     create_resource,
     delete_dataset,
     delete_resource,
+    update_dataset,
     update_resource,
 )
 from catalogue.groups.service import update_group
@@ -90,6 +91,30 @@ def test_agency_and_sector_renames_reach_their_datasets(catalogue: Catalogue, or
     assert stored is not None
     assert stored["organization"]["title"] == "Sở Tài nguyên và Môi trường (mới)"
     assert [g["title"] for g in stored["groups"]] == ["Môi trường và khí hậu"]
+
+
+def test_the_document_a_write_serialised_is_stored_as_the_rows_stand_at_commit(
+        catalogue: Catalogue, org: str) -> None:
+    """The commit stores the package dict the service layer made after its last change
+    (issue 16 item 10: not serialised again), unless something since may have changed what
+    it says: a rolled-back savepoint (a harvest's failed record, a review's simulation) or
+    an agency rename in the same transaction."""
+    with catalogue.unit("editor") as uow:
+        dataset_id = create_dataset(uow, {**AIR, "owner_org": org}).id
+        savepoint = uow.session.begin_nested()
+        update_dataset(uow, dataset_id, {"title": "Đã hoàn tác"}, partial=True)
+        savepoint.rollback()
+        uow.commit()
+    assert _stored(catalogue, dataset_id) == _serialised(catalogue, dataset_id)
+    assert (_stored(catalogue, dataset_id) or {})["title"] == AIR["title"]
+    with catalogue.unit("editor") as uow:
+        update_dataset(uow, dataset_id, {"title": "Không khí"}, partial=True)
+        update_organization(uow, org, {"title": "Sở (đổi tên cùng giao dịch)"})
+        uow.commit()
+    stored = _stored(catalogue, dataset_id)
+    assert stored == _serialised(catalogue, dataset_id)
+    assert stored is not None and stored["title"] == "Không khí"
+    assert stored["organization"]["title"] == "Sở (đổi tên cùng giao dịch)"
 
 
 def test_a_withdrawn_dataset_keeps_a_current_document(catalogue: Catalogue, org: str) -> None:

@@ -10,7 +10,7 @@ written from a read.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -52,17 +52,22 @@ def _encode(package: dict[str, Any]) -> str:
     return json.dumps(package, ensure_ascii=False, separators=(",", ":"))
 
 
-def store_packages(session: Session, ids: Iterable[str], site_url: str,
-                   now: datetime) -> dict[str, dict[str, Any]]:
+def store_packages(session: Session, ids: Iterable[str], site_url: str, now: datetime, *,
+                   known: Mapping[str, dict[str, Any]] | None = None
+                   ) -> dict[str, dict[str, Any]]:
     """Serialise these datasets and keep their documents; returns the dicts by id.
 
-    Call after ``session.flush()`` and before the commit. Datasets that no longer exist
-    lose their document with them (the foreign key cascades).
+    Call after ``session.flush()`` and before the commit. ``known``: package dicts the
+    service layer made after its last change to a dataset in this transaction, stored as
+    they are. Datasets that no longer exist lose their document with them (the foreign key
+    cascades).
     """
     wanted = list(dict.fromkeys(ids))
-    packages: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), BATCH):
-        for ds in load_datasets(session, wanted[start:start + BATCH], fresh=True):
+    known = known or {}
+    packages: dict[str, dict[str, Any]] = {i: known[i] for i in wanted if i in known}
+    loading = [i for i in wanted if i not in known]
+    for start in range(0, len(loading), BATCH):
+        for ds in load_datasets(session, loading[start:start + BATCH], fresh=True):
             packages[ds.id] = package_dict(ds, site_url)
     if packages:
         session.execute(delete(PackageDocument).where(

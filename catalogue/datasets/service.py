@@ -237,7 +237,8 @@ def _finish(uow: UnitOfWork, ds: Dataset, action: str, object_id: str, message: 
         ds.metadata_modified = before_modified
         uow.session.flush()
         return False
-    uow.touch(ds.id)
+    # Serialised once: the commit stores this dict and the harvest checks it (issue 16).
+    uow.touch(ds.id, snapshot)
     return True
 
 
