@@ -166,13 +166,15 @@ def pg_cluster() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def make_backend(name: str, workdir: Path, pg_url: str | None) -> SearchBackend:
+def make_backend(name: str, workdir: Path, pg_url: str | None,
+                 reuse: bool = False) -> SearchBackend:
     if name == "whoosh":
         from catalogue.search.whoosh_backend import WhooshBackend
         return WhooshBackend(workdir / "whoosh")
     from catalogue.search.postgres_backend import PostgresBackend
     backend = PostgresBackend(str(pg_url), result_cache=0)  # measure the engine, not a cache
-    backend.clear()
+    if not reuse:
+        backend.clear()
     return backend
 
 
@@ -340,11 +342,20 @@ def after_write(backend: SearchBackend, mix: list[SearchQuery], times: int = 5) 
 
 
 def run(name: str, size: int, pg_url: str | None, batch: int,
-        count: int = 200, by_batch: bool = False) -> SearchBackend | None:
-    """Build and measure one backend at one size; prints one block of figures."""
+        count: int = 200, by_batch: bool = False, stage: str = "all") -> SearchBackend | None:
+    """Build and measure one backend at one size; prints one block of figures.
+
+    ``stage`` "build" stops after the build (the index stays in ``pg_url``'s database),
+    "search" measures an index built before (a 1M build is too long to repeat after a
+    change to the search code), "all" does both.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-"))
     try:
-        backend = make_backend(name, workdir, pg_url)
+        backend = make_backend(name, workdir, pg_url, reuse=stage == "search")
+        if stage == "search":
+            measure_searches(name, backend, str(pg_url), count)
+            backend.close()
+            return None
         pids = _server_pids(backend)
         server0 = _cpu_seconds(pids)
         started, cpu0, workers0 = time.perf_counter(), time.process_time(), _children_cpu()
@@ -366,30 +377,37 @@ def run(name: str, size: int, pg_url: str | None, batch: int,
               f"({size / build_cpu:6.0f} docs/s of this process's CPU: {build_cpu:.0f} s"
               f"{server})  size {mb:7.1f} MB ({mb * 1e3 / size:.1f} kB/doc)  {_memory()}",
               flush=True)
-        mix = queries(count)
-        for label in ("cold", "warm"):
-            _report(label, measure(backend.search, mix, backend))
-        print(f"    after the warm pass: {_memory()}", flush=True)
-        if name == "postgres":
-            # A search process as a portal worker is one: it never built the index.
-            subprocess.run([sys.executable, __file__, "--search-process", str(pg_url),
-                            "--queries", str(count)], check=True)
-        after_write(backend, mix)
-        if name == "postgres":
-            # The engine's own cost above (no result cache); here a portal's repeated
-            # searches: a first pass fills the per-generation result cache, a second hits it.
-            from catalogue.search.postgres_backend import PostgresBackend
-            cached = PostgresBackend(backend.engine)  # type: ignore[attr-defined]
-            measure(cached.search, mix)
-            _report("cached", measure(cached.search, mix, backend))
-        latencies, rate = threaded(backend.search, mix)
-        print(f"    4 client threads: {_cuts(latencies)}  {rate:6.1f} req/s", flush=True)
-        if name == "whoosh" and DATASETTE:
-            compare_datasette(backend, size, workdir, mix)
+        if stage == "all":
+            measure_searches(name, backend, pg_url, count)
+            if name == "whoosh" and DATASETTE:
+                compare_datasette(backend, size, workdir, queries(count))
         backend.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return None
+
+
+def measure_searches(name: str, backend: SearchBackend, pg_url: str | None,
+                     count: int) -> None:
+    """The mix cold and warm, a fresh search process, searches after a write, threads."""
+    mix = queries(count)
+    for label in ("cold", "warm"):
+        _report(label, measure(backend.search, mix, backend))
+    print(f"    after the warm pass: {_memory()}", flush=True)
+    if name == "postgres":
+        # A search process as a portal worker is one: it never built the index.
+        subprocess.run([sys.executable, __file__, "--search-process", str(pg_url),
+                        "--queries", str(count)], check=True)
+    after_write(backend, mix)
+    if name == "postgres":
+        # The engine's own cost above (no result cache); here a portal's repeated
+        # searches: a first pass fills the per-generation result cache, a second hits it.
+        from catalogue.search.postgres_backend import PostgresBackend
+        cached = PostgresBackend(backend.engine)  # type: ignore[attr-defined]
+        measure(cached.search, mix)
+        _report("cached", measure(cached.search, mix, backend))
+    latencies, rate = threaded(backend.search, mix)
+    print(f"    4 client threads: {_cuts(latencies)}  {rate:6.1f} req/s", flush=True)
 
 
 DATASETTE = False
@@ -476,6 +494,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="queries in the mix (fewer for a quick look at a slow engine)")
     parser.add_argument("--datasette", action="store_true",
                         help="compare with Datasette on SQLite FTS5 (if installed)")
+    parser.add_argument("--stage", choices=["all", "build", "search"], default="all",
+                        help="build: build and stop (keep the index: give --pg-url); "
+                             "search: measure an index built before in --pg-url")
     parser.add_argument("--search-process", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.search_process:
@@ -487,7 +508,8 @@ def main(argv: list[str] | None = None) -> None:
         if name == "postgres":
             with (pg_cluster() if not args.pg_url else _given(args.pg_url)) as url:
                 for size in args.pg_sizes or sizes:
-                    run(name, size, url, args.batch, args.queries, args.pg_by_batch)
+                    run(name, size, url, args.batch, args.queries, args.pg_by_batch,
+                        args.stage)
         else:
             for size in sizes:
                 run(name, size, None, args.batch, args.queries)
