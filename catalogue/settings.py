@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_posting_cache_mb", int, 1024,
             "With `search_backend = postgres` and `search_in_memory`: the most memory (MiB) "
             "each worker gives to cached postings of searched terms. Within it the cache "
-            "grows with the catalogue, 768 bytes per dataset, at least 128 MiB (about 770 "
+            "grows with the catalogue, 768 bytes per dataset, at least 128 MiB (about 730 "
             "MiB at 1M datasets); it holds only what was searched."),
     Setting("site_url", str, "http://127.0.0.1:5000",
             "Public base URL of the portal, used in citations, feeds, DCAT and e-mails."),
