@@ -166,13 +166,16 @@ def pg_cluster() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def make_backend(name: str, workdir: Path, pg_url: str | None) -> SearchBackend:
+def make_backend(name: str, workdir: Path, pg_url: str | None,
+                 reuse: bool = False) -> SearchBackend:
     if name == "whoosh":
         from catalogue.search.whoosh_backend import WhooshBackend
         return WhooshBackend(workdir / "whoosh")
     from catalogue.search.postgres_backend import PostgresBackend
-    backend = PostgresBackend(str(pg_url), result_cache=0)  # measure the engine, not a cache
-    backend.clear()
+    backend = PostgresBackend(str(pg_url), result_cache=0,  # the engine, not a cache
+                              **_posting_cache())
+    if not reuse:
+        backend.clear()
     return backend
 
 
@@ -274,15 +277,26 @@ def _report(label: str, m: dict[str, Any]) -> None:
 def search_process(url: str, count: int) -> None:
     """The mix twice in a fresh process on a built PostgreSQL index: its memory."""
     from catalogue.search.postgres_backend import PostgresBackend
-    backend = PostgresBackend(url, result_cache=0)
+    backend = PostgresBackend(url, result_cache=0, **_posting_cache())
     mix = queries(count)
     began = _memory()
+    _load_columns(backend)
     for _ in range(2):
         for sq in mix:
             backend.search(sq)
     print(f"    a fresh search process: {began} at start, {_memory()} after the mix twice",
           flush=True)
     backend.close()
+
+
+def _load_columns(backend: SearchBackend) -> None:
+    """One search without words, timed apart: PostgreSQL's in-memory columns are read on
+    the first search of a process (at 1M most of a minute), which would otherwise count
+    as the cold pass's first query."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    backend.search(SearchQuery(q="", rows=0))
+    print(f"    first search (the columns loaded): {time.perf_counter() - t0:.1f} s wall, "
+          f"{time.process_time() - c0:.1f} s CPU, {_memory()}", flush=True)
 
 
 def threaded(call: Callable[[Any], Any], items: list[Any], threads: int = 4
@@ -340,11 +354,20 @@ def after_write(backend: SearchBackend, mix: list[SearchQuery], times: int = 5) 
 
 
 def run(name: str, size: int, pg_url: str | None, batch: int,
-        count: int = 200, by_batch: bool = False) -> SearchBackend | None:
-    """Build and measure one backend at one size; prints one block of figures."""
+        count: int = 200, by_batch: bool = False, stage: str = "all") -> SearchBackend | None:
+    """Build and measure one backend at one size; prints one block of figures.
+
+    ``stage`` "build" stops after the build (the index stays in ``pg_url``'s database),
+    "search" measures an index built before (a 1M build is too long to repeat after a
+    change to the search code), "all" does both.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="dulieumo-search-bench-"))
     try:
-        backend = make_backend(name, workdir, pg_url)
+        backend = make_backend(name, workdir, pg_url, reuse=stage == "search")
+        if stage == "search":
+            measure_searches(name, backend, str(pg_url), count)
+            backend.close()
+            return None
         pids = _server_pids(backend)
         server0 = _cpu_seconds(pids)
         started, cpu0, workers0 = time.perf_counter(), time.process_time(), _children_cpu()
@@ -366,33 +389,49 @@ def run(name: str, size: int, pg_url: str | None, batch: int,
               f"({size / build_cpu:6.0f} docs/s of this process's CPU: {build_cpu:.0f} s"
               f"{server})  size {mb:7.1f} MB ({mb * 1e3 / size:.1f} kB/doc)  {_memory()}",
               flush=True)
-        mix = queries(count)
-        for label in ("cold", "warm"):
-            _report(label, measure(backend.search, mix, backend))
-        print(f"    after the warm pass: {_memory()}", flush=True)
-        if name == "postgres":
-            # A search process as a portal worker is one: it never built the index.
-            subprocess.run([sys.executable, __file__, "--search-process", str(pg_url),
-                            "--queries", str(count)], check=True)
-        after_write(backend, mix)
-        if name == "postgres":
-            # The engine's own cost above (no result cache); here a portal's repeated
-            # searches: a first pass fills the per-generation result cache, a second hits it.
-            from catalogue.search.postgres_backend import PostgresBackend
-            cached = PostgresBackend(backend.engine)  # type: ignore[attr-defined]
-            measure(cached.search, mix)
-            _report("cached", measure(cached.search, mix, backend))
-        latencies, rate = threaded(backend.search, mix)
-        print(f"    4 client threads: {_cuts(latencies)}  {rate:6.1f} req/s", flush=True)
-        if name == "whoosh" and DATASETTE:
-            compare_datasette(backend, size, workdir, mix)
+        if stage == "all":
+            measure_searches(name, backend, pg_url, count)
+            if name == "whoosh" and DATASETTE:
+                compare_datasette(backend, size, workdir, queries(count))
         backend.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return None
 
 
+def measure_searches(name: str, backend: SearchBackend, pg_url: str | None,
+                     count: int) -> None:
+    """The mix cold and warm, a fresh search process, searches after a write, threads."""
+    mix = queries(count)
+    _load_columns(backend)
+    for label in ("cold", "warm"):
+        _report(label, measure(backend.search, mix, backend))
+    print(f"    after the warm pass: {_memory()}", flush=True)
+    if name == "postgres":
+        # A search process as a portal worker is one: it never built the index.
+        subprocess.run([sys.executable, __file__, "--search-process", str(pg_url),
+                        "--queries", str(count), *(["--posting-cache-mb", str(POSTING_CACHE_MB)]
+                                                   if POSTING_CACHE_MB is not None else [])],
+                       check=True)
+    after_write(backend, mix)
+    if name == "postgres":
+        # The engine's own cost above (no result cache); here a portal's repeated
+        # searches: a first pass fills the per-generation result cache, a second hits it.
+        from catalogue.search.postgres_backend import PostgresBackend
+        cached = PostgresBackend(backend.engine,  # type: ignore[attr-defined]
+                                 **_posting_cache())
+        measure(cached.search, mix)
+        _report("cached", measure(cached.search, mix, backend))
+    latencies, rate = threaded(backend.search, mix)
+    print(f"    4 client threads: {_cuts(latencies)}  {rate:6.1f} req/s", flush=True)
+
+
 DATASETTE = False
+POSTING_CACHE_MB: int | None = None  # --posting-cache-mb (None: the backend's default)
+
+
+def _posting_cache() -> dict[str, int]:
+    return {} if POSTING_CACHE_MB is None else {"posting_cache_mb": POSTING_CACHE_MB}
 
 
 def _fts_database(path: Path, size: int) -> None:
@@ -458,7 +497,7 @@ def compare_datasette(backend: SearchBackend, size: int, workdir: Path,
 
 
 def main(argv: list[str] | None = None) -> None:
-    global DATASETTE
+    global DATASETTE, POSTING_CACHE_MB
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--million", action="store_true", help="also run 1,000,000 datasets")
@@ -476,8 +515,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="queries in the mix (fewer for a quick look at a slow engine)")
     parser.add_argument("--datasette", action="store_true",
                         help="compare with Datasette on SQLite FTS5 (if installed)")
+    parser.add_argument("--stage", choices=["all", "build", "search"], default="all",
+                        help="build: build and stop (keep the index: give --pg-url); "
+                             "search: measure an index built before in --pg-url")
+    parser.add_argument("--posting-cache-mb", type=int,
+                        help="cap of PostgreSQL's posting cache (search_posting_cache_mb; "
+                             "128 is the fixed size before it grew with the catalogue)")
     parser.add_argument("--search-process", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    POSTING_CACHE_MB = args.posting_cache_mb
     if args.search_process:
         search_process(args.search_process, args.queries)
         return
@@ -487,7 +533,8 @@ def main(argv: list[str] | None = None) -> None:
         if name == "postgres":
             with (pg_cluster() if not args.pg_url else _given(args.pg_url)) as url:
                 for size in args.pg_sizes or sizes:
-                    run(name, size, url, args.batch, args.queries, args.pg_by_batch)
+                    run(name, size, url, args.batch, args.queries, args.pg_by_batch,
+                        args.stage)
         else:
             for size in sizes:
                 run(name, size, None, args.batch, args.queries)

@@ -40,6 +40,11 @@ SETTINGS: tuple[Setting, ...] = (
             "dataset plus a bounded posting cache, and SQL only finds term postings (fast on "
             "broad queries). `false`: everything is ranked and counted in SQL (less memory, "
             "slower when a query matches thousands of datasets)."),
+    Setting("search_posting_cache_mb", int, 1024,
+            "With `search_backend = postgres` and `search_in_memory`: the most memory (MiB) "
+            "each worker gives to cached postings of searched terms. Within it the cache "
+            "grows with the catalogue, 768 bytes per dataset, at least 128 MiB (about 730 "
+            "MiB at 1M datasets); it holds only what was searched."),
     Setting("site_url", str, "http://127.0.0.1:5000",
             "Public base URL of the portal, used in citations, feeds, DCAT and e-mails."),
     Setting("site_title", str, "Cổng dữ liệu mở",

@@ -30,7 +30,8 @@ def build_catalogue(home: Home, settings: dict[str, Any], clock: Clock) -> Catal
         clock = DatabaseClock(engine)  # machines sharing a database read its clock (issue 23)
     files = open_file_store(settings, home)  # one store for every machine (issue 23)
     search = open_backend(settings["search_backend"], index_dir=home.index_dir,
-                          database_url=url, in_memory=settings["search_in_memory"])
+                          database_url=url, in_memory=settings["search_in_memory"],
+                          posting_cache_mb=settings["search_posting_cache_mb"])
     catalogue = Catalogue(sessions=make_sessionmaker(engine), clock=clock, files=files,
                           site_url=settings["site_url"], search=search, settings=settings)
     def engine_for(address: str) -> Engine:

@@ -9,9 +9,10 @@ from catalogue.search.backend import SearchBackend
 
 
 def open_backend(name: str, *, index_dir: Path, database_url: str,
-                 in_memory: bool = True) -> SearchBackend:
+                 in_memory: bool = True, posting_cache_mb: int | None = None) -> SearchBackend:
     """The configured engine: ``whoosh`` (index in ``index_dir``) or ``postgres`` (in the DB;
-    ``in_memory``: ranked in each process's columns, else all in SQL)."""
+    ``in_memory``: ranked in each process's columns, else all in SQL; ``posting_cache_mb``
+    bounds those columns' posting cache, None: the default)."""
     if name == "whoosh":
         from catalogue.search.whoosh_backend import WhooshBackend
 
@@ -22,5 +23,8 @@ def open_backend(name: str, *, index_dir: Path, database_url: str,
                 f"search_backend 'postgres' needs a PostgreSQL database_url, got {database_url!r}")
         from catalogue.search.postgres_backend import PostgresBackend
 
-        return PostgresBackend(database_url, in_memory=in_memory)
+        if posting_cache_mb is None:
+            return PostgresBackend(database_url, in_memory=in_memory)
+        return PostgresBackend(database_url, in_memory=in_memory,
+                               posting_cache_mb=posting_cache_mb)
     raise ConfigError(f"search_backend: expected whoosh or postgres, got {name!r}")

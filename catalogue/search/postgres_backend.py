@@ -26,7 +26,7 @@ from catalogue.search.analysis_pool import analysed
 from catalogue.search.analyzer import folded_words
 from catalogue.search.backend import SearchQuery, SearchResult
 from catalogue.search.documents import WEIGHTS, search_fields
-from catalogue.search.postgres_columns import PostgresColumns
+from catalogue.search.postgres_columns import POSTING_CACHE_CAP_MB, PostgresColumns
 from catalogue.search.postgres_sql import Sql, facet_counts, main_statement, order_by, term_columns
 from catalogue.search.postgres_write import NEW_EPOCH, insert_rows, lexicon_row, rebuild_tables
 from catalogue.search.query import Filter
@@ -215,11 +215,13 @@ class PostgresBackend:
     """Search backend storing its tables in a PostgreSQL database.
 
     ``result_cache`` is how many recent results each process keeps (0: none);
-    ``in_memory`` ranks in this process's columns (the ``search_in_memory`` setting).
+    ``in_memory`` ranks in this process's columns (the ``search_in_memory`` setting), their
+    posting cache bounded by ``posting_cache_mb`` (``search_posting_cache_mb``).
     """
 
     def __init__(self, url_or_engine: str | Engine, *,
-                 result_cache: int = RESULT_CACHE_ENTRIES, in_memory: bool = True) -> None:
+                 result_cache: int = RESULT_CACHE_ENTRIES, in_memory: bool = True,
+                 posting_cache_mb: int = POSTING_CACHE_CAP_MB) -> None:
         if isinstance(url_or_engine, str):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
             url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url_or_engine)
@@ -231,7 +233,7 @@ class PostgresBackend:
         self._vocab: tuple[Stamp, dict[str, int]] | None = None
         self.in_memory = in_memory
         self._memo = _Memo((-1, -1))
-        self._columns = PostgresColumns()
+        self._columns = PostgresColumns(posting_cache_mb * 1024 * 1024)
         self._results = ResultCache(result_cache)
         # Counts and facets without text, for _by_complement; always kept.
         self._bases = ResultCache(BASE_CACHE_ENTRIES)

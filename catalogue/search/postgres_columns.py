@@ -37,8 +37,15 @@ Wide = npt.NDArray[np.float64]
 Postings = tuple[npt.NDArray[np.integer[Any]], Weights]
 # Memory for body postings per process. The searched vocabulary's postings are the working
 # set: 600 terms of a 3000-search mix at 100k datasets took 4.9M entries (≈ 40 MB), and
-# a cache smaller than that rereads broad terms again and again (p95 15 → 350 ms).
+# a cache smaller than that rereads broad terms again and again (p95 15 → 350 ms at 500k,
+# where the same terms took ≈ 200 MB). A broad term's postings grow with the catalogue, so
+# the budget does too: room for 96 cached entries (8 bytes each) per dataset, i.e. as many
+# broad terms at 1M datasets as at 100k; at least POSTING_CACHE_BYTES, at most the
+# ``search_posting_cache_mb`` setting. The cache holds only what was searched: the budget
+# is a bound, not an allocation.
 POSTING_CACHE_BYTES = 128 * 1024 * 1024
+POSTING_BYTES_PER_DOCUMENT = 96 * 8
+POSTING_CACHE_CAP_MB = 1024
 # Past this many new rows at once, cached postings are dropped rather than extended.
 EXTEND_LIMIT = 5_000
 # Rows read per round trip while loading.
@@ -82,13 +89,25 @@ class _Generation:
         return [t for t in self.filters if t.startswith(prefix)]
 
 
-class PostgresColumns:
-    """One process's column table over ``search_documents``; safe for threads."""
+def posting_budget(documents: int, cap_bytes: int) -> int:
+    """Bytes of cached postings a process may keep for a table of ``documents`` rows:
+    :data:`POSTING_BYTES_PER_DOCUMENT` each, at least :data:`POSTING_CACHE_BYTES` (a
+    small catalogue's broad terms), never more than ``cap_bytes``."""
+    return min(cap_bytes, max(POSTING_CACHE_BYTES, documents * POSTING_BYTES_PER_DOCUMENT))
 
-    def __init__(self, posting_limit: int = POSTING_CACHE_BYTES) -> None:
+
+class PostgresColumns:
+    """One process's column table over ``search_documents``; safe for threads.
+
+    ``posting_cap`` bounds the posting cache in bytes; within it the cache grows with the
+    table (:func:`posting_budget`, renewed at each refresh).
+    """
+
+    def __init__(self, posting_cap: int = POSTING_CACHE_CAP_MB * 1024 * 1024) -> None:
         self._lock = threading.Lock()
         self.pinned = threading.local()  # the postings of this thread's current search
-        self._posting_limit = posting_limit
+        self._posting_cap = posting_cap
+        self._posting_limit = posting_budget(0, posting_cap)
         self._epoch: int | None = None
         self._reset()
 
@@ -138,6 +157,7 @@ class PostgresColumns:
                                     len(live) < len(self._docnums) // 2):
             self._reset()
             self._epoch = epoch
+        self._posting_limit = posting_budget(len(live), self._posting_cap)
         newest = int(self._docnums[-1]) if len(self._docnums) else 0
         fresh = int((live > newest).sum())
         extend = bool(self._postings) and fresh <= EXTEND_LIMIT
