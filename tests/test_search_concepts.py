@@ -194,6 +194,16 @@ def test_three_words_need_two(backend: SearchBackend) -> None:
     assert set(found(backend, "thống kê Đắk Lắk Gia Lai")) == {"tk-dl", "tt-gl"}
 
 
+def test_a_place_the_query_names_is_never_the_concept_left_out(
+        backend: SearchBackend) -> None:
+    """Three concepts need two, but not two that leave out the place: "tai nạn giao thông
+    Gia Lai" is not Đắk Lắk's road accidents (issue 18: "giá đất Bình Phước" counted
+    "đạt chuẩn quốc gia" schools elsewhere)."""
+    backend.index_documents(CATALOGUE)
+    assert found(backend, "tai nạn giao thông Gia Lai") == ["gt-gl"]
+    assert found(backend, "tai nan giao thong gia lai") == ["gt-gl"]
+
+
 @pytest.fixture
 def database_config(database_config: dict[str, str]) -> Iterator[dict[str, str]]:
     """On PostgreSQL, search with the PostgreSQL backend too."""

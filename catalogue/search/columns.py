@@ -370,12 +370,18 @@ class DocTable:
             hit[self.postings("body", term)[0]] = False
         if text.strict:
             satisfied = np.zeros(self.size, dtype=np.int16)
-            for concept in text.concepts:
+            places = len(text.required_concepts())
+            in_a_place = np.zeros(self.size, dtype=bool)
+            for number, concept in enumerate(text.concepts):
                 holds = np.zeros(self.size, dtype=bool)
                 for term in concept:
                     holds[self.postings("body", term)[0]] = True
                 satisfied += holds
+                if number >= len(text.concepts) - places:  # a place the query names
+                    in_a_place |= holds
             hit &= satisfied >= text.min_match
+            if places:
+                hit &= in_a_place
         return scores, hit
 
     # -- ordering and facets -------------------------------------------------

@@ -367,6 +367,9 @@ class PostgresBackend:
             else:
                 count = " + ".join(f"CAST({h} AS integer)" for h in held)
                 where.append(f"({count}) >= {textq.min_match}")
+                places = len(textq.required_concepts())
+                if places:
+                    where.append("(" + " OR ".join(held[len(held) - places:]) + ")")
         if textq.empty:
             return " AND ".join(where), "0.0", ""
         if not textq.weights:

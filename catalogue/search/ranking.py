@@ -73,7 +73,8 @@ class TextQuery:
 
     A document matches when it holds a weighted term, every ``required`` term (quoted
     phrases), no ``excluded`` one (``-word``) and at least ``min_match`` of the
-    ``concepts`` (each satisfied by any of its terms, see :mod:`catalogue.search.concepts`).
+    ``concepts`` (each satisfied by any of its terms, see :mod:`catalogue.search.concepts`),
+    among them one of the places the query names.
     When the strict set is empty a backend falls back (:meth:`looser`) to the datasets
     holding one concept, then to those holding any weighted term (``min_match`` 0).
     """
@@ -89,14 +90,24 @@ class TextQuery:
     nwords: int = 0
     concepts: list[frozenset[str]] = field(default_factory=list)
     min_match: int = 0
+    # The last ``places`` concepts are places the query names: one of them is required
+    # (while strict), so "giá đất Bình Phước" never settles for "giá đất" anywhere, and
+    # "thống kê Đắk Lắk Gia Lai" takes either province.
+    places: int = 0
 
     def looser(self) -> TextQuery | None:
         """The next fallback: one concept enough, then any weighted term; None after."""
         if self.min_match > 1:
-            return replace(self, min_match=1)
+            return replace(self, min_match=1, places=0)
         if self.min_match == 1:
-            return replace(self, min_match=0)
+            return replace(self, min_match=0, places=0)
         return None
+
+    def required_concepts(self) -> list[frozenset[str]]:
+        """The concepts of which every matching document holds one (the places, while
+        strict)."""
+        return self.concepts[len(self.concepts) - self.places:] if self.strict and \
+            self.places else []
 
     @property
     def strict(self) -> bool:
@@ -237,6 +248,7 @@ def plan_query(q: str, lexicon: Lexicon) -> TextQuery:
     query.masks = {t: masks[t] for t in query.weights}
     query.concepts = concepts_of(free, lexicon) + [concept for concept, _ in places]
     query.min_match = min_should_match(len(query.concepts))
+    query.places = len(places)
     if query.nwords > MASK_BITS:
         query.masks = {t: _grouped(m, query.nwords) for t, m in query.masks.items()}
         query.nwords = MASK_BITS
