@@ -370,7 +370,7 @@ class DocTable:
             hit[self.postings("body", term)[0]] = False
         if text.strict:
             satisfied = np.zeros(self.size, dtype=np.int16)
-            places = len(text.required_concepts())
+            places = text.required_places
             in_a_place = np.zeros(self.size, dtype=bool)
             for number, concept in enumerate(text.concepts):
                 holds = np.zeros(self.size, dtype=bool)

@@ -367,7 +367,7 @@ class PostgresBackend:
             else:
                 count = " + ".join(f"CAST({h} AS integer)" for h in held)
                 where.append(f"({count}) >= {textq.min_match}")
-                places = len(textq.required_concepts())
+                places = textq.required_places
                 if places:
                     where.append("(" + " OR ".join(held[len(held) - places:]) + ")")
         if textq.empty:

@@ -103,11 +103,11 @@ class TextQuery:
             return replace(self, min_match=0, places=0)
         return None
 
-    def required_concepts(self) -> list[frozenset[str]]:
-        """The concepts of which every matching document holds one (the places, while
-        strict)."""
-        return self.concepts[len(self.concepts) - self.places:] if self.strict and \
-            self.places else []
+    @property
+    def required_places(self) -> int:
+        """How many of the last concepts are places, one of which every matching document
+        holds (0 unless strict)."""
+        return self.places if self.strict else 0
 
     @property
     def strict(self) -> bool:

@@ -44,11 +44,6 @@ def dmy_separator(value: str) -> str:
     return found[1]
 
 
-def is_dmy(value: str) -> bool:
-    """Whether ``value`` is a valid ``dd/mm/yyyy`` date (``/``, ``-`` or ``.``)."""
-    return bool(dmy_separator(value))
-
-
 def is_vn_number(value: str) -> bool:
     """Whether ``value`` is written as a Vietnamese number (``1.234.567``, ``3.359,82``,
     ``12``), not as a code with leading zeros."""

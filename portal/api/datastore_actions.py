@@ -186,13 +186,13 @@ def datastore_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
     _refuse_unknown(params, SEARCH_PARAMS)
     resource_id = _resource_id(params)
     if resource_id == TABLE_METADATA:
-        return table_metadata(ctx, service_of(ctx).store, params,
-                              lambda offset, limit: _links(ctx, params, offset + limit))
+        store = service_of(ctx).store
+        limit, offset = _paging(ctx, params)
+        return table_metadata(ctx, store, params, limit=limit, offset=offset,
+                              links=_links(ctx, params, offset + limit))
     readable_resource(ctx, resource_id)
     service = service_of(ctx)
-    cap = int(ctx.catalogue.settings.get("datastore_max_rows", 32000))
-    limit = int_param(params, "limit", DEFAULT_LIMIT, maximum=cap)
-    offset = int_param(params, "offset", 0, maximum=100_000_000)
+    limit, offset = _paging(ctx, params)
     records_format = str_param(params, "records_format", default="objects")
     if records_format not in RECORDS_FORMATS:
         raise ParamError("records_format: objects, lists, csv or tsv", field="records_format")
@@ -226,6 +226,13 @@ def datastore_search(ctx: ActionContext, params: dict[str, Any]) -> dict[str, An
         if params.get(key) not in (None, ""):
             result[key] = _json_value(params, key)
     return result
+
+
+def _paging(ctx: ActionContext, params: dict[str, Any]) -> tuple[int, int]:
+    """``limit`` (at most ``datastore_max_rows``) and ``offset``."""
+    cap = int(ctx.catalogue.settings.get("datastore_max_rows", 32000))
+    return (int_param(params, "limit", DEFAULT_LIMIT, maximum=cap),
+            int_param(params, "offset", 0, maximum=100_000_000))
 
 
 def store_table(ctx: ActionContext, resource_id: str) -> Any:

@@ -9,7 +9,7 @@ client and SQLite has none).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from catalogue.datasets.model import Dataset, Resource
 from catalogue.datastore.store import Datastore
 from portal.api.auth import can_read
-from portal.api.registry import ActionContext, ParamError, bool_param, int_param
+from portal.api.registry import ActionContext, ParamError, bool_param
 
 NAME = "_table_metadata"
 FIELDS = [{"id": "_id", "type": "int"}, {"id": "name", "type": "text"},
@@ -37,20 +37,19 @@ def _readable(ctx: ActionContext, resource_ids: list[str]) -> Iterator[str]:
         yield from (rid for rid in chunk if rid in allowed)
 
 
-def table_metadata(ctx: ActionContext, store: Datastore, params: dict[str, Any],
-                   links: Callable[[int, int], dict[str, str]]) -> dict[str, Any]:
+def table_metadata(ctx: ActionContext, store: Datastore, params: dict[str, Any], *,
+                   limit: int, offset: int,
+                   links: dict[str, str]) -> dict[str, Any]:
     """The page of ``_table_metadata`` that ``limit`` and ``offset`` ask for."""
     asked = [key for key in ONLY_PAGING if params.get(key) not in (None, "", [], {})]
     if asked:
         raise ParamError(f"{asked[0]}: {NAME} is only paged (limit, offset)", field=asked[0])
-    limit = int_param(params, "limit", 100, maximum=32000)
-    offset = int_param(params, "offset", 0, maximum=100_000_000)
     names = list(_readable(ctx, store.current_ids()))
     records = [{"_id": number, "name": name, "oid": number, "alias_of": None}
                for number, name in enumerate(names[offset:offset + limit], start=offset + 1)]
     result: dict[str, Any] = {
         "resource_id": NAME, "fields": FIELDS, "records": records, "limit": limit,
-        "offset": offset, "records_format": "objects", "_links": links(offset, limit)}
+        "offset": offset, "records_format": "objects", "_links": links}
     if bool_param(params, "include_total", True):
         result["total"], result["total_was_estimated"] = len(names), False
     return result
